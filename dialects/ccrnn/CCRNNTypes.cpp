@@ -1,0 +1,63 @@
+//===- CCRNNTypes.cpp - ccrnn types and attributes --------------*- C++ -*-===//
+
+#include "ccrnn/CCRNNTypes.h"
+#include "ccrnn/CCRNNDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace ccrnn;
+
+#include "ccrnn/CCRNNEnums.cpp.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "ccrnn/CCRNNTypes.cpp.inc"
+
+void CCRNNDialect::registerTypes() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "ccrnn/CCRNNTypes.cpp.inc"
+      >();
+}
+
+LogicalResult SeqType::verify(function_ref<InFlightDiagnostic()> emitError,
+                              int64_t features) {
+  if (features <= 0)
+    return emitError() << "!ccrnn.seq: features must be positive, got "
+                       << features;
+  return success();
+}
+
+LogicalResult
+RecurrentType::verify(function_ref<InFlightDiagnostic()> emitError,
+                      CellKind cell, int64_t hidden, int64_t layers) {
+  if (hidden <= 0)
+    return emitError() << "!ccrnn.rnn: hidden size must be positive, got "
+                       << hidden;
+  if (layers <= 0)
+    return emitError() << "!ccrnn.rnn: layers must be positive, got "
+                       << layers;
+  return success();
+}
+
+int64_t RecurrentType::getLayerStateSize() const {
+  return getCell() == CellKind::lstm ? 2 * getHidden() : getHidden();
+}
+
+int64_t ccrnn::getFeatureSize(Type type) {
+  return llvm::TypeSwitch<Type, int64_t>(type)
+      .Case<SeqType>([](SeqType t) { return t.getFeatures(); })
+      .Case<RecurrentType>([](RecurrentType t) { return t.getHidden(); })
+      .Default([](Type) { return 0; });
+}
+
+int64_t ccrnn::getNumGates(CellKind cell) {
+  switch (cell) {
+  case CellKind::lstm:
+    return 4;
+  case CellKind::tanh:
+    return 1;
+  }
+  llvm_unreachable("unknown cell kind");
+}

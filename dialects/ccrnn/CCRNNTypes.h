@@ -1,0 +1,28 @@
+//===- CCRNNTypes.h - ccrnn types and enums ---------------------*- C++ -*-===//
+
+#ifndef CCRNN_CCRNNTYPES_H
+#define CCRNN_CCRNNTYPES_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectImplementation.h"
+
+#include "ccrnn/CCRNNEnums.h.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "ccrnn/CCRNNTypes.h.inc"
+
+namespace ccrnn {
+
+/// Features of one step of a graph-level value: the size of a `!ccrnn.seq`,
+/// or the hidden size of a `!ccrnn.rnn` (its last layer's hidden sequence).
+/// Returns 0 for any other type.
+int64_t getFeatureSize(mlir::Type type);
+
+/// Number of gate blocks in the stacked weight matrices of a cell: 4 for
+/// LSTM (i, f, g, o), 1 for tanh.
+int64_t getNumGates(CellKind cell);
+
+} // namespace ccrnn
+
+#endif // CCRNN_CCRNNTYPES_H

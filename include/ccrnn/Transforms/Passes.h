@@ -1,0 +1,19 @@
+//===- Passes.h - ccrnn passes ----------------------------------*- C++ -*-===//
+
+#ifndef CCRNN_TRANSFORMS_PASSES_H
+#define CCRNN_TRANSFORMS_PASSES_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace ccrnn {
+
+#define GEN_PASS_DECL
+#include "ccrnn/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "ccrnn/Transforms/Passes.h.inc"
+
+} // namespace ccrnn
+
+#endif // CCRNN_TRANSFORMS_PASSES_H

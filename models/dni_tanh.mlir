@@ -1,0 +1,7 @@
+// Tanh-RNN ccRNN of the line-drawing task: the synthesizer sees h only.
+ccrnn.model @dni_tanh(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.rnn_tanh %x hidden = 50 : !ccrnn.seq<1> -> !ccrnn.rnn<tanh, 50>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<tanh, 50> -> !ccrnn.seq<2>
+  ccrnn.cerebellum %h layers = 2, width = 400, scale = 0.1 : !ccrnn.rnn<tanh, 50>
+  ccrnn.return %y loss = mse : !ccrnn.seq<2>
+}

@@ -1,0 +1,35 @@
+//===- ccrnn-opt.cpp - the ccrnn optimizer driver ---------------*- C++ -*-===//
+//
+// mlir-opt for ccrnn: parses, verifies and transforms model files with the
+// ccrnn dialect, the upstream dialects the pipeline lowers through, and the
+// ccrnn passes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ccrnn/CCRNNDialect.h"
+#include "ccrnn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
+
+int main(int argc, char **argv) {
+  mlir::registerCanonicalizerPass();
+  mlir::registerCSEPass();
+  mlir::registerInlinerPass();
+  mlir::registerSymbolDCEPass();
+  ccrnn::registerCCRNNPasses();
+
+  mlir::DialectRegistry registry;
+  registry.insert<ccrnn::CCRNNDialect, mlir::arith::ArithDialect,
+                  mlir::func::FuncDialect, mlir::math::MathDialect,
+                  mlir::scf::SCFDialect, mlir::tensor::TensorDialect>();
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "ccrnn optimizer: compiles cerebro-cerebellar RNN models\n",
+      registry));
+}
