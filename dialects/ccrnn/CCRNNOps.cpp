@@ -146,7 +146,7 @@ void ModelOp::print(OpAsmPrinter &p) {
       getArgAttrsAttrName(), getResAttrsAttrName());
 }
 
-LogicalResult ModelOp::verifyRegions() {
+LogicalResult ModelOp::verify() {
   FunctionType type = getFunctionType();
   if (type.getNumInputs() != 1)
     return emitOpError("must take exactly one input sequence, got ")
@@ -161,11 +161,11 @@ LogicalResult ModelOp::verifyRegions() {
     return emitOpError("result must be a '!ccrnn.seq', got ")
            << type.getResult(0);
 
+  return success();
+}
+
+LogicalResult ModelOp::verifyRegions() {
   Block &entry = getBody().front();
-  if (entry.getNumArguments() != 1 ||
-      entry.getArgument(0).getType() != type.getInput(0))
-    return emitOpError("entry block arguments do not match the input type ")
-           << type.getInput(0);
 
   SmallVector<RecurrentLayerOpInterface> layers;
   SmallVector<CerebellumOp> cerebellums;
@@ -280,8 +280,9 @@ void LSTMOp::build(OpBuilder &builder, OperationState &state, Value input,
 }
 
 LogicalResult LSTMOp::verify() {
-  return verifyRecurrentLayer(*this, CellKind::lstm, getHidden(), getLayers(),
-                              getType());
+  return verifyRecurrentLayer(*this, CellKind::lstm,
+                              getHiddenAttr().getInt(),
+                              getLayersAttr().getInt(), getType());
 }
 
 void RNNTanhOp::build(OpBuilder &builder, OperationState &state, Value input,
@@ -291,8 +292,9 @@ void RNNTanhOp::build(OpBuilder &builder, OperationState &state, Value input,
 }
 
 LogicalResult RNNTanhOp::verify() {
-  return verifyRecurrentLayer(*this, CellKind::tanh, getHidden(), getLayers(),
-                              getType());
+  return verifyRecurrentLayer(*this, CellKind::tanh,
+                              getHiddenAttr().getInt(),
+                              getLayersAttr().getInt(), getType());
 }
 
 //===----------------------------------------------------------------------===//
@@ -300,12 +302,14 @@ LogicalResult RNNTanhOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult LinearOp::verify() {
-  if (getFeatures() <= 0)
+  // I64Attr getters are unsigned: read the signed value for the checks.
+  int64_t features = getFeaturesAttr().getInt();
+  if (features <= 0)
     return emitOpError("attribute 'features' must be positive, got ")
-           << getFeatures();
-  if (getType().getFeatures() != getFeatures())
+           << features;
+  if (getType().getFeatures() != features)
     return emitOpError("attribute 'features' (")
-           << getFeatures() << ") does not match the result type "
+           << features << ") does not match the result type "
            << getType();
   return success();
 }
@@ -322,13 +326,15 @@ LogicalResult CerebellumOp::verify() {
            << getState().getType()
            << ", which has no recurrent state; attach the cerebellum to the "
               "output of a recurrent layer";
-  if (getLayers() < 0)
+  int64_t layers = getLayersAttr().getInt();
+  if (layers < 0)
     return emitOpError("attribute 'layers' must be non-negative, got ")
-           << getLayers();
-  if (std::optional<int64_t> width = getWidth()) {
-    if (*width <= 0)
-      return emitOpError("attribute 'width' must be positive, got ") << *width;
-    if (getLayers() == 0)
+           << layers;
+  if (IntegerAttr widthAttr = getWidthAttr()) {
+    int64_t width = widthAttr.getInt();
+    if (width <= 0)
+      return emitOpError("attribute 'width' must be positive, got ") << width;
+    if (layers == 0)
       return emitOpError("attribute 'width' is set but 'layers' is 0: a "
                          "synthesizer without hidden layers has no width");
   }
@@ -391,9 +397,10 @@ static LogicalResult verifyLossElementType(Operation *op, Type inputType,
 }
 
 LogicalResult MSELossOp::verify() {
-  if (getInterval() <= 0)
+  int64_t interval = getIntervalAttr().getInt();
+  if (interval <= 0)
     return emitOpError("attribute 'interval' must be positive, got ")
-           << getInterval();
+           << interval;
   auto type = cast<RankedTensorType>(getPrediction().getType());
   if (type.getRank() != 3)
     return emitOpError("expects [batch, steps, features] tensors, got rank ")

@@ -45,6 +45,8 @@ def CCRNN_ModelOp : CCRNN_Op<"model", [
     OptionalAttr<DictArrayAttr>:$res_attrs);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;
+  // The signature is checked before the body, the structure after it.
+  let hasVerifier = 1;
   let hasRegionVerifier = 1;
   // Creates an empty model with one entry block (no terminator).
   let builders = [
@@ -193,6 +195,17 @@ def CCRNN_CerebellumOp : CCRNN_Op<"cerebellum", [HasParent<"ModelOp">]> {
     attr-dict `:` qualified(type($state))
   }];
   let hasVerifier = 1;
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$state, "int64_t":$layers,
+                   CArg<"std::optional<int64_t>", "std::nullopt">:$width,
+                   CArg<"double", "0.1">:$scale,
+                   CArg<"bool", "false">:$targetContext), [{
+      build($_builder, $_state, state, $_builder.getI64IntegerAttr(layers),
+            width ? $_builder.getI64IntegerAttr(*width) : nullptr,
+            $_builder.getF64FloatAttr(scale),
+            targetContext ? $_builder.getUnitAttr() : nullptr);
+    }]>
+  ];
   let extraClassDeclaration = [{
     /// The observed recurrent stack's type (valid after verification).
     RecurrentType getStateType();

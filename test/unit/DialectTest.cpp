@@ -42,10 +42,8 @@ protected:
       h = RNNTanhOp::create(builder, loc, x, hidden, layers);
     Value y = LinearOp::create(builder, loc, h, out);
     if (synthLayers >= 0)
-      CerebellumOp::create(builder, loc, h, synthLayers,
-                           /*width=*/nullptr, builder.getF64FloatAttr(0.1),
-                           /*context=*/nullptr);
-    ReturnOp::create(builder, loc, y, /*loss=*/nullptr);
+      CerebellumOp::create(builder, loc, h, synthLayers);
+    ReturnOp::create(builder, loc, y, /*loss=*/LossKindAttr());
     return model;
   }
 
@@ -96,8 +94,7 @@ TEST_F(DialectTest, VerifierRejectsCerebellumOnStatelessValue) {
   ModelOp model = buildModel(CellKind::lstm, 1, 50, 2, /*synthLayers=*/-1);
   builder.setInsertionPoint(model.getReturn());
   CerebellumOp::create(builder, builder.getUnknownLoc(),
-                       model.getReturn().getOutput(), /*layers=*/1, nullptr,
-                       builder.getF64FloatAttr(0.1), nullptr);
+                       model.getReturn().getOutput(), /*layers=*/1);
   std::string message;
   ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
     message = diag.str();

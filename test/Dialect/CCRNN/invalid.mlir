@@ -1,0 +1,472 @@
+// RUN: ccrnn-opt %s --split-input-file --verify-diagnostics
+// One case per diagnostic of the ccrnn verifiers, types and custom parsers.
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+// expected-error @below {{!ccrnn.seq: features must be positive, got 0}}
+func.func private @f(!ccrnn.seq<0>)
+
+// -----
+
+// expected-error @below {{!ccrnn.rnn: hidden size must be positive, got -4}}
+func.func private @f(!ccrnn.rnn<lstm, -4>)
+
+// -----
+
+// expected-error @below {{!ccrnn.rnn: layers must be positive, got 0}}
+func.func private @f(!ccrnn.rnn<lstm, 5, layers = 0>)
+
+// -----
+
+// expected-error @below {{expected ::ccrnn::CellKind to be one of: lstm, tanh}}
+// expected-error @below {{failed to parse CCRNN_RecurrentType parameter 'cell'}}
+func.func private @f(!ccrnn.rnn<gru, 5>)
+
+//===----------------------------------------------------------------------===//
+// ccrnn.model
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// expected-error @below {{'ccrnn.model' op must take exactly one input sequence, got 2 inputs}}
+ccrnn.model @m(%x: !ccrnn.seq<1>, %z: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+// expected-error @below {{'ccrnn.model' op input must be a '!ccrnn.seq', got 'f32'}}
+ccrnn.model @m(%x: f32) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : f32 -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+// expected-error @below {{'ccrnn.model' op must return exactly one output sequence, got 2 results}}
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> (!ccrnn.seq<2>, !ccrnn.seq<2>) {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+// expected-error @below {{'ccrnn.model' op result must be a '!ccrnn.seq', got '!ccrnn.rnn<lstm, 5>'}}
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.rnn<lstm, 5> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+// The entry block can only disagree with the signature in the generic form.
+// expected-error @below {{'ccrnn.model' op type of entry block argument #0('!ccrnn.seq<3>') must match the type of the corresponding argument in function signature('!ccrnn.seq<1>')}}
+"ccrnn.model"() <{function_type = (!ccrnn.seq<1>) -> !ccrnn.seq<2>, sym_name = "m"}> ({
+^bb0(%x: !ccrnn.seq<3>):
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<3> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}) : () -> ()
+
+// -----
+
+// expected-error @below {{'ccrnn.model' op has no recurrent layer (expected one 'ccrnn.lstm' or 'ccrnn.rnn_tanh')}}
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %y = ccrnn.linear %x features = 2 : !ccrnn.seq<1> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+// expected-error @below {{'ccrnn.model' op has 2 recurrent layer ops; stack layers with the 'layers' attribute of a single op}}
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  // expected-note @below {{second recurrent layer op here}}
+  %h2 = ccrnn.lstm %h hidden = 5 : !ccrnn.rnn<lstm, 5> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h2 features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+// expected-error @below {{'ccrnn.model' op output must be produced by a 'ccrnn.linear' readout}}
+ccrnn.model @m(%x: !ccrnn.seq<2>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<2> -> !ccrnn.rnn<lstm, 5>
+  ccrnn.return %x : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  // expected-error @below {{'ccrnn.linear' op must read the output of the model's recurrent layer}}
+  %y = ccrnn.linear %x features = 2 : !ccrnn.seq<1> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+// expected-error @below {{'ccrnn.model' op has 2 cerebellums; a model has at most one}}
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  ccrnn.cerebellum %h layers = 1 : !ccrnn.rnn<lstm, 5>
+  // expected-note @below {{second cerebellum here}}
+  ccrnn.cerebellum %h layers = 2 : !ccrnn.rnn<lstm, 5>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+//===----------------------------------------------------------------------===//
+// Recurrent layers
+//===----------------------------------------------------------------------===//
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  // expected-error @below {{'ccrnn.lstm' op attribute 'hidden' must be positive, got 0}}
+  %h = ccrnn.lstm %x hidden = 0 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  // expected-error @below {{'ccrnn.rnn_tanh' op attribute 'layers' must be positive, got -1}}
+  %h = ccrnn.rnn_tanh %x hidden = 5, layers = -1 : !ccrnn.seq<1> -> !ccrnn.rnn<tanh, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<tanh, 5> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  // expected-error @below {{'ccrnn.lstm' op result type '!ccrnn.rnn<tanh, 5>' has cell 'tanh', but this op is a 'lstm' layer}}
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<tanh, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<tanh, 5> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  // expected-error @below {{'ccrnn.lstm' op attribute 'hidden' (50) does not match the hidden size 40 of the result type '!ccrnn.rnn<lstm, 40>'}}
+  %h = ccrnn.lstm %x hidden = 50 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 40>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 40> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  // expected-error @below {{'ccrnn.rnn_tanh' op attribute 'layers' (2) does not match the 1 layers of the result type '!ccrnn.rnn<tanh, 5>'}}
+  %h = ccrnn.rnn_tanh %x hidden = 5, layers = 2 : !ccrnn.seq<1> -> !ccrnn.rnn<tanh, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<tanh, 5> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %c = arith.constant dense<0.0> : tensor<1xf32>
+  // expected-error @below {{'ccrnn.lstm' op operand #0 must be sequence or recurrent layer output, but got 'tensor<1xf32>'}}
+  %h = "ccrnn.lstm"(%c) <{hidden = 5 : i64, layers = 1 : i64}> : (tensor<1xf32>) -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+func.func @f(%x: !ccrnn.seq<1>) {
+  // expected-error @below {{'ccrnn.lstm' op expects parent op 'ccrnn.model'}}
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// ccrnn.linear
+//===----------------------------------------------------------------------===//
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  // expected-error @below {{'ccrnn.linear' op attribute 'features' must be positive, got -2}}
+  %y = ccrnn.linear %h features = -2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  // expected-error @below {{'ccrnn.linear' op attribute 'features' (3) does not match the result type '!ccrnn.seq<2>'}}
+  %y = ccrnn.linear %h features = 3 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  // expected-error @below {{'ccrnn.linear' op result #0 must be a sequence of feature vectors, but got '!ccrnn.rnn<lstm, 2>'}}
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.rnn<lstm, 2>
+  ccrnn.return %y : !ccrnn.rnn<lstm, 2>
+}
+
+//===----------------------------------------------------------------------===//
+// ccrnn.cerebellum
+//===----------------------------------------------------------------------===//
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  // expected-error @below {{'ccrnn.cerebellum' op observes a value of type '!ccrnn.seq<2>', which has no recurrent state; attach the cerebellum to the output of a recurrent layer}}
+  ccrnn.cerebellum %y layers = 1 : !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  // expected-error @below {{'ccrnn.cerebellum' op attribute 'layers' must be non-negative, got -1}}
+  ccrnn.cerebellum %h layers = -1 : !ccrnn.rnn<lstm, 5>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  // expected-error @below {{'ccrnn.cerebellum' op attribute 'width' must be positive, got 0}}
+  ccrnn.cerebellum %h layers = 2, width = 0 : !ccrnn.rnn<lstm, 5>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  // expected-error @below {{'ccrnn.cerebellum' op attribute 'width' is set but 'layers' is 0: a synthesizer without hidden layers has no width}}
+  ccrnn.cerebellum %h layers = 0, width = 10 : !ccrnn.rnn<lstm, 5>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  // expected-error @below {{'ccrnn.cerebellum' op attribute 'scale' must be finite, got nan}}
+  ccrnn.cerebellum %h layers = 1, scale = 0x7FF8000000000000 : !ccrnn.rnn<lstm, 5>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  // expected-error @below {{unknown cerebellum option 'depth'; expected 'layers', 'width', 'scale' or 'target_context'}}
+  ccrnn.cerebellum %h depth = 1 : !ccrnn.rnn<lstm, 5>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  // expected-error @below {{cerebellum option 'width' is given twice}}
+  ccrnn.cerebellum %h layers = 1, width = 4, width = 8 : !ccrnn.rnn<lstm, 5>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  // expected-error @below {{cerebellum needs 'layers = N' (number of hidden layers of the synthesizer; 0 for a linear map)}}
+  ccrnn.cerebellum %h width = 4 : !ccrnn.rnn<lstm, 5>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  // expected-error @below {{unexpected decimal integer literal for a floating point value}}
+  // expected-note @below {{add a trailing dot to make the literal a float}}
+  ccrnn.cerebellum %h layers = 1, scale = 1 : !ccrnn.rnn<lstm, 5>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+//===----------------------------------------------------------------------===//
+// ccrnn.return
+//===----------------------------------------------------------------------===//
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 3 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<3>
+  // expected-error @below {{'ccrnn.return' op output type '!ccrnn.seq<3>' does not match the result type of model @m}}
+  ccrnn.return %y : !ccrnn.seq<3>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<1> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 1 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<1>
+  // expected-error @below {{'ccrnn.return' op attribute 'loss' is 'xent', which needs at least 2 classes, but the output has 1 feature(s)}}
+  ccrnn.return %y loss = xent : !ccrnn.seq<1>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  // expected-error @below {{expected string or keyword containing one of the following enum values for attribute 'loss' [mse, xent]}}
+  ccrnn.return %y loss = hinge : !ccrnn.seq<2>
+}
+
+//===----------------------------------------------------------------------===//
+// Training-level ops
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @f(%a: tensor<2xf32>) {
+  // expected-error @below {{'ccrnn.truncate' op requires the same type for all operands and results}}
+  %b = "ccrnn.truncate"(%a) : (tensor<2xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2xi32>) {
+  // expected-error @below {{'ccrnn.truncate' op operand #0 must be ranked tensor of floating-point values, but got 'tensor<2xi32>'}}
+  %b = ccrnn.truncate %a : tensor<2xi32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2xf32>, %b: tensor<3xf32>) {
+  // expected-error @below {{'ccrnn.synthetic_gradient' op failed to verify that all of {state, prediction} have same type}}
+  "ccrnn.synthetic_gradient"(%a, %b) {scale = 0.1} : (tensor<2xf32>, tensor<3xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2xf32>) {
+  // expected-error @below {{'ccrnn.synthetic_gradient' op attribute 'scale' must be finite, got INF}}
+  ccrnn.synthetic_gradient %a, %a {scale = 0x7FF0000000000000 : f64} : tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2xf32>, %b: tensor<2xf64>) {
+  // expected-error @below {{'ccrnn.synthesizer_target' op failed to verify that all of {state, prediction} have same type}}
+  "ccrnn.synthesizer_target"(%a, %b) : (tensor<2xf32>, tensor<2xf64>) -> ()
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x1x2xf32>) {
+  // expected-error @below {{'ccrnn.mse_loss' op attribute 'interval' must be positive, got 0}}
+  %l = ccrnn.mse_loss %a, %a {interval = 0} : tensor<2x1x2xf32> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x2xf32>) {
+  // expected-error @below {{'ccrnn.mse_loss' op expects [batch, steps, features] tensors, got rank 2}}
+  %l = ccrnn.mse_loss %a, %a : tensor<2x2xf32> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x1x2xf32>) {
+  // expected-error @below {{'ccrnn.mse_loss' op result element type 'f64' does not match the input element type 'f32'}}
+  %l = ccrnn.mse_loss %a, %a : tensor<2x1x2xf32> -> tensor<f64>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x1x2xf32>) {
+  // expected-error @below {{'ccrnn.mse_loss' op result #0 must be 0D tensor of floating-point values, but got 'tensor<2xf32>'}}
+  %l = ccrnn.mse_loss %a, %a : tensor<2x1x2xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x1x2xf32>, %b: tensor<2x2x2xf32>) {
+  // expected-error @below {{'ccrnn.mse_loss' op failed to verify that all of {prediction, target} have same type}}
+  %l = "ccrnn.mse_loss"(%a, %b) <{interval = 1 : i64}> {operandSegmentSizes = array<i32: 1, 1, 0>} : (tensor<2x1x2xf32>, tensor<2x2x2xf32>) -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x1x10xf32>, %l: tensor<2xi64>) {
+  // expected-error @below {{'ccrnn.xent_loss' op expects [batch, classes] logits, got rank 3}}
+  %x = ccrnn.xent_loss %a, %l : tensor<2x1x10xf32>, tensor<2xi64> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x10xf32>, %l: tensor<2x1xi64>) {
+  // expected-error @below {{'ccrnn.xent_loss' op expects [batch] labels, got rank 2}}
+  %x = ccrnn.xent_loss %a, %l : tensor<2x10xf32>, tensor<2x1xi64> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x10xf32>, %l: tensor<3xi64>) {
+  // expected-error @below {{'ccrnn.xent_loss' op logits have batch size 2 but labels have 3}}
+  %x = ccrnn.xent_loss %a, %l : tensor<2x10xf32>, tensor<3xi64> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x10xf32>, %l: tensor<2xi64>) {
+  // expected-error @below {{'ccrnn.xent_loss' op result element type 'f16' does not match the input element type 'f32'}}
+  %x = ccrnn.xent_loss %a, %l : tensor<2x10xf32>, tensor<2xi64> -> tensor<f16>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x10xf32>, %l: tensor<2xf32>) {
+  // expected-error @below {{'ccrnn.xent_loss' op operand #1 must be ranked tensor of signless integer values, but got 'tensor<2xf32>'}}
+  %x = ccrnn.xent_loss %a, %l : tensor<2x10xf32>, tensor<2xf32> -> tensor<f32>
+  return
+}

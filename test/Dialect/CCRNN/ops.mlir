@@ -1,0 +1,72 @@
+// RUN: ccrnn-opt %s | ccrnn-opt | FileCheck %s
+// RUN: ccrnn-opt %s --mlir-print-op-generic | ccrnn-opt | FileCheck %s
+// Round-trips every ccrnn op and type, in the custom and the generic form.
+
+// CHECK-LABEL: ccrnn.model @dni_lstm(%{{.*}}: !ccrnn.seq<1>) -> !ccrnn.seq<2>
+// CHECK:         %[[H:.*]] = ccrnn.lstm %{{.*}} hidden = 50 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 50>
+// CHECK:         %[[Y:.*]] = ccrnn.linear %[[H]] features = 2 : !ccrnn.rnn<lstm, 50> -> !ccrnn.seq<2>
+// CHECK:         ccrnn.cerebellum %[[H]] layers = 2, width = 400, scale = 0.1 : !ccrnn.rnn<lstm, 50>
+// CHECK:         ccrnn.return %[[Y]] loss = mse : !ccrnn.seq<2>
+ccrnn.model @dni_lstm(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 50 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 50>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 50> -> !ccrnn.seq<2>
+  ccrnn.cerebellum %h layers = 2, width = 400, scale = 0.1 : !ccrnn.rnn<lstm, 50>
+  ccrnn.return %y loss = mse : !ccrnn.seq<2>
+}
+
+// Stacked tanh layers, a linear synthesizer with context (options in any
+// order, default scale), and no loss on the return.
+// CHECK-LABEL: ccrnn.model @stacked_tanh
+// CHECK:         ccrnn.rnn_tanh %{{.*}} hidden = 30, layers = 3 : !ccrnn.seq<28> -> !ccrnn.rnn<tanh, 30, layers = 3>
+// CHECK:         ccrnn.linear %{{.*}} features = 10 : !ccrnn.rnn<tanh, 30, layers = 3> -> !ccrnn.seq<10>
+// CHECK:         ccrnn.cerebellum %{{.*}} layers = 0, scale = 0.1, target_context : !ccrnn.rnn<tanh, 30, layers = 3>
+// CHECK:         ccrnn.return %{{.*}} : !ccrnn.seq<10>
+ccrnn.model @stacked_tanh(%x: !ccrnn.seq<28>) -> !ccrnn.seq<10> {
+  %h = ccrnn.rnn_tanh %x hidden = 30, layers = 3 : !ccrnn.seq<28> -> !ccrnn.rnn<tanh, 30, layers = 3>
+  %y = ccrnn.linear %h features = 10 : !ccrnn.rnn<tanh, 30, layers = 3> -> !ccrnn.seq<10>
+  ccrnn.cerebellum %h target_context, layers = 0 : !ccrnn.rnn<tanh, 30, layers = 3>
+  ccrnn.return %y : !ccrnn.seq<10>
+}
+
+// `layers = 1` is the default and is not printed; a cerebellum without
+// `width` uses twice the hidden size; the scale keeps its exact value.
+// CHECK-LABEL: ccrnn.model @classifier
+// CHECK:         ccrnn.lstm %{{.*}} hidden = 30 : !ccrnn.seq<28> -> !ccrnn.rnn<lstm, 30>
+// CHECK:         ccrnn.cerebellum %{{.*}} layers = 1, scale = 0.25 : !ccrnn.rnn<lstm, 30>
+// CHECK:         ccrnn.return %{{.*}} loss = xent : !ccrnn.seq<10>
+ccrnn.model @classifier(%x: !ccrnn.seq<28>) -> !ccrnn.seq<10> {
+  %h = ccrnn.lstm %x hidden = 30, layers = 1 : !ccrnn.seq<28> -> !ccrnn.rnn<lstm, 30>
+  %y = ccrnn.linear %h features = 10 : !ccrnn.rnn<lstm, 30> -> !ccrnn.seq<10>
+  ccrnn.cerebellum %h layers = 1, scale = 0.25 : !ccrnn.rnn<lstm, 30>
+  ccrnn.return %y loss = xent : !ccrnn.seq<10>
+}
+
+// Training-level ops on tensors.
+// CHECK-LABEL: func.func @window
+// CHECK:         %[[S0:.*]] = ccrnn.truncate %{{.*}} : tensor<2x50x100xf32>
+// CHECK:         ccrnn.synthesizer_target %[[S0]], %{{.*}} : tensor<2x50x100xf32>
+// CHECK:         ccrnn.synthetic_gradient %{{.*}}, %{{.*}} {scale = 1.000000e-01 : f64} : tensor<2x50x100xf32>
+// CHECK:         ccrnn.mse_loss %{{.*}}, %{{.*}} start %{{.*}} {interval = 2 : i64} : tensor<50x1x2xf32> -> tensor<f32>
+// CHECK:         ccrnn.mse_loss %{{.*}}, %{{.*}} : tensor<50x1x2xf32> -> tensor<f32>
+// CHECK:         ccrnn.xent_loss %{{.*}}, %{{.*}} : tensor<50x10xf32>, tensor<50xi64> -> tensor<f32>
+func.func @window(%state: tensor<2x50x100xf32>, %s1: tensor<2x50x100xf32>,
+                  %pred0: tensor<2x50x100xf32>, %pred1: tensor<2x50x100xf32>,
+                  %y: tensor<50x1x2xf32>, %target: tensor<50x1x2xf32>,
+                  %t0: index, %logits: tensor<50x10xf32>,
+                  %labels: tensor<50xi64>) -> (tensor<f32>, tensor<f32>, tensor<f32>) {
+  %s0 = ccrnn.truncate %state : tensor<2x50x100xf32>
+  ccrnn.synthesizer_target %s0, %pred0 : tensor<2x50x100xf32>
+  ccrnn.synthetic_gradient %s1, %pred1 {scale = 0.1} : tensor<2x50x100xf32>
+  %l = ccrnn.mse_loss %y, %target start %t0 {interval = 2} : tensor<50x1x2xf32> -> tensor<f32>
+  %all = ccrnn.mse_loss %y, %target : tensor<50x1x2xf32> -> tensor<f32>
+  %x = ccrnn.xent_loss %logits, %labels : tensor<50x10xf32>, tensor<50xi64> -> tensor<f32>
+  return %l, %all, %x : tensor<f32>, tensor<f32>, tensor<f32>
+}
+
+// Dynamic batch sizes and f64 (used by gradient checks) are accepted.
+// CHECK-LABEL: func.func @dynamic
+// CHECK:         ccrnn.xent_loss %{{.*}}, %{{.*}} : tensor<?x10xf64>, tensor<?xi32> -> tensor<f64>
+func.func @dynamic(%logits: tensor<?x10xf64>, %labels: tensor<?xi32>) -> tensor<f64> {
+  %x = ccrnn.xent_loss %logits, %labels : tensor<?x10xf64>, tensor<?xi32> -> tensor<f64>
+  return %x : tensor<f64>
+}

@@ -1,0 +1,6 @@
+// The readout's size disagrees with its type.
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 3 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
