@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian package ccrnn needs to build and test (Debian 12).
+# Idempotent: when everything is present it only asks dpkg and returns.
+# Usage: tools/install-deps.sh
+set -euo pipefail
+
+# Why each package: docs/Rationale.md, "Dependencies".
+PACKAGES=(
+  # toolchain
+  g++ cmake ninja-build ccache python3
+  # compiler framework: LLVM/MLIR 22 libraries, mlir-tblgen, lit, FileCheck
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
+  # CPU kernels (oneDNN's CMake config also needs the OpenCL loader)
+  libdnnl-dev ocl-icd-opencl-dev
+  # formatting and unit tests
+  libfmt-dev libgtest-dev
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=()
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null; then
+    SUDO=(sudo)
+  else
+    echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -q
+"${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
