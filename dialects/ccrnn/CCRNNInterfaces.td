@@ -28,4 +28,26 @@ def CCRNN_RecurrentLayerOpInterface : OpInterface<"RecurrentLayerOpInterface"> {
   ];
 }
 
+def CCRNN_DifferentiableOpInterface : OpInterface<"DifferentiableOpInterface"> {
+  let cppNamespace = "::ccrnn";
+  let description = [{
+    An op that reverse-mode autodiff can differentiate: given the cotangents
+    of its results, it builds the cotangents of its operands (the
+    vector-Jacobian product) at the builder's insertion point, using its
+    forward operands and results. Operands that are not differentiable
+    (integer labels, indices, data) get no cotangent.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Builds the operand cotangents. `resultCotangents` has one entry per
+        result, null where the cotangent is zero (the op may then treat it as
+        zero or materialize zeros). Fills `operandCotangents` with one entry
+        per operand, null for a zero or non-differentiable operand.
+      }], "::mlir::LogicalResult", "buildVJP",
+      (ins "::mlir::OpBuilder &":$builder,
+           "::mlir::ArrayRef<::mlir::Value>":$resultCotangents,
+           "::llvm::SmallVectorImpl<::mlir::Value> &":$operandCotangents)>,
+  ];
+}
+
 #endif // CCRNN_INTERFACES_TD

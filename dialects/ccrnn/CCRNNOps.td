@@ -301,6 +301,7 @@ def CCRNN_SynthesizerTargetOp : CCRNN_Op<"synthesizer_target", [
 }
 
 def CCRNN_MSELossOp : CCRNN_Op<"mse_loss", [Pure,
+    DeclareOpInterfaceMethods<CCRNN_DifferentiableOpInterface>,
     AllTypesMatch<["prediction", "target"]>]> {
   let summary = "mean squared error over a window's supervised steps";
   let description = [{
@@ -329,7 +330,8 @@ def CCRNN_MSELossOp : CCRNN_Op<"mse_loss", [Pure,
   let hasVerifier = 1;
 }
 
-def CCRNN_CrossEntropyLossOp : CCRNN_Op<"xent_loss", [Pure]> {
+def CCRNN_CrossEntropyLossOp : CCRNN_Op<"xent_loss", [Pure,
+    DeclareOpInterfaceMethods<CCRNN_DifferentiableOpInterface>]> {
   let summary = "softmax cross-entropy of the last step's class scores";
   let description = [{
     `logits` are the `[batch, classes]` outputs of the last step and `labels`
@@ -351,5 +353,7 @@ def CCRNN_CrossEntropyLossOp : CCRNN_Op<"xent_loss", [Pure]> {
   }];
   let hasVerifier = 1;
 }
+
+include "ccrnn/CCRNNTensorOps.td"
 
 #endif // CCRNN_OPS_TD

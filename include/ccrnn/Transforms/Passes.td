@@ -24,4 +24,68 @@ def CCRNNPrintParameters : Pass<"ccrnn-print-parameters", "mlir::ModuleOp"> {
   ];
 }
 
+def CCRNNBuildTraining : Pass<"ccrnn-build-training", "mlir::ModuleOp"> {
+  let summary = "Build the training and evaluation programs of every model";
+  let description = [{
+    Lowers each graph-level `ccrnn.model @m` to tensor-level functions for a
+    batch of `batch` sequences of `steps` steps (SPEC §3):
+
+    * `@m_window` (and `@m_window_last` when the last window differs): one
+      truncation window. Its first state is cut (`ccrnn.truncate`); with a
+      cerebellum, the synthesizer's prediction at the first state is trained
+      on the gradient arriving there (`ccrnn.synthesizer_target`) and its
+      prediction at the final state is injected (`ccrnn.synthetic_gradient`).
+      Returns the window loss and the final state.
+    * `@m_train(params..., input, target)`: the loop over the
+      `ceil(steps / bptt)` windows; each window is differentiated through
+      `ccrnn.value_and_grad`, gradients accumulate, and the reported loss is
+      `2 * sum_w n_w * loss_w / steps` (mse) or the cross-entropy (xent).
+      Returns the reported loss and the gradient of every parameter.
+    * `@m_eval(params..., input, target)`: the full sequence from a zero
+      state, no truncation, no synthesizer. Returns the evaluation loss (mean
+      squared distance per point, or cross-entropy) and the predictions.
+
+    Function arguments and results carry `ccrnn.name` attributes: parameters
+    under their PyTorch `state_dict` names (SPEC §7), gradients as
+    `grad.<name>`. A model without a cerebellum gives the cRNN program; the
+    same model with one gives the ccRNN program. With `loss = xent` the
+    readout is applied at the last step only and the target is `[batch]`
+    class indices.
+  }];
+  let options = [
+    Option<"bptt", "bptt", "int64_t", /*default=*/"1",
+           "Truncation window T in steps (the feedback horizon)">,
+    Option<"interval", "interval", "int64_t", /*default=*/"1",
+           "Feedback interval k: only steps t with t % k == 0 are supervised "
+           "(mse only)">,
+    Option<"loss", "loss", "std::string", /*default=*/"\"\"",
+           "mse or xent; default: the model's `ccrnn.return` loss, else mse">,
+    Option<"batch", "batch", "int64_t", /*default=*/"50",
+           "Batch size B">,
+    Option<"steps", "steps", "int64_t", /*default=*/"10",
+           "Sequence length L">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
+def CCRNNAutodiff : Pass<"ccrnn-autodiff", "mlir::ModuleOp"> {
+  let summary = "Reverse-mode autodiff of the training windows";
+  let description = [{
+    Replaces every `ccrnn.value_and_grad @f(...)` by a call of a generated
+    `@f_grad` that runs the forward pass of `@f` and then its reverse sweep:
+    each op's cotangents come from its `DifferentiableOpInterface` rule;
+    `ccrnn.truncate` passes no gradient; `ccrnn.synthetic_gradient %s, %p`
+    adds `scale * %p` to the cotangent of `%s`; `ccrnn.synthesizer_target
+    %s, %p` adds `2 * (%p - g)` to the cotangent of `%p`, where `g` is the
+    cotangent that has arrived at `%s`. `@f_grad` returns the results of
+    `@f` followed by the gradients of its first `num_params` arguments. No
+    AD marker survives: the differentiated functions are removed when
+    nothing else uses them.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect"];
+}
+
 #endif // CCRNN_TRANSFORMS_PASSES_TD

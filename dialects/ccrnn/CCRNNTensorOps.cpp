@@ -1,0 +1,244 @@
+//===- CCRNNTensorOps.cpp - tensor-level ops: verifiers, builders -*- C++ -*-===//
+
+#include "ccrnn/CCRNNOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace ccrnn;
+
+namespace {
+
+std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  llvm::raw_string_ostream os(text);
+  llvm::interleave(shape, os, ", ");
+  os << "]";
+  return text;
+}
+
+/// Checks that `value` (named `name` in the diagnostic) has exactly `shape`.
+LogicalResult expectShape(Operation *op, StringRef name, Value value,
+                          ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getShape() != shape)
+    return op->emitOpError() << name << " must have shape "
+                             << formatShape(shape) << ", got " << type;
+  return success();
+}
+
+ArrayRef<int64_t> shapeOf(Value value) {
+  return cast<RankedTensorType>(value.getType()).getShape();
+}
+
+/// Shared verifier of the recurrent window ops: input [B, T, I],
+/// states [B, H], w_ih [G*H, I], w_hh [G*H, H], biases [G*H], hseq [B, T, H].
+LogicalResult verifyRecurrentWindow(Operation *op, int64_t gates, Value input,
+                                    Value h0, Value wIH, Value wHH, Value bIH,
+                                    Value hseq) {
+  ArrayRef<int64_t> x = shapeOf(input), h = shapeOf(h0);
+  if (x.size() != 3)
+    return op->emitOpError("input must be [batch, steps, features], got ")
+           << input.getType();
+  if (h.size() != 2)
+    return op->emitOpError("initial state must be [batch, hidden], got ")
+           << h0.getType();
+  int64_t batch = x[0], steps = x[1], in = x[2], hidden = h[1];
+  if (h[0] != batch)
+    return op->emitOpError("initial state has batch ")
+           << h[0] << " but the input has " << batch;
+  if (failed(expectShape(op, "w_ih", wIH, {gates * hidden, in})) ||
+      failed(expectShape(op, "w_hh", wHH, {gates * hidden, hidden})) ||
+      failed(expectShape(op, "b_ih", bIH, {gates * hidden})) ||
+      failed(expectShape(op, "hseq", hseq, {batch, steps, hidden})))
+    return failure();
+  return success();
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Linear algebra and layout
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::verify() {
+  ArrayRef<int64_t> a = shapeOf(getLhs()), b = shapeOf(getRhs());
+  if (a.size() != 2 || b.size() != 2)
+    return emitOpError("operands must be rank 2, got ")
+           << getLhs().getType() << " and " << getRhs().getType();
+  int64_t m = getTransposeLhs() ? a[1] : a[0];
+  int64_t k = getTransposeLhs() ? a[0] : a[1];
+  int64_t kb = getTransposeRhs() ? b[1] : b[0];
+  int64_t n = getTransposeRhs() ? b[0] : b[1];
+  if (k != kb)
+    return emitOpError("contraction sizes differ: ") << k << " vs " << kb;
+  return expectShape(*this, "result", getResult(), {m, n});
+}
+
+LogicalResult BroadcastOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
+  if (out.size() != in.size() + 1 || out.drop_front() != in)
+    return emitOpError("result must be the input shape with one leading "
+                       "axis added, got ")
+           << getInput().getType() << " -> " << getResult().getType();
+  return success();
+}
+
+LogicalResult ReduceSumOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
+  if (in.size() != out.size() + 1 || in.drop_front() != out)
+    return emitOpError("result must be the input shape without its leading "
+                       "axis, got ")
+           << getInput().getType() << " -> " << getResult().getType();
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getResult().getType());
+  if (!in.hasStaticShape() || !out.hasStaticShape() ||
+      in.getNumElements() != out.getNumElements() ||
+      in.getElementType() != out.getElementType())
+    return emitOpError("cannot reshape ") << in << " to " << out;
+  return success();
+}
+
+/// Checks that `parts` joined along `axis` give `whole`.
+static LogicalResult verifyJoin(Operation *op, TypeRange parts, Type whole,
+                                int64_t axis) {
+  if (parts.empty())
+    return op->emitOpError("needs at least one piece");
+  auto wholeType = cast<RankedTensorType>(whole);
+  if (axis < 0 || axis >= wholeType.getRank())
+    return op->emitOpError("axis ") << axis << " is out of range for "
+                                    << wholeType;
+  int64_t total = 0;
+  for (Type part : parts) {
+    auto partType = cast<RankedTensorType>(part);
+    SmallVector<int64_t> expected(wholeType.getShape());
+    expected[axis] = partType.getRank() == wholeType.getRank()
+                         ? partType.getDimSize(axis)
+                         : -1;
+    if (partType.getShape() != ArrayRef<int64_t>(expected) ||
+        partType.getElementType() != wholeType.getElementType())
+      return op->emitOpError("piece ")
+             << partType << " does not fit " << wholeType << " along axis "
+             << axis;
+    total += partType.getDimSize(axis);
+  }
+  if (total != wholeType.getDimSize(axis))
+    return op->emitOpError("pieces add up to ")
+           << total << " along axis " << axis << ", but the whole has "
+           << wholeType.getDimSize(axis);
+  return success();
+}
+
+LogicalResult ConcatOp::verify() {
+  return verifyJoin(*this, getInputs().getTypes(), getType(),
+                    getAxisAttr().getInt());
+}
+
+LogicalResult SplitOp::verify() {
+  return verifyJoin(*this, getResults().getTypes(), getInput().getType(),
+                    getAxisAttr().getInt());
+}
+
+LogicalResult TimeSliceOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
+  if (in.size() != 3 || out.size() != 3 || in[0] != out[0] ||
+      in[2] != out[2] || out[1] > in[1])
+    return emitOpError("must take [batch, steps, features] to [batch, "
+                       "steps', features] with steps' <= steps, got ")
+           << getInput().getType() << " -> " << getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Recurrent windows
+//===----------------------------------------------------------------------===//
+
+/// [B, T, H] for an input [B, T, I] and a state [B, H].
+static RankedTensorType hiddenSequenceType(Value input, Value h0) {
+  auto x = cast<RankedTensorType>(input.getType());
+  auto h = cast<RankedTensorType>(h0.getType());
+  return RankedTensorType::get({x.getDimSize(0), x.getDimSize(1),
+                                h.getDimSize(1)},
+                               x.getElementType());
+}
+
+void LSTMSeqOp::build(OpBuilder &builder, OperationState &state, Value input,
+                      Value h0, Value c0, Value wIH, Value wHH, Value bIH,
+                      Value bHH) {
+  build(builder, state, hiddenSequenceType(input, h0), h0.getType(),
+        c0.getType(), input, h0, c0, wIH, wHH, bIH, bHH);
+}
+
+LogicalResult LSTMSeqOp::verify() {
+  return verifyRecurrentWindow(*this, 4, getInput(), getH0(), getWIh(),
+                               getWHh(), getBIh(), getHseq());
+}
+
+void LSTMSeqGradOp::build(OpBuilder &builder, OperationState &state,
+                          ValueRange forward, ValueRange cotangents) {
+  assert(forward.size() == 7 && cotangents.size() == 3);
+  SmallVector<Value> operands(forward);
+  llvm::append_range(operands, cotangents);
+  state.addOperands(operands);
+  state.addTypes(forward.getTypes());
+}
+
+void RNNTanhSeqOp::build(OpBuilder &builder, OperationState &state,
+                         Value input, Value h0, Value wIH, Value wHH,
+                         Value bIH, Value bHH) {
+  build(builder, state, hiddenSequenceType(input, h0), h0.getType(), input,
+        h0, wIH, wHH, bIH, bHH);
+}
+
+LogicalResult RNNTanhSeqOp::verify() {
+  return verifyRecurrentWindow(*this, 1, getInput(), getH0(), getWIh(),
+                               getWHh(), getBIh(), getHseq());
+}
+
+void RNNTanhSeqGradOp::build(OpBuilder &builder, OperationState &state,
+                             ValueRange forward, ValueRange cotangents) {
+  assert(forward.size() == 6 && cotangents.size() == 2);
+  SmallVector<Value> operands(forward);
+  llvm::append_range(operands, cotangents);
+  state.addOperands(operands);
+  state.addTypes(forward.getTypes());
+}
+
+//===----------------------------------------------------------------------===//
+// ValueAndGradOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+ValueAndGradOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  auto callee =
+      symbolTable.lookupNearestSymbolFrom<FunctionOpInterface>(*this,
+                                                               getCalleeAttr());
+  if (!callee)
+    return emitOpError("'") << getCallee() << "' does not name a function";
+  ArrayRef<Type> inputs = callee.getArgumentTypes();
+  ArrayRef<Type> results = callee.getResultTypes();
+  int64_t numParams = getNumParamsAttr().getInt();
+  if (TypeRange(getOperands()) != TypeRange(inputs))
+    return emitOpError("operand types do not match the arguments of @")
+           << getCallee();
+  if (numParams < 0 || numParams > static_cast<int64_t>(inputs.size()))
+    return emitOpError("attribute 'num_params' (")
+           << numParams << ") exceeds the " << inputs.size()
+           << " arguments of @" << getCallee();
+  if (results.empty() || !isa<RankedTensorType>(results.front()) ||
+      cast<RankedTensorType>(results.front()).getRank() != 0)
+    return emitOpError("@") << getCallee()
+                            << " must return a scalar loss first";
+  SmallVector<Type> expected(results);
+  expected.append(inputs.begin(), inputs.begin() + numParams);
+  if (getResultTypes() != TypeRange(expected))
+    return emitOpError("results must be the results of @")
+           << getCallee() << " followed by the types of its first "
+           << numParams << " arguments";
+  return success();
+}

@@ -1,0 +1,416 @@
+//===- CCRNNTensorOps.td - tensor-level ops ----------------*- tablegen -*-===//
+//
+// The primitives a training window is made of, on statically shaped ranked
+// float tensors. Every op whose result can carry a gradient implements the
+// VJP interface; `ccrnn-autodiff` differentiates any composition of them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CCRNN_TENSOR_OPS_TD
+#define CCRNN_TENSOR_OPS_TD
+
+include "ccrnn/CCRNNDialect.td"
+include "ccrnn/CCRNNInterfaces.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/CallInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+defvar CCRNN_Tensor = RankedTensorOf<[AnyFloat]>;
+defvar CCRNN_Differentiable =
+    DeclareOpInterfaceMethods<CCRNN_DifferentiableOpInterface>;
+
+//===----------------------------------------------------------------------===//
+// Element-wise
+//===----------------------------------------------------------------------===//
+
+class CCRNN_BinaryOp<string mnemonic, string formula>
+    : CCRNN_Op<mnemonic, [Pure, SameOperandsAndResultType,
+                          CCRNN_Differentiable]> {
+  let summary = "element-wise " # formula;
+  let description = [{
+    Element-wise `}] # formula # [{` of two tensors of the same type.
+  }];
+  let arguments = (ins CCRNN_Tensor:$lhs, CCRNN_Tensor:$rhs);
+  let results = (outs CCRNN_Tensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
+}
+
+def CCRNN_AddOp : CCRNN_BinaryOp<"add", "lhs + rhs">;
+def CCRNN_SubOp : CCRNN_BinaryOp<"sub", "lhs - rhs">;
+def CCRNN_MulOp : CCRNN_BinaryOp<"mul", "lhs * rhs">;
+
+class CCRNN_UnaryOp<string mnemonic, string formula, list<Trait> traits = []>
+    : CCRNN_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType],
+                                     traits)> {
+  let summary = "element-wise " # formula;
+  let description = [{
+    Element-wise `}] # formula # [{`.
+  }];
+  let arguments = (ins CCRNN_Tensor:$input);
+  let results = (outs CCRNN_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+def CCRNN_SigmoidOp : CCRNN_UnaryOp<"sigmoid", "1 / (1 + exp(-x))",
+                                    [CCRNN_Differentiable]>;
+def CCRNN_TanhOp : CCRNN_UnaryOp<"tanh", "tanh(x)", [CCRNN_Differentiable]>;
+def CCRNN_ReluOp : CCRNN_UnaryOp<"relu", "max(x, 0)", [CCRNN_Differentiable]>;
+// The derivative of relu; itself has a zero derivative almost everywhere.
+def CCRNN_StepOp : CCRNN_UnaryOp<"step", "x > 0 ? 1 : 0">;
+
+def CCRNN_ScaleOp : CCRNN_Op<"scale", [Pure, SameOperandsAndResultType,
+                                       CCRNN_Differentiable]> {
+  let summary = "multiply by a constant";
+  let description = [{
+    `factor * x`, element-wise.
+
+    ```mlir
+    %y = ccrnn.scale %x by 0.1 : tensor<50x100xf32>
+    ```
+  }];
+  let arguments = (ins CCRNN_Tensor:$input, F64Attr:$factor);
+  let results = (outs CCRNN_Tensor:$result);
+  let assemblyFormat = "$input `by` $factor attr-dict `:` type($result)";
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra, broadcast, reduction, layout
+//===----------------------------------------------------------------------===//
+
+def CCRNN_MatmulOp : CCRNN_Op<"matmul", [Pure, CCRNN_Differentiable]> {
+  let summary = "matrix product with optional transposes";
+  let description = [{
+    `op(lhs) x op(rhs)` for rank-2 tensors, where `op` transposes when
+    `transpose_lhs` / `transpose_rhs` is set. A linear layer `x W^T` is
+    `matmul %x, %w {transpose_rhs}`.
+
+    ```mlir
+    %y = ccrnn.matmul %x, %w {transpose_rhs} : tensor<50x100xf32>, tensor<400x100xf32> -> tensor<50x400xf32>
+    ```
+  }];
+  let arguments = (ins CCRNN_Tensor:$lhs, CCRNN_Tensor:$rhs,
+                       UnitAttr:$transpose_lhs, UnitAttr:$transpose_rhs);
+  let results = (outs CCRNN_Tensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def CCRNN_BroadcastOp : CCRNN_Op<"broadcast", [Pure, CCRNN_Differentiable]> {
+  let summary = "repeat a tensor along a new leading axis";
+  let description = [{
+    `result[i, ...] = input[...]`: a bias vector `[N]` becomes `[M, N]`.
+
+    ```mlir
+    %b2 = ccrnn.broadcast %b : tensor<400xf32> -> tensor<50x400xf32>
+    ```
+  }];
+  let arguments = (ins CCRNN_Tensor:$input);
+  let results = (outs CCRNN_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def CCRNN_ReduceSumOp : CCRNN_Op<"reduce_sum", [Pure, CCRNN_Differentiable]> {
+  let summary = "sum over the leading axis";
+  let description = [{
+    `result[...] = sum_i input[i, ...]`; the transpose of `ccrnn.broadcast`.
+
+    ```mlir
+    %db = ccrnn.reduce_sum %dy : tensor<50x400xf32> -> tensor<400xf32>
+    ```
+  }];
+  let arguments = (ins CCRNN_Tensor:$input);
+  let results = (outs CCRNN_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def CCRNN_ReshapeOp : CCRNN_Op<"reshape", [Pure, CCRNN_Differentiable]> {
+  let summary = "same elements in row-major order, another shape";
+  let description = [{
+    ```mlir
+    %flat = ccrnn.reshape %hseq : tensor<50x10x50xf32> -> tensor<500x50xf32>
+    ```
+  }];
+  let arguments = (ins CCRNN_Tensor:$input);
+  let results = (outs CCRNN_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def CCRNN_ConcatOp : CCRNN_Op<"concat", [Pure, CCRNN_Differentiable]> {
+  let summary = "join tensors along an axis";
+  let description = [{
+    ```mlir
+    %s = ccrnn.concat %h, %c {axis = 1} : tensor<50x50xf32>, tensor<50x50xf32> -> tensor<50x100xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<CCRNN_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs CCRNN_Tensor:$result);
+  let assemblyFormat = [{
+    $inputs attr-dict `:` type($inputs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def CCRNN_SplitOp : CCRNN_Op<"split", [Pure, CCRNN_Differentiable]> {
+  let summary = "cut a tensor into consecutive pieces along an axis";
+  let description = [{
+    The inverse of `ccrnn.concat`: the result sizes along `axis` add up to
+    the input's.
+
+    ```mlir
+    %h, %c = ccrnn.split %s {axis = 1} : tensor<50x100xf32> -> tensor<50x50xf32>, tensor<50x50xf32>
+    ```
+  }];
+  let arguments = (ins CCRNN_Tensor:$input, I64Attr:$axis);
+  let results = (outs Variadic<CCRNN_Tensor>:$results);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Recurrent layers over a window (composite ops)
+//===----------------------------------------------------------------------===//
+
+def CCRNN_LSTMSeqOp : CCRNN_Op<"lstm_seq", [Pure, CCRNN_Differentiable,
+    AllTypesMatch<["h0", "c0", "h_last", "c_last"]>,
+    AllTypesMatch<["b_ih", "b_hh"]>]> {
+  let summary = "one LSTM layer over the steps of a window";
+  let description = [{
+    Runs an LSTM layer (PyTorch semantics, gate order i, f, g, o) over
+    `input` `[B, T, I]` from the state `(h0, c0)` `[B, H]` with weights
+    `w_ih [4H, I]`, `w_hh [4H, H]`, `b_ih [4H]`, `b_hh [4H]`. Results: the
+    hidden sequence `[B, T, H]` and the final state `(hT, cT)`.
+
+    A composite op: its VJP is `ccrnn.lstm_seq_grad`, backpropagation
+    through the window's steps, so the size of the differentiated program
+    does not grow with the window length.
+
+    ```mlir
+    %hs, %hT, %cT = ccrnn.lstm_seq %x, %h0, %c0, %wih, %whh, %bih, %bhh
+        : tensor<50x1x1xf32>, tensor<50x50xf32>, tensor<200x1xf32>,
+          tensor<200x50xf32>, tensor<200xf32> -> tensor<50x1x50xf32>
+    ```
+  }];
+  let arguments = (ins CCRNN_Tensor:$input, CCRNN_Tensor:$h0,
+                       CCRNN_Tensor:$c0, CCRNN_Tensor:$w_ih,
+                       CCRNN_Tensor:$w_hh, CCRNN_Tensor:$b_ih,
+                       CCRNN_Tensor:$b_hh);
+  let results = (outs CCRNN_Tensor:$hseq, CCRNN_Tensor:$h_last,
+                      CCRNN_Tensor:$c_last);
+  let assemblyFormat = [{
+    $input `,` $h0 `,` $c0 `,` $w_ih `,` $w_hh `,` $b_ih `,` $b_hh attr-dict
+    `:` type($input) `,` type($h0) `,` type($w_ih) `,` type($w_hh) `,`
+    type($b_ih) `->` type($hseq)
+  }];
+  let hasVerifier = 1;
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$h0,
+                   "::mlir::Value":$c0, "::mlir::Value":$w_ih,
+                   "::mlir::Value":$w_hh, "::mlir::Value":$b_ih,
+                   "::mlir::Value":$b_hh)>
+  ];
+}
+
+def CCRNN_LSTMSeqGradOp : CCRNN_Op<"lstm_seq_grad", [Pure,
+    AllTypesMatch<["input", "d_input"]>,
+    AllTypesMatch<["h0", "c0", "d_h_last", "d_c_last", "d_h0", "d_c0"]>,
+    AllTypesMatch<["w_ih", "d_w_ih"]>, AllTypesMatch<["w_hh", "d_w_hh"]>,
+    AllTypesMatch<["b_ih", "b_hh", "d_b_ih", "d_b_hh"]>]> {
+  let summary = "backpropagation through the steps of `ccrnn.lstm_seq`";
+  let description = [{
+    Given the forward operands of a `ccrnn.lstm_seq` and the cotangents of
+    its results (`d_hseq [B, T, H]`, `d_h_last`, `d_c_last [B, H]`), returns
+    the cotangents of `input, h0, c0, w_ih, w_hh, b_ih, b_hh`, in that order.
+    Implementations recompute or store the forward activations.
+  }];
+  let arguments = (ins CCRNN_Tensor:$input, CCRNN_Tensor:$h0,
+                       CCRNN_Tensor:$c0, CCRNN_Tensor:$w_ih,
+                       CCRNN_Tensor:$w_hh, CCRNN_Tensor:$b_ih,
+                       CCRNN_Tensor:$b_hh, CCRNN_Tensor:$d_hseq,
+                       CCRNN_Tensor:$d_h_last, CCRNN_Tensor:$d_c_last);
+  let results = (outs CCRNN_Tensor:$d_input, CCRNN_Tensor:$d_h0,
+                      CCRNN_Tensor:$d_c0, CCRNN_Tensor:$d_w_ih,
+                      CCRNN_Tensor:$d_w_hh, CCRNN_Tensor:$d_b_ih,
+                      CCRNN_Tensor:$d_b_hh);
+  let assemblyFormat = [{
+    $input `,` $h0 `,` $c0 `,` $w_ih `,` $w_hh `,` $b_ih `,` $b_hh
+    `cotangents` $d_hseq `,` $d_h_last `,` $d_c_last attr-dict
+    `:` type($input) `,` type($h0) `,` type($w_ih) `,` type($w_hh) `,`
+    type($b_ih) `,` type($d_hseq)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::ValueRange":$forwardOperands,
+                   "::mlir::ValueRange":$resultCotangents)>
+  ];
+}
+
+def CCRNN_RNNTanhSeqOp : CCRNN_Op<"rnn_tanh_seq", [Pure, CCRNN_Differentiable,
+    AllTypesMatch<["h0", "h_last"]>, AllTypesMatch<["b_ih", "b_hh"]>]> {
+  let summary = "one tanh-RNN layer over the steps of a window";
+  let description = [{
+    `h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)` over `input`
+    `[B, T, I]` from `h0 [B, H]`, with `w_ih [H, I]`, `w_hh [H, H]`,
+    `b_ih [H]`, `b_hh [H]`. Results: the hidden sequence `[B, T, H]` and `hT`.
+    Its VJP is `ccrnn.rnn_tanh_seq_grad`.
+
+    ```mlir
+    %hs, %hT = ccrnn.rnn_tanh_seq %x, %h0, %wih, %whh, %bih, %bhh
+        : tensor<50x1x1xf32>, tensor<50x50xf32>, tensor<50x1xf32>,
+          tensor<50x50xf32>, tensor<50xf32> -> tensor<50x1x50xf32>
+    ```
+  }];
+  let arguments = (ins CCRNN_Tensor:$input, CCRNN_Tensor:$h0,
+                       CCRNN_Tensor:$w_ih, CCRNN_Tensor:$w_hh,
+                       CCRNN_Tensor:$b_ih, CCRNN_Tensor:$b_hh);
+  let results = (outs CCRNN_Tensor:$hseq, CCRNN_Tensor:$h_last);
+  let assemblyFormat = [{
+    $input `,` $h0 `,` $w_ih `,` $w_hh `,` $b_ih `,` $b_hh attr-dict
+    `:` type($input) `,` type($h0) `,` type($w_ih) `,` type($w_hh) `,`
+    type($b_ih) `->` type($hseq)
+  }];
+  let hasVerifier = 1;
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$h0,
+                   "::mlir::Value":$w_ih, "::mlir::Value":$w_hh,
+                   "::mlir::Value":$b_ih, "::mlir::Value":$b_hh)>
+  ];
+}
+
+def CCRNN_RNNTanhSeqGradOp : CCRNN_Op<"rnn_tanh_seq_grad", [Pure,
+    AllTypesMatch<["input", "d_input"]>,
+    AllTypesMatch<["h0", "d_h_last", "d_h0"]>,
+    AllTypesMatch<["w_ih", "d_w_ih"]>, AllTypesMatch<["w_hh", "d_w_hh"]>,
+    AllTypesMatch<["b_ih", "b_hh", "d_b_ih", "d_b_hh"]>]> {
+  let summary = "backpropagation through the steps of `ccrnn.rnn_tanh_seq`";
+  let description = [{
+    Given the forward operands of a `ccrnn.rnn_tanh_seq` and the cotangents
+    `d_hseq [B, T, H]`, `d_h_last [B, H]`, returns the cotangents of
+    `input, h0, w_ih, w_hh, b_ih, b_hh`, in that order.
+  }];
+  let arguments = (ins CCRNN_Tensor:$input, CCRNN_Tensor:$h0,
+                       CCRNN_Tensor:$w_ih, CCRNN_Tensor:$w_hh,
+                       CCRNN_Tensor:$b_ih, CCRNN_Tensor:$b_hh,
+                       CCRNN_Tensor:$d_hseq, CCRNN_Tensor:$d_h_last);
+  let results = (outs CCRNN_Tensor:$d_input, CCRNN_Tensor:$d_h0,
+                      CCRNN_Tensor:$d_w_ih, CCRNN_Tensor:$d_w_hh,
+                      CCRNN_Tensor:$d_b_ih, CCRNN_Tensor:$d_b_hh);
+  let assemblyFormat = [{
+    $input `,` $h0 `,` $w_ih `,` $w_hh `,` $b_ih `,` $b_hh
+    `cotangents` $d_hseq `,` $d_h_last attr-dict
+    `:` type($input) `,` type($h0) `,` type($w_ih) `,` type($w_hh) `,`
+    type($b_ih) `,` type($d_hseq)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::ValueRange":$forwardOperands,
+                   "::mlir::ValueRange":$resultCotangents)>
+  ];
+}
+
+//===----------------------------------------------------------------------===//
+// Loss gradients and data access
+//===----------------------------------------------------------------------===//
+
+def CCRNN_MSELossGradOp : CCRNN_Op<"mse_loss_grad", [Pure,
+    AllTypesMatch<["prediction", "target", "result"]>]> {
+  let summary = "the gradient of `ccrnn.mse_loss` with respect to the prediction";
+  let description = [{
+    `cotangent * 2 * (prediction - target) / n` at the supervised steps (the
+    same `start` and `interval` rule as `ccrnn.mse_loss`, `n` the number of
+    supervised elements) and 0 elsewhere.
+  }];
+  let arguments = (ins CCRNN_Tensor:$prediction, CCRNN_Tensor:$target,
+                       0DTensorOf<[AnyFloat]>:$cotangent, Optional<Index>:$start,
+                       DefaultValuedAttr<I64Attr, "1">:$interval);
+  let results = (outs CCRNN_Tensor:$result);
+  let assemblyFormat = [{
+    $prediction `,` $target `,` $cotangent (`start` $start^)? attr-dict
+    `:` type($prediction) `,` type($cotangent)
+  }];
+}
+
+def CCRNN_CrossEntropyLossGradOp : CCRNN_Op<"xent_loss_grad", [Pure,
+    AllTypesMatch<["logits", "result"]>]> {
+  let summary = "the gradient of `ccrnn.xent_loss` with respect to the logits";
+  let description = [{
+    `cotangent * (softmax(logits) - onehot(labels)) / B`.
+  }];
+  let arguments = (ins CCRNN_Tensor:$logits,
+                       RankedTensorOf<[AnySignlessInteger]>:$labels,
+                       0DTensorOf<[AnyFloat]>:$cotangent);
+  let results = (outs CCRNN_Tensor:$result);
+  let assemblyFormat = [{
+    $logits `,` $labels `,` $cotangent attr-dict
+    `:` type($logits) `,` type($labels) `,` type($cotangent)
+  }];
+}
+
+def CCRNN_TimeSliceOp : CCRNN_Op<"time_slice", [Pure]> {
+  let summary = "the steps of one window of a batch of sequences";
+  let description = [{
+    `result[b, t, f] = input[b, start + t, f]` for `t < steps` (the static
+    size of the result's axis 1). Reads data; not differentiable.
+
+    ```mlir
+    %xw = ccrnn.time_slice %x at %t0 : tensor<50x10x1xf32> -> tensor<50x2x1xf32>
+    ```
+  }];
+  let arguments = (ins CCRNN_Tensor:$input, Index:$start);
+  let results = (outs CCRNN_Tensor:$result);
+  let assemblyFormat = [{
+    $input `at` $start attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def CCRNN_SupervisedStepsOp : CCRNN_Op<"supervised_steps", [Pure]> {
+  let summary = "how many steps of a window the loss supervises";
+  let description = [{
+    The number of global steps `t` in `[start, start + steps)` with
+    `t % interval == 0`, as a float scalar (`n_w` of the reported training
+    loss, SPEC §3).
+
+    ```mlir
+    %n = ccrnn.supervised_steps %t0 {steps = 2, interval = 2} : tensor<f32>
+    ```
+  }];
+  let arguments = (ins Index:$start, I64Attr:$steps, I64Attr:$interval);
+  let results = (outs 0DTensorOf<[AnyFloat]>:$result);
+  let assemblyFormat = "$start attr-dict `:` type($result)";
+}
+
+//===----------------------------------------------------------------------===//
+// Autodiff request
+//===----------------------------------------------------------------------===//
+
+def CCRNN_ValueAndGradOp : CCRNN_Op<"value_and_grad", [
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "call a window function and differentiate its loss";
+  let description = [{
+    Calls `callee` and returns its results followed by the gradient of its
+    first result (a scalar loss) with respect to its first `num_params`
+    arguments. Inside the callee, `ccrnn.truncate`,
+    `ccrnn.synthetic_gradient` and `ccrnn.synthesizer_target` shape that
+    gradient. `ccrnn-autodiff` replaces this op by a call of a generated
+    function that computes the forward and backward passes.
+
+    ```mlir
+    %l, %h1, %c1, %g:12 = ccrnn.value_and_grad @dni_lstm_window(%p0, ...) {num_params = 12}
+        : (...) -> (...)
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee, Variadic<AnyType>:$operands,
+                       I64Attr:$num_params);
+  let results = (outs Variadic<AnyType>:$results);
+  let assemblyFormat = [{
+    $callee `(` $operands `)` attr-dict `:` functional-type($operands, $results)
+  }];
+}
+
+#endif // CCRNN_TENSOR_OPS_TD
