@@ -470,3 +470,167 @@ func.func @f(%a: tensor<2x10xf32>, %l: tensor<2xf32>) {
   %x = ccrnn.xent_loss %a, %l : tensor<2x10xf32>, tensor<2xf32> -> tensor<f32>
   return
 }
+
+// -----
+
+func.func @f(%a: tensor<2xf32>) {
+  // expected-error @below {{'ccrnn.value_and_grad' op 'missing' does not name a function}}
+  %l, %g = ccrnn.value_and_grad @missing(%a) {num_params = 1} : (tensor<2xf32>) -> (tensor<f32>, tensor<2xf32>)
+  return
+}
+
+// -----
+
+func.func private @w(%a: tensor<2xf32>) -> tensor<f32>
+func.func @f(%a: tensor<3xf32>) {
+  // expected-error @below {{'ccrnn.value_and_grad' op operand types do not match the arguments of @w}}
+  %l, %g = ccrnn.value_and_grad @w(%a) {num_params = 1} : (tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>)
+  return
+}
+
+// -----
+
+func.func private @w(%a: tensor<2xf32>) -> tensor<f32>
+func.func @f(%a: tensor<2xf32>) {
+  // expected-error @below {{'ccrnn.value_and_grad' op attribute 'num_params' (2) exceeds the 1 arguments of @w}}
+  %l, %g = ccrnn.value_and_grad @w(%a) {num_params = 2} : (tensor<2xf32>) -> (tensor<f32>, tensor<2xf32>)
+  return
+}
+
+// -----
+
+func.func private @w(%a: tensor<2xf32>) -> tensor<2xf32>
+func.func @f(%a: tensor<2xf32>) {
+  // expected-error @below {{'ccrnn.value_and_grad' op @w must return a scalar loss first}}
+  %l, %g = ccrnn.value_and_grad @w(%a) {num_params = 1} : (tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>)
+  return
+}
+
+// -----
+
+func.func private @w(%a: tensor<2xf32>) -> tensor<f32>
+func.func @f(%a: tensor<2xf32>) {
+  // expected-error @below {{'ccrnn.value_and_grad' op results must be the results of @w followed by the types of its first 1 arguments}}
+  %l = ccrnn.value_and_grad @w(%a) {num_params = 1} : (tensor<2xf32>) -> (tensor<f32>)
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>) {
+  // expected-error @below {{'ccrnn.matmul' op contraction sizes differ: 3 vs 2}}
+  %c = ccrnn.matmul %a, %b : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x3xf32>, %b: tensor<4x3xf32>) {
+  // expected-error @below {{'ccrnn.matmul' op result must have shape [2, 4], got 'tensor<2x3xf32>'}}
+  %c = ccrnn.matmul %a, %b {transpose_rhs} : tensor<2x3xf32>, tensor<4x3xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x3x4xf32>, %b: tensor<2x3xf32>) {
+  // expected-error @below {{'ccrnn.matmul' op operands must be rank 2, got 'tensor<2x3x4xf32>' and 'tensor<2x3xf32>'}}
+  %c = ccrnn.matmul %a, %b : tensor<2x3x4xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<3xf32>) {
+  // expected-error @below {{'ccrnn.broadcast' op result must be the input shape with one leading axis added, got 'tensor<3xf32>' -> 'tensor<2x4xf32>'}}
+  %c = ccrnn.broadcast %a : tensor<3xf32> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x3xf32>) {
+  // expected-error @below {{'ccrnn.reduce_sum' op result must be the input shape without its leading axis, got 'tensor<2x3xf32>' -> 'tensor<2xf32>'}}
+  %c = ccrnn.reduce_sum %a : tensor<2x3xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x3xf32>) {
+  // expected-error @below {{'ccrnn.reshape' op cannot reshape 'tensor<2x3xf32>' to 'tensor<7xf32>'}}
+  %c = ccrnn.reshape %a : tensor<2x3xf32> -> tensor<7xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x3xf32>) {
+  // expected-error @below {{'ccrnn.concat' op axis 2 is out of range for 'tensor<2x6xf32>'}}
+  %c = ccrnn.concat %a, %a {axis = 2} : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x3xf32>, %b: tensor<3x3xf32>) {
+  // expected-error @below {{'ccrnn.concat' op piece 'tensor<3x3xf32>' does not fit 'tensor<2x6xf32>' along axis 1}}
+  %c = ccrnn.concat %a, %b {axis = 1} : tensor<2x3xf32>, tensor<3x3xf32> -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x3xf32>) {
+  // expected-error @below {{'ccrnn.concat' op pieces add up to 6 along axis 1, but the whole has 7}}
+  %c = ccrnn.concat %a, %a {axis = 1} : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x7xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x6xf32>) {
+  // expected-error @below {{'ccrnn.split' op needs at least one piece}}
+  "ccrnn.split"(%a) {axis = 1 : i64} : (tensor<2x6xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x3x1xf32>, %i: index) {
+  // expected-error @below {{'ccrnn.time_slice' op must take [batch, steps, features] to [batch, steps', features] with steps' <= steps, got 'tensor<2x3x1xf32>' -> 'tensor<2x4x1xf32>'}}
+  %w = ccrnn.time_slice %x at %i : tensor<2x3x1xf32> -> tensor<2x4x1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x5xf32>, %h: tensor<2x3xf32>, %wih: tensor<12x1xf32>, %whh: tensor<12x3xf32>, %b: tensor<12xf32>) {
+  // expected-error @below {{'ccrnn.lstm_seq' op input must be [batch, steps, features], got 'tensor<2x5xf32>'}}
+  %hs, %hT, %cT = ccrnn.lstm_seq %x, %h, %h, %wih, %whh, %b, %b : tensor<2x5xf32>, tensor<2x3xf32>, tensor<12x1xf32>, tensor<12x3xf32>, tensor<12xf32> -> tensor<2x5x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x5x1xf32>, %h: tensor<2x3x1xf32>, %wih: tensor<12x1xf32>, %whh: tensor<12x3xf32>, %b: tensor<12xf32>) {
+  // expected-error @below {{'ccrnn.lstm_seq' op initial state must be [batch, hidden], got 'tensor<2x3x1xf32>'}}
+  %hs, %hT, %cT = ccrnn.lstm_seq %x, %h, %h, %wih, %whh, %b, %b : tensor<2x5x1xf32>, tensor<2x3x1xf32>, tensor<12x1xf32>, tensor<12x3xf32>, tensor<12xf32> -> tensor<2x5x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x5x1xf32>, %h: tensor<4x3xf32>, %wih: tensor<12x1xf32>, %whh: tensor<12x3xf32>, %b: tensor<12xf32>) {
+  // expected-error @below {{'ccrnn.lstm_seq' op initial state has batch 4 but the input has 2}}
+  %hs, %hT, %cT = ccrnn.lstm_seq %x, %h, %h, %wih, %whh, %b, %b : tensor<2x5x1xf32>, tensor<4x3xf32>, tensor<12x1xf32>, tensor<12x3xf32>, tensor<12xf32> -> tensor<2x5x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x5x1xf32>, %h: tensor<2x3xf32>, %wih: tensor<3x1xf32>, %whh: tensor<12x3xf32>, %b: tensor<12xf32>) {
+  // expected-error @below {{'ccrnn.lstm_seq' op w_ih must have shape [12, 1], got 'tensor<3x1xf32>'}}
+  %hs, %hT, %cT = ccrnn.lstm_seq %x, %h, %h, %wih, %whh, %b, %b : tensor<2x5x1xf32>, tensor<2x3xf32>, tensor<3x1xf32>, tensor<12x3xf32>, tensor<12xf32> -> tensor<2x5x3xf32>
+  return
+}

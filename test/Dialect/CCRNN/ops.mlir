@@ -70,3 +70,60 @@ func.func @dynamic(%logits: tensor<?x10xf64>, %labels: tensor<?xi32>) -> tensor<
   %x = ccrnn.xent_loss %logits, %labels : tensor<?x10xf64>, tensor<?xi32> -> tensor<f64>
   return %x : tensor<f64>
 }
+
+// Tensor-level primitives and the composite recurrent ops.
+// CHECK-LABEL: func.func @tensor_ops
+// CHECK:         ccrnn.add %{{.*}}, %{{.*}} : tensor<2x3xf32>
+// CHECK:         ccrnn.sub %{{.*}}, %{{.*}} : tensor<2x3xf32>
+// CHECK:         ccrnn.mul %{{.*}}, %{{.*}} : tensor<2x3xf32>
+// CHECK:         ccrnn.scale %{{.*}} by 5.000000e-01 : tensor<2x3xf32>
+// CHECK:         ccrnn.sigmoid %{{.*}} : tensor<2x3xf32>
+// CHECK:         ccrnn.tanh %{{.*}} : tensor<2x3xf32>
+// CHECK:         ccrnn.relu %{{.*}} : tensor<2x3xf32>
+// CHECK:         ccrnn.step %{{.*}} : tensor<2x3xf32>
+// CHECK:         ccrnn.matmul %{{.*}}, %{{.*}} {transpose_lhs} : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<3x3xf32>
+// CHECK:         ccrnn.broadcast %{{.*}} : tensor<3xf32> -> tensor<2x3xf32>
+// CHECK:         ccrnn.reduce_sum %{{.*}} : tensor<2x3xf32> -> tensor<3xf32>
+// CHECK:         ccrnn.reshape %{{.*}} : tensor<2x3xf32> -> tensor<6xf32>
+// CHECK:         ccrnn.concat %{{.*}}, %{{.*}} {axis = 0 : i64} : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<4x3xf32>
+// CHECK:         ccrnn.split %{{.*}} {axis = 0 : i64} : tensor<4x3xf32> -> tensor<1x3xf32>, tensor<3x3xf32>
+// CHECK:         ccrnn.time_slice %{{.*}} at %{{.*}} : tensor<2x5x1xf32> -> tensor<2x2x1xf32>
+// CHECK:         ccrnn.supervised_steps %{{.*}} {interval = 2 : i64, steps = 2 : i64} : tensor<f32>
+// CHECK:         ccrnn.lstm_seq {{.*}} : tensor<2x2x1xf32>, tensor<2x3xf32>, tensor<12x1xf32>, tensor<12x3xf32>, tensor<12xf32> -> tensor<2x2x3xf32>
+// CHECK:         ccrnn.lstm_seq_grad {{.*}} cotangents {{.*}} : tensor<2x2x1xf32>, tensor<2x3xf32>, tensor<12x1xf32>, tensor<12x3xf32>, tensor<12xf32>, tensor<2x2x3xf32>
+// CHECK:         ccrnn.rnn_tanh_seq {{.*}} -> tensor<2x2x3xf32>
+// CHECK:         ccrnn.rnn_tanh_seq_grad {{.*}} cotangents
+// CHECK:         ccrnn.mse_loss_grad %{{.*}}, %{{.*}}, %{{.*}} start %{{.*}} {interval = 2 : i64} : tensor<2x2x1xf32>, tensor<f32>
+// CHECK:         ccrnn.xent_loss_grad %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x3xf32>, tensor<2xi64>, tensor<f32>
+func.func @tensor_ops(%a: tensor<2x3xf32>, %v: tensor<3xf32>, %x: tensor<2x5x1xf32>, %t: index,
+                      %h: tensor<2x3xf32>, %wih: tensor<12x1xf32>, %whh: tensor<12x3xf32>, %b: tensor<12xf32>,
+                      %tih: tensor<3x1xf32>, %thh: tensor<3x3xf32>, %tb: tensor<3xf32>,
+                      %cot: tensor<f32>, %labels: tensor<2xi64>) {
+  %0 = ccrnn.add %a, %a : tensor<2x3xf32>
+  %1 = ccrnn.sub %a, %a : tensor<2x3xf32>
+  %2 = ccrnn.mul %a, %a : tensor<2x3xf32>
+  %3 = ccrnn.scale %a by 0.5 : tensor<2x3xf32>
+  %4 = ccrnn.sigmoid %a : tensor<2x3xf32>
+  %5 = ccrnn.tanh %a : tensor<2x3xf32>
+  %6 = ccrnn.relu %a : tensor<2x3xf32>
+  %7 = ccrnn.step %a : tensor<2x3xf32>
+  %8 = ccrnn.matmul %a, %a {transpose_lhs} : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<3x3xf32>
+  %9 = ccrnn.broadcast %v : tensor<3xf32> -> tensor<2x3xf32>
+  %10 = ccrnn.reduce_sum %a : tensor<2x3xf32> -> tensor<3xf32>
+  %11 = ccrnn.reshape %a : tensor<2x3xf32> -> tensor<6xf32>
+  %12 = ccrnn.concat %a, %a {axis = 0} : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<4x3xf32>
+  %13:2 = ccrnn.split %12 {axis = 0} : tensor<4x3xf32> -> tensor<1x3xf32>, tensor<3x3xf32>
+  %14 = ccrnn.time_slice %x at %t : tensor<2x5x1xf32> -> tensor<2x2x1xf32>
+  %15 = ccrnn.supervised_steps %t {steps = 2, interval = 2} : tensor<f32>
+  %hs, %hT, %cT = ccrnn.lstm_seq %14, %h, %h, %wih, %whh, %b, %b
+      : tensor<2x2x1xf32>, tensor<2x3xf32>, tensor<12x1xf32>, tensor<12x3xf32>, tensor<12xf32> -> tensor<2x2x3xf32>
+  %g:7 = ccrnn.lstm_seq_grad %14, %h, %h, %wih, %whh, %b, %b cotangents %hs, %hT, %cT
+      : tensor<2x2x1xf32>, tensor<2x3xf32>, tensor<12x1xf32>, tensor<12x3xf32>, tensor<12xf32>, tensor<2x2x3xf32>
+  %ts, %tT = ccrnn.rnn_tanh_seq %14, %h, %tih, %thh, %tb, %tb
+      : tensor<2x2x1xf32>, tensor<2x3xf32>, tensor<3x1xf32>, tensor<3x3xf32>, tensor<3xf32> -> tensor<2x2x3xf32>
+  %tg:6 = ccrnn.rnn_tanh_seq_grad %14, %h, %tih, %thh, %tb, %tb cotangents %ts, %tT
+      : tensor<2x2x1xf32>, tensor<2x3xf32>, tensor<3x1xf32>, tensor<3x3xf32>, tensor<3xf32>, tensor<2x2x3xf32>
+  %16 = ccrnn.mse_loss_grad %14, %14, %cot start %t {interval = 2} : tensor<2x2x1xf32>, tensor<f32>
+  %17 = ccrnn.xent_loss_grad %a, %labels, %cot : tensor<2x3xf32>, tensor<2xi64>, tensor<f32>
+  return
+}

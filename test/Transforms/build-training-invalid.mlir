@@ -1,0 +1,16 @@
+// RUN: ccrnn-opt %s --split-input-file --verify-diagnostics --ccrnn-build-training='bptt=0'
+// RUN: not ccrnn-opt %s --split-input-file --ccrnn-build-training='steps=0' 2>&1 | FileCheck %s --check-prefix=STEPS
+// RUN: not ccrnn-opt %s --split-input-file --ccrnn-build-training='loss=hinge' 2>&1 | FileCheck %s --check-prefix=LOSS
+// What ccrnn-build-training rejects, with the option or op at fault.
+
+// STEPS: error: ccrnn-build-training: option 'steps' must be at least 1, got 0
+// LOSS: error: ccrnn-build-training: unknown loss 'hinge'; expected 'mse' or 'xent'
+
+// expected-error @below {{ccrnn-build-training: option 'bptt' must be at least 1, got 0}}
+module {
+  ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+    %h = ccrnn.lstm %x hidden = 3 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 3>
+    %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 3> -> !ccrnn.seq<2>
+    ccrnn.return %y : !ccrnn.seq<2>
+  }
+}
