@@ -88,4 +88,24 @@ def CCRNNAutodiff : Pass<"ccrnn-autodiff", "mlir::ModuleOp"> {
                            "mlir::func::FuncDialect"];
 }
 
+def CCRNNOptimize : Pass<"ccrnn-optimize", "mlir::ModuleOp"> {
+  let summary = "Optimize the differentiated training program";
+  let description = [{
+    Carries values across truncation windows instead of recomputing them.
+    A window computes some values from the state it receives which the
+    previous window already computed, identically, from the state it
+    returned: above all the synthesizer's forward pass, since `S(s1)` of
+    window `w` is `S(s0)` of window `w + 1`. The pass finds them by
+    structural hashing of the window function's values (once in terms of its
+    incoming state, once in terms of its outgoing state), returns them from
+    each window, passes them to the next one through the window loop, and
+    computes them once before the loop for the first window. Each
+    synthesizer output is then evaluated once per window instead of twice.
+    Only side-effect-free values that depend on nothing but the state, loop
+    invariants and constants qualify, so the result is unchanged.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::func::FuncDialect"];
+}
+
 #endif // CCRNN_TRANSFORMS_PASSES_TD
