@@ -14,6 +14,8 @@ PACKAGES=(
   libdnnl-dev ocl-icd-opencl-dev
   # formatting and unit tests
   libfmt-dev libgtest-dev
+  # reading and writing .npz (zip) files
+  libzip-dev
 )
 
 missing=()
