@@ -300,7 +300,7 @@ void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
   nameArgument(f, numParams() + 1, "target");
   nameResult(f, 0, "loss");
   for (auto [i, p] : llvm::enumerate(params))
-    nameResult(f, i + 1, "grad." + p.name);
+    nameResult(f, i + 1, p.name); // SPEC §7: gradients under parameter names
 
   ValueRange args = f.getArguments();
   ValueRange modelParams = args.take_front(numParams());

@@ -42,7 +42,7 @@ ccrnn.model @tiny(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 // The training loop: one full window in the loop, then the last window.
 // BUILD-LABEL: func.func @tiny_train(
 // BUILD-SAME:    {ccrnn.name = "input"}
-// BUILD-SAME:    -> (tensor<f32> {ccrnn.name = "loss"}, tensor<12x1xf32> {ccrnn.name = "grad.rnn.rnn.weight_ih_l0"}
+// BUILD-SAME:    -> (tensor<f32> {ccrnn.name = "loss"}, tensor<12x1xf32> {ccrnn.name = "rnn.rnn.weight_ih_l0"}
 // BUILD:         scf.for %[[W:.*]] = %{{.*}} to %{{.*}} step
 // BUILD:           %[[T0:.*]] = arith.muli %[[W]], %{{.*}} : index
 // BUILD:           %[[XW:.*]] = ccrnn.time_slice %{{.*}} at %[[T0]] : tensor<2x3x1xf32> -> tensor<2x2x1xf32>

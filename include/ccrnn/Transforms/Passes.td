@@ -45,9 +45,9 @@ def CCRNNBuildTraining : Pass<"ccrnn-build-training", "mlir::ModuleOp"> {
       state, no truncation, no synthesizer. Returns the evaluation loss (mean
       squared distance per point, or cross-entropy) and the predictions.
 
-    Function arguments and results carry `ccrnn.name` attributes: parameters
-    under their PyTorch `state_dict` names (SPEC §7), gradients as
-    `grad.<name>`. A model without a cerebellum gives the cRNN program; the
+    Function arguments and results carry `ccrnn.name` attributes: parameters,
+    and the gradients `@m_train` returns, under their PyTorch `state_dict`
+    names (SPEC §7); `input`, `target`, `loss`, `prediction` otherwise. A model without a cerebellum gives the cRNN program; the
     same model with one gives the ccRNN program. With `loss = xent` the
     readout is applied at the last step only and the target is `[batch]`
     class indices.

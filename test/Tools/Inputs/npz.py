@@ -2,13 +2,15 @@
 
   npz.py write OUT.npz NAME=DTYPE:SHAPE:VALUES ...
       DTYPE is f8 or i8, SHAPE like 2x3 (empty for a scalar), VALUES
-      comma-separated in C order.
+      comma-separated in C order, or @SEED for deterministic pseudo-random
+      values in [-0.5, 0.5).
   npz.py print IN.npz
       One line per array, in name order: NAME DTYPE [SHAPE] VALUES, values
       with 12 significant digits.
 """
 
 import ast
+import random
 import struct
 import sys
 import zipfile
@@ -33,7 +35,14 @@ def write(path, specs):
             dtype, shape, values = rest.split(":")
             shape = [int(s) for s in shape.split("x")] if shape else []
             convert = float if dtype == "f8" else int
-            values = [convert(v) for v in values.split(",")] if values else []
+            if values.startswith("@"):
+                count = 1
+                for size in shape:
+                    count *= size
+                rng = random.Random(int(values[1:]))
+                values = [rng.random() - 0.5 for _ in range(count)]
+            else:
+                values = [convert(v) for v in values.split(",")] if values else []
             archive.writestr(name + ".npy", npy_bytes(dtype, shape, values))
 
 
