@@ -27,6 +27,8 @@ namespace {
 struct TrainingConfig {
   int64_t batch, steps, bptt, interval;
   LossKind loss;
+  /// The readout and the loss apply to the last step only (always for xent).
+  bool predictLast;
 };
 
 /// Builds the functions of one model next to it in the module.
@@ -70,7 +72,26 @@ private:
   Type targetType(int64_t steps) {
     if (config.loss == LossKind::xent)
       return RankedTensorType::get({config.batch}, builder.getI64Type());
+    if (config.predictLast)
+      return tensorType({config.batch, outputSize});
     return tensorType({config.batch, steps, outputSize});
+  }
+  /// The loss of the last step's prediction `y` [B, O] against `target`.
+  Value lastStepLoss(Value y, Value target) {
+    if (config.loss == LossKind::xent)
+      return CrossEntropyLossOp::create(builder, loc, tensorType({}), y,
+                                        target);
+    Type stepType = tensorType({config.batch, 1, outputSize});
+    Value prediction = ReshapeOp::create(builder, loc, stepType, y);
+    Value expected = ReshapeOp::create(builder, loc, stepType, target);
+    return MSELossOp::create(builder, loc, tensorType({}), prediction,
+                             expected, Value(), builder.getI64IntegerAttr(1));
+  }
+  /// The readout of the last layer's final hidden state: [B, O].
+  Value readoutLast(ValueRange args, ArrayRef<Value> finalStates) {
+    Value hLast = finalStates[finalStates.size() - statesPerLayer()];
+    return linear(hLast, param(args, numParams() - 2),
+                  param(args, numParams() - 1));
   }
   /// Parameter `i` of the model, as the argument of the function being built.
   Value param(ValueRange args, int64_t i) { return args[i]; }
@@ -187,7 +208,7 @@ Value ProgramBuilder::readoutSequence(ValueRange args, Value hseq) {
 func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
                                          bool isLast) {
   int64_t b = config.batch;
-  bool hasTarget = config.loss == LossKind::mse || isLast;
+  bool hasTarget = !config.predictLast || isLast;
   SmallVector<Type> inputs;
   for (const ParameterInfo &p : params)
     inputs.push_back(tensorType(p.shape));
@@ -234,17 +255,13 @@ func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
   Value hseq = recurrentStack(args, x, states, finalStates);
 
   Value loss;
-  if (config.loss == LossKind::mse) {
+  if (!config.predictLast) {
     Value y = readoutSequence(args, hseq);
     loss = MSELossOp::create(builder, loc, tensorType({}), y, target, start,
                              builder.getI64IntegerAttr(config.interval));
   } else if (isLast) {
-    // Classification reads the last step's hidden state only.
-    Value hLast = finalStates[finalStates.size() - statesPerLayer()];
-    Value logits = linear(hLast, param(args, numParams() - 2),
-                          param(args, numParams() - 1));
-    loss = CrossEntropyLossOp::create(builder, loc, tensorType({}), logits,
-                                      target);
+    // Only the last step's prediction is trained (classification).
+    loss = lastStepLoss(readoutLast(args, finalStates), target);
   } else {
     loss = splat({}, 0.0);
   }
@@ -283,7 +300,7 @@ func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
 void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
                                 int64_t lastSteps) {
   int64_t b = config.batch, T = config.bptt, L = config.steps;
-  bool mse = config.loss == LossKind::mse;
+  bool perStep = !config.predictLast;
   SmallVector<Type> inputs;
   for (const ParameterInfo &p : params)
     inputs.push_back(tensorType(p.shape));
@@ -325,7 +342,7 @@ void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
     operands.push_back(TimeSliceOp::create(builder, loc, windowInput, x, start));
     bool calleeHasTarget = callee.getNumArguments() == operands.size() + 2;
     if (calleeHasTarget)
-      operands.push_back(mse ? TimeSliceOp::create(builder, loc,
+      operands.push_back(perStep ? TimeSliceOp::create(builder, loc,
                                                    targetType(steps), target,
                                                    start)
                                    .getResult()
@@ -342,7 +359,7 @@ void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
     Value loss = out[0];
     SmallVector<Value> next(out.slice(1, numStates));
     Value reported = current[numStates];
-    if (mse) {
+    if (perStep) {
       Value n = SupervisedStepsOp::create(
           builder, loc, tensorType({}), start,
           builder.getI64IntegerAttr(steps),
@@ -371,10 +388,14 @@ void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
   carried = step(lastWindow, index((numWindows - 1) * T), lastSteps, carried);
 
   Value reported = carried[numStates];
-  // SPEC §3: 2 * sum_w n_w * loss_w / L, the mean squared distance per point.
-  if (mse)
+  // SPEC §3: 2 * sum_w n_w * loss_w / L, the mean squared distance per point;
+  // for a last-step regression, the squared distance of that point.
+  if (perStep)
     reported = ScaleOp::create(builder, loc, reported,
                                builder.getF64FloatAttr(2.0 / L));
+  else if (config.loss == LossKind::mse)
+    reported = ScaleOp::create(builder, loc, reported,
+                               builder.getF64FloatAttr(outputSize));
   SmallVector<Value> returned{reported};
   returned.append(carried.begin() + numStates + 1, carried.end());
   func::ReturnOp::create(builder, loc, returned);
@@ -382,14 +403,14 @@ void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
 
 void ProgramBuilder::buildEval() {
   int64_t b = config.batch, L = config.steps;
-  bool mse = config.loss == LossKind::mse;
+  bool perStep = !config.predictLast;
   SmallVector<Type> inputs;
   for (const ParameterInfo &p : params)
     inputs.push_back(tensorType(p.shape));
   inputs.push_back(tensorType({b, L, inputSize}));
   inputs.push_back(targetType(L));
   Type predictions =
-      mse ? tensorType({b, L, outputSize}) : tensorType({b, outputSize});
+      perStep ? tensorType({b, L, outputSize}) : tensorType({b, outputSize});
   func::FuncOp f = createFunction(
       (model.getSymName() + "_eval").str(), inputs,
       {tensorType({}), predictions}, /*isPrivate=*/false);
@@ -406,7 +427,7 @@ void ProgramBuilder::buildEval() {
   Value hseq =
       recurrentStack(args, args[numParams()], zeroStates, finalStates);
   Value target = args[numParams() + 1];
-  if (mse) {
+  if (perStep) {
     Value y = readoutSequence(args, hseq);
     // Mean over points of the squared distance = mean over elements * O.
     Value mean = MSELossOp::create(builder, loc, tensorType({}), y, target,
@@ -416,12 +437,12 @@ void ProgramBuilder::buildEval() {
     func::ReturnOp::create(builder, loc, ValueRange{loss, y});
     return;
   }
-  Value hLast = finalStates[finalStates.size() - statesPerLayer()];
-  Value logits = linear(hLast, param(args, numParams() - 2),
-                        param(args, numParams() - 1));
-  Value loss =
-      CrossEntropyLossOp::create(builder, loc, tensorType({}), logits, target);
-  func::ReturnOp::create(builder, loc, ValueRange{loss, logits});
+  Value y = readoutLast(args, finalStates);
+  Value loss = lastStepLoss(y, target);
+  if (config.loss == LossKind::mse)
+    loss = ScaleOp::create(builder, loc, loss,
+                           builder.getF64FloatAttr(outputSize));
+  func::ReturnOp::create(builder, loc, ValueRange{loss, y});
 }
 
 void ProgramBuilder::build() {
@@ -434,9 +455,9 @@ void ProgramBuilder::build() {
   if (numWindows > 1)
     window = buildWindow(base + "_window", T, /*isLast=*/false);
   // The last window differs when it is shorter, or when it alone carries
-  // the classification loss.
+  // the loss (last-step prediction).
   func::FuncOp lastWindow = window;
-  if (!window || lastSteps != T || config.loss == LossKind::xent)
+  if (!window || lastSteps != T || config.predictLast)
     lastWindow = buildWindow(base + "_window_last", lastSteps, /*isLast=*/true);
   buildTrain(window, lastWindow, lastSteps);
   buildEval();
@@ -465,21 +486,23 @@ struct BuildTrainingPass
   }
 
   LogicalResult buildModel(ModelOp model) {
-    TrainingConfig config{batch, steps, bptt, interval, LossKind::mse};
+    TrainingConfig config{batch, steps, bptt, interval, LossKind::mse,
+                          predictLast};
     if (!loss.empty())
       config.loss = *symbolizeLossKind(loss);
     else if (std::optional<LossKind> modelLoss = model.getReturn().getLoss())
       config.loss = *modelLoss;
     if (config.loss == LossKind::xent) {
+      config.predictLast = true;
       if (model.getOutputType().getFeatures() < 2)
         return model.emitError("ccrnn-build-training: loss 'xent' needs at "
                                "least 2 classes, but @")
                << model.getSymName() << " has "
                << model.getOutputType().getFeatures() << " output(s)";
-      if (interval != 1)
-        return model.emitError("ccrnn-build-training: option 'interval' "
-                               "applies to loss 'mse' only");
     }
+    if (config.predictLast && interval != 1)
+      return model.emitError("ccrnn-build-training: option 'interval' "
+                             "applies to per-step mse only");
     if (CerebellumOp cerebellum = model.getCerebellum()) {
       if (cerebellum.getTargetContext())
         return cerebellum.emitError(

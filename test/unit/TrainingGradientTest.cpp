@@ -43,6 +43,16 @@ struct Sizes {
   int64_t batch = 2, steps = 5, input = 2, hidden = 3, output = 2;
 };
 
+CCRNNBuildTrainingOptions optionsFor(const Sizes &sizes, int64_t bptt,
+                                     int64_t interval) {
+  CCRNNBuildTrainingOptions options;
+  options.bptt = bptt;
+  options.interval = interval;
+  options.batch = sizes.batch;
+  options.steps = sizes.steps;
+  return options;
+}
+
 std::string modelText(const char *cell, const Sizes &s, int synthLayers,
                       const char *loss) {
   std::string rnnType = std::string("!ccrnn.rnn<") + cell + ", " +
@@ -122,9 +132,11 @@ Tensor finiteDifference(Tensor &x, const std::function<double()> &f) {
 /// random batch.
 class TrainingProgram {
 public:
+  /// `classify`: integer labels; `lastStep`: the loss is on the last step.
   TrainingProgram(const std::string &model, CCRNNBuildTrainingOptions options,
                   const Sizes &sizes, bool classify, unsigned seed)
-      : sizes(sizes), options(options), classify(classify) {
+      : sizes(sizes), options(options), classify(classify),
+        lastStep(classify || options.predictLast) {
     context.loadDialect<CCRNNDialect, arith::ArithDialect, func::FuncDialect,
                         scf::SCFDialect>();
     forward = parseSourceString<ModuleOp>(model, ParserConfig(&context));
@@ -150,6 +162,8 @@ public:
       target = Tensor{{sizes.batch}, {}};
       for (int64_t b = 0; b < sizes.batch; ++b)
         target.data.push_back(static_cast<double>(rng() % sizes.output));
+    } else if (lastStep) {
+      target = randomTensor({sizes.batch, sizes.output}, rng, 1.0);
     } else {
       target = randomTensor({sizes.batch, sizes.steps, sizes.output}, rng, 1.0);
     }
@@ -191,7 +205,7 @@ public:
     args.insert(args.end(), states.begin(), states.end());
     args.push_back(timeSlice(input, start, steps));
     if (f.getNumArguments() == args.size() + 2)
-      args.push_back(classify ? target : timeSlice(target, start, steps));
+      args.push_back(lastStep ? target : timeSlice(target, start, steps));
     args.push_back(scalar(static_cast<double>(start)));
     FailureOr<std::vector<Tensor>> out = Evaluator(*forward).call(name, args);
     EXPECT_TRUE(succeeded(out)) << name;
@@ -216,7 +230,7 @@ public:
   OwningOpRef<ModuleOp> forward, differentiated, optimized;
   Sizes sizes;
   CCRNNBuildTrainingOptions options;
-  bool classify;
+  bool classify, lastStep;
   int64_t numParams = 0;
   std::vector<Tensor> params;
   Tensor input, target;
@@ -284,8 +298,7 @@ void expectClose(const Tensor &actual, const Tensor &expected,
 TEST(TrainingGradientTest, CRNNWithWindowCoveringSequenceIsFullBPTT) {
   Sizes sizes;
   for (const char *cell : {"lstm", "tanh"}) {
-    CCRNNBuildTrainingOptions options{/*bptt=*/8, 1, "", sizes.batch,
-                                      sizes.steps};
+    CCRNNBuildTrainingOptions options = optionsFor(sizes, /*bptt=*/8, 1);
     TrainingProgram p(modelText(cell, sizes, -1, "mse"), options, sizes,
                       false, 1);
     std::vector<Tensor> out = p.train(*p.differentiated);
@@ -307,8 +320,8 @@ TEST(TrainingGradientTest, CRNNWithWindowCoveringSequenceIsFullBPTT) {
 TEST(TrainingGradientTest, TruncatedCRNNHoldsWindowStartStatesFixed) {
   Sizes sizes;
   // Windows of 2, 2, 1 steps with sparse feedback (even steps only).
-  CCRNNBuildTrainingOptions options{/*bptt=*/2, /*interval=*/2, "",
-                                    sizes.batch, sizes.steps};
+  CCRNNBuildTrainingOptions options =
+      optionsFor(sizes, /*bptt=*/2, /*interval=*/2);
   TrainingProgram p(modelText("lstm", sizes, -1, "mse"), options, sizes,
                     false, 2);
   std::vector<Tensor> out = p.train(*p.differentiated);
@@ -345,11 +358,15 @@ class CCRNNGradientTest : public ::testing::TestWithParam<CCRNNCase> {};
 TEST_P(CCRNNGradientTest, MatchesSyntheticGradientDefinition) {
   const CCRNNCase &c = GetParam();
   Sizes sizes;
-  bool classify = std::string(c.loss) == "xent";
-  CCRNNBuildTrainingOptions options{/*bptt=*/2, c.interval, "", sizes.batch,
-                                    sizes.steps};
-  TrainingProgram p(modelText(c.cell, sizes, c.synthLayers, c.loss), options,
-                    sizes, classify, 3);
+  std::string loss = c.loss;
+  bool classify = loss == "xent";
+  CCRNNBuildTrainingOptions options =
+      optionsFor(sizes, /*bptt=*/2, c.interval);
+  // "mse_last": regression of the last step only (predict-last).
+  options.predictLast = loss == "mse_last";
+  TrainingProgram p(modelText(c.cell, sizes, c.synthLayers,
+                              classify ? "xent" : "mse"),
+                    options, sizes, classify, 3);
   std::vector<Tensor> out = p.train(*p.differentiated);
   ASSERT_EQ(out.size(), static_cast<size_t>(1 + p.numParams));
 
@@ -435,6 +452,7 @@ INSTANTIATE_TEST_SUITE_P(
                       CCRNNCase{"lstm", 2, 2, "mse"},
                       CCRNNCase{"tanh", 1, 2, "mse"},
                       CCRNNCase{"lstm", 1, 1, "xent"},
+                      CCRNNCase{"lstm", 1, 1, "mse_last"},
                       CCRNNCase{"tanh", 2, 1, "xent"}),
     [](const ::testing::TestParamInfo<CCRNNCase> &info) {
       return std::string(info.param.cell) + "_synth" +

@@ -48,9 +48,9 @@ def CCRNNBuildTraining : Pass<"ccrnn-build-training", "mlir::ModuleOp"> {
     Function arguments and results carry `ccrnn.name` attributes: parameters,
     and the gradients `@m_train` returns, under their PyTorch `state_dict`
     names (SPEC §7); `input`, `target`, `loss`, `prediction` otherwise. A model without a cerebellum gives the cRNN program; the
-    same model with one gives the ccRNN program. With `loss = xent` the
-    readout is applied at the last step only and the target is `[batch]`
-    class indices.
+    same model with one gives the ccRNN program. With `loss = xent` (or
+    `predict-last`) the readout and the loss apply to the last step only;
+    the target is `[batch]` class indices (xent) or `[batch, outputs]`.
   }];
   let options = [
     Option<"bptt", "bptt", "int64_t", /*default=*/"1",
@@ -60,6 +60,9 @@ def CCRNNBuildTraining : Pass<"ccrnn-build-training", "mlir::ModuleOp"> {
            "(mse only)">,
     Option<"loss", "loss", "std::string", /*default=*/"\"\"",
            "mse or xent; default: the model's `ccrnn.return` loss, else mse">,
+    Option<"predictLast", "predict-last", "bool", /*default=*/"false",
+           "Apply the readout and the loss to the last step only, with a "
+           "[batch, outputs] target (implied by xent)">,
     Option<"batch", "batch", "int64_t", /*default=*/"50",
            "Batch size B">,
     Option<"steps", "steps", "int64_t", /*default=*/"10",
