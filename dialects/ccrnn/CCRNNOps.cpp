@@ -128,12 +128,10 @@ void ModelOp::build(OpBuilder &builder, OperationState &state, StringRef name,
 }
 
 ParseResult ModelOp::parse(OpAsmParser &parser, OperationState &result) {
-  auto buildFuncType = [](Builder &builder, ArrayRef<Type> argTypes,
-                          ArrayRef<Type> results,
-                          function_interface_impl::VariadicFlag,
-                          std::string &) {
-    return builder.getFunctionType(argTypes, results);
-  };
+  auto buildFuncType =
+      [](Builder &builder, ArrayRef<Type> argTypes, ArrayRef<Type> results,
+         function_interface_impl::VariadicFlag,
+         std::string &) { return builder.getFunctionType(argTypes, results); };
   return function_interface_impl::parseFunctionOp(
       parser, result, /*allowVariadic=*/false,
       getFunctionTypeAttrName(result.name), buildFuncType,
@@ -280,8 +278,7 @@ void LSTMOp::build(OpBuilder &builder, OperationState &state, Value input,
 }
 
 LogicalResult LSTMOp::verify() {
-  return verifyRecurrentLayer(*this, CellKind::lstm,
-                              getHiddenAttr().getInt(),
+  return verifyRecurrentLayer(*this, CellKind::lstm, getHiddenAttr().getInt(),
                               getLayersAttr().getInt(), getType());
 }
 
@@ -292,8 +289,7 @@ void RNNTanhOp::build(OpBuilder &builder, OperationState &state, Value input,
 }
 
 LogicalResult RNNTanhOp::verify() {
-  return verifyRecurrentLayer(*this, CellKind::tanh,
-                              getHiddenAttr().getInt(),
+  return verifyRecurrentLayer(*this, CellKind::tanh, getHiddenAttr().getInt(),
                               getLayersAttr().getInt(), getType());
 }
 
@@ -309,12 +305,13 @@ LogicalResult LinearOp::verify() {
            << features;
   if (getType().getFeatures() != features)
     return emitOpError("attribute 'features' (")
-           << features << ") does not match the result type "
-           << getType();
+           << features << ") does not match the result type " << getType();
   return success();
 }
 
-int64_t LinearOp::getInputSize() { return getFeatureSize(getInput().getType()); }
+int64_t LinearOp::getInputSize() {
+  return getFeatureSize(getInput().getType());
+}
 
 //===----------------------------------------------------------------------===//
 // CerebellumOp
@@ -415,8 +412,7 @@ LogicalResult CrossEntropyLossOp::verify() {
     return emitOpError("expects [batch, classes] logits, got rank ")
            << logits.getRank();
   if (labels.getRank() != 1)
-    return emitOpError("expects [batch] labels, got rank ")
-           << labels.getRank();
+    return emitOpError("expects [batch] labels, got rank ") << labels.getRank();
   int64_t batch = logits.getDimSize(0), labelBatch = labels.getDimSize(0);
   if (!ShapedType::isDynamic(batch) && !ShapedType::isDynamic(labelBatch) &&
       batch != labelBatch)

@@ -1,4 +1,5 @@
-//===- CCRNNTensorOps.cpp - tensor-level ops: verifiers, builders -*- C++ -*-===//
+//===- CCRNNTensorOps.cpp - tensor-level ops: verifiers, builders -*- C++
+//-*-===//
 
 #include "ccrnn/CCRNNOps.h"
 
@@ -9,14 +10,6 @@ using namespace mlir;
 using namespace ccrnn;
 
 namespace {
-
-std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string text = "[";
-  llvm::raw_string_ostream os(text);
-  llvm::interleave(shape, os, ", ");
-  os << "]";
-  return text;
-}
 
 /// Checks that `value` (named `name` in the diagnostic) has exactly `shape`.
 LogicalResult expectShape(Operation *op, StringRef name, Value value,
@@ -111,8 +104,8 @@ static LogicalResult verifyJoin(Operation *op, TypeRange parts, Type whole,
     return op->emitOpError("needs at least one piece");
   auto wholeType = cast<RankedTensorType>(whole);
   if (axis < 0 || axis >= wholeType.getRank())
-    return op->emitOpError("axis ") << axis << " is out of range for "
-                                    << wholeType;
+    return op->emitOpError("axis ")
+           << axis << " is out of range for " << wholeType;
   int64_t total = 0;
   for (Type part : parts) {
     auto partType = cast<RankedTensorType>(part);
@@ -122,9 +115,8 @@ static LogicalResult verifyJoin(Operation *op, TypeRange parts, Type whole,
                          : -1;
     if (partType.getShape() != ArrayRef<int64_t>(expected) ||
         partType.getElementType() != wholeType.getElementType())
-      return op->emitOpError("piece ")
-             << partType << " does not fit " << wholeType << " along axis "
-             << axis;
+      return op->emitOpError("piece ") << partType << " does not fit "
+                                       << wholeType << " along axis " << axis;
     total += partType.getDimSize(axis);
   }
   if (total != wholeType.getDimSize(axis))
@@ -146,8 +138,8 @@ LogicalResult SplitOp::verify() {
 
 LogicalResult TimeSliceOp::verify() {
   ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
-  if (in.size() != 3 || out.size() != 3 || in[0] != out[0] ||
-      in[2] != out[2] || out[1] > in[1])
+  if (in.size() != 3 || out.size() != 3 || in[0] != out[0] || in[2] != out[2] ||
+      out[1] > in[1])
     return emitOpError("must take [batch, steps, features] to [batch, "
                        "steps', features] with steps' <= steps, got ")
            << getInput().getType() << " -> " << getType();
@@ -162,9 +154,8 @@ LogicalResult TimeSliceOp::verify() {
 static RankedTensorType hiddenSequenceType(Value input, Value h0) {
   auto x = cast<RankedTensorType>(input.getType());
   auto h = cast<RankedTensorType>(h0.getType());
-  return RankedTensorType::get({x.getDimSize(0), x.getDimSize(1),
-                                h.getDimSize(1)},
-                               x.getElementType());
+  return RankedTensorType::get(
+      {x.getDimSize(0), x.getDimSize(1), h.getDimSize(1)}, x.getElementType());
 }
 
 void LSTMSeqOp::build(OpBuilder &builder, OperationState &state, Value input,
@@ -188,11 +179,10 @@ void LSTMSeqGradOp::build(OpBuilder &builder, OperationState &state,
   state.addTypes(forward.getTypes());
 }
 
-void RNNTanhSeqOp::build(OpBuilder &builder, OperationState &state,
-                         Value input, Value h0, Value wIH, Value wHH,
-                         Value bIH, Value bHH) {
-  build(builder, state, hiddenSequenceType(input, h0), h0.getType(), input,
-        h0, wIH, wHH, bIH, bHH);
+void RNNTanhSeqOp::build(OpBuilder &builder, OperationState &state, Value input,
+                         Value h0, Value wIH, Value wHH, Value bIH, Value bHH) {
+  build(builder, state, hiddenSequenceType(input, h0), h0.getType(), input, h0,
+        wIH, wHH, bIH, bHH);
 }
 
 LogicalResult RNNTanhSeqOp::verify() {
@@ -215,9 +205,8 @@ void RNNTanhSeqGradOp::build(OpBuilder &builder, OperationState &state,
 
 LogicalResult
 ValueAndGradOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
-  auto callee =
-      symbolTable.lookupNearestSymbolFrom<FunctionOpInterface>(*this,
-                                                               getCalleeAttr());
+  auto callee = symbolTable.lookupNearestSymbolFrom<FunctionOpInterface>(
+      *this, getCalleeAttr());
   if (!callee)
     return emitOpError("'") << getCallee() << "' does not name a function";
   ArrayRef<Type> inputs = callee.getArgumentTypes();
@@ -232,13 +221,13 @@ ValueAndGradOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
            << " arguments of @" << getCallee();
   if (results.empty() || !isa<RankedTensorType>(results.front()) ||
       cast<RankedTensorType>(results.front()).getRank() != 0)
-    return emitOpError("@") << getCallee()
-                            << " must return a scalar loss first";
+    return emitOpError("@")
+           << getCallee() << " must return a scalar loss first";
   SmallVector<Type> expected(results);
   expected.append(inputs.begin(), inputs.begin() + numParams);
   if (getResultTypes() != TypeRange(expected))
     return emitOpError("results must be the results of @")
-           << getCallee() << " followed by the types of its first "
-           << numParams << " arguments";
+           << getCallee() << " followed by the types of its first " << numParams
+           << " arguments";
   return success();
 }

@@ -36,8 +36,7 @@ RecurrentType::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "!ccrnn.rnn: hidden size must be positive, got "
                        << hidden;
   if (layers <= 0)
-    return emitError() << "!ccrnn.rnn: layers must be positive, got "
-                       << layers;
+    return emitError() << "!ccrnn.rnn: layers must be positive, got " << layers;
   return success();
 }
 
@@ -50,6 +49,14 @@ int64_t ccrnn::getFeatureSize(Type type) {
       .Case<SeqType>([](SeqType t) { return t.getFeatures(); })
       .Case<RecurrentType>([](RecurrentType t) { return t.getHidden(); })
       .Default([](Type) { return 0; });
+}
+
+std::string ccrnn::formatShape(ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  llvm::raw_string_ostream os(text);
+  llvm::interleave(shape, os, ", ");
+  os << "]";
+  return text;
 }
 
 int64_t ccrnn::getNumGates(CellKind cell) {

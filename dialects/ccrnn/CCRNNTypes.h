@@ -7,6 +7,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectImplementation.h"
 
+#include <string>
+
 #include "ccrnn/CCRNNEnums.h.inc"
 
 #define GET_TYPEDEF_CLASSES
@@ -18,6 +20,9 @@ namespace ccrnn {
 /// or the hidden size of a `!ccrnn.rnn` (its last layer's hidden sequence).
 /// Returns 0 for any other type.
 int64_t getFeatureSize(mlir::Type type);
+
+/// A shape as `[2, 3]`, for diagnostics and tables.
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
 
 /// Number of gate blocks in the stacked weight matrices of a cell: 4 for
 /// LSTM (i, f, g, o), 1 for tanh.

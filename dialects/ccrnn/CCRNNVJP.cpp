@@ -45,8 +45,8 @@ LogicalResult AddOp::buildVJP(OpBuilder &builder, ArrayRef<Value> cotangents,
 LogicalResult SubOp::buildVJP(OpBuilder &builder, ArrayRef<Value> cotangents,
                               SmallVectorImpl<Value> &operandCotangents) {
   Value dy = single(cotangents);
-  Value negated = ScaleOp::create(builder, getLoc(), dy,
-                                  builder.getF64FloatAttr(-1.0));
+  Value negated =
+      ScaleOp::create(builder, getLoc(), dy, builder.getF64FloatAttr(-1.0));
   operandCotangents.assign({dy, negated});
   return success();
 }
@@ -62,8 +62,8 @@ LogicalResult MulOp::buildVJP(OpBuilder &builder, ArrayRef<Value> cotangents,
 
 LogicalResult ScaleOp::buildVJP(OpBuilder &builder, ArrayRef<Value> cotangents,
                                 SmallVectorImpl<Value> &operandCotangents) {
-  operandCotangents.assign(
-      {ScaleOp::create(builder, getLoc(), single(cotangents), getFactorAttr())});
+  operandCotangents.assign({ScaleOp::create(
+      builder, getLoc(), single(cotangents), getFactorAttr())});
   return success();
 }
 
@@ -74,8 +74,8 @@ LogicalResult SigmoidOp::buildVJP(OpBuilder &builder,
   Location loc = getLoc();
   Value y = getResult();
   Value ones = splat(builder, loc, y.getType(), 1.0);
-  Value slope = MulOp::create(builder, loc, y,
-                              SubOp::create(builder, loc, ones, y));
+  Value slope =
+      MulOp::create(builder, loc, y, SubOp::create(builder, loc, ones, y));
   operandCotangents.assign(
       {MulOp::create(builder, loc, single(cotangents), slope)});
   return success();
@@ -106,8 +106,7 @@ LogicalResult ReluOp::buildVJP(OpBuilder &builder, ArrayRef<Value> cotangents,
 // C = op(A) op(B). With op(X)^T written X' :
 //   dA = dC op(B)'   (A plain)      dA = op(B) dC'   (A transposed)
 //   dB = op(A)' dC   (B plain)      dB = dC' op(A)   (B transposed)
-LogicalResult MatmulOp::buildVJP(OpBuilder &builder,
-                                 ArrayRef<Value> cotangents,
+LogicalResult MatmulOp::buildVJP(OpBuilder &builder, ArrayRef<Value> cotangents,
                                  SmallVectorImpl<Value> &operandCotangents) {
   Location loc = getLoc();
   Value dC = single(cotangents);
@@ -150,8 +149,7 @@ LogicalResult ReshapeOp::buildVJP(OpBuilder &builder,
   return success();
 }
 
-LogicalResult ConcatOp::buildVJP(OpBuilder &builder,
-                                 ArrayRef<Value> cotangents,
+LogicalResult ConcatOp::buildVJP(OpBuilder &builder, ArrayRef<Value> cotangents,
                                  SmallVectorImpl<Value> &operandCotangents) {
   auto split = SplitOp::create(builder, getLoc(), getInputs().getTypes(),
                                single(cotangents), getAxisAttr());
@@ -165,9 +163,8 @@ LogicalResult SplitOp::buildVJP(OpBuilder &builder, ArrayRef<Value> cotangents,
   SmallVector<Value> pieces;
   for (auto [cotangent, result] : llvm::zip(cotangents, getResults()))
     pieces.push_back(orZeros(builder, getLoc(), cotangent, result.getType()));
-  operandCotangents.assign({ConcatOp::create(builder, getLoc(),
-                                             getInput().getType(), pieces,
-                                             getAxisAttr())});
+  operandCotangents.assign({ConcatOp::create(
+      builder, getLoc(), getInput().getType(), pieces, getAxisAttr())});
   return success();
 }
 
@@ -179,10 +176,9 @@ static void buildRecurrentVJP(Operation *op, OpBuilder &builder,
                               SmallVectorImpl<Value> &operandCotangents) {
   SmallVector<Value> filled;
   for (auto [cotangent, result] : llvm::zip(cotangents, op->getResults()))
-    filled.push_back(orZeros(builder, op->getLoc(), cotangent,
-                             result.getType()));
-  auto grad =
-      GradOp::create(builder, op->getLoc(), op->getOperands(), filled);
+    filled.push_back(
+        orZeros(builder, op->getLoc(), cotangent, result.getType()));
+  auto grad = GradOp::create(builder, op->getLoc(), op->getOperands(), filled);
   operandCotangents.assign(grad->getResults().begin(),
                            grad->getResults().end());
 }
@@ -195,9 +191,9 @@ LogicalResult LSTMSeqOp::buildVJP(OpBuilder &builder,
   return success();
 }
 
-LogicalResult RNNTanhSeqOp::buildVJP(OpBuilder &builder,
-                                     ArrayRef<Value> cotangents,
-                                     SmallVectorImpl<Value> &operandCotangents) {
+LogicalResult
+RNNTanhSeqOp::buildVJP(OpBuilder &builder, ArrayRef<Value> cotangents,
+                       SmallVectorImpl<Value> &operandCotangents) {
   buildRecurrentVJP<RNNTanhSeqGradOp>(*this, builder, cotangents,
                                       operandCotangents);
   return success();

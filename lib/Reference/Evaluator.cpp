@@ -49,14 +49,6 @@ Results one(RValue value) {
   return results;
 }
 
-std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string text = "[";
-  llvm::raw_string_ostream os(text);
-  llvm::interleave(shape, os, ", ");
-  os << "]";
-  return text;
-}
-
 Tensor zeros(std::vector<int64_t> shape) {
   Tensor t{std::move(shape), {}};
   t.data.assign(t.numElements(), 0.0);

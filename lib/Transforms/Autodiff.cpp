@@ -146,9 +146,8 @@ FailureOr<func::FuncOp> buildGradient(func::FuncOp f, int64_t numParams,
   SmallVector<Value> returned(ret.getOperands());
   for (BlockArgument arg : body.getArguments().take_front(numParams)) {
     Value cotangent = sweep.cotangentOf(arg);
-    returned.push_back(cotangent ? cotangent
-                                 : splat(builder, f.getLoc(), arg.getType(),
-                                         0.0));
+    returned.push_back(
+        cotangent ? cotangent : splat(builder, f.getLoc(), arg.getType(), 0.0));
   }
   func::ReturnOp::create(builder, ret.getLoc(), returned);
   ret.erase();

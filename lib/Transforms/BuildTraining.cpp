@@ -1,4 +1,5 @@
-//===- BuildTraining.cpp - build the training program of a model -*- C++ -*-===//
+//===- BuildTraining.cpp - build the training program of a model -*- C++
+//-*-===//
 //
 // Lowers a graph-level ccrnn.model to the tensor-level functions of SPEC §3:
 // a window function with explicit truncation and synthetic-gradient markers,
@@ -35,9 +36,8 @@ struct TrainingConfig {
 class ProgramBuilder {
 public:
   ProgramBuilder(ModelOp model, const TrainingConfig &config)
-      : model(model), config(config), builder(model),
-        loc(model.getLoc()), f32(builder.getF32Type()),
-        params(getModelParameters(model)) {
+      : model(model), config(config), builder(model), loc(model.getLoc()),
+        f32(builder.getF32Type()), params(getModelParameters(model)) {
     RecurrentLayerOpInterface layer = model.getRecurrentLayer();
     cell = layer.getCellKind();
     inputSize = layer.getInputSize();
@@ -67,6 +67,11 @@ private:
     return arith::ConstantIndexOp::create(builder, loc, value);
   }
   bool isLSTM() const { return cell == CellKind::lstm; }
+  SmallVector<Type> parameterTypes() {
+    return llvm::map_to_vector(params, [&](const ParameterInfo &p) -> Type {
+      return tensorType(p.shape);
+    });
+  }
   /// State tensors per layer: h (and c for LSTM).
   int64_t statesPerLayer() const { return isLSTM() ? 2 : 1; }
   Type targetType(int64_t steps) {
@@ -84,8 +89,8 @@ private:
     Type stepType = tensorType({config.batch, 1, outputSize});
     Value prediction = ReshapeOp::create(builder, loc, stepType, y);
     Value expected = ReshapeOp::create(builder, loc, stepType, target);
-    return MSELossOp::create(builder, loc, tensorType({}), prediction,
-                             expected, Value(), builder.getI64IntegerAttr(1));
+    return MSELossOp::create(builder, loc, tensorType({}), prediction, expected,
+                             Value(), builder.getI64IntegerAttr(1));
   }
   /// The readout of the last layer's final hidden state: [B, O].
   Value readoutLast(ValueRange args, ArrayRef<Value> finalStates) {
@@ -106,7 +111,8 @@ private:
     f.setResultAttr(i, "ccrnn.name", builder.getStringAttr(name));
   }
 
-  //===--- Network pieces --------------------------------------------------===//
+  //===--- Network pieces
+  //--------------------------------------------------===//
   Value linear(Value x, Value weight, Value bias);
   Value synthesizer(ValueRange args, Value state);
   /// Runs every layer over `input` from `states`; returns the last layer's
@@ -116,7 +122,8 @@ private:
   /// The readout at every step: [B, T, H] -> [B, T, O].
   Value readoutSequence(ValueRange args, Value hseq);
 
-  //===--- Functions --------------------------------------------------------===//
+  //===--- Functions
+  //--------------------------------------------------------===//
   func::FuncOp buildWindow(StringRef name, int64_t steps, bool isLast);
   void buildTrain(func::FuncOp window, func::FuncOp lastWindow,
                   int64_t lastSteps);
@@ -153,9 +160,9 @@ func::FuncOp ProgramBuilder::createFunction(StringRef name,
 Value ProgramBuilder::linear(Value x, Value weight, Value bias) {
   int64_t rows = shapeOf(x)[0], features = shapeOf(weight)[0];
   RankedTensorType type = tensorType({rows, features});
-  Value product = MatmulOp::create(builder, loc, type, x, weight,
-                                   /*transpose_lhs=*/nullptr,
-                                   builder.getUnitAttr());
+  Value product =
+      MatmulOp::create(builder, loc, type, x, weight,
+                       /*transpose_lhs=*/nullptr, builder.getUnitAttr());
   Value broadcastBias = BroadcastOp::create(builder, loc, type, bias);
   return AddOp::create(builder, loc, product, broadcastBias);
 }
@@ -200,8 +207,8 @@ Value ProgramBuilder::readoutSequence(ValueRange args, Value hseq) {
   int64_t b = shape[0], t = shape[1];
   Value flat =
       ReshapeOp::create(builder, loc, tensorType({b * t, hidden}), hseq);
-  Value y = linear(flat, param(args, numParams() - 2),
-                   param(args, numParams() - 1));
+  Value y =
+      linear(flat, param(args, numParams() - 2), param(args, numParams() - 1));
   return ReshapeOp::create(builder, loc, tensorType({b, t, outputSize}), y);
 }
 
@@ -209,9 +216,7 @@ func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
                                          bool isLast) {
   int64_t b = config.batch;
   bool hasTarget = !config.predictLast || isLast;
-  SmallVector<Type> inputs;
-  for (const ParameterInfo &p : params)
-    inputs.push_back(tensorType(p.shape));
+  SmallVector<Type> inputs = parameterTypes();
   int64_t numStates = numLayers * statesPerLayer();
   inputs.append(numStates, tensorType({b, hidden}));
   inputs.push_back(tensorType({b, steps, inputSize}));
@@ -236,17 +241,18 @@ func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
   if (cerebellum) {
     // The synthesizer sees s0 = [h, c]; the window reads its state back out
     // of s0 so that the gradient arriving at s0 is what the target captures.
-    Value s0 = isLSTM() ? ConcatOp::create(builder, loc,
-                                           tensorType({b, 2 * hidden}),
-                                           states, builder.getI64IntegerAttr(1))
-                              .getResult()
-                        : states.front();
+    Value s0 = isLSTM()
+                   ? ConcatOp::create(builder, loc, tensorType({b, 2 * hidden}),
+                                      states, builder.getI64IntegerAttr(1))
+                         .getResult()
+                   : states.front();
     Value prediction = synthesizer(args, s0);
     SynthesizerTargetOp::create(builder, loc, s0, prediction);
     if (isLSTM()) {
       auto split = SplitOp::create(
-          builder, loc, TypeRange{tensorType({b, hidden}), tensorType({b, hidden})},
-          s0, builder.getI64IntegerAttr(1));
+          builder, loc,
+          TypeRange{tensorType({b, hidden}), tensorType({b, hidden})}, s0,
+          builder.getI64IntegerAttr(1));
       states.assign(split.getResults().begin(), split.getResults().end());
     }
   }
@@ -267,12 +273,11 @@ func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
   }
 
   if (cerebellum) {
-    Value s1 = isLSTM() ? ConcatOp::create(builder, loc,
-                                           tensorType({b, 2 * hidden}),
-                                           finalStates,
-                                           builder.getI64IntegerAttr(1))
-                              .getResult()
-                        : finalStates.front();
+    Value s1 = isLSTM()
+                   ? ConcatOp::create(builder, loc, tensorType({b, 2 * hidden}),
+                                      finalStates, builder.getI64IntegerAttr(1))
+                         .getResult()
+                   : finalStates.front();
     Value prediction = synthesizer(args, s1);
     SyntheticGradientOp::create(
         builder, loc, s1, prediction,
@@ -301,14 +306,11 @@ void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
                                 int64_t lastSteps) {
   int64_t b = config.batch, T = config.bptt, L = config.steps;
   bool perStep = !config.predictLast;
-  SmallVector<Type> inputs;
-  for (const ParameterInfo &p : params)
-    inputs.push_back(tensorType(p.shape));
+  SmallVector<Type> inputs = parameterTypes();
   inputs.push_back(tensorType({b, L, inputSize}));
   inputs.push_back(targetType(L));
   SmallVector<Type> results{tensorType({})};
-  for (const ParameterInfo &p : params)
-    results.push_back(tensorType(p.shape));
+  results.append(parameterTypes());
 
   func::FuncOp f =
       createFunction((model.getSymName() + "_train").str(), inputs, results,
@@ -339,18 +341,18 @@ void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
     SmallVector<Value> operands(modelParams);
     operands.append(current.begin(), current.begin() + numStates);
     Type windowInput = tensorType({b, steps, inputSize});
-    operands.push_back(TimeSliceOp::create(builder, loc, windowInput, x, start));
+    operands.push_back(
+        TimeSliceOp::create(builder, loc, windowInput, x, start));
     bool calleeHasTarget = callee.getNumArguments() == operands.size() + 2;
     if (calleeHasTarget)
       operands.push_back(perStep ? TimeSliceOp::create(builder, loc,
-                                                   targetType(steps), target,
-                                                   start)
-                                   .getResult()
-                             : target);
+                                                       targetType(steps),
+                                                       target, start)
+                                       .getResult()
+                                 : target);
     operands.push_back(start);
     SmallVector<Type> resultTypes(callee.getResultTypes());
-    for (const ParameterInfo &p : params)
-      resultTypes.push_back(tensorType(p.shape));
+    resultTypes.append(parameterTypes());
     auto call = ValueAndGradOp::create(
         builder, loc, resultTypes,
         FlatSymbolRefAttr::get(builder.getContext(), callee.getSymName()),
@@ -361,26 +363,25 @@ void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
     Value reported = current[numStates];
     if (perStep) {
       Value n = SupervisedStepsOp::create(
-          builder, loc, tensorType({}), start,
-          builder.getI64IntegerAttr(steps),
+          builder, loc, tensorType({}), start, builder.getI64IntegerAttr(steps),
           builder.getI64IntegerAttr(config.interval));
       loss = MulOp::create(builder, loc, n, loss);
     }
     next.push_back(AddOp::create(builder, loc, reported, loss));
-    for (auto [acc, grad] :
-         llvm::zip(current.drop_front(numStates + 1), out.drop_front(1 + numStates)))
+    for (auto [acc, grad] : llvm::zip(current.drop_front(numStates + 1),
+                                      out.drop_front(1 + numStates)))
       next.push_back(AddOp::create(builder, loc, acc, grad));
     return next;
   };
 
   int64_t numWindows = llvm::divideCeil(L, T);
   if (numWindows > 1) {
-    auto loop = scf::ForOp::create(builder, loc, index(0), index(numWindows - 1),
-                                   index(1), carried);
+    auto loop = scf::ForOp::create(builder, loc, index(0),
+                                   index(numWindows - 1), index(1), carried);
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(loop.getBody());
-    Value start = arith::MulIOp::create(builder, loc, loop.getInductionVar(),
-                                        index(T));
+    Value start =
+        arith::MulIOp::create(builder, loc, loop.getInductionVar(), index(T));
     scf::YieldOp::create(builder, loc,
                          step(window, start, T, loop.getRegionIterArgs()));
     carried.assign(loop.getResults().begin(), loop.getResults().end());
@@ -404,16 +405,14 @@ void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
 void ProgramBuilder::buildEval() {
   int64_t b = config.batch, L = config.steps;
   bool perStep = !config.predictLast;
-  SmallVector<Type> inputs;
-  for (const ParameterInfo &p : params)
-    inputs.push_back(tensorType(p.shape));
+  SmallVector<Type> inputs = parameterTypes();
   inputs.push_back(tensorType({b, L, inputSize}));
   inputs.push_back(targetType(L));
   Type predictions =
       perStep ? tensorType({b, L, outputSize}) : tensorType({b, outputSize});
-  func::FuncOp f = createFunction(
-      (model.getSymName() + "_eval").str(), inputs,
-      {tensorType({}), predictions}, /*isPrivate=*/false);
+  func::FuncOp f =
+      createFunction((model.getSymName() + "_eval").str(), inputs,
+                     {tensorType({}), predictions}, /*isPrivate=*/false);
   nameArgument(f, numParams(), "input");
   nameArgument(f, numParams() + 1, "target");
   nameResult(f, 0, "loss");
@@ -424,8 +423,7 @@ void ProgramBuilder::buildEval() {
   for (int64_t i = 0; i < numLayers * statesPerLayer(); ++i)
     zeroStates.push_back(splat({b, hidden}, 0.0));
   SmallVector<Value> finalStates;
-  Value hseq =
-      recurrentStack(args, args[numParams()], zeroStates, finalStates);
+  Value hseq = recurrentStack(args, args[numParams()], zeroStates, finalStates);
   Value target = args[numParams() + 1];
   if (perStep) {
     Value y = readoutSequence(args, hseq);
@@ -486,8 +484,8 @@ struct BuildTrainingPass
   }
 
   LogicalResult buildModel(ModelOp model) {
-    TrainingConfig config{batch, steps, bptt, interval, LossKind::mse,
-                          predictLast};
+    TrainingConfig config{batch,    steps,         bptt,
+                          interval, LossKind::mse, predictLast};
     if (!loss.empty())
       config.loss = *symbolizeLossKind(loss);
     else if (std::optional<LossKind> modelLoss = model.getReturn().getLoss())

@@ -44,9 +44,8 @@ public:
                       ArrayRef<unsigned> operands) {
     std::string key;
     llvm::raw_string_ostream os(key);
-    os << op->getName() << " " << op->getAttrDictionary() << " #"
-       << resultIndex << " : " << op->getResult(resultIndex).getType()
-       << " (";
+    os << op->getName() << " " << op->getAttrDictionary() << " #" << resultIndex
+       << " : " << op->getResult(resultIndex).getType() << " (";
     llvm::interleaveComma(operands, os);
     os << ")";
     return intern(key);
@@ -137,8 +136,7 @@ void extendWindow(func::FuncOp f, ArrayRef<Value> replaced,
   OpBuilder builder(f.getContext());
   unsigned firstNew = body.getNumArguments();
   for (Value value : replaced)
-    value.replaceAllUsesWith(
-        body.addArgument(value.getType(), value.getLoc()));
+    value.replaceAllUsesWith(body.addArgument(value.getType(), value.getLoc()));
   auto returned = cast<func::ReturnOp>(body.getTerminator());
   SmallVector<Value> results(returned.getOperands());
   results.append(extraResults.begin(), extraResults.end());
@@ -157,8 +155,8 @@ void extendWindow(func::FuncOp f, ArrayRef<Value> replaced,
     resultAttrs.push_back(i < oldResults && f.getResultAttrDict(i)
                               ? Attribute(f.getResultAttrDict(i))
                               : builder.getDictionaryAttr({}));
-  f.setFunctionType(builder.getFunctionType(
-      body.getArgumentTypes(), TypeRange(ValueRange(results))));
+  f.setFunctionType(builder.getFunctionType(body.getArgumentTypes(),
+                                            TypeRange(ValueRange(results))));
   f.setAllArgAttrs(argAttrs);
   f.setAllResultAttrs(resultAttrs);
 
@@ -206,8 +204,7 @@ std::string outerLeaf(Value value) {
 
 /// Recognises `scf.for` whose body calls a window function with some iter
 /// args as state and yields that call's results back as the next state.
-std::optional<WindowLoop> matchWindowLoop(scf::ForOp loop,
-                                          SymbolTable &symbols,
+std::optional<WindowLoop> matchWindowLoop(scf::ForOp loop, SymbolTable &symbols,
                                           ExpressionTable &table) {
   auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
   for (auto call : loop.getBody()->getOps<func::CallOp>()) {
@@ -255,9 +252,8 @@ ArgumentRoles rolesAfterLoop(func::CallOp call, const WindowLoop &window,
     bool isState = result && result.getOwner() == window.loop &&
                    window.stateIterArgs.contains(result.getResultNumber());
     // Anything else matches a window value only if it is the same value.
-    unsigned leaf = isState
-                        ? table.leaf(stateLeaf(result.getResultNumber()))
-                        : table.leaf(outerLeaf(operand));
+    unsigned leaf = isState ? table.leaf(stateLeaf(result.getResultNumber()))
+                            : table.leaf(outerLeaf(operand));
     roles.leaves.push_back(leaf);
     roles.isState.push_back(isState);
   }
@@ -317,9 +313,8 @@ LogicalResult carryAcrossWindows(WindowLoop &w, SymbolTable &symbols,
   for (auto [i, operand] : llvm::enumerate(w.call.getOperands())) {
     Value init = operand;
     if (w.roles.isState[i])
-      init = w.loop.getInitArgs()[cast<BlockArgument>(operand)
-                                      .getArgNumber() -
-                                  1];
+      init =
+          w.loop.getInitArgs()[cast<BlockArgument>(operand).getArgNumber() - 1];
     mapping.map(body.getArgument(i), init);
   }
   SmallVector<Value> initial = cloneSlice(w.callee, carried, mapping, builder);
@@ -344,8 +339,7 @@ LogicalResult carryAcrossWindows(WindowLoop &w, SymbolTable &symbols,
         oldCall.erase();
         return SmallVector<Value>(call.getResults().drop_front(oldNumResults));
       }));
-  ValueRange finalCarried =
-      newLoop.getResults().take_back(carried.size());
+  ValueRange finalCarried = newLoop.getResults().take_back(carried.size());
 
   // The window after the loop continues from the loop's final values.
   llvm::SmallSetVector<Operation *, 2> users;

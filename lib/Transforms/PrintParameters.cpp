@@ -20,14 +20,6 @@ namespace {
 
 constexpr unsigned kShapeWidth = 12;
 
-std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string text = "[";
-  llvm::raw_string_ostream os(text);
-  llvm::interleave(shape, os, ", ");
-  os << "]";
-  return text;
-}
-
 std::string formatInit(const ParameterInit &init) {
   if (init.kind == ParameterInit::Kind::Zeros)
     return "zeros";
@@ -74,8 +66,8 @@ struct PrintParametersPass
         for (ParameterGroup g :
              {ParameterGroup::Recurrent, ParameterGroup::Readout,
               ParameterGroup::Synthesizer})
-          os << "  " << groupName(g) << ": "
-             << groupTotal[static_cast<int>(g)] << "\n";
+          os << "  " << groupName(g) << ": " << groupTotal[static_cast<int>(g)]
+             << "\n";
       os << "  total: " << total << " parameters in " << params.size()
          << " tensors\n";
     });

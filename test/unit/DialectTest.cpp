@@ -29,8 +29,7 @@ protected:
   ModelOp buildModel(CellKind cell, int64_t in, int64_t hidden, int64_t out,
                      int64_t synthLayers, int64_t layers = 1) {
     Location loc = builder.getUnknownLoc();
-    auto model = ModelOp::create(builder, loc, "m",
-                                 SeqType::get(&context, in),
+    auto model = ModelOp::create(builder, loc, "m", SeqType::get(&context, in),
                                  SeqType::get(&context, out));
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToEnd(&model.getBody().front());
@@ -79,9 +78,9 @@ TEST_F(DialectTest, BuildersInferRecurrentResultTypes) {
   EXPECT_EQ(type.getHidden(), 30);
   EXPECT_EQ(type.getLayers(), 3);
   EXPECT_EQ(type.getLayerStateSize(), 30);
-  EXPECT_EQ(RecurrentType::get(&context, CellKind::lstm, 30, 1)
-                .getLayerStateSize(),
-            60);
+  EXPECT_EQ(
+      RecurrentType::get(&context, CellKind::lstm, 30, 1).getLayerStateSize(),
+      60);
 }
 
 TEST_F(DialectTest, CRNNHasNoCerebellum) {
@@ -117,8 +116,7 @@ TEST_F(DialectTest, PrintedModelParsesBackIdentically) {
   llvm::raw_string_ostream os2(reprinted);
   reparsed->print(os2);
   EXPECT_EQ(printed, reprinted);
-  EXPECT_NE(printed.find("!ccrnn.rnn<lstm, 50, layers = 2>"),
-            std::string::npos)
+  EXPECT_NE(printed.find("!ccrnn.rnn<lstm, 50, layers = 2>"), std::string::npos)
       << printed;
 }
 

@@ -65,19 +65,18 @@ TEST_F(ModelParametersTest, LinedrawDNILSTM) {
       ccrnn.return %y loss = mse : !ccrnn.seq<2>
     })mlir");
   const std::string s = "rnn.backward_interface.synthesizer.";
-  expectLayout(params,
-               {{"rnn.rnn.weight_ih_l0", {200, 1}, false},
-                {"rnn.rnn.weight_hh_l0", {200, 50}, false},
-                {"rnn.rnn.bias_ih_l0", {200}, false},
-                {"rnn.rnn.bias_hh_l0", {200}, false},
-                {s + "input_trigger.weight", {400, 100}, false},
-                {s + "input_trigger.bias", {400}, false},
-                {s + "layers.0.weight", {400, 400}, false},
-                {s + "layers.0.bias", {400}, false},
-                {s + "layers.1.weight", {100, 400}, true},
-                {s + "layers.1.bias", {100}, true},
-                {"linear.weight", {2, 50}, false},
-                {"linear.bias", {2}, false}});
+  expectLayout(params, {{"rnn.rnn.weight_ih_l0", {200, 1}, false},
+                        {"rnn.rnn.weight_hh_l0", {200, 50}, false},
+                        {"rnn.rnn.bias_ih_l0", {200}, false},
+                        {"rnn.rnn.bias_hh_l0", {200}, false},
+                        {s + "input_trigger.weight", {400, 100}, false},
+                        {s + "input_trigger.bias", {400}, false},
+                        {s + "layers.0.weight", {400, 400}, false},
+                        {s + "layers.0.bias", {400}, false},
+                        {s + "layers.1.weight", {100, 400}, true},
+                        {s + "layers.1.bias", {100}, true},
+                        {"linear.weight", {2, 50}, false},
+                        {"linear.bias", {2}, false}});
   // U(-1/sqrt(H), 1/sqrt(H)) for the LSTM, 1/sqrt(fan_in) for Linear layers.
   EXPECT_DOUBLE_EQ(params[0].init.bound, 1.0 / std::sqrt(50.0));
   EXPECT_DOUBLE_EQ(params[4].init.bound, 0.1);  // fan_in 100
@@ -115,22 +114,21 @@ TEST_F(ModelParametersTest, LinearSynthesizerWithContext) {
       ccrnn.return %y loss = xent : !ccrnn.seq<10>
     })mlir");
   const std::string s = "rnn.backward_interface.synthesizer.";
-  expectLayout(params,
-               {{"rnn.rnn.weight_ih_l0", {120, 28}, false},
-                {"rnn.rnn.weight_hh_l0", {120, 30}, false},
-                {"rnn.rnn.bias_ih_l0", {120}, false},
-                {"rnn.rnn.bias_hh_l0", {120}, false},
-                {s + "input_trigger.weight", {60, 60}, true},
-                {s + "input_trigger.bias", {60}, false},
-                {s + "input_context.weight", {60, 10}, true},
-                {s + "input_context.bias", {60}, false},
-                {"linear.weight", {10, 30}, false},
-                {"linear.bias", {10}, false}});
+  expectLayout(params, {{"rnn.rnn.weight_ih_l0", {120, 28}, false},
+                        {"rnn.rnn.weight_hh_l0", {120, 30}, false},
+                        {"rnn.rnn.bias_ih_l0", {120}, false},
+                        {"rnn.rnn.bias_hh_l0", {120}, false},
+                        {s + "input_trigger.weight", {60, 60}, true},
+                        {s + "input_trigger.bias", {60}, false},
+                        {s + "input_context.weight", {60, 10}, true},
+                        {s + "input_context.bias", {60}, false},
+                        {"linear.weight", {10, 30}, false},
+                        {"linear.bias", {10}, false}});
 }
 
 TEST_F(ModelParametersTest, ElementCounts) {
-  ParameterInfo info{"w", {4, 5, 6}, ParameterInit::zeros(),
-                     ParameterGroup::Readout};
+  ParameterInfo info{
+      "w", {4, 5, 6}, ParameterInit::zeros(), ParameterGroup::Readout};
   EXPECT_EQ(info.getNumElements(), 120);
 }
 

@@ -55,23 +55,24 @@ CCRNNBuildTrainingOptions optionsFor(const Sizes &sizes, int64_t bptt,
 
 std::string modelText(const char *cell, const Sizes &s, int synthLayers,
                       const char *loss) {
-  std::string rnnType = std::string("!ccrnn.rnn<") + cell + ", " +
-                        std::to_string(s.hidden) + ">";
+  std::string rnnType =
+      std::string("!ccrnn.rnn<") + cell + ", " + std::to_string(s.hidden) + ">";
   std::string in = "!ccrnn.seq<" + std::to_string(s.input) + ">";
   std::string out = "!ccrnn.seq<" + std::to_string(s.output) + ">";
-  std::string op = std::string(cell) == "lstm" ? "ccrnn.lstm" : "ccrnn.rnn_tanh";
-  std::string text = "ccrnn.model @m(%x: " + in + ") -> " + out + " {\n" +
-                     "  %h = " + op + " %x hidden = " +
-                     std::to_string(s.hidden) + " : " + in + " -> " +
-                     rnnType + "\n" + "  %y = ccrnn.linear %h features = " +
-                     std::to_string(s.output) + " : " + rnnType + " -> " +
-                     out + "\n";
+  std::string op =
+      std::string(cell) == "lstm" ? "ccrnn.lstm" : "ccrnn.rnn_tanh";
+  std::string text =
+      "ccrnn.model @m(%x: " + in + ") -> " + out + " {\n" + "  %h = " + op +
+      " %x hidden = " + std::to_string(s.hidden) + " : " + in + " -> " +
+      rnnType + "\n" +
+      "  %y = ccrnn.linear %h features = " + std::to_string(s.output) + " : " +
+      rnnType + " -> " + out + "\n";
   if (synthLayers >= 0)
     text += "  ccrnn.cerebellum %h layers = " + std::to_string(synthLayers) +
-            (synthLayers > 0 ? ", width = 4" : "") + ", scale = 0.1 : " +
-            rnnType + "\n";
-  text += "  ccrnn.return %y loss = " + std::string(loss) + " : " + out +
-          "\n}\n";
+            (synthLayers > 0 ? ", width = 4" : "") +
+            ", scale = 0.1 : " + rnnType + "\n";
+  text +=
+      "  ccrnn.return %y loss = " + std::string(loss) + " : " + out + "\n}\n";
   return text;
 }
 
@@ -145,9 +146,8 @@ public:
       pm.addPass(createCCRNNBuildTraining(options));
     });
     differentiated = forward->clone();
-    run(*differentiated, [](PassManager &pm) {
-      pm.addPass(createCCRNNAutodiff());
-    });
+    run(*differentiated,
+        [](PassManager &pm) { pm.addPass(createCCRNNAutodiff()); });
     optimized = differentiated->clone();
     run(*optimized, [](PassManager &pm) { pm.addPass(createCCRNNOptimize()); });
 
@@ -155,8 +155,8 @@ public:
     numParams = train.getNumArguments() - 2;
     std::mt19937 rng(seed);
     for (int64_t i = 0; i < numParams; ++i)
-      params.push_back(randomTensor(shapeOf(train.getArgumentTypes()[i]),
-                                    rng, 0.5));
+      params.push_back(
+          randomTensor(shapeOf(train.getArgumentTypes()[i]), rng, 0.5));
     input = randomTensor({sizes.batch, sizes.steps, sizes.input}, rng, 1.0);
     if (classify) {
       target = Tensor{{sizes.batch}, {}};
@@ -174,7 +174,8 @@ public:
     std::vector<Tensor> args = params;
     args.push_back(input);
     args.push_back(target);
-    FailureOr<std::vector<Tensor>> out = Evaluator(module).call("m_train", args);
+    FailureOr<std::vector<Tensor>> out =
+        Evaluator(module).call("m_train", args);
     EXPECT_TRUE(succeeded(out));
     return succeeded(out) ? *out : std::vector<Tensor>();
   }
@@ -186,9 +187,7 @@ public:
     return Evaluator(*forward).call("m_eval", args)->at(0).data[0];
   }
 
-  int64_t numWindows() const {
-    return (sizes.steps + window() - 1) / window();
-  }
+  int64_t numWindows() const { return (sizes.steps + window() - 1) / window(); }
   int64_t window() const { return std::min(options.bptt, sizes.steps); }
 
   /// Runs window `w` of the pre-autodiff program (the markers do nothing in
@@ -215,8 +214,9 @@ public:
   /// The first state of every window, from the unperturbed parameters.
   std::vector<std::vector<Tensor>> windowStates(int64_t statesPerLayer) {
     std::vector<Tensor> states(
-        statesPerLayer, Tensor{{sizes.batch, sizes.hidden},
-                               std::vector<double>(sizes.batch * sizes.hidden)});
+        statesPerLayer,
+        Tensor{{sizes.batch, sizes.hidden},
+               std::vector<double>(sizes.batch * sizes.hidden)});
     std::vector<std::vector<Tensor>> all;
     for (int64_t w = 0; w < numWindows(); ++w) {
       all.push_back(states);
@@ -299,8 +299,8 @@ TEST(TrainingGradientTest, CRNNWithWindowCoveringSequenceIsFullBPTT) {
   Sizes sizes;
   for (const char *cell : {"lstm", "tanh"}) {
     CCRNNBuildTrainingOptions options = optionsFor(sizes, /*bptt=*/8, 1);
-    TrainingProgram p(modelText(cell, sizes, -1, "mse"), options, sizes,
-                      false, 1);
+    TrainingProgram p(modelText(cell, sizes, -1, "mse"), options, sizes, false,
+                      1);
     std::vector<Tensor> out = p.train(*p.differentiated);
     ASSERT_EQ(out.size(), static_cast<size_t>(1 + p.numParams));
     // Reported loss (2 sum_w n_w l_w / L) is the mean squared distance per
@@ -311,8 +311,8 @@ TEST(TrainingGradientTest, CRNNWithWindowCoveringSequenceIsFullBPTT) {
       Tensor fd = finiteDifference(p.params[i], [&] { return p.eval(); });
       for (double &v : fd.data)
         v /= sizes.output;
-      expectClose(out[1 + i], fd, std::string(cell) + " param " +
-                                      std::to_string(i));
+      expectClose(out[1 + i], fd,
+                  std::string(cell) + " param " + std::to_string(i));
     }
   }
 }
@@ -322,8 +322,8 @@ TEST(TrainingGradientTest, TruncatedCRNNHoldsWindowStartStatesFixed) {
   // Windows of 2, 2, 1 steps with sparse feedback (even steps only).
   CCRNNBuildTrainingOptions options =
       optionsFor(sizes, /*bptt=*/2, /*interval=*/2);
-  TrainingProgram p(modelText("lstm", sizes, -1, "mse"), options, sizes,
-                    false, 2);
+  TrainingProgram p(modelText("lstm", sizes, -1, "mse"), options, sizes, false,
+                    2);
   std::vector<Tensor> out = p.train(*p.differentiated);
   auto starts = p.windowStates(2);
   auto objective = [&] {
@@ -360,13 +360,12 @@ TEST_P(CCRNNGradientTest, MatchesSyntheticGradientDefinition) {
   Sizes sizes;
   std::string loss = c.loss;
   bool classify = loss == "xent";
-  CCRNNBuildTrainingOptions options =
-      optionsFor(sizes, /*bptt=*/2, c.interval);
+  CCRNNBuildTrainingOptions options = optionsFor(sizes, /*bptt=*/2, c.interval);
   // "mse_last": regression of the last step only (predict-last).
   options.predictLast = loss == "mse_last";
-  TrainingProgram p(modelText(c.cell, sizes, c.synthLayers,
-                              classify ? "xent" : "mse"),
-                    options, sizes, classify, 3);
+  TrainingProgram p(
+      modelText(c.cell, sizes, c.synthLayers, classify ? "xent" : "mse"),
+      options, sizes, classify, 3);
   std::vector<Tensor> out = p.train(*p.differentiated);
   ASSERT_EQ(out.size(), static_cast<size_t>(1 + p.numParams));
 
@@ -393,8 +392,8 @@ TEST_P(CCRNNGradientTest, MatchesSyntheticGradientDefinition) {
   // Window w's objective as a function of the parameters and its first state.
   auto windowObjective = [&](int64_t w, const std::vector<Tensor> &s0) {
     std::vector<Tensor> r = p.runWindow(w, s0);
-    return r[0].data[0] + dot(concatStates({r.begin() + 1, r.end()}),
-                              injected[w]);
+    return r[0].data[0] +
+           dot(concatStates({r.begin() + 1, r.end()}), injected[w]);
   };
 
   // Recurrent network and readout.
@@ -418,14 +417,14 @@ TEST_P(CCRNNGradientTest, MatchesSyntheticGradientDefinition) {
     std::vector<Tensor> s0 = starts[w];
     std::vector<Tensor> g;
     for (Tensor &part : s0)
-      g.push_back(finiteDifference(part, [&] { return windowObjective(w, s0); }));
+      g.push_back(
+          finiteDifference(part, [&] { return windowObjective(w, s0); }));
     targets.push_back(concatStates(g));
   }
   auto synthLoss = [&] {
     double sum = 0;
     for (int64_t w = 0; w < p.numWindows(); ++w) {
-      Tensor prediction =
-          synthesize(synthParams(), concatStates(starts[w]));
+      Tensor prediction = synthesize(synthParams(), concatStates(starts[w]));
       for (size_t k = 0; k < prediction.data.size(); ++k) {
         double e = prediction.data[k] - targets[w].data[k];
         sum += e * e;
@@ -445,19 +444,20 @@ TEST_P(CCRNNGradientTest, MatchesSyntheticGradientDefinition) {
       EXPECT_DOUBLE_EQ(optimized[i].data[k], out[i].data[k]) << "result " << i;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Models, CCRNNGradientTest,
-    ::testing::Values(CCRNNCase{"lstm", 0, 1, "mse"},
-                      CCRNNCase{"lstm", 1, 1, "mse"},
-                      CCRNNCase{"lstm", 2, 2, "mse"},
-                      CCRNNCase{"tanh", 1, 2, "mse"},
-                      CCRNNCase{"lstm", 1, 1, "xent"},
-                      CCRNNCase{"lstm", 1, 1, "mse_last"},
-                      CCRNNCase{"tanh", 2, 1, "xent"}),
-    [](const ::testing::TestParamInfo<CCRNNCase> &info) {
-      return std::string(info.param.cell) + "_synth" +
-             std::to_string(info.param.synthLayers) + "_interval" +
-             std::to_string(info.param.interval) + "_" + info.param.loss;
-    });
+INSTANTIATE_TEST_SUITE_P(Models, CCRNNGradientTest,
+                         ::testing::Values(CCRNNCase{"lstm", 0, 1, "mse"},
+                                           CCRNNCase{"lstm", 1, 1, "mse"},
+                                           CCRNNCase{"lstm", 2, 2, "mse"},
+                                           CCRNNCase{"tanh", 1, 2, "mse"},
+                                           CCRNNCase{"lstm", 1, 1, "xent"},
+                                           CCRNNCase{"lstm", 1, 1, "mse_last"},
+                                           CCRNNCase{"tanh", 2, 1, "xent"}),
+                         [](const ::testing::TestParamInfo<CCRNNCase> &info) {
+                           return std::string(info.param.cell) + "_synth" +
+                                  std::to_string(info.param.synthLayers) +
+                                  "_interval" +
+                                  std::to_string(info.param.interval) + "_" +
+                                  info.param.loss;
+                         });
 
 } // namespace

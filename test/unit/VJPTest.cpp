@@ -68,12 +68,12 @@ TEST_P(VJPRuleTest, MatchesFiniteDifferences) {
   int64_t n = numElements(shapeOf(yType));
   std::string flat = "tensor<" + std::to_string(n) + "xf64>";
   std::string source =
-      std::string("func.func private @f(") + c.inputs + ", %r: " +
-      c.resultType + ") -> tensor<f64> {\n" + c.body + "\n" +
+      std::string("func.func private @f(") + c.inputs +
+      ", %r: " + c.resultType + ") -> tensor<f64> {\n" + c.body + "\n" +
       "  %weighted = ccrnn.mul %y, %r : " + c.resultType + "\n" +
-      "  %weightedFlat = ccrnn.reshape %weighted : " + c.resultType + " -> " + flat + "\n" +
-      "  %l = ccrnn.reduce_sum %weightedFlat : " + flat + " -> tensor<f64>\n" +
-      "  return %l : tensor<f64>\n}\n";
+      "  %weightedFlat = ccrnn.reshape %weighted : " + c.resultType + " -> " +
+      flat + "\n" + "  %l = ccrnn.reduce_sum %weightedFlat : " + flat +
+      " -> tensor<f64>\n" + "  return %l : tensor<f64>\n}\n";
   OwningOpRef<ModuleOp> module =
       parseSourceString<ModuleOp>(source, ParserConfig(&context));
   ASSERT_TRUE(module) << source;
@@ -138,8 +138,7 @@ TEST_P(VJPRuleTest, MatchesFiniteDifferences) {
       diff = std::max(diff, std::abs(grad.data[k] - fd));
       scale = std::max(scale, std::abs(fd));
     }
-    EXPECT_LE(diff / std::max(scale, 1e-12), 1e-6)
-        << c.name << ": input " << i;
+    EXPECT_LE(diff / std::max(scale, 1e-12), 1e-6) << c.name << ": input " << i;
   }
 }
 
@@ -148,16 +147,15 @@ TEST_P(VJPRuleTest, MatchesFiniteDifferences) {
 INSTANTIATE_TEST_SUITE_P(
     Rules, VJPRuleTest,
     ::testing::Values(
-        RuleCase{"add", "%a: " T23 ", %b: " T23,
-                 "%y = ccrnn.add %a, %b : " T23, T23, 2},
-        RuleCase{"sub", "%a: " T23 ", %b: " T23,
-                 "%y = ccrnn.sub %a, %b : " T23, T23, 2},
-        RuleCase{"mul", "%a: " T23 ", %b: " T23,
-                 "%y = ccrnn.mul %a, %b : " T23, T23, 2},
-        RuleCase{"scale", "%a: " T23, "%y = ccrnn.scale %a by -2.5 : " T23,
-                 T23, 1},
-        RuleCase{"sigmoid", "%a: " T23, "%y = ccrnn.sigmoid %a : " T23, T23,
+        RuleCase{"add", "%a: " T23 ", %b: " T23, "%y = ccrnn.add %a, %b : " T23,
+                 T23, 2},
+        RuleCase{"sub", "%a: " T23 ", %b: " T23, "%y = ccrnn.sub %a, %b : " T23,
+                 T23, 2},
+        RuleCase{"mul", "%a: " T23 ", %b: " T23, "%y = ccrnn.mul %a, %b : " T23,
+                 T23, 2},
+        RuleCase{"scale", "%a: " T23, "%y = ccrnn.scale %a by -2.5 : " T23, T23,
                  1},
+        RuleCase{"sigmoid", "%a: " T23, "%y = ccrnn.sigmoid %a : " T23, T23, 1},
         RuleCase{"tanh", "%a: " T23, "%y = ccrnn.tanh %a : " T23, T23, 1},
         RuleCase{"relu", "%a: " T23, "%y = ccrnn.relu %a : " T23, T23, 1},
         RuleCase{"matmul", "%a: tensor<2x3xf64>, %b: tensor<3x4xf64>",

@@ -11,6 +11,7 @@
 #include "NpzIO.h"
 
 #include "ccrnn/CCRNNDialect.h"
+#include "ccrnn/CCRNNTypes.h"
 #include "ccrnn/Reference/Evaluator.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -51,22 +52,6 @@ static constexpr const char *kNameAttr = "ccrnn.name";
 static int fail(const llvm::Twine &message) {
   llvm::errs() << "ccrnn-run: " << message << "\n";
   return 1;
-}
-
-static std::string formatShape(llvm::ArrayRef<int64_t> shape) {
-  std::string text = "[";
-  llvm::raw_string_ostream os(text);
-  llvm::interleave(
-      shape, os,
-      [&](int64_t size) {
-        if (ShapedType::isDynamic(size))
-          os << "?";
-        else
-          os << size;
-      },
-      ", ");
-  os << "]";
-  return text;
 }
 
 /// The shape a value of `type` has: a scalar's is [], a tensor's its type's
@@ -139,8 +124,9 @@ int main(int argc, char **argv) {
                   name.str() + "' (" + where + ")");
     if (!fits(array->second.shape, type))
       return fail("--inputs: array '" + name.str() + "' of " + inputsFilename +
-                  " has shape " + formatShape(array->second.shape) + ", but " +
-                  where + " needs shape " + formatShape(shapeOf(type)));
+                  " has shape " + ccrnn::formatShape(array->second.shape) +
+                  ", but " + where + " needs shape " +
+                  ccrnn::formatShape(shapeOf(type)));
     arguments.push_back({array->second.shape, array->second.data});
   }
 
