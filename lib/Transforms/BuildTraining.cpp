@@ -173,7 +173,8 @@ Value ProgramBuilder::synthesizer(ValueRange args, Value state) {
   // order: input_trigger.{weight,bias}, then layers.k.{weight,bias}.
   int64_t first = 4 * numLayers;
   Value a = linear(state, param(args, first), param(args, first + 1));
-  for (int64_t k = 0; k < cerebellum.getLayers(); ++k) {
+  int64_t depth = cerebellum.getLayersAttr().getInt();
+  for (int64_t k = 0; k < depth; ++k) {
     Value activated = ReluOp::create(builder, loc, a);
     a = linear(activated, param(args, first + 2 + 2 * k),
                param(args, first + 3 + 2 * k));

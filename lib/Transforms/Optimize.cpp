@@ -359,8 +359,10 @@ LogicalResult carryAcrossWindows(WindowLoop &w, SymbolTable &symbols,
       WindowLoop after = w;
       after.loop = newLoop;
       ArgumentRoles roles = rolesAfterLoop(next, after, table);
+      // Only its incoming ids matter: nothing follows it.
+      DenseMap<unsigned, unsigned> noStateResults;
       WindowIds nextIds =
-          computeIds(nextCallee.getBody().front(), roles, {}, table);
+          computeIds(nextCallee.getBody().front(), roles, noStateResults, table);
       DenseMap<unsigned, Value> byId;
       for (Operation &op : nextCallee.getBody().front().without_terminator())
         if (!isLayoutOnly(&op))
