@@ -16,6 +16,8 @@ PACKAGES=(
   libfmt-dev libgtest-dev
   # reading and writing .npz (zip) files
   libzip-dev
+  # the training driver: command line, meta.json, PNG plots
+  libcli11-dev nlohmann-json3-dev gnuplot-nox
 )
 
 missing=()

@@ -55,18 +55,36 @@ LogicalResult verifyRecurrentWindow(Operation *op, int64_t gates, Value input,
 // Linear algebra and layout
 //===----------------------------------------------------------------------===//
 
-LogicalResult MatmulOp::verify() {
-  ArrayRef<int64_t> a = shapeOf(getLhs()), b = shapeOf(getRhs());
+/// Shared verifier of the matrix products; returns the result's [m, n].
+static FailureOr<std::pair<int64_t, int64_t>>
+verifyMatmul(Operation *op, Value lhs, Value rhs, bool transposeLhs,
+             bool transposeRhs, Value result) {
+  ArrayRef<int64_t> a = shapeOf(lhs), b = shapeOf(rhs);
   if (a.size() != 2 || b.size() != 2)
-    return emitOpError("operands must be rank 2, got ")
-           << getLhs().getType() << " and " << getRhs().getType();
-  int64_t m = getTransposeLhs() ? a[1] : a[0];
-  int64_t k = getTransposeLhs() ? a[0] : a[1];
-  int64_t kb = getTransposeRhs() ? b[1] : b[0];
-  int64_t n = getTransposeRhs() ? b[0] : b[1];
+    return op->emitOpError("operands must be rank 2, got ")
+           << lhs.getType() << " and " << rhs.getType();
+  int64_t m = transposeLhs ? a[1] : a[0];
+  int64_t k = transposeLhs ? a[0] : a[1];
+  int64_t kb = transposeRhs ? b[1] : b[0];
+  int64_t n = transposeRhs ? b[0] : b[1];
   if (k != kb)
-    return emitOpError("contraction sizes differ: ") << k << " vs " << kb;
-  return expectShape(*this, "result", getResult(), {m, n});
+    return op->emitOpError("contraction sizes differ: ") << k << " vs " << kb;
+  if (failed(expectShape(op, "result", result, {m, n})))
+    return failure();
+  return std::make_pair(m, n);
+}
+
+LogicalResult MatmulOp::verify() {
+  return verifyMatmul(*this, getLhs(), getRhs(), getTransposeLhs(),
+                      getTransposeRhs(), getResult());
+}
+
+LogicalResult FusedMatmulOp::verify() {
+  auto sizes = verifyMatmul(*this, getLhs(), getRhs(), getTransposeLhs(),
+                            getTransposeRhs(), getResult());
+  if (failed(sizes))
+    return failure();
+  return expectShape(*this, "bias", getBias(), {sizes->second});
 }
 
 LogicalResult BroadcastOp::verify() {

@@ -386,6 +386,35 @@ def CCRNN_SupervisedStepsOp : CCRNN_Op<"supervised_steps", [Pure]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Kernel level
+//===----------------------------------------------------------------------===//
+
+def CCRNN_FusedMatmulOp : CCRNN_Op<"fused_matmul", [Pure]> {
+  let summary = "matrix product with fused bias and relu (a oneDNN matmul)";
+  let description = [{
+    `op(lhs) x op(rhs) + broadcast(bias)`, then `max(., 0)` when `relu` is
+    set: one oneDNN matmul primitive with bias and eltwise post-ops.
+    Produced by `--convert-ccrnn-to-onednn` from `ccrnn.matmul`,
+    `ccrnn.broadcast`, `ccrnn.add` and `ccrnn.relu`; not differentiable
+    (it appears after autodiff).
+
+    ```mlir
+    %y = ccrnn.fused_matmul %x, %w, %b {transpose_rhs, relu}
+        : tensor<50x100xf32>, tensor<400x100xf32>, tensor<400xf32> -> tensor<50x400xf32>
+    ```
+  }];
+  let arguments = (ins CCRNN_Tensor:$lhs, CCRNN_Tensor:$rhs,
+                       CCRNN_Tensor:$bias, UnitAttr:$transpose_lhs,
+                       UnitAttr:$transpose_rhs, UnitAttr:$relu);
+  let results = (outs CCRNN_Tensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs `,` $bias attr-dict `:` type($lhs) `,` type($rhs) `,`
+    type($bias) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Autodiff request
 //===----------------------------------------------------------------------===//
 

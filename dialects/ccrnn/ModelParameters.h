@@ -39,6 +39,9 @@ struct ParameterInfo {
   int64_t getNumElements() const;
 };
 
+/// "recurrent", "readout" or "synthesizer".
+llvm::StringRef stringifyParameterGroup(ParameterGroup group);
+
 /// The parameters of a verified model, in state_dict order.
 std::vector<ParameterInfo> getModelParameters(ModelOp model);
 

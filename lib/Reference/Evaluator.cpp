@@ -326,6 +326,7 @@ private:
     using F = FailureOr<Results>;
     return llvm::TypeSwitch<Operation *, F>(op)
         .Case<func::CallOp, scf::ForOp, arith::ConstantOp, MatmulOp,
+              FusedMatmulOp,
               BroadcastOp, ReduceSumOp, ReshapeOp, ConcatOp, SplitOp,
               TimeSliceOp, SupervisedStepsOp, MSELossOp, MSELossGradOp,
               CrossEntropyLossOp, CrossEntropyLossGradOp, LSTMSeqOp,
@@ -524,14 +525,38 @@ private:
   }
 
   FailureOr<Results> eval(MatmulOp op) {
-    const Tensor &a = tensor(op.getLhs()), &b = tensor(op.getRhs());
+    return matmul(op, tensor(op.getLhs()), tensor(op.getRhs()),
+                  op.getTransposeLhs(), op.getTransposeRhs());
+  }
+
+  /// op(lhs) x op(rhs) + broadcast(bias), then relu if asked.
+  FailureOr<Results> eval(FusedMatmulOp op) {
+    FailureOr<Results> product =
+        matmul(op, tensor(op.getLhs()), tensor(op.getRhs()),
+               op.getTransposeLhs(), op.getTransposeRhs());
+    if (failed(product))
+      return failure();
+    Tensor result = std::get<Tensor>((*product)[0]);
+    const Tensor &bias = tensor(op.getBias());
+    int64_t n = result.shape[1];
+    if (bias.numElements() != n)
+      return op.emitOpError("bias must have ") << n << " elements";
+    for (size_t i = 0; i < result.data.size(); ++i) {
+      result.data[i] += bias.data[i % n];
+      if (op.getRelu())
+        result.data[i] = std::max(result.data[i], 0.0);
+    }
+    return one(std::move(result));
+  }
+
+  FailureOr<Results> matmul(Operation *op, const Tensor &a, const Tensor &b,
+                            bool ta, bool tb) {
     if (a.shape.size() != 2 || b.shape.size() != 2)
-      return op.emitOpError("operands must be rank 2");
-    bool ta = op.getTransposeLhs(), tb = op.getTransposeRhs();
+      return op->emitOpError("operands must be rank 2");
     int64_t m = a.shape[ta], k = a.shape[!ta], kb = b.shape[tb],
             n = b.shape[!tb];
     if (k != kb)
-      return op.emitOpError()
+      return op->emitOpError()
              << "contraction sizes differ: " << k << " vs " << kb;
     Tensor result = zeros({m, n});
     for (int64_t i = 0; i < m; ++i)

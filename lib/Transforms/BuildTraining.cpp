@@ -13,6 +13,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 
 namespace ccrnn {
 #define GEN_PASS_DEF_CCRNNBUILDTRAINING
@@ -30,6 +31,8 @@ struct TrainingConfig {
   LossKind loss;
   /// The readout and the loss apply to the last step only (always for xent).
   bool predictLast;
+  /// The options as requested, recorded in the trainer's description.
+  std::string options;
 };
 
 /// Builds the functions of one model next to it in the module.
@@ -125,6 +128,7 @@ private:
   //===--- Functions
   //--------------------------------------------------------===//
   func::FuncOp buildWindow(StringRef name, int64_t steps, bool isLast);
+  void describeTrainer(func::FuncOp train);
   void buildTrain(func::FuncOp window, func::FuncOp lastWindow,
                   int64_t lastSteps);
   void buildEval();
@@ -303,6 +307,32 @@ func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
   return f;
 }
 
+// What a trainer needs beyond the program: how to initialise each parameter
+// and what the program was built for.
+void ProgramBuilder::describeTrainer(func::FuncOp train) {
+  for (auto [i, p] : llvm::enumerate(params)) {
+    bool zeros = p.init.kind == ParameterInit::Kind::Zeros;
+    train.setArgAttr(i, "ccrnn.init",
+                     builder.getStringAttr(zeros ? "zeros" : "uniform"));
+    train.setArgAttr(i, "ccrnn.bound", builder.getF64FloatAttr(p.init.bound));
+    train.setArgAttr(i, "ccrnn.group",
+                     builder.getStringAttr(stringifyParameterGroup(p.group)));
+  }
+  train->setAttr(
+      "ccrnn.trainer",
+      builder.getDictionaryAttr(
+          {builder.getNamedAttr("model", model.getSymNameAttr()),
+           builder.getNamedAttr("options",
+                                builder.getStringAttr(config.options)),
+           builder.getNamedAttr("has_cerebellum",
+                                builder.getBoolAttr(bool(cerebellum))),
+           builder.getNamedAttr(
+               "classify",
+               builder.getBoolAttr(config.loss == LossKind::xent)),
+           builder.getNamedAttr("predict_last",
+                                builder.getBoolAttr(config.predictLast))}));
+}
+
 void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
                                 int64_t lastSteps) {
   int64_t b = config.batch, T = config.bptt, L = config.steps;
@@ -321,6 +351,7 @@ void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
   nameResult(f, 0, "loss");
   for (auto [i, p] : llvm::enumerate(params))
     nameResult(f, i + 1, p.name); // SPEC §7: gradients under parameter names
+  describeTrainer(f);
 
   ValueRange args = f.getArguments();
   ValueRange modelParams = args.take_front(numParams());
@@ -485,8 +516,15 @@ struct BuildTrainingPass
   }
 
   LogicalResult buildModel(ModelOp model) {
-    TrainingConfig config{batch,    steps,         bptt,
-                          interval, LossKind::mse, predictLast};
+    TrainingConfig config{batch,         steps,       bptt, interval,
+                          LossKind::mse, predictLast, ""};
+    config.options = llvm::formatv("bptt={0} interval={1} batch={2} steps={3}",
+                                   bptt, interval, batch, steps)
+                         .str();
+    if (predictLast)
+      config.options += " predict-last";
+    if (!loss.empty())
+      config.options += " loss=" + loss;
     if (!loss.empty())
       config.loss = *symbolizeLossKind(loss);
     else if (std::optional<LossKind> modelLoss = model.getReturn().getLoss())

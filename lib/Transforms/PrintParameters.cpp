@@ -26,18 +26,6 @@ std::string formatInit(const ParameterInit &init) {
   return llvm::formatv("uniform(+-{0:F6})", init.bound).str();
 }
 
-StringRef groupName(ParameterGroup group) {
-  switch (group) {
-  case ParameterGroup::Recurrent:
-    return "recurrent";
-  case ParameterGroup::Readout:
-    return "readout";
-  case ParameterGroup::Synthesizer:
-    return "synthesizer";
-  }
-  llvm_unreachable("unknown parameter group");
-}
-
 struct PrintParametersPass
     : ccrnn::impl::CCRNNPrintParametersBase<PrintParametersPass> {
   using Base::Base;
@@ -66,7 +54,7 @@ struct PrintParametersPass
         for (ParameterGroup g :
              {ParameterGroup::Recurrent, ParameterGroup::Readout,
               ParameterGroup::Synthesizer})
-          os << "  " << groupName(g) << ": " << groupTotal[static_cast<int>(g)]
+          os << "  " << stringifyParameterGroup(g) << ": " << groupTotal[static_cast<int>(g)]
              << "\n";
       os << "  total: " << total << " parameters in " << params.size()
          << " tensors\n";

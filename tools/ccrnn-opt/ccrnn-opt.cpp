@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ccrnn/CCRNNDialect.h"
+#include "ccrnn/Conversion/Passes.h"
 #include "ccrnn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -24,6 +25,7 @@ int main(int argc, char **argv) {
   mlir::registerInlinerPass();
   mlir::registerSymbolDCEPass();
   ccrnn::registerCCRNNPasses();
+  ccrnn::registerCCRNNConversionPasses();
 
   mlir::DialectRegistry registry;
   registry.insert<ccrnn::CCRNNDialect, mlir::arith::ArithDialect,

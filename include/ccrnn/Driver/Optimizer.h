@@ -1,0 +1,84 @@
+//===- Optimizer.h - Optimizers, clipping, weight decay ---------*- C++ -*-===//
+//
+// The optimizers of SPEC §3 with PyTorch's update rules (the single-tensor
+// code paths of torch.optim, which CPU tensors take), computed in float32
+// like PyTorch on float32 parameters, with the hyperparameters the spec
+// fixes:
+//   adam     betas (0.9, 0.98), eps 1e-9
+//   rmsprop  alpha 0.99, eps 1e-10, momentum 0.9
+//   sgd      momentum 0.9 (dampening 0, no Nesterov)
+//   adamax   betas (0.9, 0.98), eps 1e-9
+//   adagrad  lr_decay 0.9, eps 1e-10, initial accumulator 0
+//   adadelta rho 0.9, eps 1e-6
+// Weight decay is not part of the optimizer here: the driver adds it to the
+// gradient after clipping (addWeightDecay), which is what torch.optim's
+// weight_decay does inside step().
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CCRNN_DRIVER_OPTIMIZER_H
+#define CCRNN_DRIVER_OPTIMIZER_H
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ccrnn::driver {
+
+/// Parameters, gradients or optimizer state: one float tensor per
+/// parameter, in state_dict order.
+using Tensors = std::vector<std::vector<float>>;
+
+enum class OptimKind { Adam, RMSprop, SGD, Adamax, Adagrad, Adadelta };
+
+/// "adam, rmsprop, sgd, adamax, adagrad, adadelta".
+std::string optimizerList();
+std::optional<OptimKind> parseOptimizer(std::string_view name);
+std::string optimizerName(OptimKind kind);
+/// The fixed hyperparameters, by PyTorch's argument names (for meta.json).
+std::vector<std::pair<std::string, double>>
+optimizerHyperparameters(OptimKind kind);
+
+class Optimizer {
+public:
+  /// `sizes`: the number of elements of each parameter.
+  Optimizer(OptimKind kind, double lr, const std::vector<int64_t> &sizes);
+
+  /// One update of every parameter from its gradient.
+  void step(Tensors &params, const Tensors &grads);
+
+  OptimKind kind() const { return kind_; }
+  /// Updates done so far (PyTorch's state["step"]).
+  int64_t steps() const { return steps_; }
+  void setSteps(int64_t steps) { steps_ = steps; }
+  /// The state tensors under PyTorch's names ("exp_avg", "exp_avg_sq", ...),
+  /// each with one tensor per parameter; saved and restored by resume files.
+  const std::vector<std::string> &slotNames() const { return slotNames_; }
+  Tensors &slot(size_t i) { return slots_[i]; }
+  const Tensors &slot(size_t i) const { return slots_[i]; }
+
+private:
+  OptimKind kind_;
+  double lr_;
+  int64_t steps_ = 0;
+  std::vector<std::string> slotNames_;
+  std::vector<Tensors> slots_;
+};
+
+/// The L2 norm of all gradients together (in double).
+double globalNorm(const Tensors &grads);
+
+/// torch.nn.utils.clip_grad_norm_: when maxNorm > 0 and the global norm
+/// exceeds it, scales every gradient by maxNorm / (norm + 1e-6). Returns the
+/// norm before clipping.
+double clipGradNorm(Tensors &grads, double maxNorm);
+
+/// grad += l2 * param (torch.optim's weight_decay).
+void addWeightDecay(Tensors &grads, const Tensors &params, double l2);
+
+} // namespace ccrnn::driver
+
+#endif // CCRNN_DRIVER_OPTIMIZER_H

@@ -1,0 +1,139 @@
+//===- Kernels.h - CPU kernels of the generated trainers --------*- C++ -*-===//
+//
+// What generated trainers call: float32, row-major, caller-owned buffers.
+// Objects (Matmul, LSTMWindow, TanhRNNWindow) are created once, when a
+// trainer is created, and hold their oneDNN primitives and workspaces; their
+// run methods never allocate. Free functions are plain loops. No MLIR here.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CCRNN_RUNTIME_KERNELS_H
+#define CCRNN_RUNTIME_KERNELS_H
+
+#include <cstdint>
+#include <memory>
+
+namespace ccrnn::rt {
+
+/// Sets the number of threads oneDNN may use (before creating trainers).
+void setNumThreads(int threads);
+
+/// c = op(a) x op(b) [+ broadcast(bias)] [then relu], [accumulated into c].
+/// op transposes when requested; a is [m, k] or [k, m], b is [k, n] or
+/// [n, k], c and bias are [m, n] and [n]. Backed by a oneDNN matmul
+/// primitive with the bias and relu fused as post-ops.
+class Matmul {
+public:
+  Matmul(int64_t m, int64_t n, int64_t k, bool transposeA, bool transposeB,
+         bool hasBias = false, bool relu = false, bool accumulate = false);
+  ~Matmul();
+  Matmul(Matmul &&) noexcept;
+  Matmul &operator=(Matmul &&) noexcept;
+  /// `bias` is ignored unless the primitive was created with one.
+  void run(const float *a, const float *b, const float *bias, float *c) const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+//===--- Element-wise, n elements ----------------------------------------===//
+void fill(int64_t n, float value, float *out);
+void copy(int64_t n, const float *in, float *out);
+void add(int64_t n, const float *a, const float *b, float *out);
+void sub(int64_t n, const float *a, const float *b, float *out);
+void mul(int64_t n, const float *a, const float *b, float *out);
+void scale(int64_t n, const float *in, float factor, float *out);
+void sigmoid(int64_t n, const float *in, float *out);
+void tanh(int64_t n, const float *in, float *out);
+void relu(int64_t n, const float *in, float *out);
+/// out = in > 0 ? 1 : 0.
+void step(int64_t n, const float *in, float *out);
+
+//===--- Layout -------------------------------------------------------------===//
+/// out[i, :] = in[:] for i < rows; in has n elements.
+void broadcastRows(int64_t rows, int64_t n, const float *in, float *out);
+/// out[:] = sum_i in[i, :].
+void reduceRows(int64_t rows, int64_t n, const float *in, float *out);
+/// Joins `count` pieces along an axis: piece p is [outer, widths[p]] when the
+/// shapes are flattened to (prod of dims before the axis, the rest).
+void concat(int64_t outer, int count, const float *const *pieces,
+            const int64_t *widths, float *out);
+/// The inverse of concat.
+void split(int64_t outer, int count, const float *in, float *const *pieces,
+           const int64_t *widths);
+/// out[b, t, f] = x[b, start + t, f], t < steps; x is [batch, length, features].
+void timeSlice(int64_t batch, int64_t length, int64_t features, int64_t start,
+               int64_t steps, const float *x, float *out);
+
+//===--- Losses (SPEC §3) ---------------------------------------------------===//
+/// Number of t in [start, start + steps) with t % interval == 0.
+float supervisedSteps(int64_t start, int64_t steps, int64_t interval);
+/// Mean of (p - t)^2 over the supervised steps of a [batch, steps, features]
+/// window starting at global step `start`; 0 when none is supervised.
+float mseLoss(int64_t batch, int64_t steps, int64_t features, const float *p,
+              const float *t, int64_t start, int64_t interval);
+/// cotangent * 2 (p - t) / n at supervised elements, 0 elsewhere.
+void mseLossGrad(int64_t batch, int64_t steps, int64_t features,
+                 const float *p, const float *t, float cotangent,
+                 int64_t start, int64_t interval, float *out);
+/// Mean over the batch of the softmax cross-entropy; labels in [0, classes).
+float xentLoss(int64_t batch, int64_t classes, const float *logits,
+               const int64_t *labels);
+/// cotangent * (softmax(logits) - onehot(labels)) / batch.
+void xentLossGrad(int64_t batch, int64_t classes, const float *logits,
+                  const int64_t *labels, float cotangent, float *out);
+
+//===--- Recurrent layers over a window -------------------------------------===//
+/// One LSTM layer (PyTorch semantics, gates i, f, g, o) over a window of
+/// `steps` steps: x [batch, steps, input], h0/c0 [batch, hidden], w_ih
+/// [4H, input], w_hh [4H, hidden], b_ih/b_hh [4H]; hseq [batch, steps, hidden].
+/// forward() keeps the activations; backward() uses those of the last
+/// forward() when `reuseForward` (same operands), else recomputes them.
+/// Gradient outputs are overwritten, not accumulated.
+class LSTMWindow {
+public:
+  LSTMWindow(int64_t batch, int64_t steps, int64_t input, int64_t hidden);
+  ~LSTMWindow();
+  LSTMWindow(LSTMWindow &&) noexcept;
+  LSTMWindow &operator=(LSTMWindow &&) noexcept;
+  void forward(const float *x, const float *h0, const float *c0,
+               const float *wIH, const float *wHH, const float *bIH,
+               const float *bHH, float *hseq, float *hLast, float *cLast);
+  void backward(const float *x, const float *h0, const float *c0,
+                const float *wIH, const float *wHH, const float *bIH,
+                const float *bHH, const float *dHseq, const float *dHLast,
+                const float *dCLast, bool reuseForward, float *dX,
+                float *dH0, float *dC0, float *dWIH, float *dWHH, float *dBIH,
+                float *dBHH);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+/// One tanh-RNN layer over a window, h_t = tanh(W_ih x_t + b_ih + W_hh
+/// h_{t-1} + b_hh); same conventions as LSTMWindow with H-row weights.
+class TanhRNNWindow {
+public:
+  TanhRNNWindow(int64_t batch, int64_t steps, int64_t input, int64_t hidden);
+  ~TanhRNNWindow();
+  TanhRNNWindow(TanhRNNWindow &&) noexcept;
+  TanhRNNWindow &operator=(TanhRNNWindow &&) noexcept;
+  void forward(const float *x, const float *h0, const float *wIH,
+               const float *wHH, const float *bIH, const float *bHH,
+               float *hseq, float *hLast);
+  void backward(const float *x, const float *h0, const float *wIH,
+                const float *wHH, const float *bIH, const float *bHH,
+                const float *dHseq, const float *dHLast, bool reuseForward,
+                float *dX, float *dH0, float *dWIH, float *dWHH, float *dBIH,
+                float *dBHH);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+} // namespace ccrnn::rt
+
+#endif // CCRNN_RUNTIME_KERNELS_H

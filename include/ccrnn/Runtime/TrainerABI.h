@@ -1,0 +1,79 @@
+/*===- TrainerABI.h - the C ABI of generated trainers ------------*- C -*-===*\
+|*                                                                            *|
+|* A generated trainer (ccrnn-translate --emit-trainer=cpp) trains one model   *|
+|* with one set of build-training options: a fixed batch size and sequence    *|
+|* length. Each trainer exports one function returning this table; bundled    *|
+|* trainers are named ccrnn_trainer_<id>, trainers compiled on the fly as     *|
+|* shared libraries also export ccrnn_trainer_entry.                          *|
+|*                                                                            *|
+\*===----------------------------------------------------------------------===*/
+
+#ifndef CCRNN_RUNTIME_TRAINERABI_H
+#define CCRNN_RUNTIME_TRAINERABI_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CCRNN_TRAINER_ABI_VERSION 1
+
+enum ccrnn_init_kind { CCRNN_INIT_UNIFORM = 0, CCRNN_INIT_ZEROS = 1 };
+enum ccrnn_param_group {
+  CCRNN_GROUP_RECURRENT = 0,
+  CCRNN_GROUP_READOUT = 1,
+  CCRNN_GROUP_SYNTHESIZER = 2
+};
+
+/* One parameter, in state_dict order, with its PyTorch name (SPEC §7). */
+typedef struct {
+  const char *name;
+  int32_t rank;
+  int64_t shape[4];
+  int32_t init;  /* ccrnn_init_kind */
+  double bound;  /* uniform: U(-bound, bound) */
+  int32_t group; /* ccrnn_param_group */
+} ccrnn_param_info;
+
+typedef struct {
+  int32_t abi_version;
+  const char *model;   /* the model's symbol name */
+  const char *options; /* the ccrnn-build-training options it was built with */
+  int64_t batch, steps, input_size, output_size;
+  int32_t has_cerebellum;
+  int32_t classify;     /* targets are int64 class indices [batch] */
+  int32_t predict_last; /* targets are [batch, output] (or labels) and
+                           predictions [batch, output] */
+  int32_t num_params;
+  const ccrnn_param_info *params;
+} ccrnn_trainer_desc;
+
+typedef struct {
+  const ccrnn_trainer_desc *desc;
+  /* Allocates every buffer and kernel; NULL on failure. */
+  void *(*create)(void);
+  void (*destroy)(void *trainer);
+  /* One training batch from zero state: returns the reported loss (SPEC §3)
+     and writes the pre-clip gradient of every parameter. inputs [batch,
+     steps, input_size] float32; targets float32 [batch, steps, output_size]
+     ([batch, output_size] with predict_last) or int64 [batch] (classify). */
+  float (*train)(void *trainer, const float *const *params,
+                 const float *inputs, const void *targets,
+                 float *const *grads);
+  /* Evaluation of one batch (full sequence, no synthesizer): returns the
+     loss (mean squared distance per point, or cross-entropy) and writes the
+     predictions [batch, steps, output_size] ([batch, output_size] with
+     predict_last). */
+  float (*eval)(void *trainer, const float *const *params,
+                const float *inputs, const void *targets,
+                float *predictions);
+} ccrnn_trainer_api;
+
+typedef const ccrnn_trainer_api *(*ccrnn_trainer_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CCRNN_RUNTIME_TRAINERABI_H */

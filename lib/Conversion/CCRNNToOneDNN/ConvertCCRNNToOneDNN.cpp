@@ -1,0 +1,70 @@
+//===- ConvertCCRNNToOneDNN.cpp - fuse into oneDNN kernels ------*- C++ -*-===//
+
+#include "ccrnn/Conversion/Passes.h"
+
+#include "ccrnn/CCRNNOps.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace ccrnn {
+#define GEN_PASS_DEF_CONVERTCCRNNTOONEDNN
+#include "ccrnn/Conversion/Passes.h.inc"
+} // namespace ccrnn
+
+using namespace mlir;
+using namespace ccrnn;
+
+namespace {
+
+/// add(matmul(a, b), broadcast(bias)) -> fused_matmul(a, b, bias).
+struct FuseBias : OpRewritePattern<AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(AddOp add,
+                                PatternRewriter &rewriter) const override {
+    for (auto [product, other] : {std::make_pair(add.getLhs(), add.getRhs()),
+                                  std::make_pair(add.getRhs(), add.getLhs())}) {
+      auto matmul = product.getDefiningOp<MatmulOp>();
+      auto broadcast = other.getDefiningOp<BroadcastOp>();
+      // The product must not be needed on its own.
+      if (!matmul || !broadcast || !matmul->hasOneUse())
+        continue;
+      rewriter.replaceOpWithNewOp<FusedMatmulOp>(
+          add, add.getType(), matmul.getLhs(), matmul.getRhs(),
+          broadcast.getInput(), matmul.getTransposeLhsAttr(),
+          matmul.getTransposeRhsAttr(), /*relu=*/nullptr);
+      return success();
+    }
+    return rewriter.notifyMatchFailure(add, "not a linear layer");
+  }
+};
+
+/// relu(fused_matmul) -> fused_matmul {relu}, when only the relu reads it.
+struct FuseRelu : OpRewritePattern<ReluOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ReluOp relu,
+                                PatternRewriter &rewriter) const override {
+    auto fused = relu.getInput().getDefiningOp<FusedMatmulOp>();
+    if (!fused || fused.getRelu() || !fused->hasOneUse())
+      return rewriter.notifyMatchFailure(relu, "no fusable producer");
+    rewriter.replaceOpWithNewOp<FusedMatmulOp>(
+        relu, relu.getType(), fused.getLhs(), fused.getRhs(), fused.getBias(),
+        fused.getTransposeLhsAttr(), fused.getTransposeRhsAttr(),
+        rewriter.getUnitAttr());
+    return success();
+  }
+};
+
+struct ConvertCCRNNToOneDNNPass
+    : ccrnn::impl::ConvertCCRNNToOneDNNBase<ConvertCCRNNToOneDNNPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FuseBias, FuseRelu>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

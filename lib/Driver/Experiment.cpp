@@ -1,0 +1,1139 @@
+//===- Experiment.cpp - Training runs: seeds x models x epochs --*- C++ -*-===//
+
+#include "ccrnn/Driver/Experiment.h"
+
+#include "System.h"
+#include "ccrnn/Driver/Error.h"
+#include "ccrnn/Driver/Metrics.h"
+#include "ccrnn/Driver/Plots.h"
+#include "ccrnn/Driver/Rng.h"
+#include "ccrnn/Driver/Trainers.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include <unistd.h>
+
+#ifndef CCRNN_VERSION
+#error "CCRNN_VERSION must be defined"
+#endif
+
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;
+
+namespace ccrnn::driver {
+
+namespace {
+
+const std::vector<std::string> kMetrics = {"train_loss", "val_loss"};
+const std::vector<std::string> kTestMetrics = {"test_loss", "test_dysmetria"};
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr int kFormatVersion = 1;
+
+std::string shapeString(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+std::vector<int64_t> paramShape(const ccrnn_param_info &p) {
+  return std::vector<int64_t>(p.shape, p.shape + p.rank);
+}
+
+int64_t numElements(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+std::string number(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+// Model names become parts of file names.
+std::string fileSafe(const std::string &name) {
+  std::string s = name;
+  for (char &c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' &&
+        c != '.')
+      c = '_';
+  return s;
+}
+
+std::string isoTime(std::time_t t) {
+  char buf[32];
+  std::tm tm;
+  gmtime_r(&t, &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+npz::Array f64Array(std::vector<int64_t> shape, std::vector<double> data) {
+  npz::Array a;
+  a.shape = std::move(shape);
+  a.data = std::move(data);
+  a.dtype = npz::DType::F64;
+  return a;
+}
+
+npz::Array i64Array(std::vector<int64_t> shape,
+                    const std::vector<int64_t> &data) {
+  npz::Array a;
+  a.shape = std::move(shape);
+  a.data.assign(data.begin(), data.end());
+  a.dtype = npz::DType::I64;
+  return a;
+}
+
+npz::Array f32Array(std::vector<int64_t> shape,
+                    const std::vector<float> &data) {
+  npz::Array a;
+  a.shape = std::move(shape);
+  a.data.assign(data.begin(), data.end());
+  a.dtype = npz::DType::F32;
+  return a;
+}
+
+json nanToNull(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Configuration and inputs
+//===----------------------------------------------------------------------===//
+
+std::string taskList() { return "linedraw"; }
+
+void validateConfig(const TrainConfig &c) {
+  auto positive = [](const char *flag, int64_t v) {
+    if (v < 1)
+      throw InputError(std::string(flag) + " must be a positive integer, got " +
+                       std::to_string(v));
+  };
+  if (c.task != "linedraw")
+    throw InputError("unknown task '" + c.task + "' (valid: " + taskList() +
+                     ")");
+  if (c.data.seqLen < 2)
+    throw InputError("--seq-len must be at least 2 (a line has its origin and "
+                     "its endpoint), got " +
+                     std::to_string(c.data.seqLen));
+  if (!(c.data.inputNoise >= 0) || !std::isfinite(c.data.inputNoise))
+    throw InputError("--input-noise must be a standard deviation >= 0, got " +
+                     number(c.data.inputNoise));
+  positive("--train-size", c.data.trainSize);
+  positive("--val-size", c.data.valSize);
+  positive("--test-size", c.data.testSize);
+  positive("--bptt", c.bptt);
+  positive("--interval", c.interval);
+  if (c.predictLast && c.interval != 1)
+    throw InputError("--interval applies to per-step targets and cannot be "
+                     "combined with --predict-last");
+  positive("--epochs", c.epochs);
+  positive("--batch-size", c.batchSize);
+  if (!(c.lr > 0) || !std::isfinite(c.lr))
+    throw InputError("--lr must be positive, got " + number(c.lr));
+  if (!(c.clip >= 0) || !std::isfinite(c.clip))
+    throw InputError("--clip must be >= 0 (0 disables clipping), got " +
+                     number(c.clip));
+  if (!(c.l2 >= 0) || !std::isfinite(c.l2))
+    throw InputError("--l2 must be >= 0, got " + number(c.l2));
+  if (c.seeds.empty())
+    throw InputError("no seeds (--seeds must be positive)");
+  std::set<uint64_t> seen;
+  for (uint64_t s : c.seeds)
+    if (!seen.insert(s).second)
+      throw InputError("--seed-list: seed " + std::to_string(s) +
+                       " appears twice");
+  positive("--threads", c.threads);
+}
+
+int64_t trainSamplesPerEpoch(const TrainConfig &c) {
+  return (c.data.trainSize + c.batchSize - 1) / c.batchSize * c.batchSize;
+}
+
+void checkModels(const TrainConfig &c, const std::vector<ModelEntry> &models) {
+  std::set<std::string> names;
+  for (const ModelEntry &m : models) {
+    if (!names.insert(m.name).second)
+      throw InputError("model '" + m.name + "' is given twice");
+    const ccrnn_trainer_desc &d = *m.api->desc;
+    if (d.abi_version != CCRNN_TRAINER_ABI_VERSION)
+      throw InputError("model " + m.name + ": trainer ABI version " +
+                       std::to_string(d.abi_version) + ", expected " +
+                       std::to_string(CCRNN_TRAINER_ABI_VERSION));
+    if (d.classify)
+      throw InputError("model " + m.name +
+                       " is a classifier (loss xent); the linedraw task needs "
+                       "a regression model (loss mse)");
+    if (d.input_size != kLineDrawInputSize ||
+        d.output_size != kLineDrawOutputSize)
+      throw InputError("model " + m.name + " has input size " +
+                       std::to_string(d.input_size) + " and output size " +
+                       std::to_string(d.output_size) +
+                       "; the linedraw task needs input size 1 and output "
+                       "size 2");
+    if (d.batch != c.batchSize || d.steps != c.data.seqLen ||
+        bool(d.predict_last) != c.predictLast)
+      throw InputError(
+          "model " + m.name + ": its trainer is built for batch " +
+          std::to_string(d.batch) + ", length " + std::to_string(d.steps) +
+          (d.predict_last ? ", predict-last" : "") +
+          ", but the run needs batch " + std::to_string(c.batchSize) +
+          ", length " + std::to_string(c.data.seqLen) +
+          (c.predictLast ? ", predict-last" : ""));
+  }
+}
+
+npz::Archive readInit(const std::string &path) {
+  try {
+    return npz::readNpz(path);
+  } catch (const npz::Error &e) {
+    throw InputError(std::string("--init: ") + e.what());
+  }
+}
+
+void checkInit(const npz::Archive &init, const std::string &path,
+               const ccrnn_trainer_desc &d, const std::string &model) {
+  for (int32_t i = 0; i < d.num_params; ++i) {
+    const ccrnn_param_info &p = d.params[i];
+    auto it = init.find(p.name);
+    if (it == init.end())
+      throw InputError("--init " + path + ": no array '" + p.name +
+                       "' (model " + model + " needs " +
+                       shapeString(paramShape(p)) + ")");
+    if (it->second.shape != paramShape(p))
+      throw InputError("--init " + path + ": array '" + p.name +
+                       "' has shape " + shapeString(it->second.shape) +
+                       ", but model " + model + " needs " +
+                       shapeString(paramShape(p)));
+  }
+}
+
+Tensors initialParameters(const ccrnn_trainer_desc &d, uint64_t seed,
+                          const npz::Archive *init) {
+  Tensors params;
+  for (int32_t i = 0; i < d.num_params; ++i) {
+    const ccrnn_param_info &p = d.params[i];
+    std::vector<float> t(numElements(paramShape(p)), 0.0f);
+    if (init) {
+      const npz::Array &a = init->at(p.name);
+      std::transform(a.data.begin(), a.data.end(), t.begin(),
+                     [](double v) { return float(v); });
+    } else if (p.init == CCRNN_INIT_UNIFORM) {
+      // The DNI wrapper nests the recurrent network one level deeper
+      // (rnn.rnn.*); the stream is named without it, so that the cRNN and
+      // the ccRNN of a seed start from the same weights.
+      std::string name = p.name;
+      if (name.rfind("rnn.rnn.", 0) == 0)
+        name.erase(0, 4);
+      Rng rng(seed, "init/" + name);
+      for (float &x : t)
+        x = float(rng.uniform(-p.bound, p.bound));
+    }
+    params.push_back(std::move(t));
+  }
+  return params;
+}
+
+npz::Archive parametersArchive(const ccrnn_trainer_desc &d,
+                               const Tensors &params) {
+  npz::Archive a;
+  for (int32_t i = 0; i < d.num_params; ++i)
+    a[d.params[i].name] = f32Array(paramShape(d.params[i]), params[i]);
+  return a;
+}
+
+void checkOutputDirectory(const std::string &dir, bool overwrite) {
+  std::error_code ec;
+  fs::path path(dir);
+  fs::path probeIn;
+  if (fs::exists(path, ec)) {
+    if (!fs::is_directory(path, ec))
+      throw InputError("--out " + dir + ": exists and is not a directory");
+    if (!overwrite)
+      throw InputError("--out " + dir +
+                       ": already exists (--overwrite replaces the files a run "
+                       "writes; --resume " +
+                       dir + " continues the run in it)");
+    probeIn = path;
+  } else {
+    // The nearest existing ancestor is where directories get created.
+    probeIn = fs::absolute(path, ec).parent_path();
+    while (!probeIn.empty() && !fs::exists(probeIn, ec))
+      probeIn = probeIn.parent_path();
+    if (!fs::is_directory(probeIn, ec))
+      throw InputError("--out " + dir + ": cannot create it: " +
+                       probeIn.string() + " is not a directory");
+  }
+  // Permission bits say nothing for root or on read-only mounts: try it.
+  std::string probe = (probeIn / ".ccrnn-train-probe-XXXXXX").string();
+  if (!mkdtemp(probe.data()))
+    throw InputError("--out " + dir + ": " + probeIn.string() +
+                     " is not writable: " + std::strerror(errno));
+  fs::remove(probe, ec);
+}
+
+//===----------------------------------------------------------------------===//
+// The run
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Loss over a data set, and the predictions when asked for.
+struct Evaluation {
+  double loss = 0;
+  std::vector<float> predictions; ///< [size, prediction floats per sample]
+};
+
+} // namespace
+
+struct Experiment::Impl {
+  TrainConfig cfg;
+  std::vector<ModelEntry> models;
+  std::string dir;
+  std::vector<std::string> commandLine;
+
+  size_t S, M;
+  int64_t E;
+  int64_t Lt; ///< points per predicted trajectory (1 with predict-last)
+
+  // Progress and results; [S][M][...] in C order.
+  std::vector<double> scores;       // [S][M][metric][E]
+  std::vector<double> epochSeconds; // [S][M][E]
+  std::vector<int64_t> epochsDone, finished, bestEpoch;
+  std::vector<double> bestVal, testLoss, testDysmetria, trainSeconds;
+  std::vector<double> trajectories; // [S][M][class][Lt][2]
+
+  // The (seed, model) pair in training.
+  bool hasCurrent = false;
+  size_t curS = 0, curM = 0;
+  Tensors params, best;
+  std::unique_ptr<Optimizer> optim;
+
+  npz::Archive init;
+  std::vector<std::unique_ptr<TrainerInstance>> instances;
+  // The fixed data sets of one seed.
+  size_t dataSeed = SIZE_MAX;
+  Dataset val, test;
+
+  std::string startedAt, status = "running", error;
+  double previousSeconds = 0;
+  std::chrono::steady_clock::time_point sessionStart, lastSave;
+
+  Impl(TrainConfig c, std::vector<ModelEntry> m, std::string d,
+       std::vector<std::string> cl)
+      : cfg(std::move(c)), models(std::move(m)), dir(std::move(d)),
+        commandLine(std::move(cl)) {
+    S = cfg.seeds.size();
+    M = models.size();
+    E = cfg.epochs;
+    Lt = cfg.predictLast ? 1 : cfg.data.seqLen;
+    scores.assign(S * M * kMetrics.size() * E, kNaN);
+    epochSeconds.assign(S * M * E, kNaN);
+    epochsDone.assign(S * M, 0);
+    finished.assign(S * M, 0);
+    bestEpoch.assign(S * M, 0);
+    bestVal.assign(S * M, kNaN);
+    testLoss.assign(S * M, kNaN);
+    testDysmetria.assign(S * M, kNaN);
+    trainSeconds.assign(S * M, 0);
+    trajectories.assign(S * M * kLineDrawClasses * Lt * 2, kNaN);
+    instances.resize(M);
+    startedAt = isoTime(std::time(nullptr));
+    if (!cfg.initFile.empty())
+      init = readInit(cfg.initFile);
+  }
+
+  size_t pair(size_t s, size_t m) const { return s * M + m; }
+  double &score(size_t s, size_t m, size_t k, int64_t e) {
+    return scores[(pair(s, m) * kMetrics.size() + k) * E + e];
+  }
+  std::string checkpointName(size_t s, size_t m, const char *which) const {
+    return "seed" + std::to_string(cfg.seeds[s]) + "_" +
+           fileSafe(models[m].name) + "_" + which + ".npz";
+  }
+  std::string path(const std::string &file) const {
+    return (fs::path(dir) / file).string();
+  }
+  double seconds() const {
+    return previousSeconds +
+           std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         sessionStart)
+               .count();
+  }
+
+  /// The validation loss of pair k's last trained epoch (NaN before one).
+  double finalValLoss(size_t k) const {
+    return epochsDone[k]
+               ? scores[(k * kMetrics.size() + 1) * E + epochsDone[k] - 1]
+               : kNaN;
+  }
+
+  int64_t totalEpochsDone() const {
+    int64_t done = 0;
+    for (int64_t n : epochsDone)
+      done += n;
+    return done;
+  }
+
+  TrainerInstance &instance(size_t m) {
+    if (!instances[m])
+      instances[m] = std::make_unique<TrainerInstance>(models[m].api);
+    return *instances[m];
+  }
+
+  std::vector<int64_t> sizes(const ccrnn_trainer_desc &d) const {
+    std::vector<int64_t> n;
+    for (int32_t i = 0; i < d.num_params; ++i)
+      n.push_back(numElements(paramShape(d.params[i])));
+    return n;
+  }
+
+  void startPair(size_t s, size_t m) {
+    const ccrnn_trainer_desc &d = *models[m].api->desc;
+    hasCurrent = true;
+    curS = s;
+    curM = m;
+    params = initialParameters(d, cfg.seeds[s], init.empty() ? nullptr : &init);
+    best = params;
+    optim = std::make_unique<Optimizer>(cfg.optim, cfg.lr, sizes(d));
+  }
+
+  void makeData(size_t s) {
+    if (dataSeed == s)
+      return;
+    val = makeLineDraw(cfg.data, cfg.data.valSize, cfg.seeds[s], "linedraw.val",
+                       0, cfg.predictLast);
+    test = makeLineDraw(cfg.data, cfg.data.testSize, cfg.seeds[s],
+                        "linedraw.test", 0, cfg.predictLast);
+    dataSeed = s;
+  }
+
+  double trainEpoch(size_t s, size_t m, int64_t epoch, const RunHooks &hooks) {
+    TrainerInstance &trainer = instance(m);
+    const int64_t B = cfg.batchSize;
+    const int64_t batches = trainSamplesPerEpoch(cfg) / B;
+    Dataset data =
+        makeLineDraw(cfg.data, batches * B, cfg.seeds[s], "linedraw.train",
+                     uint64_t(epoch), cfg.predictLast);
+    Tensors grads = params;
+    std::vector<const float *> p(params.size());
+    std::vector<float *> g(grads.size());
+    for (size_t i = 0; i < grads.size(); ++i)
+      g[i] = grads[i].data();
+    double sum = 0;
+    for (int64_t b = 0; b < batches; ++b) {
+      for (size_t i = 0; i < params.size(); ++i)
+        p[i] = params[i].data();
+      float loss = trainer.train(
+          p.data(), data.inputs.data() + b * B * data.steps * data.inputSize,
+          data.targets.data() + b * B * data.targetSize, g.data());
+      if (!std::isfinite(loss))
+        throw DivergedError(
+            "training loss is " + number(loss) + " at seed " +
+            std::to_string(cfg.seeds[s]) + ", model " + models[m].name +
+            ", epoch " + std::to_string(epoch) + ", batch " +
+            std::to_string(b + 1) + " of " + std::to_string(batches));
+      sum += loss;
+      clipGradNorm(grads, cfg.clip);
+      addWeightDecay(grads, params, cfg.l2);
+      optim->step(params, grads);
+      if (hooks.onBatch)
+        hooks.onBatch({s, m, S, M, models[m].name, epoch, E, b + 1, batches,
+                       totalEpochsDone(), int64_t(S * M) * E});
+    }
+    return sum / double(batches);
+  }
+
+  // The trainer's batch size is fixed: the last batch is padded with zero
+  // rows, whose predictions are ignored. The loss is computed here from the
+  // predictions, in double: SPEC §3's mean squared distance per point.
+  Evaluation evaluate(size_t m, const Tensors &weights, const Dataset &data,
+                      bool keepPredictions) {
+    TrainerInstance &trainer = instance(m);
+    const int64_t B = cfg.batchSize;
+    const int64_t in = data.steps * data.inputSize, out = data.targetSize;
+    std::vector<float> inputs(B * in), targets(B * out), predictions(B * out);
+    std::vector<const float *> p;
+    for (const auto &w : weights)
+      p.push_back(w.data());
+    Evaluation result;
+    if (keepPredictions)
+      result.predictions.resize(data.size * out);
+    double sum = 0;
+    for (int64_t start = 0; start < data.size; start += B) {
+      int64_t rows = std::min(B, data.size - start);
+      std::fill(inputs.begin(), inputs.end(), 0.0f);
+      std::fill(targets.begin(), targets.end(), 0.0f);
+      std::copy_n(data.inputs.begin() + start * in, rows * in, inputs.begin());
+      std::copy_n(data.targets.begin() + start * out, rows * out,
+                  targets.begin());
+      trainer.eval(p.data(), inputs.data(), targets.data(), predictions.data());
+      sum += sumSquaredDistance(predictions.data(), targets.data(),
+                                rows * out / 2, 2);
+      if (keepPredictions)
+        std::copy_n(predictions.begin(), rows * out,
+                    result.predictions.begin() + start * out);
+    }
+    result.loss = sum / double(data.size * (out / 2));
+    return result;
+  }
+
+  // Test metrics, trajectories and checkpoints of a trained pair.
+  void finishPair(size_t s, size_t m) {
+    const size_t k = pair(s, m);
+    makeData(s);
+    Evaluation ev = evaluate(m, params, test, /*keepPredictions=*/true);
+    testLoss[k] = ev.loss;
+    const int64_t out = test.targetSize;
+    double dys = 0;
+    std::vector<double> sums(kLineDrawClasses * out, 0.0);
+    std::vector<int64_t> counts(kLineDrawClasses, 0);
+    for (int64_t i = 0; i < test.size; ++i) {
+      const float *y = ev.predictions.data() + i * out;
+      dys += dysmetria(y, Lt, 2);
+      int c = test.labels[i];
+      ++counts[c];
+      for (int64_t j = 0; j < out; ++j)
+        sums[c * out + j] += y[j];
+    }
+    testDysmetria[k] = dys / double(test.size);
+    for (int c = 0; c < kLineDrawClasses; ++c)
+      for (int64_t j = 0; j < out; ++j)
+        trajectories[(k * kLineDrawClasses + c) * out + j] =
+            counts[c] ? sums[c * out + j] / double(counts[c]) : kNaN;
+
+    const ccrnn_trainer_desc &d = *models[m].api->desc;
+    npz::writeNpz(path(checkpointName(s, m, "final")),
+                  parametersArchive(d, params));
+    npz::writeNpz(path(checkpointName(s, m, "best")),
+                  parametersArchive(d, best));
+    finished[k] = 1;
+    hasCurrent = false;
+  }
+
+  /// Trains pair (s, m) to the end; false when stopped by hooks.stop.
+  bool trainPair(size_t s, size_t m, const RunHooks &hooks) {
+    const size_t k = pair(s, m);
+    if (!(hasCurrent && curS == s && curM == m))
+      startPair(s, m);
+    makeData(s);
+    for (int64_t e = epochsDone[k] + 1; e <= E; ++e) {
+      auto t0 = std::chrono::steady_clock::now();
+      double trainLoss = trainEpoch(s, m, e, hooks);
+      double valLoss = evaluate(m, params, val, false).loss;
+      double dt =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+              .count();
+      score(s, m, 0, e - 1) = trainLoss;
+      score(s, m, 1, e - 1) = valLoss;
+      epochSeconds[k * E + e - 1] = dt;
+      trainSeconds[k] += dt;
+      epochsDone[k] = e;
+      // A NaN validation loss (not possible to rank) is best only until a
+      // number comes.
+      if (bestEpoch[k] == 0 || std::isnan(bestVal[k]) || valLoss < bestVal[k]) {
+        bestVal[k] = valLoss;
+        bestEpoch[k] = e;
+        best = params;
+      }
+      if (hooks.onEpoch)
+        hooks.onEpoch({s, m, S, M, cfg.seeds[s], models[m].name, e, E,
+                       trainLoss, valLoss, dt, totalEpochsDone(),
+                       int64_t(S * M) * E});
+      if (hooks.stop && hooks.stop->load())
+        return false;
+      if (std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                        lastSave)
+              .count() >= hooks.saveEverySeconds)
+        save();
+    }
+    finishPair(s, m);
+    save();
+    return true;
+  }
+
+  //===--- Files ----------------------------------------------------------===//
+
+  void writeScores() {
+    npz::writeNpy(path("scores.npy"), f64Array({int64_t(S), int64_t(M),
+                                                int64_t(kMetrics.size()), E},
+                                               scores));
+  }
+
+  void writeResume() {
+    npz::Archive a;
+    int64_t s = S, m = M;
+    a["scores"] = f64Array({s, m, int64_t(kMetrics.size()), E}, scores);
+    a["epoch_seconds"] = f64Array({s, m, E}, epochSeconds);
+    a["epochs_done"] = i64Array({s, m}, epochsDone);
+    a["finished"] = i64Array({s, m}, finished);
+    a["best_epoch"] = i64Array({s, m}, bestEpoch);
+    a["best_val_loss"] = f64Array({s, m}, bestVal);
+    a["test_loss"] = f64Array({s, m}, testLoss);
+    a["test_dysmetria"] = f64Array({s, m}, testDysmetria);
+    a["train_seconds"] = f64Array({s, m}, trainSeconds);
+    a["trajectories"] = f64Array({s, m, kLineDrawClasses, Lt, 2}, trajectories);
+    a["training_seconds"] = f64Array({}, {seconds()});
+    if (hasCurrent) {
+      const ccrnn_trainer_desc &d = *models[curM].api->desc;
+      a["current"] = i64Array({2}, {int64_t(curS), int64_t(curM)});
+      a["optim_steps"] = i64Array({}, {optim->steps()});
+      for (int32_t i = 0; i < d.num_params; ++i) {
+        std::string name = d.params[i].name;
+        auto shape = paramShape(d.params[i]);
+        a["param/" + name] = f32Array(shape, params[i]);
+        a["best/" + name] = f32Array(shape, best[i]);
+        for (size_t j = 0; j < optim->slotNames().size(); ++j)
+          a["optim/" + optim->slotNames()[j] + "/" + name] =
+              f32Array(shape, optim->slot(j)[i]);
+      }
+    }
+    npz::writeNpz(path("resume.npz"), a);
+  }
+
+  std::vector<std::vector<double>> targetLines() const {
+    std::vector<std::vector<double>> lines;
+    for (int k = -3; k <= 3; ++k) {
+      auto line = lineDrawTarget(k, cfg.data.seqLen);
+      lines.emplace_back(line.end() - Lt * 2, line.end());
+    }
+    return lines;
+  }
+
+  // Mean over the seeds that finished of each class's mean line.
+  std::vector<std::vector<double>> meanLines(size_t m) const {
+    const int64_t out = Lt * 2;
+    std::vector<std::vector<double>> lines(kLineDrawClasses,
+                                           std::vector<double>(out, 0.0));
+    int64_t n = 0;
+    for (size_t s = 0; s < S; ++s) {
+      if (!finished[pair(s, m)])
+        continue;
+      ++n;
+      for (int c = 0; c < kLineDrawClasses; ++c)
+        for (int64_t j = 0; j < out; ++j)
+          lines[c][j] +=
+              trajectories[(pair(s, m) * kLineDrawClasses + c) * out + j];
+    }
+    for (auto &line : lines)
+      for (double &v : line)
+        v = n ? v / double(n) : kNaN;
+    return lines;
+  }
+
+  void writeTrajectories() {
+    npz::Archive a;
+    const int64_t out = Lt * 2;
+    std::vector<double> target;
+    for (const auto &line : targetLines())
+      target.insert(target.end(), line.begin(), line.end());
+    a["target"] = f64Array({kLineDrawClasses, Lt, 2}, target);
+    a["classes"] = i64Array({kLineDrawClasses}, {-3, -2, -1, 0, 1, 2, 3});
+    for (size_t m = 0; m < M; ++m) {
+      std::vector<double> mean;
+      for (const auto &line : meanLines(m))
+        mean.insert(mean.end(), line.begin(), line.end());
+      a["pred/" + models[m].name] = f64Array({kLineDrawClasses, Lt, 2}, mean);
+      std::vector<double> perSeed;
+      for (size_t s = 0; s < S; ++s) {
+        auto first = trajectories.begin() + pair(s, m) * kLineDrawClasses * out;
+        perSeed.insert(perSeed.end(), first, first + kLineDrawClasses * out);
+      }
+      a["per_seed/" + models[m].name] =
+          f64Array({int64_t(S), kLineDrawClasses, Lt, 2}, perSeed);
+    }
+    npz::writeNpz(path("trajectories.npz"), a);
+  }
+
+  json metaJson() const {
+    json j;
+    j["format"] = "ccrnn-train run";
+    j["format_version"] = kFormatVersion;
+    j["status"] = status;
+    if (!error.empty())
+      j["error"] = error;
+    j["task"] = {{"name", cfg.task},
+                 {"seq_len", cfg.data.seqLen},
+                 {"classes", kLineDrawClasses},
+                 {"input_size", kLineDrawInputSize},
+                 {"output_size", kLineDrawOutputSize},
+                 {"input_noise", cfg.data.inputNoise},
+                 {"train_size", cfg.data.trainSize},
+                 {"train_samples_per_epoch", trainSamplesPerEpoch(cfg)},
+                 {"val_size", cfg.data.valSize},
+                 {"test_size", cfg.data.testSize}};
+    json hyper = json::object();
+    for (const auto &[k, v] : optimizerHyperparameters(cfg.optim))
+      hyper[k] = v;
+    j["training"] = {
+        {"bptt", cfg.bptt},
+        {"interval", cfg.interval},
+        {"predict_last", cfg.predictLast},
+        {"epochs", cfg.epochs},
+        {"batch_size", cfg.batchSize},
+        {"lr", cfg.lr},
+        {"optim", optimizerName(cfg.optim)},
+        {"optim_hyperparameters", hyper},
+        {"clip", cfg.clip},
+        {"l2", cfg.l2},
+        {"threads", cfg.threads},
+        {"init", cfg.initFile.empty() ? json(nullptr) : json(cfg.initFile)}};
+    j["seeds"] = cfg.seeds;
+    j["models"] = json::array();
+    for (const ModelEntry &m : models) {
+      const ccrnn_trainer_desc &d = *m.api->desc;
+      json ps = json::array();
+      int64_t total = 0;
+      for (int32_t i = 0; i < d.num_params; ++i) {
+        const ccrnn_param_info &p = d.params[i];
+        total += numElements(paramShape(p));
+        ps.push_back(
+            {{"name", p.name},
+             {"shape", paramShape(p)},
+             {"init", p.init == CCRNN_INIT_ZEROS ? "zeros" : "uniform"},
+             {"bound", p.bound},
+             {"group", p.group == CCRNN_GROUP_RECURRENT ? "recurrent"
+                       : p.group == CCRNN_GROUP_READOUT ? "readout"
+                                                        : "synthesizer"}});
+      }
+      j["models"].push_back({{"name", m.name},
+                             {"file", m.file},
+                             {"symbol", d.model},
+                             {"options", m.options},
+                             {"trainer", m.trainerId},
+                             {"has_cerebellum", bool(d.has_cerebellum)},
+                             {"num_parameters", total},
+                             {"parameters", ps}});
+    }
+    j["metrics"] = kMetrics;
+    j["scores"] = {{"file", "scores.npy"},
+                   {"shape", {S, M, kMetrics.size(), E}},
+                   {"axes", {"seed", "model", "metric", "epoch"}}};
+    j["test_metrics"] = kTestMetrics;
+    j["results"] = json::array();
+    for (size_t s = 0; s < S; ++s)
+      for (size_t m = 0; m < M; ++m) {
+        size_t k = pair(s, m);
+        json r = {{"seed", cfg.seeds[s]},
+                  {"model", models[m].name},
+                  {"epochs_completed", epochsDone[k]},
+                  {"finished", bool(finished[k])},
+                  {"final_val_loss", nanToNull(finalValLoss(k))},
+                  {"best_epoch", bestEpoch[k]},
+                  {"best_val_loss", nanToNull(bestVal[k])},
+                  {"test_loss", nanToNull(testLoss[k])},
+                  {"test_dysmetria", nanToNull(testDysmetria[k])},
+                  {"train_seconds", trainSeconds[k]}};
+        std::vector<json> secs;
+        for (int64_t e = 0; e < epochsDone[k]; ++e)
+          secs.push_back(epochSeconds[k * E + e]);
+        r["epoch_seconds"] = secs;
+        if (finished[k])
+          r["checkpoints"] = {{"final", checkpointName(s, m, "final")},
+                              {"best", checkpointName(s, m, "best")}};
+        j["results"].push_back(r);
+      }
+    j["summary"] = json::array();
+    for (const ModelSummary &ms : summarize())
+      j["summary"].push_back(
+          {{"model", ms.model},
+           {"seeds", ms.seeds},
+           {"final_val_loss",
+            {{"mean", nanToNull(ms.valMean)}, {"sem", nanToNull(ms.valSem)}}},
+           {"test_loss",
+            {{"mean", nanToNull(ms.testMean)},
+             {"sem", nanToNull(ms.testSem)}}}});
+    j["files"] = {{"scores", "scores.npy"},
+                  {"trajectories", "trajectories.npz"},
+                  {"curves", "curves.png"},
+                  {"lines", "lines.png"},
+                  {"resume", "resume.npz"}};
+    j["training_seconds"] = seconds();
+    j["timestamp"] = startedAt;
+    j["updated"] = isoTime(std::time(nullptr));
+    j["versions"] = {{"ccrnn", CCRNN_VERSION},
+                     {"trainer_abi", CCRNN_TRAINER_ABI_VERSION},
+                     {"driver_compiler", __VERSION__}};
+    j["rng"] =
+        "std::mt19937_64 per stream, seeded with SplitMix64(seed, "
+        "stream name, index): init/<parameter> (the DNI wrapper's "
+        "rnn.rnn. read as rnn.), linedraw.{train,val,test}.{class,noise} "
+        "(train: index = epoch)";
+    j["command_line"] = commandLine;
+    return j;
+  }
+
+  void writeMeta() {
+    writeFileAtomic(path("meta.json"), metaJson().dump(2) + "\n");
+  }
+
+  void save() {
+    writeResume();
+    writeScores();
+    if (std::find(finished.begin(), finished.end(), 1) != finished.end())
+      writeTrajectories();
+    writeMeta();
+    lastSave = std::chrono::steady_clock::now();
+  }
+
+  void plot(const RunHooks &hooks) {
+    if (hooks.gnuplot.empty() || totalEpochsDone() == 0)
+      return;
+    auto warn = [&](const std::string &w) {
+      if (!w.empty() && hooks.onWarning)
+        hooks.onWarning(w);
+    };
+    std::vector<std::string> names;
+    for (const ModelEntry &m : models)
+      names.push_back(m.name);
+    std::vector<std::vector<Curve>> curves(kMetrics.size());
+    for (size_t k = 0; k < kMetrics.size(); ++k)
+      for (size_t m = 0; m < M; ++m) {
+        Curve c;
+        for (int64_t e = 0; e < E; ++e) {
+          std::vector<double> v;
+          for (size_t s = 0; s < S; ++s)
+            if (epochsDone[pair(s, m)] > e)
+              v.push_back(score(s, m, k, e));
+          c.mean.push_back(mean(v));
+          c.sem.push_back(sem(v));
+        }
+        curves[k].push_back(std::move(c));
+      }
+    std::string w =
+        plotCurves(hooks.gnuplot, path("curves.png"), kMetrics, names, curves);
+    warn(w);
+    // A missing gnuplot is said once.
+    if (!w.empty() && findProgram(hooks.gnuplot).empty())
+      return;
+    if (std::find(finished.begin(), finished.end(), 1) == finished.end())
+      return;
+    std::vector<std::vector<std::vector<double>>> lines;
+    for (size_t m = 0; m < M; ++m)
+      lines.push_back(meanLines(m));
+    std::vector<std::string> labels;
+    for (int k = -3; k <= 3; ++k)
+      labels.push_back("k = " + std::to_string(k));
+    warn(plotLines(hooks.gnuplot, path("lines.png"), names, labels, lines,
+                   targetLines()));
+  }
+
+  std::vector<ModelSummary> summarize() const {
+    std::vector<ModelSummary> out;
+    for (size_t m = 0; m < M; ++m) {
+      std::vector<double> vals, tests;
+      for (size_t s = 0; s < S; ++s) {
+        size_t k = pair(s, m);
+        if (!finished[k])
+          continue;
+        vals.push_back(finalValLoss(k));
+        tests.push_back(testLoss[k]);
+      }
+      out.push_back({models[m].name, int64_t(vals.size()), mean(vals),
+                     sem(vals), mean(tests), sem(tests)});
+    }
+    return out;
+  }
+
+  void loadResume();
+};
+
+Experiment::Experiment(TrainConfig config, std::vector<ModelEntry> models,
+                       std::string dir, std::vector<std::string> commandLine)
+    : impl(std::make_unique<Impl>(std::move(config), std::move(models),
+                                  std::move(dir), std::move(commandLine))) {}
+
+Experiment::~Experiment() = default;
+
+void Experiment::loadResume() { impl->loadResume(); }
+
+void Experiment::Impl::loadResume() {
+  const std::string file = path("resume.npz");
+  npz::Archive a;
+  try {
+    a = npz::readNpz(file);
+  } catch (const npz::Error &e) {
+    throw InputError(std::string("--resume: ") + e.what());
+  }
+  auto get = [&](const std::string &name,
+                 const std::vector<int64_t> &shape) -> const npz::Array & {
+    auto it = a.find(name);
+    if (it == a.end())
+      throw InputError("--resume: " + file + ": no array '" + name + "'");
+    if (it->second.shape != shape)
+      throw InputError("--resume: " + file + ": array '" + name +
+                       "' has shape " + shapeString(it->second.shape) +
+                       ", expected " + shapeString(shape) +
+                       " (meta.json and resume.npz disagree)");
+    return it->second;
+  };
+  auto asDouble = [](const npz::Array &x, std::vector<double> &to) {
+    to.assign(x.data.begin(), x.data.end());
+  };
+  auto asInt = [](const npz::Array &x, std::vector<int64_t> &to) {
+    to.assign(x.data.begin(), x.data.end());
+  };
+  auto asFloat = [](const npz::Array &x, std::vector<float> &to) {
+    to.assign(x.data.begin(), x.data.end());
+  };
+  int64_t s = S, m = M;
+  asDouble(get("scores", {s, m, int64_t(kMetrics.size()), E}), scores);
+  asDouble(get("epoch_seconds", {s, m, E}), epochSeconds);
+  asInt(get("epochs_done", {s, m}), epochsDone);
+  asInt(get("finished", {s, m}), finished);
+  asInt(get("best_epoch", {s, m}), bestEpoch);
+  asDouble(get("best_val_loss", {s, m}), bestVal);
+  asDouble(get("test_loss", {s, m}), testLoss);
+  asDouble(get("test_dysmetria", {s, m}), testDysmetria);
+  asDouble(get("train_seconds", {s, m}), trainSeconds);
+  asDouble(get("trajectories", {s, m, kLineDrawClasses, Lt, 2}), trajectories);
+  previousSeconds = get("training_seconds", {}).data[0];
+  hasCurrent = a.count("current") != 0;
+  if (hasCurrent) {
+    const npz::Array &cur = get("current", {2});
+    curS = size_t(cur.data[0]);
+    curM = size_t(cur.data[1]);
+    if (curS >= S || curM >= M)
+      throw InputError("--resume: " + file + ": 'current' out of range");
+    const ccrnn_trainer_desc &d = *models[curM].api->desc;
+    optim = std::make_unique<Optimizer>(cfg.optim, cfg.lr, sizes(d));
+    optim->setSteps(int64_t(get("optim_steps", {}).data[0]));
+    params.assign(d.num_params, {});
+    best.assign(d.num_params, {});
+    for (int32_t i = 0; i < d.num_params; ++i) {
+      std::string name = d.params[i].name;
+      auto shape = paramShape(d.params[i]);
+      asFloat(get("param/" + name, shape), params[i]);
+      asFloat(get("best/" + name, shape), best[i]);
+      for (size_t j = 0; j < optim->slotNames().size(); ++j)
+        asFloat(get("optim/" + optim->slotNames()[j] + "/" + name, shape),
+                optim->slot(j)[i]);
+    }
+  }
+  try {
+    json meta = json::parse(readWholeFile(path("meta.json")));
+    startedAt = meta.value("timestamp", startedAt);
+  } catch (const std::exception &) {
+    // The start time is cosmetic; readSavedRun has checked meta.json.
+  }
+}
+
+RunStatus Experiment::run(const RunHooks &hooks) {
+  Impl &r = *impl;
+  r.sessionStart = std::chrono::steady_clock::now();
+  std::error_code ec;
+  fs::create_directories(r.dir, ec);
+  if (ec)
+    throw InputError("--out " + r.dir + ": cannot create: " + ec.message());
+  r.status = "running";
+  r.save();
+  try {
+    for (size_t s = 0; s < r.S; ++s)
+      for (size_t m = 0; m < r.M; ++m) {
+        if (r.finished[r.pair(s, m)])
+          continue;
+        if (!r.trainPair(s, m, hooks)) {
+          r.status = "interrupted";
+          r.save();
+          r.plot(hooks);
+          return RunStatus::Interrupted;
+        }
+      }
+  } catch (const DivergedError &e) {
+    // Completed epochs and finished models stay. Resuming would only
+    // diverge again: no resume.npz.
+    r.status = "diverged";
+    r.error = e.what();
+    r.writeScores();
+    r.writeMeta();
+    fs::remove(r.path("resume.npz"), ec);
+    r.plot(hooks);
+    throw;
+  }
+  r.status = "complete";
+  r.save();
+  r.plot(hooks);
+  // Nothing left to resume.
+  fs::remove(r.path("resume.npz"), ec);
+  return RunStatus::Complete;
+}
+
+std::vector<ModelSummary> Experiment::summary() const {
+  return impl->summarize();
+}
+
+//===----------------------------------------------------------------------===//
+// --resume
+//===----------------------------------------------------------------------===//
+
+SavedRun readSavedRun(const std::string &dir) {
+  const std::string metaFile = (fs::path(dir) / "meta.json").string();
+  if (!fs::is_directory(dir))
+    throw InputError("--resume " + dir + ": no such directory");
+  std::string text;
+  try {
+    text = readWholeFile(metaFile);
+  } catch (const std::exception &) {
+    throw InputError("--resume " + dir +
+                     ": no meta.json (not a ccrnn-train run directory)");
+  }
+  SavedRun saved;
+  try {
+    json j = json::parse(text);
+    if (j.at("format") != "ccrnn-train run" ||
+        j.at("format_version").get<int>() != kFormatVersion)
+      throw InputError("--resume " + dir +
+                       ": meta.json is not from this version of ccrnn-train");
+    std::string status = j.at("status");
+    if (status == "complete")
+      throw InputError("--resume " + dir +
+                       ": the run is complete; nothing to resume");
+    if (status == "diverged")
+      throw InputError("--resume " + dir + ": the run diverged (" +
+                       j.value("error", std::string("no message")) +
+                       "); resuming would repeat it");
+    TrainConfig &c = saved.config;
+    const json &task = j.at("task"), &tr = j.at("training");
+    c.task = task.at("name");
+    c.data.seqLen = task.at("seq_len");
+    c.data.inputNoise = task.at("input_noise");
+    c.data.trainSize = task.at("train_size");
+    c.data.valSize = task.at("val_size");
+    c.data.testSize = task.at("test_size");
+    c.bptt = tr.at("bptt");
+    c.interval = tr.at("interval");
+    c.predictLast = tr.at("predict_last");
+    c.epochs = tr.at("epochs");
+    c.batchSize = tr.at("batch_size");
+    c.lr = tr.at("lr");
+    auto optim = parseOptimizer(tr.at("optim").get<std::string>());
+    if (!optim)
+      throw InputError("--resume " + dir + ": meta.json: unknown optimizer");
+    c.optim = *optim;
+    c.clip = tr.at("clip");
+    c.l2 = tr.at("l2");
+    c.threads = tr.at("threads");
+    c.initFile =
+        tr.at("init").is_null() ? "" : tr.at("init").get<std::string>();
+    c.seeds = j.at("seeds").get<std::vector<uint64_t>>();
+    for (const json &m : j.at("models")) {
+      ModelEntry e;
+      e.name = m.at("name");
+      e.file = m.at("file");
+      e.options = m.at("options");
+      saved.models.push_back(e);
+    }
+    saved.commandLine = j.value("command_line", std::vector<std::string>{});
+  } catch (const json::exception &e) {
+    throw InputError("--resume " + dir + ": meta.json: " + e.what());
+  }
+  if (!fs::exists(fs::path(dir) / "resume.npz"))
+    throw InputError("--resume " + dir + ": no resume.npz");
+  validateConfig(saved.config);
+  return saved;
+}
+
+//===----------------------------------------------------------------------===//
+// --dump-step
+//===----------------------------------------------------------------------===//
+
+BatchFile readBatchFile(const std::string &path) {
+  npz::Archive a;
+  try {
+    a = npz::readNpz(path);
+  } catch (const npz::Error &e) {
+    throw InputError(std::string("--batch: ") + e.what());
+  }
+  BatchFile b;
+  if (!a.count("inputs"))
+    throw InputError("--batch " + path +
+                     ": no array 'inputs' ([batch, steps, inputs] float32)");
+  if (!a.count("targets"))
+    throw InputError("--batch " + path +
+                     ": no array 'targets' ([batch, steps, outputs] float32 "
+                     "or [batch] int64)");
+  b.inputs = a.at("inputs");
+  b.targets = a.at("targets");
+  if (b.inputs.shape.size() != 3)
+    throw InputError("--batch " + path + ": array 'inputs' has shape " +
+                     shapeString(b.inputs.shape) +
+                     "; expected [batch, steps, inputs]");
+  return b;
+}
+
+npz::Archive dumpStep(const ccrnn_trainer_api *api, const Tensors &params,
+                      const BatchFile &batch, const std::string &batchPath) {
+  const ccrnn_trainer_desc &d = *api->desc;
+  std::vector<int64_t> inShape = {d.batch, d.steps, d.input_size};
+  std::vector<int64_t> tShape =
+      d.classify       ? std::vector<int64_t>{d.batch}
+      : d.predict_last ? std::vector<int64_t>{d.batch, d.output_size}
+                       : std::vector<int64_t>{d.batch, d.steps, d.output_size};
+  auto check = [&](const char *name, const npz::Array &a,
+                   const std::vector<int64_t> &shape) {
+    if (a.shape != shape)
+      throw InputError("--batch " + batchPath + ": array '" + name +
+                       "' has shape " + shapeString(a.shape) + ", but model " +
+                       d.model + " needs " + shapeString(shape));
+  };
+  check("inputs", batch.inputs, inShape);
+  check("targets", batch.targets, tShape);
+  bool intTargets = batch.targets.dtype == npz::DType::I64 ||
+                    batch.targets.dtype == npz::DType::I32 ||
+                    batch.targets.dtype == npz::DType::U8;
+  if (bool(d.classify) != intTargets)
+    throw InputError("--batch " + batchPath + ": array 'targets' must be " +
+                     (d.classify ? "int64 class indices" : "float32") +
+                     " for model " + d.model);
+
+  std::vector<float> inputs(batch.inputs.data.begin(), batch.inputs.data.end());
+  std::vector<float> floatTargets;
+  std::vector<int64_t> labels;
+  const void *targets;
+  if (d.classify) {
+    for (double v : batch.targets.data) {
+      if (v < 0 || v >= double(d.output_size))
+        throw InputError("--batch " + batchPath + ": class index " + number(v) +
+                         " out of range [0, " + std::to_string(d.output_size) +
+                         ")");
+      labels.push_back(int64_t(v));
+    }
+    targets = labels.data();
+  } else {
+    floatTargets.assign(batch.targets.data.begin(), batch.targets.data.end());
+    targets = floatTargets.data();
+  }
+
+  TrainerInstance trainer(api);
+  Tensors grads = params;
+  std::vector<const float *> p;
+  std::vector<float *> g;
+  for (size_t i = 0; i < params.size(); ++i) {
+    p.push_back(params[i].data());
+    g.push_back(grads[i].data());
+  }
+  float loss = trainer.train(p.data(), inputs.data(), targets, g.data());
+  npz::Archive out = parametersArchive(d, grads);
+  out["loss"] = f64Array({}, {double(loss)});
+  out["grad_norm"] = f64Array({}, {globalNorm(grads)});
+  return out;
+}
+
+} // namespace ccrnn::driver

@@ -1,0 +1,223 @@
+//===- Optimizer.cpp - Optimizers, clipping, weight decay -------*- C++ -*-===//
+//
+// Each update follows the order of operations of torch/optim/<name>.py
+// (_single_tensor_<name>), with Python-side scalars computed in double and
+// the tensor arithmetic in float, so results agree with PyTorch to float32
+// rounding.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ccrnn/Driver/Optimizer.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+namespace ccrnn::driver {
+
+namespace {
+
+struct OptimInfo {
+  OptimKind kind;
+  const char *name;
+  std::vector<const char *> slots;
+};
+
+const std::vector<OptimInfo> &optimInfos() {
+  static const std::vector<OptimInfo> infos = {
+      {OptimKind::Adam, "adam", {"exp_avg", "exp_avg_sq"}},
+      {OptimKind::RMSprop, "rmsprop", {"square_avg", "momentum_buffer"}},
+      {OptimKind::SGD, "sgd", {"momentum_buffer"}},
+      {OptimKind::Adamax, "adamax", {"exp_avg", "exp_inf"}},
+      {OptimKind::Adagrad, "adagrad", {"sum"}},
+      {OptimKind::Adadelta, "adadelta", {"square_avg", "acc_delta"}}};
+  return infos;
+}
+
+const OptimInfo &info(OptimKind kind) {
+  for (const OptimInfo &i : optimInfos())
+    if (i.kind == kind)
+      return i;
+  assert(false && "unknown optimizer");
+  return optimInfos()[0];
+}
+
+// SPEC §3.
+constexpr double kAdamBeta1 = 0.9, kAdamBeta2 = 0.98, kAdamEps = 1e-9;
+constexpr double kRMSAlpha = 0.99, kRMSEps = 1e-10, kRMSMomentum = 0.9;
+constexpr double kSGDMomentum = 0.9;
+constexpr double kAdagradLrDecay = 0.9, kAdagradEps = 1e-10;
+constexpr double kAdadeltaRho = 0.9, kAdadeltaEps = 1e-6;
+
+} // namespace
+
+std::string optimizerList() {
+  std::string s;
+  for (const OptimInfo &i : optimInfos())
+    s += (s.empty() ? "" : ", ") + std::string(i.name);
+  return s;
+}
+
+std::optional<OptimKind> parseOptimizer(std::string_view name) {
+  for (const OptimInfo &i : optimInfos())
+    if (name == i.name)
+      return i.kind;
+  return std::nullopt;
+}
+
+std::string optimizerName(OptimKind kind) { return info(kind).name; }
+
+std::vector<std::pair<std::string, double>>
+optimizerHyperparameters(OptimKind kind) {
+  switch (kind) {
+  case OptimKind::Adam:
+  case OptimKind::Adamax:
+    return {{"beta1", kAdamBeta1}, {"beta2", kAdamBeta2}, {"eps", kAdamEps}};
+  case OptimKind::RMSprop:
+    return {{"alpha", kRMSAlpha}, {"eps", kRMSEps}, {"momentum", kRMSMomentum}};
+  case OptimKind::SGD:
+    return {{"momentum", kSGDMomentum}, {"dampening", 0.0}};
+  case OptimKind::Adagrad:
+    return {{"lr_decay", kAdagradLrDecay},
+            {"eps", kAdagradEps},
+            {"initial_accumulator_value", 0.0}};
+  case OptimKind::Adadelta:
+    return {{"rho", kAdadeltaRho}, {"eps", kAdadeltaEps}};
+  }
+  return {};
+}
+
+Optimizer::Optimizer(OptimKind kind, double lr,
+                     const std::vector<int64_t> &sizes)
+    : kind_(kind), lr_(lr) {
+  for (const char *name : info(kind).slots) {
+    slotNames_.push_back(name);
+    Tensors t;
+    for (int64_t n : sizes)
+      t.emplace_back(n, 0.0f);
+    slots_.push_back(std::move(t));
+  }
+}
+
+void Optimizer::step(Tensors &params, const Tensors &grads) {
+  assert(params.size() == grads.size());
+  ++steps_;
+  const double t = double(steps_);
+  for (size_t i = 0; i < params.size(); ++i) {
+    float *p = params[i].data();
+    const float *g = grads[i].data();
+    const size_t n = params[i].size();
+    switch (kind_) {
+    case OptimKind::Adam: {
+      float *m = slots_[0][i].data(), *v = slots_[1][i].data();
+      // exp_avg.lerp_(grad, 1 - beta1); lerp with weight < 0.5 is
+      // self + w * (end - self).
+      const float w = float(1 - kAdamBeta1), b2 = float(kAdamBeta2),
+                  c2 = float(1 - kAdamBeta2);
+      const double bc1 = 1 - std::pow(kAdamBeta1, t);
+      const double bc2 = 1 - std::pow(kAdamBeta2, t);
+      const float stepSize = float(lr_ / bc1);
+      const float bc2Sqrt = float(std::sqrt(bc2)), eps = float(kAdamEps);
+      for (size_t j = 0; j < n; ++j) {
+        m[j] = m[j] + w * (g[j] - m[j]);
+        v[j] = v[j] * b2 + c2 * g[j] * g[j];
+        float denom = std::sqrt(v[j]) / bc2Sqrt + eps;
+        p[j] = p[j] - stepSize * m[j] / denom;
+      }
+      break;
+    }
+    case OptimKind::RMSprop: {
+      float *sq = slots_[0][i].data(), *buf = slots_[1][i].data();
+      const float a = float(kRMSAlpha), c = float(1 - kRMSAlpha),
+                  eps = float(kRMSEps), mom = float(kRMSMomentum),
+                  lr = float(lr_);
+      for (size_t j = 0; j < n; ++j) {
+        sq[j] = sq[j] * a + c * g[j] * g[j];
+        float avg = std::sqrt(sq[j]) + eps;
+        buf[j] = buf[j] * mom + g[j] / avg;
+        p[j] = p[j] - lr * buf[j];
+      }
+      break;
+    }
+    case OptimKind::SGD: {
+      float *buf = slots_[0][i].data();
+      const float mom = float(kSGDMomentum), lr = float(lr_);
+      for (size_t j = 0; j < n; ++j) {
+        // The first step initialises the buffer with the gradient itself.
+        buf[j] = steps_ == 1 ? g[j] : buf[j] * mom + g[j];
+        p[j] = p[j] - lr * buf[j];
+      }
+      break;
+    }
+    case OptimKind::Adamax: {
+      float *m = slots_[0][i].data(), *u = slots_[1][i].data();
+      const float w = float(1 - kAdamBeta1), b2 = float(kAdamBeta2),
+                  eps = float(kAdamEps);
+      const float clr = float(lr_ / (1 - std::pow(kAdamBeta1, t)));
+      for (size_t j = 0; j < n; ++j) {
+        m[j] = m[j] + w * (g[j] - m[j]);
+        u[j] = std::max(u[j] * b2, std::fabs(g[j]) + eps);
+        p[j] = p[j] - clr * m[j] / u[j];
+      }
+      break;
+    }
+    case OptimKind::Adagrad: {
+      float *sum = slots_[0][i].data();
+      const float clr = float(lr_ / (1 + (t - 1) * kAdagradLrDecay));
+      const float eps = float(kAdagradEps);
+      for (size_t j = 0; j < n; ++j) {
+        sum[j] = sum[j] + g[j] * g[j];
+        float std = std::sqrt(sum[j]) + eps;
+        p[j] = p[j] - clr * g[j] / std;
+      }
+      break;
+    }
+    case OptimKind::Adadelta: {
+      float *sq = slots_[0][i].data(), *acc = slots_[1][i].data();
+      const float rho = float(kAdadeltaRho), c = float(1 - kAdadeltaRho),
+                  eps = float(kAdadeltaEps), lr = float(lr_);
+      for (size_t j = 0; j < n; ++j) {
+        sq[j] = sq[j] * rho + c * g[j] * g[j];
+        float std = std::sqrt(sq[j] + eps);
+        float delta = std::sqrt(acc[j] + eps) / std * g[j];
+        acc[j] = acc[j] * rho + c * delta * delta;
+        p[j] = p[j] - lr * delta;
+      }
+      break;
+    }
+    }
+  }
+}
+
+double globalNorm(const Tensors &grads) {
+  double sum = 0;
+  for (const auto &g : grads)
+    for (float x : g)
+      sum += double(x) * double(x);
+  return std::sqrt(sum);
+}
+
+double clipGradNorm(Tensors &grads, double maxNorm) {
+  double norm = globalNorm(grads);
+  if (maxNorm <= 0)
+    return norm;
+  double coef = maxNorm / (norm + 1e-6);
+  if (coef < 1) {
+    float c = float(coef);
+    for (auto &g : grads)
+      for (float &x : g)
+        x *= c;
+  }
+  return norm;
+}
+
+void addWeightDecay(Tensors &grads, const Tensors &params, double l2) {
+  if (l2 == 0)
+    return;
+  const float wd = float(l2);
+  for (size_t i = 0; i < grads.size(); ++i)
+    for (size_t j = 0; j < grads[i].size(); ++j)
+      grads[i][j] = grads[i][j] + wd * params[i][j];
+}
+
+} // namespace ccrnn::driver

@@ -1,0 +1,197 @@
+//===- Plots.cpp - PNG plots of a run (gnuplot) -----------------*- C++ -*-===//
+
+#include "ccrnn/Driver/Plots.h"
+
+#include "System.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace ccrnn::driver {
+
+namespace {
+
+// gnuplot's single-quoted strings have no escapes but '' for a quote.
+std::string quote(const std::string &s) {
+  std::string q = "'";
+  for (char c : s)
+    q += c == '\'' ? std::string("''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string number(double v) {
+  if (!std::isfinite(v))
+    return "NaN";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+
+/// A scratch directory removed when the plot is done.
+class ScratchDir {
+public:
+  ScratchDir() {
+    const char *tmp = std::getenv("TMPDIR");
+    std::string templ =
+        std::string(tmp && *tmp ? tmp : "/tmp") + "/ccrnn-plot-XXXXXX";
+    if (mkdtemp(templ.data()))
+      path = templ;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    if (!path.empty())
+      fs::remove_all(path, ec);
+  }
+  std::string path;
+};
+
+// Why a plot cannot be made ("" when it can): checked before any data is
+// written.
+std::string cannotPlot(const std::string &gnuplot, const std::string &png,
+                       const ScratchDir &scratch) {
+  std::string what = fs::path(png).filename().string();
+  if (findProgram(gnuplot).empty())
+    return gnuplot + " not found; " + what + " not written";
+  if (scratch.path.empty())
+    return "cannot create a temporary directory; " + what + " not written";
+  return "";
+}
+
+// Runs `script` (which writes "<png>.tmp") and renames the result.
+std::string render(const std::string &gnuplot, const std::string &png,
+                   const ScratchDir &scratch, const std::string &script) {
+  std::string what = fs::path(png).filename().string();
+  std::string program = findProgram(gnuplot);
+  std::string scriptFile = scratch.path + "/plot.gp", output;
+  try {
+    writeFileAtomic(scriptFile, script);
+  } catch (const std::exception &e) {
+    return std::string(e.what()) + "; " + what + " not written";
+  }
+  int status = runProgram({program, scriptFile}, output);
+  std::error_code ec;
+  if (status != 0 || !fs::exists(png + ".tmp")) {
+    fs::remove(png + ".tmp", ec);
+    return "gnuplot failed (exit status " + std::to_string(status) + "); " +
+           what + " not written" + (output.empty() ? "" : ":\n" + output);
+  }
+  fs::rename(png + ".tmp", png, ec);
+  if (ec)
+    return "cannot rename " + png + ".tmp: " + ec.message();
+  return "";
+}
+
+std::string header(const std::string &png, int width, int height) {
+  std::ostringstream s;
+  s << "set terminal pngcairo noenhanced size " << width << "," << height
+    << " font 'sans,10'\n"
+    << "set output " << quote(png + ".tmp") << "\n";
+  return s.str();
+}
+
+} // namespace
+
+std::string plotCurves(const std::string &gnuplot, const std::string &png,
+                       const std::vector<std::string> &metrics,
+                       const std::vector<std::string> &models,
+                       const std::vector<std::vector<Curve>> &curves) {
+  if (gnuplot.empty())
+    return "";
+  ScratchDir scratch;
+  if (std::string why = cannotPlot(gnuplot, png, scratch); !why.empty())
+    return why;
+  std::ostringstream script;
+  script << header(png, 600 * int(metrics.size()), 450)
+         << "set multiplot layout 1," << metrics.size() << "\n"
+         << "set logscale y\nset xlabel 'epoch'\nset grid\n"
+         << "set key top right\n";
+  for (size_t k = 0; k < metrics.size(); ++k) {
+    script << "set title " << quote(metrics[k]) << "\nplot ";
+    for (size_t m = 0; m < models.size(); ++m) {
+      // Columns: epoch, mean, band low, band high. The band's low end is
+      // kept positive for the log scale.
+      std::ostringstream data;
+      const Curve &c = curves[k][m];
+      for (size_t e = 0; e < c.mean.size(); ++e) {
+        double mu = c.mean[e], se = std::isfinite(c.sem[e]) ? c.sem[e] : 0;
+        double lo = mu - se > 0 ? mu - se : mu * 1e-3;
+        data << e + 1 << " " << number(mu) << " " << number(lo) << " "
+             << number(mu + se) << "\n";
+      }
+      std::string file =
+          scratch.path + "/curve" + std::to_string(k) + "_" + std::to_string(m);
+      try {
+        writeFileAtomic(file, data.str());
+      } catch (const std::exception &e) {
+        return std::string(e.what()) + "; curves not plotted";
+      }
+      script << (m ? ", " : "") << quote(file)
+             << " using 1:3:4 with filledcurves fillstyle transparent solid "
+                "0.25 noborder lc "
+             << m + 1 << " notitle, " << quote(file)
+             << " using 1:2 with lines lw 2 lc " << m + 1 << " title "
+             << quote(models[m]);
+    }
+    script << "\n";
+  }
+  script << "unset multiplot\n";
+  return render(gnuplot, png, scratch, script.str());
+}
+
+std::string
+plotLines(const std::string &gnuplot, const std::string &png,
+          const std::vector<std::string> &models,
+          const std::vector<std::string> &labels,
+          const std::vector<std::vector<std::vector<double>>> &lines,
+          const std::vector<std::vector<double>> &targets) {
+  if (gnuplot.empty())
+    return "";
+  ScratchDir scratch;
+  if (std::string why = cannotPlot(gnuplot, png, scratch); !why.empty())
+    return why;
+  // Each class is a data block (two blank lines apart), selected by index.
+  auto blocks = [](const std::vector<std::vector<double>> &perClass) {
+    std::ostringstream data;
+    for (const auto &points : perClass) {
+      for (size_t i = 0; i + 1 < points.size(); i += 2)
+        data << number(points[i]) << " " << number(points[i + 1]) << "\n";
+      data << "\n\n";
+    }
+    return data.str();
+  };
+  std::string targetFile = scratch.path + "/targets";
+  try {
+    writeFileAtomic(targetFile, blocks(targets));
+    for (size_t m = 0; m < models.size(); ++m)
+      writeFileAtomic(scratch.path + "/lines" + std::to_string(m),
+                      blocks(lines[m]));
+  } catch (const std::exception &e) {
+    return std::string(e.what()) + "; lines not plotted";
+  }
+  std::ostringstream script;
+  script << header(png, 450 * int(models.size()), 480)
+         << "set multiplot layout 1," << models.size() << "\n"
+         << "set size ratio -1\nset xrange [-12:12]\nset yrange [-12:12]\n"
+         << "set grid\nset key outside right\n";
+  for (size_t m = 0; m < models.size(); ++m) {
+    script << "set title " << quote(models[m]) << "\nplot ";
+    for (size_t c = 0; c < labels.size(); ++c)
+      script << (c ? ", " : "") << quote(targetFile) << " index " << c
+             << " using 1:2 with lines dt 2 lc rgb 'gray50' notitle, "
+             << quote(scratch.path + "/lines" + std::to_string(m)) << " index "
+             << c << " using 1:2 with linespoints pt 7 ps 0.6 lc " << c + 1
+             << " title " << quote(labels[c]);
+    script << "\n";
+  }
+  script << "unset multiplot\n";
+  return render(gnuplot, png, scratch, script.str());
+}
+
+} // namespace ccrnn::driver

@@ -1,0 +1,163 @@
+//===- System.cpp - Processes and files -------------------------*- C++ -*-===//
+
+#include "System.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace ccrnn::driver {
+
+int runProgram(const std::vector<std::string> &argv, std::string &output,
+               const std::string *input) {
+  output.clear();
+  int out[2], in[2] = {-1, -1};
+  if (pipe2(out, O_CLOEXEC) != 0)
+    return 127;
+  if (input && pipe2(in, O_CLOEXEC) != 0) {
+    close(out[0]);
+    close(out[1]);
+    return 127;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(out[0]);
+    close(out[1]);
+    if (input) {
+      close(in[0]);
+      close(in[1]);
+    }
+    return 127;
+  }
+  if (pid == 0) {
+    dup2(out[1], 1);
+    dup2(out[1], 2);
+    if (input)
+      dup2(in[0], 0);
+    else if (int devNull = open("/dev/null", O_RDONLY); devNull >= 0)
+      dup2(devNull, 0);
+    std::vector<char *> args;
+    for (const std::string &a : argv)
+      args.push_back(const_cast<char *>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    std::string msg = "cannot run " + argv[0] + ": " + std::strerror(errno);
+    (void)!write(2, msg.data(), msg.size());
+    _exit(127);
+  }
+  close(out[1]);
+  if (input) {
+    close(in[0]);
+    // A child that exits early must not kill us with SIGPIPE.
+    struct sigaction ignore = {}, old;
+    ignore.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ignore, &old);
+    (void)!write(in[1], input->data(), input->size());
+    sigaction(SIGPIPE, &old, nullptr);
+    close(in[1]);
+  }
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(out[0], buf, sizeof buf)) != 0) {
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      break;
+    }
+    output.append(buf, size_t(n));
+  }
+  close(out[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return 127;
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+std::string findProgram(const std::string &name) {
+  if (name.find('/') != std::string::npos)
+    return access(name.c_str(), X_OK) == 0 ? name : "";
+  const char *path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "/usr/bin:/bin");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    struct stat st;
+    if (stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+  }
+  return "";
+}
+
+std::string selfDirectory() {
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0)
+    return ".";
+  std::string exe(buf, size_t(n));
+  size_t slash = exe.rfind('/');
+  return slash == std::string::npos ? "." : exe.substr(0, slash);
+}
+
+void writeFileAtomic(const std::string &path, const std::string &contents) {
+  std::string tmp = path + ".tmp";
+  std::FILE *f = std::fopen(tmp.c_str(), "wb");
+  if (!f)
+    throw std::runtime_error(path + ": cannot create " + tmp + ": " +
+                             std::strerror(errno));
+  bool ok =
+      std::fwrite(contents.data(), 1, contents.size(), f) == contents.size();
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    std::remove(tmp.c_str());
+    throw std::runtime_error(path + ": cannot write: " + std::strerror(err));
+  }
+}
+
+std::string readWholeFile(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (in.bad())
+    throw std::runtime_error(path + ": cannot read");
+  return ss.str();
+}
+
+std::string shellJoin(const std::vector<std::string> &argv) {
+  std::string s;
+  for (const std::string &a : argv) {
+    if (!s.empty())
+      s += ' ';
+    bool plain = !a.empty() &&
+                 a.find_first_not_of(
+                     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
+                     "QRSTUVWXYZ0123456789-_./=+:,@%") == std::string::npos;
+    if (plain) {
+      s += a;
+      continue;
+    }
+    s += '\'';
+    for (char c : a)
+      s += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    s += '\'';
+  }
+  return s;
+}
+
+} // namespace ccrnn::driver

@@ -1,0 +1,37 @@
+//===- System.h - Processes and files (internal to the driver) --*- C++ -*-===//
+
+#ifndef CCRNN_LIB_DRIVER_SYSTEM_H
+#define CCRNN_LIB_DRIVER_SYSTEM_H
+
+#include <string>
+#include <vector>
+
+namespace ccrnn::driver {
+
+/// Runs argv[0] (looked up in PATH when it has no '/') with `argv`, with
+/// stdout and stderr collected into `output`; stdin from `input` when not
+/// null. Returns the exit status, 127 when it could not be started, 128 + n
+/// when killed by signal n.
+int runProgram(const std::vector<std::string> &argv, std::string &output,
+               const std::string *input = nullptr);
+
+/// `name` found in PATH (or `name` itself when it has a '/' and exists);
+/// empty when not found.
+std::string findProgram(const std::string &name);
+
+/// The directory of the running executable.
+std::string selfDirectory();
+
+/// Writes `contents` to "<path>.tmp" and renames it over `path`. Throws
+/// std::runtime_error naming the file.
+void writeFileAtomic(const std::string &path, const std::string &contents);
+
+/// The whole file; throws std::runtime_error naming it.
+std::string readWholeFile(const std::string &path);
+
+/// A command line for messages: arguments quoted where a shell needs it.
+std::string shellJoin(const std::vector<std::string> &argv);
+
+} // namespace ccrnn::driver
+
+#endif // CCRNN_LIB_DRIVER_SYSTEM_H

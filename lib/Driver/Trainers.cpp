@@ -1,0 +1,300 @@
+//===- Trainers.cpp - Finding, compiling and loading trainers ---*- C++ -*-===//
+
+#include "ccrnn/Driver/Trainers.h"
+
+#include "System.h"
+#include "ccrnn/Driver/Error.h"
+#include "ccrnn/Driver/Rng.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include <dlfcn.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef CCRNN_MODELS_DIR
+#error "CCRNN_MODELS_DIR must name the bundled models directory"
+#endif
+#ifndef CCRNN_INCLUDE_DIR
+#error "CCRNN_INCLUDE_DIR must name the ccrnn include directory"
+#endif
+#ifndef CCRNN_VERSION
+#error "CCRNN_VERSION must be defined"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace ccrnn::driver {
+
+std::vector<std::string> bundledModelNames() {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto &entry : fs::directory_iterator(CCRNN_MODELS_DIR, ec))
+    if (entry.path().extension() == ".mlir")
+      names.push_back(entry.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+namespace {
+
+std::string join(const std::vector<std::string> &items) {
+  std::string s;
+  for (const std::string &i : items)
+    s += (s.empty() ? "" : ", ") + i;
+  return s;
+}
+
+// A model file must at least be readable and hold a model op; anything
+// subtler is ccrnn-opt's to report (when the trainer is compiled).
+void checkModelFile(const std::string &spec, const std::string &file) {
+  std::string text;
+  try {
+    text = readWholeFile(file);
+  } catch (const std::exception &e) {
+    throw InputError("--model " + spec + ": " + e.what());
+  }
+  if (text.find("ccrnn.model") == std::string::npos)
+    throw InputError("--model " + spec + ": " + file +
+                     " is not a model file (it has no ccrnn.model op)");
+}
+
+} // namespace
+
+ModelRef resolveModel(const std::string &spec) {
+  std::vector<std::string> bundled = bundledModelNames();
+  ModelRef ref;
+  bool isPath = spec.find('/') != std::string::npos ||
+                (spec.size() > 5 && spec.substr(spec.size() - 5) == ".mlir");
+  if (isPath) {
+    ref.file = spec;
+    ref.name = fs::path(spec).stem().string();
+    if (!fs::exists(spec))
+      throw InputError("--model " + spec + ": no such file");
+    checkModelFile(spec, spec);
+    // A bundled model given by its path can still use its bundled trainer.
+    std::error_code ec;
+    fs::path bundledFile = fs::path(CCRNN_MODELS_DIR) / (ref.name + ".mlir");
+    ref.bundled = fs::equivalent(spec, bundledFile, ec);
+    return ref;
+  }
+  // The reference scripts spell models DNI_LSTM, LSTM, TANH, DNI_TANH.
+  std::string lower = spec;
+  for (char &c : lower)
+    c = char(std::tolower(static_cast<unsigned char>(c)));
+  if (std::find(bundled.begin(), bundled.end(), lower) == bundled.end())
+    throw InputError("unknown model '" + spec + "' (bundled models: " +
+                     join(bundled) + "; or give a path to a .mlir file)");
+  ref.name = lower;
+  ref.file = (fs::path(CCRNN_MODELS_DIR) / (lower + ".mlir")).string();
+  ref.bundled = true;
+  checkModelFile(spec, ref.file);
+  return ref;
+}
+
+std::string trainingOptions(int64_t bptt, int64_t interval, int64_t batch,
+                            int64_t steps, bool predictLast) {
+  std::ostringstream s;
+  s << "bptt=" << bptt << " interval=" << interval << " batch=" << batch
+    << " steps=" << steps;
+  if (predictLast)
+    s << " predict-last";
+  return s.str();
+}
+
+namespace {
+// Options compared as sets of words, so that the order the build happened
+// to print them in does not matter.
+std::set<std::string> optionWords(std::string_view options) {
+  std::set<std::string> words;
+  std::istringstream in{std::string(options)};
+  std::string w;
+  while (in >> w)
+    words.insert(w);
+  return words;
+}
+} // namespace
+
+const ccrnn_trainer_api *findBundledTrainer(std::string_view model,
+                                            std::string_view options) {
+  auto wanted = optionWords(options);
+  for (const ccrnn_trainer_api *const *t = ccrnn_bundled_trainers; *t; ++t) {
+    const ccrnn_trainer_desc *d = (*t)->desc;
+    if (d && d->model && d->options && model == d->model &&
+        optionWords(d->options) == wanted)
+      return *t;
+  }
+  return nullptr;
+}
+
+std::string defaultCacheDir() {
+  if (const char *dir = std::getenv("CCRNN_CACHE_DIR"); dir && *dir)
+    return dir;
+  if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/ccrnn/trainers";
+  const char *home = std::getenv("HOME");
+  return std::string(home && *home ? home : ".") + "/.cache/ccrnn/trainers";
+}
+
+namespace {
+
+// Size and modification time: a rebuilt tool invalidates the cache
+// without hashing tens of megabytes of binary on every run.
+std::string fileIdentity(const std::string &path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0)
+    return "missing";
+  std::ostringstream s;
+  s << st.st_size << "@" << st.st_mtim.tv_sec << "." << st.st_mtim.tv_nsec;
+  return s.str();
+}
+
+std::string firstLine(const std::string &s) {
+  return s.substr(0, s.find('\n'));
+}
+
+std::string hex64(uint64_t h) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", (unsigned long long)h);
+  return buf;
+}
+
+// Everything a compiled trainer depends on. Stored next to the trainer and
+// compared in full on reuse, so a hash collision cannot load the wrong one.
+std::string cacheKey(const std::string &modelText, const std::string &options,
+                     const std::string &tools, const std::string &cxx) {
+  std::string cxxVersion;
+  runProgram({cxx, "--version"}, cxxVersion);
+  std::ostringstream key;
+  key << "ccrnn " << CCRNN_VERSION << "\n"
+      << "trainer abi " << CCRNN_TRAINER_ABI_VERSION << "\n"
+      << "model " << hex64(hashName(modelText)) << " " << modelText.size()
+      << "\n"
+      << "options " << options << "\n"
+      << "ccrnn-opt " << fileIdentity(tools + "/ccrnn-opt") << "\n"
+      << "ccrnn-translate " << fileIdentity(tools + "/ccrnn-translate") << "\n"
+      << "ccrnn-train " << fileIdentity("/proc/self/exe") << "\n"
+      << "c++ " << firstLine(cxxVersion) << "\n";
+  return key.str();
+}
+
+LoadedTrainer loadLibrary(const std::string &so, const std::string &modelName) {
+  void *handle = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle)
+    throw InputError("model " + modelName + ": cannot load trainer " + so +
+                     ": " + dlerror());
+  LoadedTrainer t;
+  t.library = std::shared_ptr<void>(handle, [](void *h) { dlclose(h); });
+  auto entry = reinterpret_cast<ccrnn_trainer_entry_fn>(
+      dlsym(handle, "ccrnn_trainer_entry"));
+  if (!entry)
+    throw InputError("model " + modelName + ": " + so +
+                     " has no ccrnn_trainer_entry");
+  t.api = entry();
+  if (!t.api || !t.api->desc ||
+      t.api->desc->abi_version != CCRNN_TRAINER_ABI_VERSION)
+    throw InputError("model " + modelName + ": " + so +
+                     " was built for another trainer ABI version");
+  t.id = so;
+  return t;
+}
+
+} // namespace
+
+LoadedTrainer getTrainer(const ModelRef &model, const std::string &options,
+                         const std::string &cacheDir,
+                         const std::function<void(const std::string &)> &log) {
+  if (model.bundled)
+    if (const ccrnn_trainer_api *api = findBundledTrainer(model.name, options))
+      return {api, "bundled", nullptr};
+
+  std::string modelText;
+  try {
+    modelText = readWholeFile(model.file);
+  } catch (const std::exception &e) {
+    throw InputError(std::string("--model: ") + e.what());
+  }
+  const std::string tools = selfDirectory(), cxx = "c++";
+  const std::string key = cacheKey(modelText, options, tools, cxx);
+  const fs::path dir = fs::path(cacheDir) / hex64(hashName(key));
+  const std::string so = (dir / "trainer.so").string();
+  {
+    std::string stored;
+    try {
+      stored = readWholeFile((dir / "key.txt").string());
+    } catch (const std::exception &) {
+    }
+    if (stored == key && fs::exists(so))
+      return loadLibrary(so, model.name);
+  }
+
+  std::error_code ec;
+  fs::create_directories(cacheDir, ec);
+  if (ec)
+    throw InputError("cache directory " + cacheDir +
+                     ": cannot create: " + ec.message());
+  // Built under a private name and renamed into place: a concurrent run
+  // never sees a half-built trainer.
+  fs::path tmp = dir.string() + ".tmp-" + std::to_string(getpid());
+  fs::remove_all(tmp, ec);
+  fs::create_directory(tmp, ec);
+  if (ec)
+    throw InputError("cache directory " + cacheDir + ": cannot create " +
+                     tmp.string() + ": " + ec.message());
+  if (log)
+    log("compiling model " + model.name + " (" + options + ") into " +
+        dir.string());
+
+  const std::string prog = (tmp / "prog.mlir").string(),
+                    cpp = (tmp / "trainer.cpp").string(),
+                    lib = (tmp / "trainer.so").string();
+  const std::vector<std::vector<std::string>> commands = {
+      {tools + "/ccrnn-opt", model.file, "--ccrnn-build-training=" + options,
+       "--ccrnn-autodiff", "--ccrnn-optimize", "--convert-ccrnn-to-onednn",
+       "-o", prog},
+      {tools + "/ccrnn-translate", "--emit-trainer=cpp", "--trainer-entry",
+       prog, "-o", cpp},
+      {cxx, "-std=c++17", "-O2", "-fPIC", "-shared",
+       "-I" + std::string(CCRNN_INCLUDE_DIR), cpp, "-o", lib}};
+  for (const auto &argv : commands) {
+    std::string output;
+    int status = runProgram(argv, output);
+    if (status != 0) {
+      fs::remove_all(tmp, ec);
+      throw InputError("cannot compile model " + model.name + ": `" +
+                       shellJoin(argv) + "` failed (exit status " +
+                       std::to_string(status) + ")" +
+                       (output.empty() ? "" : ":\n" + output));
+    }
+  }
+  try {
+    writeFileAtomic((tmp / "key.txt").string(), key);
+  } catch (const std::exception &e) {
+    fs::remove_all(tmp, ec);
+    throw InputError(e.what());
+  }
+  fs::remove_all(dir, ec); // a stale or broken earlier build
+  fs::rename(tmp, dir, ec);
+  if (ec) {
+    // Another run finished the same trainer first; theirs is as good.
+    fs::remove_all(tmp, ec);
+  }
+  return loadLibrary(so, model.name);
+}
+
+TrainerInstance::TrainerInstance(const ccrnn_trainer_api *api)
+    : api(api), handle(api->create()) {
+  if (!handle)
+    throw InputError(std::string("model ") + api->desc->model +
+                     ": cannot create its trainer");
+}
+
+TrainerInstance::~TrainerInstance() { api->destroy(handle); }
+
+} // namespace ccrnn::driver

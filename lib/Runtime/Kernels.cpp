@@ -1,0 +1,342 @@
+//===- Kernels.cpp - Matmul, element-wise, layout and loss kernels --------===//
+//
+// The semantics are those of the ccrnn tensor ops as the reference evaluator
+// (lib/Reference/Evaluator.cpp) implements them, in float32. The recurrent
+// windows are in KernelsRecurrent.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ccrnn/Runtime/Kernels.h"
+
+#include <omp.h>
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <unordered_map>
+
+namespace ccrnn::rt {
+
+void setNumThreads(int threads) { omp_set_num_threads(threads); }
+
+//===----------------------------------------------------------------------===//
+// Matmul
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The CPU engine and stream of the calling thread. oneDNN streams are not
+/// meant to be shared between threads; primitives run on the stream of the
+/// thread that created them.
+struct Context {
+  dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+  dnnl::stream stream{engine};
+};
+
+Context &context() {
+  thread_local Context ctx;
+  return ctx;
+}
+
+/// A [rows, cols] float matrix, stored transposed ([cols, rows] row-major)
+/// when `transposed`: a transpose is only a change of strides.
+dnnl::memory::desc matrix(int64_t rows, int64_t cols, bool transposed) {
+  return dnnl::memory::desc({rows, cols}, dnnl::memory::data_type::f32,
+                            transposed ? dnnl::memory::dims{1, rows}
+                                       : dnnl::memory::dims{cols, 1});
+}
+} // namespace
+
+struct Matmul::Impl {
+  int64_t m, n;
+  bool hasBias, relu, accumulate;
+  dnnl::engine engine;
+  dnnl::stream stream;
+  dnnl::memory::desc a, b, bias, c;
+  dnnl::matmul primitive; ///< Empty when k = 0 or c is empty.
+
+  /// c = [c +] relu?(bias or 0): the result of an empty contraction.
+  void runEmpty(const float *biasData, float *cData) const {
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        float v = hasBias ? biasData[j] : 0.f;
+        v = relu && v < 0.f ? 0.f : v;
+        cData[i * n + j] = accumulate ? cData[i * n + j] + v : v;
+      }
+  }
+};
+
+Matmul::Matmul(int64_t m, int64_t n, int64_t k, bool transposeA,
+               bool transposeB, bool hasBias, bool relu, bool accumulate)
+    : impl(new Impl{m, n, hasBias, relu, accumulate}) {
+  Context &ctx = context();
+  impl->engine = ctx.engine;
+  impl->stream = ctx.stream;
+  // oneDNN 2.6 divides by zero on some empty shapes; runEmpty does those.
+  if (m == 0 || n == 0 || k == 0)
+    return;
+  impl->a = matrix(m, k, transposeA);
+  impl->b = matrix(k, n, transposeB);
+  impl->c = matrix(m, n, false);
+  // Post-ops apply in order: relu on the product, then the sum adds the old
+  // contents of c, so c += relu(a b + bias).
+  dnnl::post_ops ops;
+  if (relu)
+    ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+  if (accumulate)
+    ops.append_sum(1.f);
+  dnnl::primitive_attr attr;
+  attr.set_post_ops(ops);
+  if (hasBias) {
+    impl->bias = matrix(1, n, false);
+    impl->primitive = dnnl::matmul(dnnl::matmul::primitive_desc(
+        dnnl::matmul::desc(impl->a, impl->b, impl->bias, impl->c), attr,
+        impl->engine));
+  } else {
+    impl->primitive = dnnl::matmul(dnnl::matmul::primitive_desc(
+        dnnl::matmul::desc(impl->a, impl->b, impl->c), attr, impl->engine));
+  }
+}
+
+Matmul::~Matmul() = default;
+Matmul::Matmul(Matmul &&) noexcept = default;
+Matmul &Matmul::operator=(Matmul &&) noexcept = default;
+
+void Matmul::run(const float *a, const float *b, const float *bias,
+                 float *c) const {
+  if (!impl->primitive)
+    return impl->runEmpty(bias, c);
+  // Memory objects only wrap the caller's buffers; oneDNN takes non-const
+  // pointers but does not write inputs.
+  auto wrap = [&](const dnnl::memory::desc &desc, const float *data) {
+    return dnnl::memory(desc, impl->engine, const_cast<float *>(data));
+  };
+  std::unordered_map<int, dnnl::memory> args{
+      {DNNL_ARG_SRC, wrap(impl->a, a)},
+      {DNNL_ARG_WEIGHTS, wrap(impl->b, b)},
+      {DNNL_ARG_DST, wrap(impl->c, c)}};
+  if (impl->hasBias)
+    args.emplace(DNNL_ARG_BIAS, wrap(impl->bias, bias));
+  impl->primitive.execute(impl->stream, args);
+  impl->stream.wait();
+}
+
+//===----------------------------------------------------------------------===//
+// Element-wise
+//===----------------------------------------------------------------------===//
+
+void fill(int64_t n, float value, float *out) { std::fill_n(out, n, value); }
+
+void copy(int64_t n, const float *in, float *out) { std::copy_n(in, n, out); }
+
+void add(int64_t n, const float *a, const float *b, float *out) {
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = a[i] + b[i];
+}
+
+void sub(int64_t n, const float *a, const float *b, float *out) {
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = a[i] - b[i];
+}
+
+void mul(int64_t n, const float *a, const float *b, float *out) {
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = a[i] * b[i];
+}
+
+void scale(int64_t n, const float *in, float factor, float *out) {
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = factor * in[i];
+}
+
+namespace {
+/// exp in plain float arithmetic, Cephes' expf (range reduction by ln 2, a
+/// degree-6 polynomial; within 2 ulp): loops calling std::exp or std::tanh
+/// do not vectorize without -ffast-math, and glibc's tanhf is slow. These
+/// two took most of an LSTM step's time. Saturates instead of overflowing.
+inline float expApprox(float x) {
+  x = x < -87.3f ? -87.3f : x; // Not std::min/max: their references do
+  x = x > 88.3f ? 88.3f : x;   // not vectorize.
+  // Adding 1.5 * 2^23 rounds x / ln 2 to the integer n, which lands in the
+  // low mantissa bits of the sum.
+  const float shifter = 12582912.f;
+  float t = x * 1.44269504f + shifter, n = t - shifter;
+  int32_t bits;
+  std::memcpy(&bits, &t, sizeof bits);
+  int32_t scaleBits = (bits - 0x4B400000 + 127) << 23; // 2^n
+  float scale;
+  std::memcpy(&scale, &scaleBits, sizeof scale);
+  float r = x - n * 0.693359375f + n * 2.12194440e-4f; // x - n ln 2
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  return (p * r * r + r + 1.f) * scale;
+}
+
+/// Cephes' tanhf: an odd polynomial below 0.625, where 1 - 2 / (e^2x + 1)
+/// would cancel, that formula above.
+inline float tanhApprox(float x) {
+  float a = std::abs(x), s = x * x;
+  float p = -5.70498872745e-3f;
+  p = p * s + 2.06390887954e-2f;
+  p = p * s - 5.37397155531e-2f;
+  p = p * s + 1.33314422036e-1f;
+  p = p * s - 3.33332819422e-1f;
+  float small = x + x * s * p;
+  float large = 1.f - 2.f / (expApprox(2.f * a) + 1.f);
+  return a < 0.625f ? small : (x < 0.f ? -large : large);
+}
+} // namespace
+
+void sigmoid(int64_t n, const float *in, float *out) {
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = 1.f / (1.f + expApprox(-in[i]));
+}
+
+void tanh(int64_t n, const float *in, float *out) {
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = tanhApprox(in[i]);
+}
+
+void relu(int64_t n, const float *in, float *out) {
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = in[i] > 0.f ? in[i] : 0.f;
+}
+
+void step(int64_t n, const float *in, float *out) {
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = in[i] > 0.f ? 1.f : 0.f;
+}
+
+//===----------------------------------------------------------------------===//
+// Layout
+//===----------------------------------------------------------------------===//
+
+void broadcastRows(int64_t rows, int64_t n, const float *in, float *out) {
+  for (int64_t r = 0; r < rows; ++r)
+    std::copy_n(in, n, out + r * n);
+}
+
+void reduceRows(int64_t rows, int64_t n, const float *in, float *out) {
+  std::fill_n(out, n, 0.f);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t i = 0; i < n; ++i)
+      out[i] += in[r * n + i];
+}
+
+void concat(int64_t outer, int count, const float *const *pieces,
+            const int64_t *widths, float *out) {
+  for (int64_t o = 0; o < outer; ++o)
+    for (int p = 0; p < count; ++p)
+      out = std::copy_n(pieces[p] + o * widths[p], widths[p], out);
+}
+
+void split(int64_t outer, int count, const float *in, float *const *pieces,
+           const int64_t *widths) {
+  for (int64_t o = 0; o < outer; ++o)
+    for (int p = 0; p < count; ++p) {
+      std::copy_n(in, widths[p], pieces[p] + o * widths[p]);
+      in += widths[p];
+    }
+}
+
+void timeSlice(int64_t batch, int64_t length, int64_t features, int64_t start,
+               int64_t steps, const float *x, float *out) {
+  for (int64_t b = 0; b < batch; ++b)
+    std::copy_n(x + (b * length + start) * features, steps * features,
+                out + b * steps * features);
+}
+
+//===----------------------------------------------------------------------===//
+// Losses
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Whether global step t is supervised; `%` as in the reference evaluator.
+bool isSupervised(int64_t t, int64_t interval) { return t % interval == 0; }
+
+/// The denominator of the mse mean: the supervised elements of the window.
+int64_t mseCount(int64_t batch, int64_t steps, int64_t features, int64_t start,
+                 int64_t interval) {
+  return batch * static_cast<int64_t>(supervisedSteps(start, steps, interval)) *
+         features;
+}
+
+double logSumExp(const float *z, int64_t n) {
+  double max = *std::max_element(z, z + n), sum = 0;
+  for (int64_t i = 0; i < n; ++i)
+    sum += std::exp(z[i] - max);
+  return max + std::log(sum);
+}
+} // namespace
+
+float supervisedSteps(int64_t start, int64_t steps, int64_t interval) {
+  int64_t count = 0;
+  for (int64_t t = start; t < start + steps; ++t)
+    count += isSupervised(t, interval);
+  return static_cast<float>(count);
+}
+
+float mseLoss(int64_t batch, int64_t steps, int64_t features, const float *p,
+              const float *t, int64_t start, int64_t interval) {
+  int64_t count = mseCount(batch, steps, features, start, interval);
+  if (count == 0)
+    return 0.f;
+  double sum = 0;
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t s = 0; s < steps; ++s) {
+      if (!isSupervised(start + s, interval))
+        continue;
+      int64_t offset = (b * steps + s) * features;
+      for (int64_t f = 0; f < features; ++f) {
+        double d = double(p[offset + f]) - t[offset + f];
+        sum += d * d;
+      }
+    }
+  return static_cast<float>(sum / count);
+}
+
+void mseLossGrad(int64_t batch, int64_t steps, int64_t features, const float *p,
+                 const float *t, float cotangent, int64_t start,
+                 int64_t interval, float *out) {
+  int64_t count = mseCount(batch, steps, features, start, interval);
+  float factor = count ? static_cast<float>(2.0 * cotangent / count) : 0.f;
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t s = 0; s < steps; ++s) {
+      int64_t offset = (b * steps + s) * features;
+      // Exactly 0 off the supervised steps, even where p - t is not finite.
+      if (!isSupervised(start + s, interval)) {
+        std::fill_n(out + offset, features, 0.f);
+        continue;
+      }
+      for (int64_t i = offset; i < offset + features; ++i)
+        out[i] = factor * (p[i] - t[i]);
+    }
+}
+
+float xentLoss(int64_t batch, int64_t classes, const float *logits,
+               const int64_t *labels) {
+  double sum = 0;
+  for (int64_t b = 0; b < batch; ++b) {
+    const float *z = logits + b * classes;
+    sum += logSumExp(z, classes) - z[labels[b]];
+  }
+  return static_cast<float>(sum / batch);
+}
+
+void xentLossGrad(int64_t batch, int64_t classes, const float *logits,
+                  const int64_t *labels, float cotangent, float *out) {
+  double factor = double(cotangent) / batch;
+  for (int64_t b = 0; b < batch; ++b) {
+    const float *z = logits + b * classes;
+    double lse = logSumExp(z, classes);
+    for (int64_t c = 0; c < classes; ++c)
+      out[b * classes + c] = static_cast<float>(
+          factor * (std::exp(z[c] - lse) - (c == labels[b] ? 1.0 : 0.0)));
+  }
+}
+
+} // namespace ccrnn::rt

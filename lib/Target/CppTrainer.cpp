@@ -1,0 +1,746 @@
+//===- CppTrainer.cpp - emit a C++ trainer from a training program -*- C++ -*-===//
+//
+// Translates the tensor-level training program into a C++ class whose
+// methods mirror the program's functions, op for op, calling the CPU kernels
+// of ccrnn/Runtime/Kernels.h. Memory is planned statically: every tensor
+// value gets a fixed slice of one arena allocated when the trainer is
+// created, kernels (oneDNN primitives, recurrent workspaces) are created
+// then too, and nothing is allocated while training.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ccrnn/Target/CppTrainer.h"
+
+#include "ccrnn/CCRNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace ccrnn;
+
+namespace {
+
+int64_t numElements(Type type) {
+  auto tensor = cast<RankedTensorType>(type);
+  return tensor.getNumElements();
+}
+
+ArrayRef<int64_t> shapeOf(Value value) {
+  return cast<RankedTensorType>(value.getType()).getShape();
+}
+
+bool isFloatTensor(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.getElementType().isF32();
+}
+
+bool isIntTensor(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.getElementType().isInteger(64);
+}
+
+/// A C++ identifier from a symbol name.
+std::string identifier(StringRef name) {
+  std::string id;
+  for (char c : name)
+    id += llvm::isAlnum(c) ? c : '_';
+  return id;
+}
+
+/// A float literal that reads back as the same float.
+std::string floatLiteral(double value) {
+  return llvm::formatv("{0:e9}f", static_cast<float>(value)).str();
+}
+
+class Emitter {
+public:
+  Emitter(ModuleOp module, const CppTrainerOptions &options)
+      : module(module), options(options) {}
+
+  LogicalResult emit(raw_ostream &os);
+
+private:
+  //===--- Storage ---------------------------------------------------------===//
+  /// A fresh arena slice for `value`; returns the pointer expression.
+  std::string allocate(Value value) {
+    int64_t offset = arenaSize;
+    // Keep slices 16-float (64-byte) aligned for the vector units.
+    arenaSize += (numElements(value.getType()) + 15) / 16 * 16;
+    return llvm::formatv("(arena.get() + {0})", offset).str();
+  }
+
+  /// Declares `value` as a new local pointing at `storage`.
+  void define(Value value, StringRef storage) {
+    std::string name = "v" + std::to_string(nextValue++);
+    line() << (value.use_empty() ? "[[maybe_unused]] " : "")
+           << "float *const " << name << " = " << storage << ";\n";
+    names[value] = name;
+  }
+  /// Declares `value` in a fresh slice.
+  void defineNew(Value value) { define(value, allocate(value)); }
+
+  std::string name(Value value) { return names.lookup(value); }
+  std::string sizeOf(Value value) {
+    return std::to_string(numElements(value.getType()));
+  }
+
+  llvm::raw_string_ostream &line() {
+    body.indent(indent);
+    return body;
+  }
+
+  /// A member kernel object of type `type` built from `arguments`, shared by
+  /// every op with the same configuration when `shareable`.
+  std::string kernel(StringRef type, const std::string &arguments,
+                     bool shareable) {
+    std::string key = (type + "(" + arguments + ")").str();
+    if (shareable) {
+      auto it = sharedKernels.find(key);
+      if (it != sharedKernels.end())
+        return it->second;
+    }
+    std::string member = "k" + std::to_string(kernelDecls.size());
+    kernelDecls.push_back(llvm::formatv("  std::unique_ptr<{0}> {1};\n",
+                                        type, member)
+                              .str());
+    kernelInits.push_back(llvm::formatv("  {0} = std::make_unique<{1}>({2});\n",
+                                        member, type, arguments)
+                              .str());
+    if (shareable)
+      sharedKernels[key] = member;
+    return member;
+  }
+
+  //===--- Functions and ops -----------------------------------------------===//
+  std::string signature(func::FuncOp f, bool qualified);
+  LogicalResult emitFunction(func::FuncOp f);
+  LogicalResult emitBlock(Block &block);
+  LogicalResult emitOp(Operation *op);
+  LogicalResult emitFor(scf::ForOp loop);
+  LogicalResult emitCall(func::CallOp call);
+  LogicalResult emitConstant(arith::ConstantOp constant);
+  LogicalResult emitRecurrent(Operation *op);
+  LogicalResult checkCallResults(func::FuncOp f);
+
+  //===--- Entry points ------------------------------------------------------===//
+  void emitDescription(raw_ostream &os, func::FuncOp train);
+  void emitEntryPoints(raw_ostream &os, func::FuncOp train, func::FuncOp eval);
+
+  ModuleOp module;
+  CppTrainerOptions options;
+  int64_t arenaSize = 0;
+  unsigned nextValue = 0;
+  unsigned indent = 0;
+  DenseMap<Value, std::string> names;
+  /// Loop results written in place into an iter_arg's buffer.
+  DenseMap<Value, std::string> inPlace;
+  std::string bodyText;
+  llvm::raw_string_ostream body{bodyText};
+  std::vector<std::string> kernelDecls, kernelInits, constantInits;
+  llvm::StringMap<std::string> sharedKernels;
+  /// The kernel object of each recurrent forward op.
+  DenseMap<Operation *, std::string> recurrentKernels;
+};
+
+std::string Emitter::signature(func::FuncOp f, bool qualified) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "void " << (qualified ? "Trainer::" : "") << "f_"
+     << identifier(f.getSymName()) << "(";
+  // One parameter a line, named after the program's ccrnn.name.
+  std::string indentation(qualified ? 4 : 6, ' ');
+  bool first = true;
+  auto separator = [&] {
+    os << (first ? "\n" : ",\n") << indentation;
+    first = false;
+  };
+  for (auto [i, type] : llvm::enumerate(f.getArgumentTypes())) {
+    separator();
+    // Unused arguments (e.g. the synthesizer's in the evaluation).
+    if (qualified && f.getArgument(i).use_empty())
+      os << "[[maybe_unused]] ";
+    if (isFloatTensor(type))
+      os << "const float *a" << i;
+    else if (isIntTensor(type))
+      os << "const int64_t *a" << i;
+    else
+      os << "int64_t a" << i;
+    if (auto name = f.getArgAttrOfType<StringAttr>(i, "ccrnn.name"))
+      os << " /* " << name.getValue() << " */";
+  }
+  for (unsigned i = 0; i < f.getNumResults(); ++i) {
+    separator();
+    os << "const float *&r" << i;
+    if (auto name = f.getResultAttrOfType<StringAttr>(i, "ccrnn.name"))
+      os << " /* " << name.getValue() << " */";
+  }
+  os << ")";
+  return text;
+}
+
+LogicalResult Emitter::checkCallResults(func::FuncOp f) {
+  // A callee's results live in its own slices: a second call of the same
+  // callee overwrites them, so nothing may read them after that.
+  SmallVector<func::CallOp> calls;
+  f.walk([&](func::CallOp call) { calls.push_back(call); });
+  for (func::CallOp first : calls)
+    for (func::CallOp second : calls) {
+      if (first == second || first.getCallee() != second.getCallee() ||
+          first->getBlock() != second->getBlock() ||
+          !first->isBeforeInBlock(second))
+        continue;
+      for (Value result : first.getResults())
+        for (Operation *user : result.getUsers()) {
+          Operation *inBlock =
+              first->getBlock()->findAncestorOpInBlock(*user);
+          if (inBlock && second->isBeforeInBlock(inBlock))
+            return first.emitOpError(
+                "result used after another call of the same function; the "
+                "C++ trainer emitter does not support this");
+        }
+    }
+  return success();
+}
+
+LogicalResult Emitter::emitFunction(func::FuncOp f) {
+  if (failed(checkCallResults(f)))
+    return failure();
+  Block &entry = f.getBody().front();
+  for (BlockArgument arg : entry.getArguments()) {
+    if (!isFloatTensor(arg.getType()) && !isIntTensor(arg.getType()) &&
+        !arg.getType().isIndex())
+      return f.emitOpError("argument of unsupported type ") << arg.getType();
+    names[arg] = "a" + std::to_string(arg.getArgNumber());
+  }
+  for (Type type : f.getResultTypes())
+    if (!isFloatTensor(type))
+      return f.emitOpError("result of unsupported type ") << type;
+  line() << "\n" << signature(f, /*qualified=*/true) << " {\n";
+  indent += 2;
+  if (failed(emitBlock(entry)))
+    return failure();
+  indent -= 2;
+  line() << "}\n";
+  return success();
+}
+
+LogicalResult Emitter::emitBlock(Block &block) {
+  for (Operation &op : block)
+    if (failed(emitOp(&op)))
+      return failure();
+  return success();
+}
+
+LogicalResult Emitter::emitConstant(arith::ConstantOp constant) {
+  Attribute value = constant.getValue();
+  if (auto integer = dyn_cast<IntegerAttr>(value)) {
+    std::string id = "i" + std::to_string(nextValue++);
+    line() << "const int64_t " << id << " = " << integer.getInt() << ";\n";
+    names[constant] = id;
+    return success();
+  }
+  auto dense = dyn_cast<DenseFPElementsAttr>(value);
+  if (!dense || !dense.isSplat() || !isFloatTensor(constant.getType()))
+    return constant.emitOpError(
+        "only index and splat f32 tensor constants are supported");
+  // Constants are filled once, when the trainer is created.
+  std::string storage = allocate(constant);
+  constantInits.push_back(llvm::formatv(
+      "  rt::fill({0}, {1}, {2});\n", sizeOf(constant),
+      floatLiteral(dense.getSplatValue<APFloat>().convertToDouble()),
+      storage));
+  define(constant, storage);
+  return success();
+}
+
+LogicalResult Emitter::emitFor(scf::ForOp loop) {
+  // Each iter_arg has its own slice; yielded values are copied into it
+  // unless they were computed there in place (accumulators).
+  SmallVector<std::string> iterStorage;
+  for (auto [init, iterArg] :
+       llvm::zip(loop.getInitArgs(), loop.getRegionIterArgs())) {
+    if (!isFloatTensor(iterArg.getType()))
+      return loop.emitOpError("only f32 tensors can be loop-carried");
+    std::string storage = allocate(iterArg);
+    iterStorage.push_back(storage);
+    define(iterArg, storage);
+    line() << "rt::copy(" << sizeOf(iterArg) << ", " << name(init) << ", "
+           << name(iterArg) << ");\n";
+  }
+  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+  for (auto [i, yielded] : llvm::enumerate(yield.getOperands())) {
+    Operation *def = yielded.getDefiningOp();
+    Value iterArg = loop.getRegionIterArgs()[i];
+    if (def && def->getBlock() == loop.getBody() &&
+        isa<AddOp, SubOp, MulOp, ScaleOp>(def) && iterArg.hasOneUse() &&
+        *iterArg.getUsers().begin() == def)
+      inPlace[yielded] = name(iterArg);
+  }
+  std::string iv = "iv" + std::to_string(nextValue++);
+  names[loop.getInductionVar()] = iv;
+  line() << "for (int64_t " << iv << " = " << name(loop.getLowerBound())
+         << "; " << iv << " < " << name(loop.getUpperBound()) << "; " << iv
+         << " += " << name(loop.getStep()) << ") {\n";
+  indent += 2;
+  for (Operation &op : loop.getBody()->without_terminator())
+    if (failed(emitOp(&op)))
+      return failure();
+  for (auto [yielded, iterArg] :
+       llvm::zip(yield.getOperands(), loop.getRegionIterArgs()))
+    if (!inPlace.count(yielded))
+      line() << "rt::copy(" << sizeOf(iterArg) << ", " << name(yielded)
+             << ", " << name(iterArg) << ");\n";
+  indent -= 2;
+  line() << "}\n";
+  for (auto [result, iterArg] :
+       llvm::zip(loop.getResults(), loop.getRegionIterArgs()))
+    names[result] = name(iterArg);
+  return success();
+}
+
+LogicalResult Emitter::emitCall(func::CallOp call) {
+  SmallVector<std::string> results;
+  for (Value result : call.getResults()) {
+    std::string id = "c" + std::to_string(nextValue++);
+    line() << "const float *" << id << " = nullptr;\n";
+    results.push_back(id);
+  }
+  line() << "f_" << identifier(call.getCallee()) << "(";
+  llvm::interleaveComma(call.getOperands(), body,
+                        [&](Value v) { body << name(v); });
+  for (const std::string &result : results)
+    body << ", " << result;
+  body << ");\n";
+  // The callee writes its results; here they are read-only.
+  for (auto [result, id] : llvm::zip(call.getResults(), results))
+    names[result] = "const_cast<float *>(" + id + ")";
+  return success();
+}
+
+LogicalResult Emitter::emitRecurrent(Operation *op) {
+  if (auto lstm = dyn_cast<LSTMSeqOp>(op)) {
+    ArrayRef<int64_t> x = shapeOf(lstm.getInput());
+    std::string k = kernel("rt::LSTMWindow",
+                           llvm::formatv("{0}, {1}, {2}, {3}", x[0], x[1],
+                                         x[2], shapeOf(lstm.getH0())[1]),
+                           /*shareable=*/false);
+    recurrentKernels[op] = k;
+    for (Value r : op->getResults())
+      defineNew(r);
+    line() << k << "->forward(";
+    llvm::interleaveComma(op->getOperands(), body,
+                          [&](Value v) { body << name(v); });
+    body << ", " << name(lstm.getHseq()) << ", " << name(lstm.getHLast())
+         << ", " << name(lstm.getCLast()) << ");\n";
+    return success();
+  }
+  if (auto tanh = dyn_cast<RNNTanhSeqOp>(op)) {
+    ArrayRef<int64_t> x = shapeOf(tanh.getInput());
+    std::string k = kernel("rt::TanhRNNWindow",
+                           llvm::formatv("{0}, {1}, {2}, {3}", x[0], x[1],
+                                         x[2], shapeOf(tanh.getH0())[1]),
+                           /*shareable=*/false);
+    recurrentKernels[op] = k;
+    for (Value r : op->getResults())
+      defineNew(r);
+    line() << k << "->forward(";
+    llvm::interleaveComma(op->getOperands(), body,
+                          [&](Value v) { body << name(v); });
+    body << ", " << name(tanh.getHseq()) << ", " << name(tanh.getHLast())
+         << ");\n";
+    return success();
+  }
+  // Backward: reuse the forward kernel's stored activations when the forward
+  // op with the same operands ran just before in this function.
+  bool isLSTM = isa<LSTMSeqGradOp>(op);
+  unsigned numForward = isLSTM ? 7 : 6;
+  ValueRange forwardOperands = op->getOperands().take_front(numForward);
+  std::string k;
+  for (auto [fwd, member] : recurrentKernels)
+    if (fwd->getBlock() == op->getBlock() && fwd->isBeforeInBlock(op) &&
+        ValueRange(fwd->getOperands()) == forwardOperands &&
+        (isLSTM ? isa<LSTMSeqOp>(fwd) : isa<RNNTanhSeqOp>(fwd)))
+      k = member;
+  bool reuse = !k.empty();
+  if (!reuse) {
+    ArrayRef<int64_t> x = shapeOf(op->getOperand(0));
+    k = kernel(isLSTM ? "rt::LSTMWindow" : "rt::TanhRNNWindow",
+               llvm::formatv("{0}, {1}, {2}, {3}", x[0], x[1], x[2],
+                             shapeOf(op->getOperand(1))[1]),
+               /*shareable=*/false);
+  }
+  for (Value r : op->getResults())
+    defineNew(r);
+  line() << k << "->backward(";
+  llvm::interleaveComma(op->getOperands(), body,
+                        [&](Value v) { body << name(v); });
+  body << ", " << (reuse ? "true" : "false");
+  for (Value r : op->getResults())
+    body << ", " << name(r);
+  body << ");\n";
+  return success();
+}
+
+LogicalResult Emitter::emitOp(Operation *op) {
+  // Results computed in place into a loop-carried slice.
+  for (Value result : op->getResults())
+    if (auto it = inPlace.find(result); it != inPlace.end())
+      define(result, it->second);
+  auto result = [&]() -> std::string {
+    Value r = op->getResult(0);
+    if (!names.count(r))
+      defineNew(r);
+    return name(r);
+  };
+  auto elementwise = [&](StringRef fn) {
+    std::string out = result();
+    line() << "rt::" << fn << "(" << sizeOf(op->getResult(0));
+    for (Value operand : op->getOperands())
+      body << ", " << name(operand);
+    body << ", " << out << ");\n";
+    return success();
+  };
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](arith::ConstantOp c) { return emitConstant(c); })
+      .Case([&](arith::AddIOp o) {
+        names[o] = "(" + name(o.getLhs()) + " + " + name(o.getRhs()) + ")";
+        return success();
+      })
+      .Case([&](arith::MulIOp o) {
+        names[o] = "(" + name(o.getLhs()) + " * " + name(o.getRhs()) + ")";
+        return success();
+      })
+      .Case([&](scf::ForOp loop) { return emitFor(loop); })
+      .Case([&](func::CallOp call) { return emitCall(call); })
+      .Case([&](func::ReturnOp ret) {
+        for (auto [i, v] : llvm::enumerate(ret.getOperands()))
+          line() << "r" << i << " = " << name(v) << ";\n";
+        return success();
+      })
+      .Case([&](AddOp) { return elementwise("add"); })
+      .Case([&](SubOp) { return elementwise("sub"); })
+      .Case([&](MulOp) { return elementwise("mul"); })
+      .Case([&](SigmoidOp) { return elementwise("sigmoid"); })
+      .Case([&](TanhOp) { return elementwise("tanh"); })
+      .Case([&](ReluOp) { return elementwise("relu"); })
+      .Case([&](StepOp) { return elementwise("step"); })
+      .Case([&](ScaleOp s) {
+        std::string out = result();
+        line() << "rt::scale(" << sizeOf(s) << ", " << name(s.getInput())
+               << ", " << floatLiteral(s.getFactor().convertToDouble())
+               << ", " << out << ");\n";
+        return success();
+      })
+      .Case([&](ReshapeOp r) {
+        names[r] = name(r.getInput()); // same elements, same order
+        return success();
+      })
+      .Case([&](MatmulOp m) {
+        ArrayRef<int64_t> c = shapeOf(m.getResult());
+        ArrayRef<int64_t> a = shapeOf(m.getLhs());
+        int64_t k = m.getTransposeLhs() ? a[0] : a[1];
+        std::string member = kernel(
+            "rt::Matmul",
+            llvm::formatv("{0}, {1}, {2}, {3}, {4}", c[0], c[1], k,
+                          m.getTransposeLhs(), m.getTransposeRhs()),
+            /*shareable=*/true);
+        std::string out = result();
+        line() << member << "->run(" << name(m.getLhs()) << ", "
+               << name(m.getRhs()) << ", nullptr, " << out << ");\n";
+        return success();
+      })
+      .Case([&](FusedMatmulOp m) {
+        ArrayRef<int64_t> c = shapeOf(m.getResult());
+        ArrayRef<int64_t> a = shapeOf(m.getLhs());
+        int64_t k = m.getTransposeLhs() ? a[0] : a[1];
+        std::string member = kernel(
+            "rt::Matmul",
+            llvm::formatv("{0}, {1}, {2}, {3}, {4}, true, {5}", c[0], c[1], k,
+                          m.getTransposeLhs(), m.getTransposeRhs(),
+                          m.getRelu()),
+            /*shareable=*/true);
+        std::string out = result();
+        line() << member << "->run(" << name(m.getLhs()) << ", "
+               << name(m.getRhs()) << ", " << name(m.getBias()) << ", " << out
+               << ");\n";
+        return success();
+      })
+      .Case([&](BroadcastOp b) {
+        std::string out = result();
+        line() << "rt::broadcastRows(" << shapeOf(b)[0] << ", "
+               << sizeOf(b.getInput()) << ", " << name(b.getInput()) << ", "
+               << out << ");\n";
+        return success();
+      })
+      .Case([&](ReduceSumOp r) {
+        std::string out = result();
+        line() << "rt::reduceRows(" << shapeOf(r.getInput())[0] << ", "
+               << sizeOf(r) << ", " << name(r.getInput()) << ", " << out
+               << ");\n";
+        return success();
+      })
+      .Case([&](ConcatOp c) {
+        std::string out = result();
+        int64_t axis = c.getAxisAttr().getInt();
+        ArrayRef<int64_t> shape = shapeOf(c);
+        int64_t outer = 1;
+        for (int64_t d = 0; d < axis; ++d)
+          outer *= shape[d];
+        line() << "{\n";
+        line() << "  const float *pieces[] = {";
+        llvm::interleaveComma(c.getInputs(), body,
+                              [&](Value v) { body << name(v); });
+        body << "};\n";
+        line() << "  const int64_t widths[] = {";
+        llvm::interleaveComma(c.getInputs(), body, [&](Value v) {
+          body << numElements(v.getType()) / outer;
+        });
+        body << "};\n";
+        line() << "  rt::concat(" << outer << ", " << c.getInputs().size()
+               << ", pieces, widths, " << out << ");\n";
+        line() << "}\n";
+        return success();
+      })
+      .Case([&](SplitOp s) {
+        for (Value r : s.getResults())
+          defineNew(r);
+        int64_t axis = s.getAxisAttr().getInt();
+        ArrayRef<int64_t> shape = shapeOf(s.getInput());
+        int64_t outer = 1;
+        for (int64_t d = 0; d < axis; ++d)
+          outer *= shape[d];
+        line() << "{\n";
+        line() << "  float *pieces[] = {";
+        llvm::interleaveComma(s.getResults(), body,
+                              [&](Value v) { body << name(v); });
+        body << "};\n";
+        line() << "  const int64_t widths[] = {";
+        llvm::interleaveComma(s.getResults(), body, [&](Value v) {
+          body << numElements(v.getType()) / outer;
+        });
+        body << "};\n";
+        line() << "  rt::split(" << outer << ", " << s.getResults().size()
+               << ", " << name(s.getInput()) << ", pieces, widths);\n";
+        line() << "}\n";
+        return success();
+      })
+      .Case([&](TimeSliceOp t) {
+        std::string out = result();
+        ArrayRef<int64_t> x = shapeOf(t.getInput());
+        line() << "rt::timeSlice(" << x[0] << ", " << x[1] << ", " << x[2]
+               << ", " << name(t.getStart()) << ", " << shapeOf(t)[1] << ", "
+               << name(t.getInput()) << ", " << out << ");\n";
+        return success();
+      })
+      .Case([&](SupervisedStepsOp s) {
+        std::string out = result();
+        line() << out << "[0] = rt::supervisedSteps(" << name(s.getStart())
+               << ", " << s.getStepsAttr().getInt() << ", "
+               << s.getIntervalAttr().getInt() << ");\n";
+        return success();
+      })
+      .Case([&](MSELossOp l) {
+        std::string out = result();
+        ArrayRef<int64_t> p = shapeOf(l.getPrediction());
+        line() << out << "[0] = rt::mseLoss(" << p[0] << ", " << p[1] << ", "
+               << p[2] << ", " << name(l.getPrediction()) << ", "
+               << name(l.getTarget()) << ", "
+               << (l.getStart() ? name(l.getStart()) : "0") << ", "
+               << l.getIntervalAttr().getInt() << ");\n";
+        return success();
+      })
+      .Case([&](MSELossGradOp l) {
+        std::string out = result();
+        ArrayRef<int64_t> p = shapeOf(l.getPrediction());
+        line() << "rt::mseLossGrad(" << p[0] << ", " << p[1] << ", " << p[2]
+               << ", " << name(l.getPrediction()) << ", "
+               << name(l.getTarget()) << ", " << name(l.getCotangent())
+               << "[0], " << (l.getStart() ? name(l.getStart()) : "0")
+               << ", " << l.getIntervalAttr().getInt() << ", " << out
+               << ");\n";
+        return success();
+      })
+      .Case([&](CrossEntropyLossOp l) {
+        std::string out = result();
+        ArrayRef<int64_t> z = shapeOf(l.getLogits());
+        line() << out << "[0] = rt::xentLoss(" << z[0] << ", " << z[1]
+               << ", " << name(l.getLogits()) << ", " << name(l.getLabels())
+               << ");\n";
+        return success();
+      })
+      .Case([&](CrossEntropyLossGradOp l) {
+        std::string out = result();
+        ArrayRef<int64_t> z = shapeOf(l.getLogits());
+        line() << "rt::xentLossGrad(" << z[0] << ", " << z[1] << ", "
+               << name(l.getLogits()) << ", " << name(l.getLabels()) << ", "
+               << name(l.getCotangent()) << "[0], " << out << ");\n";
+        return success();
+      })
+      .Case<LSTMSeqOp, RNNTanhSeqOp, LSTMSeqGradOp, RNNTanhSeqGradOp>(
+          [&](Operation *r) { return emitRecurrent(r); })
+      .Default([&](Operation *other) {
+        return other->emitOpError(
+            "is not supported by the C++ trainer emitter (run "
+            "--ccrnn-autodiff first?)");
+      });
+}
+
+void Emitter::emitDescription(raw_ostream &os, func::FuncOp train) {
+  os << "const ccrnn_param_info kParams[] = {\n";
+  int numParams = train.getNumResults() - 1;
+  for (int i = 0; i < numParams; ++i) {
+    auto type = cast<RankedTensorType>(train.getArgumentTypes()[i]);
+    auto nameAttr = train.getArgAttrOfType<StringAttr>(i, "ccrnn.name");
+    auto init = train.getArgAttrOfType<StringAttr>(i, "ccrnn.init");
+    auto bound = train.getArgAttrOfType<FloatAttr>(i, "ccrnn.bound");
+    auto group = train.getArgAttrOfType<StringAttr>(i, "ccrnn.group");
+    os << "    {\"" << nameAttr.getValue() << "\", " << type.getRank()
+       << ", {";
+    for (int d = 0; d < 4; ++d)
+      os << (d ? ", " : "") << (d < type.getRank() ? type.getDimSize(d) : 0);
+    os << "}, "
+       << (init.getValue() == "zeros" ? "CCRNN_INIT_ZEROS"
+                                      : "CCRNN_INIT_UNIFORM")
+       << ", " << llvm::formatv("{0:e17}", bound.getValueAsDouble()) << ", "
+       << "CCRNN_GROUP_" << group.getValue().upper() << "},\n";
+  }
+  os << "};\n\n";
+  auto info = train->getAttrOfType<DictionaryAttr>("ccrnn.trainer");
+  auto flag = [&](StringRef key) {
+    return info.getAs<BoolAttr>(key).getValue() ? 1 : 0;
+  };
+  ArrayRef<int64_t> input =
+      cast<RankedTensorType>(train.getArgumentTypes()[numParams]).getShape();
+  auto eval = module.lookupSymbol<func::FuncOp>(
+      (info.getAs<StringAttr>("model").getValue() + "_eval").str());
+  ArrayRef<int64_t> prediction =
+      cast<RankedTensorType>(eval.getResultTypes()[1]).getShape();
+  os << "const ccrnn_trainer_desc kDescription = {\n"
+     << "    CCRNN_TRAINER_ABI_VERSION,\n"
+     << "    \"" << info.getAs<StringAttr>("model").getValue() << "\",\n"
+     << "    \"" << info.getAs<StringAttr>("options").getValue() << "\",\n"
+     << "    " << input[0] << ", " << input[1] << ", " << input[2] << ", "
+     << prediction.back() << ",\n"
+     << "    " << flag("has_cerebellum") << ", " << flag("classify") << ", "
+     << flag("predict_last") << ",\n"
+     << "    " << numParams << ", kParams};\n\n";
+}
+
+void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
+                              func::FuncOp eval) {
+  int numParams = train.getNumResults() - 1;
+  bool classify = isIntTensor(train.getArgumentTypes()[numParams + 1]);
+  const char *targetType = classify ? "const int64_t *" : "const float *";
+  auto params = [&] {
+    std::string text;
+    for (int i = 0; i < numParams; ++i)
+      text += llvm::formatv("params[{0}], ", i).str();
+    return text;
+  };
+  os << "void *create() {\n"
+     << "  try {\n"
+     << "    return new Trainer();\n"
+     << "  } catch (...) {\n"
+     << "    return nullptr;\n"
+     << "  }\n"
+     << "}\n\n"
+     << "void destroy(void *trainer) { delete static_cast<Trainer *>(trainer); }"
+        "\n\n";
+  os << "float train(void *trainer, const float *const *params, const float "
+        "*inputs,\n            const void *targets, float *const *grads) {\n"
+     << "  const float *results[" << train.getNumResults() << "];\n"
+     << "  static_cast<Trainer *>(trainer)->f_"
+     << identifier(train.getSymName()) << "(\n      " << params()
+     << "inputs, static_cast<" << targetType << ">(targets)";
+  for (unsigned i = 0; i < train.getNumResults(); ++i)
+    os << ", results[" << i << "]";
+  os << ");\n";
+  for (int i = 0; i < numParams; ++i)
+    os << "  rt::copy(" << numElements(train.getResultTypes()[i + 1])
+       << ", results[" << i + 1 << "], grads[" << i << "]);\n";
+  os << "  return results[0][0];\n}\n\n";
+  os << "float eval(void *trainer, const float *const *params, const float "
+        "*inputs,\n           const void *targets, float *predictions) {\n"
+     << "  const float *loss = nullptr, *prediction = nullptr;\n"
+     << "  static_cast<Trainer *>(trainer)->f_"
+     << identifier(eval.getSymName()) << "(\n      " << params()
+     << "inputs, static_cast<" << targetType
+     << ">(targets), loss, prediction);\n"
+     << "  rt::copy(" << numElements(eval.getResultTypes()[1])
+     << ", prediction, predictions);\n"
+     << "  return loss[0];\n}\n\n"
+     << "const ccrnn_trainer_api kApi = {&kDescription, create, destroy, "
+        "train, eval};\n\n";
+}
+
+LogicalResult Emitter::emit(raw_ostream &os) {
+  func::FuncOp train;
+  module.walk([&](func::FuncOp f) {
+    if (f->hasAttr("ccrnn.trainer"))
+      train = f;
+  });
+  if (!train)
+    return module.emitError("no function with a 'ccrnn.trainer' attribute: "
+                            "run --ccrnn-build-training first");
+  auto info = train->getAttrOfType<DictionaryAttr>("ccrnn.trainer");
+  StringRef model = info.getAs<StringAttr>("model").getValue();
+  auto eval = module.lookupSymbol<func::FuncOp>((model + "_eval").str());
+  if (!eval)
+    return train.emitOpError("has no evaluation function @") << model << "_eval";
+
+  SmallVector<func::FuncOp> functions(module.getOps<func::FuncOp>());
+  std::string declarations;
+  for (func::FuncOp f : functions) {
+    if (f.isExternal())
+      return f.emitOpError("external functions are not supported");
+    if (failed(emitFunction(f)))
+      return failure();
+    declarations += "  " + signature(f, /*qualified=*/false) + ";\n";
+  }
+
+  std::string id = identifier(options.id.empty() ? model : options.id);
+  os << "// Generated by ccrnn-translate --emit-trainer=cpp: the trainer of "
+        "model @"
+     << model << "\n// (" << info.getAs<StringAttr>("options").getValue()
+     << "). Do not edit; regenerate from the model file.\n\n"
+     << "#include \"ccrnn/Runtime/Kernels.h\"\n"
+     << "#include \"ccrnn/Runtime/TrainerABI.h\"\n\n"
+     << "#include <cstdint>\n#include <memory>\n\n"
+     << "namespace {\n\nnamespace rt = ccrnn::rt;\n\n"
+     << "// One method per function of the training program; every tensor "
+        "lives in a\n// fixed slice of `arena`, every kernel is created "
+        "once.\nclass Trainer {\npublic:\n  Trainer();\n"
+     << declarations << "\nprivate:\n"
+     << "  std::unique_ptr<float[]> arena;\n";
+  for (const std::string &decl : kernelDecls)
+    os << decl;
+  os << "};\n\nTrainer::Trainer() : arena(new float[" << arenaSize
+     << "]()) {\n";
+  for (const std::string &init : kernelInits)
+    os << init;
+  for (const std::string &init : constantInits)
+    os << init;
+  os << "}\n" << bodyText << "\n";
+  emitDescription(os, train);
+  emitEntryPoints(os, train, eval);
+  os << "} // namespace\n\n"
+     << "extern \"C\" const ccrnn_trainer_api *ccrnn_trainer_" << id
+     << "(void) { return &kApi; }\n";
+  if (options.entry)
+    os << "\nextern \"C\" const ccrnn_trainer_api *ccrnn_trainer_entry(void) "
+          "{ return &kApi; }\n";
+  return success();
+}
+
+} // namespace
+
+LogicalResult ccrnn::emitCppTrainer(ModuleOp module, raw_ostream &os,
+                                    const CppTrainerOptions &options) {
+  return Emitter(module, options).emit(os);
+}

@@ -1,0 +1,42 @@
+"""Describes .npy and .npz files for the ccrnn-train tests, without numpy.
+
+  npinfo.py FILE...
+      One line per array (an .npz's members in name order): NAME DTYPE
+      [SHAPE] and how many values are finite, e.g.
+      "scores.npy f8 [2, 2, 2, 3] finite 24/24".
+"""
+
+import ast
+import math
+import struct
+import sys
+import zipfile
+
+FORMATS = {"f4": "f", "f8": "d", "i8": "q", "i4": "i", "u1": "B"}
+
+
+def describe(name, data):
+    assert data[:6] == b"\x93NUMPY", name
+    if data[6] == 1:
+        length, start = struct.unpack("<H", data[8:10])[0], 10
+    else:
+        length, start = struct.unpack("<I", data[8:12])[0], 12
+    header = ast.literal_eval(data[start:start + length].decode("latin1"))
+    dtype = header["descr"][1:]
+    count = 1
+    for size in header["shape"]:
+        count *= size
+    values = struct.unpack("<%d%s" % (count, FORMATS[dtype]),
+                           data[start + length:])
+    finite = sum(1 for v in values if math.isfinite(v))
+    print(name, dtype, list(header["shape"]), "finite %d/%d" % (finite, count))
+
+
+for path in sys.argv[1:]:
+    if path.endswith(".npz"):
+        with zipfile.ZipFile(path) as archive:
+            for member in sorted(archive.namelist()):
+                describe(member[:-len(".npy")], archive.read(member))
+    else:
+        with open(path, "rb") as f:
+            describe(path.rsplit("/", 1)[-1], f.read())

@@ -1,0 +1,661 @@
+//===- DriverRunTest.cpp - Training runs with a hand-written trainer -----===//
+//
+// A fake trainer implements the trainer ABI for a tiny linear model, so the
+// epoch loop, the result files, resuming, determinism, divergence, --init,
+// --dump-step and the input checks are tested without the compiler:
+//   prediction[b, t] = s_t (W x[b, 0] + bias),  s_t = t / (L - 1)
+//   loss = mean over b, t of ||prediction - target||^2
+// plus a "synthesizer" parameter whose gradient is a constant, so that
+// clipping and the optimizer see a third group.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ccrnn/Driver/Error.h"
+#include "ccrnn/Driver/Experiment.h"
+#include "ccrnn/Driver/Trainers.h"
+
+#include "gtest/gtest.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using namespace ccrnn::driver;
+using ccrnn::npz::Archive;
+
+namespace {
+
+//===--- The fake trainer
+//---------------------------------------------------===//
+
+constexpr int64_t kBatch = 10, kSteps = 5;
+int trainCalls = 0;
+int nanAtCall = -1; ///< the train() call (counted from 1) that returns NaN
+
+const ccrnn_param_info kParams[] = {
+    {"linear.weight",
+     2,
+     {2, 1, 0, 0},
+     CCRNN_INIT_UNIFORM,
+     0.5,
+     CCRNN_GROUP_READOUT},
+    {"linear.bias",
+     1,
+     {2, 0, 0, 0},
+     CCRNN_INIT_UNIFORM,
+     0.5,
+     CCRNN_GROUP_READOUT},
+    {"rnn.backward_interface.synthesizer.layers.0.weight",
+     1,
+     {3, 0, 0, 0},
+     CCRNN_INIT_ZEROS,
+     0.0,
+     CCRNN_GROUP_SYNTHESIZER}};
+
+const ccrnn_trainer_desc kDesc = {CCRNN_TRAINER_ABI_VERSION,
+                                  "fake",
+                                  "bptt=1 interval=2 batch=10 steps=5",
+                                  kBatch,
+                                  kSteps,
+                                  1,
+                                  2,
+                                  1,
+                                  0,
+                                  0,
+                                  3,
+                                  kParams};
+
+void *fakeCreate() { return new int(0); }
+void fakeDestroy(void *t) { delete static_cast<int *>(t); }
+
+float fakeForward(const float *const *params, const float *inputs,
+                  const void *targets, float *predictions,
+                  float *const *grads) {
+  const float *w = params[0], *bias = params[1];
+  const float *y = static_cast<const float *>(targets);
+  double loss = 0;
+  double gw[2] = {0, 0}, gb[2] = {0, 0};
+  const double n = double(kBatch * kSteps);
+  for (int64_t b = 0; b < kBatch; ++b) {
+    float x = inputs[b * kSteps];
+    for (int64_t t = 0; t < kSteps; ++t) {
+      float s = float(t) / float(kSteps - 1);
+      for (int o = 0; o < 2; ++o) {
+        float p = s * (w[o] * x + bias[o]);
+        if (predictions)
+          predictions[(b * kSteps + t) * 2 + o] = p;
+        double d = double(p) - y[(b * kSteps + t) * 2 + o];
+        loss += d * d / n;
+        gw[o] += 2 * d * s * x / n;
+        gb[o] += 2 * d * s / n;
+      }
+    }
+  }
+  if (grads) {
+    for (int o = 0; o < 2; ++o) {
+      grads[0][o] = float(gw[o]);
+      grads[1][o] = float(gb[o]);
+    }
+    for (int i = 0; i < 3; ++i)
+      grads[2][i] = 0.01f * float(i + 1);
+  }
+  return float(loss);
+}
+
+float fakeTrain(void *, const float *const *params, const float *inputs,
+                const void *targets, float *const *grads) {
+  ++trainCalls;
+  float loss = fakeForward(params, inputs, targets, nullptr, grads);
+  return trainCalls == nanAtCall ? std::numeric_limits<float>::quiet_NaN()
+                                 : loss;
+}
+
+float fakeEval(void *, const float *const *params, const float *inputs,
+               const void *targets, float *predictions) {
+  return fakeForward(params, inputs, targets, predictions, nullptr);
+}
+
+const ccrnn_trainer_api kFake = {&kDesc, fakeCreate, fakeDestroy, fakeTrain,
+                                 fakeEval};
+
+//===--- Helpers
+//--------------------------------------------------------------===//
+
+std::vector<std::string> &createdDirs() {
+  static std::vector<std::string> dirs;
+  return dirs;
+}
+
+void removeCreatedDirs() {
+  for (const std::string &dir : createdDirs())
+    fs::remove_all(dir);
+}
+
+/// A fresh directory under the test temp dir, removed when the test
+/// program exits. The pid keeps tests that lit runs in parallel apart.
+std::string tempDir(const std::string &name) {
+  // The list exists before the handler is registered, so it is destroyed
+  // after the handler has run.
+  static const bool registered =
+      (createdDirs(), std::atexit(removeCreatedDirs) == 0);
+  (void)registered;
+  fs::path dir = fs::path(testing::TempDir()) /
+                 ("ccrnn-driver-" + name + "-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  createdDirs().push_back(dir.string());
+  return dir.string();
+}
+
+std::string slurp(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// What a result file holds: its bytes, or for an .npz (whose zip headers
+/// carry modification times) the bytes of each member.
+std::string contents(const std::string &path) {
+  if (path.size() < 4 || path.substr(path.size() - 4) != ".npz")
+    return slurp(path);
+  std::string all;
+  for (const auto &[name, array] : ccrnn::npz::readNpz(path))
+    all += name + "\n" + ccrnn::npz::serializeNpy(array);
+  return all;
+}
+
+TrainConfig smallConfig() {
+  TrainConfig c;
+  c.data.seqLen = kSteps;
+  c.data.trainSize = 40;
+  c.data.valSize = 25; // not a multiple of the batch: padded
+  c.data.testSize = 35;
+  c.epochs = 4;
+  c.batchSize = kBatch;
+  c.lr = 0.05;
+  c.seeds = {3, 5};
+  return c;
+}
+
+std::vector<ModelEntry> twoModels() {
+  return {{"fake_a", "", kDesc.options, "test", &kFake},
+          {"fake_b", "", kDesc.options, "test", &kFake}};
+}
+
+RunHooks quietHooks() {
+  RunHooks h;
+  h.gnuplot = ""; // no plots unless a test asks
+  h.saveEverySeconds = 0;
+  return h;
+}
+
+/// The message of the InputError `f` throws.
+std::string inputErrorOf(const std::function<void()> &f) {
+  try {
+    f();
+  } catch (const InputError &e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+RunStatus runTo(const std::string &dir, const RunHooks &hooks,
+                TrainConfig config = smallConfig()) {
+  Experiment run(config, twoModels(), dir, {"test"});
+  return run.run(hooks);
+}
+
+//===--- Results
+//----------------------------------------------------------------===//
+
+TEST(DriverRun, WritesScoresMetaCheckpointsTrajectories) {
+  std::string dir = tempDir("files");
+  ASSERT_EQ(runTo(dir, quietHooks()), RunStatus::Complete);
+
+  auto scores = ccrnn::npz::readNpy(dir + "/scores.npy");
+  EXPECT_EQ(scores.dtype, ccrnn::npz::DType::F64);
+  EXPECT_EQ(scores.shape, (std::vector<int64_t>{2, 2, 2, 4}));
+  for (double v : scores.data)
+    EXPECT_TRUE(std::isfinite(v));
+  // The fake model learns: the training loss falls.
+  EXPECT_LT(scores.data[3], scores.data[0]);
+
+  auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
+  EXPECT_EQ(meta["metrics"], nlohmann::json::array({"train_loss", "val_loss"}));
+  EXPECT_EQ(meta["status"], "complete");
+  EXPECT_EQ(meta["seeds"], nlohmann::json::array({3, 5}));
+  EXPECT_EQ(meta["models"][1]["name"], "fake_b");
+  EXPECT_EQ(meta["models"][0]["parameters"][2]["group"], "synthesizer");
+  EXPECT_EQ(meta["task"]["val_size"], 25);
+  EXPECT_EQ(meta["training"]["optim"], "adam");
+  EXPECT_EQ(meta["training"]["optim_hyperparameters"]["beta2"], 0.98);
+  ASSERT_EQ(meta["results"].size(), 4u);
+  EXPECT_EQ(meta["results"][0]["seed"], 3);
+  EXPECT_TRUE(meta["results"][3]["test_loss"].is_number());
+  EXPECT_EQ(meta["summary"][0]["seeds"], 2);
+  EXPECT_EQ(meta["scores"]["shape"], nlohmann::json::array({2, 2, 2, 4}));
+
+  Archive final = ccrnn::npz::readNpz(dir + "/seed5_fake_b_final.npz");
+  ASSERT_EQ(final.size(), 3u);
+  EXPECT_EQ(final["linear.weight"].shape, (std::vector<int64_t>{2, 1}));
+  EXPECT_EQ(final["linear.weight"].dtype, ccrnn::npz::DType::F32);
+  // The synthesizer's constant gradient moved it away from zero.
+  EXPECT_NE(final["rnn.backward_interface.synthesizer.layers.0.weight"].data[0],
+            0.0);
+  EXPECT_TRUE(fs::exists(dir + "/seed3_fake_a_best.npz"));
+
+  Archive traj = ccrnn::npz::readNpz(dir + "/trajectories.npz");
+  EXPECT_EQ(traj["pred/fake_a"].shape, (std::vector<int64_t>{7, kSteps, 2}));
+  EXPECT_EQ(traj["per_seed/fake_a"].shape,
+            (std::vector<int64_t>{2, 7, kSteps, 2}));
+  EXPECT_EQ(traj["target"].shape, (std::vector<int64_t>{7, kSteps, 2}));
+  EXPECT_EQ(traj["classes"].data.front(), -3);
+  // A complete run leaves nothing to resume.
+  EXPECT_FALSE(fs::exists(dir + "/resume.npz"));
+}
+
+TEST(DriverRun, ValidationLossIsMeanSquaredDistanceOverUnpaddedRows) {
+  // With lr tiny the model hardly moves; the validation loss of epoch 1
+  // equals SPEC §3's metric computed here from the same data and weights.
+  TrainConfig c = smallConfig();
+  c.seeds = {3};
+  c.epochs = 1;
+  c.lr = 1e-30;
+  std::string dir = tempDir("valloss");
+  Experiment run(c, {twoModels()[0]}, dir, {});
+  ASSERT_EQ(run.run(quietHooks()), RunStatus::Complete);
+  auto scores = ccrnn::npz::readNpy(dir + "/scores.npy");
+  Tensors p = initialParameters(kDesc, 3, nullptr);
+  Dataset val = makeLineDraw(c.data, 25, 3, "linedraw.val", 0, false);
+  double sum = 0;
+  for (int64_t b = 0; b < 25; ++b)
+    for (int64_t t = 0; t < kSteps; ++t)
+      for (int o = 0; o < 2; ++o) {
+        double pred =
+            double(float(t) / 4 * (p[0][o] * val.inputs[b * kSteps] + p[1][o]));
+        double d = pred - val.targets[(b * kSteps + t) * 2 + o];
+        sum += d * d;
+      }
+  EXPECT_NEAR(scores.data[1], sum / (25 * kSteps), 1e-4);
+}
+
+TEST(DriverRun, Plots) {
+  std::string dir = tempDir("plots");
+  RunHooks hooks = quietHooks();
+  std::vector<std::string> warnings;
+  hooks.onWarning = [&](const std::string &w) { warnings.push_back(w); };
+  hooks.gnuplot = "ccrnn-no-such-gnuplot";
+  ASSERT_EQ(runTo(dir, hooks), RunStatus::Complete);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("ccrnn-no-such-gnuplot not found"),
+            std::string::npos)
+      << warnings[0];
+  EXPECT_FALSE(fs::exists(dir + "/curves.png"));
+
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "gnuplot not installed";
+  warnings.clear();
+  dir = tempDir("plots-gnuplot");
+  hooks.gnuplot = "gnuplot";
+  ASSERT_EQ(runTo(dir, hooks), RunStatus::Complete);
+  EXPECT_TRUE(warnings.empty()) << warnings[0];
+  for (const char *png : {"/curves.png", "/lines.png"}) {
+    std::string bytes = slurp(dir + png);
+    ASSERT_GT(bytes.size(), 8u) << png;
+    EXPECT_EQ(bytes.substr(1, 3), "PNG") << png;
+    EXPECT_FALSE(fs::exists(dir + png + ".tmp"));
+  }
+}
+
+//===--- Reproducibility and resuming
+//---------------------------------------===//
+
+const char *const kResultFiles[] = {"scores.npy",
+                                    "trajectories.npz",
+                                    "seed3_fake_a_final.npz",
+                                    "seed3_fake_a_best.npz",
+                                    "seed5_fake_b_final.npz",
+                                    "seed5_fake_b_best.npz"};
+
+TEST(DriverRun, SameSeedsSameBits) {
+  std::string a = tempDir("det-a"), b = tempDir("det-b");
+  ASSERT_EQ(runTo(a, quietHooks()), RunStatus::Complete);
+  ASSERT_EQ(runTo(b, quietHooks()), RunStatus::Complete);
+  for (const char *f : kResultFiles)
+    EXPECT_EQ(contents(a + "/" + f), contents(b + "/" + f)) << f;
+}
+
+TEST(DriverRun, OtherSeedOtherResults) {
+  TrainConfig c = smallConfig();
+  std::string a = tempDir("seed-a"), b = tempDir("seed-b");
+  ASSERT_EQ(runTo(a, quietHooks(), c), RunStatus::Complete);
+  c.seeds = {3, 6};
+  ASSERT_EQ(runTo(b, quietHooks(), c), RunStatus::Complete);
+  auto sa = ccrnn::npz::readNpy(a + "/scores.npy");
+  auto sb = ccrnn::npz::readNpy(b + "/scores.npy");
+  // Seed 3 (first half) identical, seed 5 vs 6 not.
+  size_t half = sa.data.size() / 2;
+  EXPECT_TRUE(
+      std::equal(sa.data.begin(), sa.data.begin() + half, sb.data.begin()));
+  EXPECT_NE(sa.data.back(), sb.data.back());
+}
+
+/// Interrupts a run after epoch `epoch` of pair (seed index, model index),
+/// resumes it (as --resume does: settings from meta.json) and checks that
+/// every result is bit-identical to an uninterrupted run.
+void resumeMatches(size_t seedIndex, size_t modelIndex, int64_t epoch) {
+  std::string whole = tempDir("whole"), parts = tempDir("parts");
+  ASSERT_EQ(runTo(whole, quietHooks()), RunStatus::Complete);
+
+  std::atomic<bool> stop{false};
+  RunHooks hooks = quietHooks();
+  hooks.saveEverySeconds = 1e9; // only the stop saves the state
+  hooks.stop = &stop;
+  hooks.onEpoch = [&](const EpochReport &r) {
+    if (r.seedIndex == seedIndex && r.modelIndex == modelIndex &&
+        r.epoch == epoch)
+      stop = true;
+  };
+  ASSERT_EQ(runTo(parts, hooks), RunStatus::Interrupted);
+  EXPECT_TRUE(fs::exists(parts + "/resume.npz"));
+  auto meta = nlohmann::json::parse(slurp(parts + "/meta.json"));
+  EXPECT_EQ(meta["status"], "interrupted");
+
+  SavedRun saved = readSavedRun(parts);
+  EXPECT_EQ(saved.config.seeds, smallConfig().seeds);
+  EXPECT_EQ(saved.config.lr, smallConfig().lr);
+  ASSERT_EQ(saved.models.size(), 2u);
+  for (ModelEntry &m : saved.models)
+    m.api = &kFake;
+  Experiment resumed(saved.config, saved.models, parts, saved.commandLine);
+  resumed.loadResume();
+  ASSERT_EQ(resumed.run(quietHooks()), RunStatus::Complete);
+  for (const char *f : kResultFiles)
+    EXPECT_EQ(contents(whole + "/" + f), contents(parts + "/" + f)) << f;
+}
+
+TEST(DriverRun, ResumeMidModelEqualsUninterrupted) { resumeMatches(0, 1, 2); }
+TEST(DriverRun, ResumeAtFirstEpochEqualsUninterrupted) {
+  resumeMatches(0, 0, 1);
+}
+TEST(DriverRun, ResumeAfterLastEpochEqualsUninterrupted) {
+  resumeMatches(1, 0, 4);
+}
+
+TEST(DriverRun, ResumeRefusesCompleteRun) {
+  std::string dir = tempDir("complete");
+  ASSERT_EQ(runTo(dir, quietHooks()), RunStatus::Complete);
+  EXPECT_NE(inputErrorOf([&] {
+              readSavedRun(dir);
+            }).find("the run is complete; nothing to resume"),
+            std::string::npos);
+  EXPECT_NE(inputErrorOf([&] {
+              readSavedRun(dir + "/none");
+            }).find("no such directory"),
+            std::string::npos);
+}
+
+//===--- Divergence
+//---------------------------------------------------------===//
+
+TEST(DriverRun, NanLossStopsNamingSeedModelEpochBatch) {
+  std::string dir = tempDir("nan");
+  trainCalls = 0;
+  // 4 batches per epoch, 4 epochs per model: call 23 is seed 3, fake_b,
+  // epoch 2, batch 3.
+  nanAtCall = 23;
+  std::string message;
+  try {
+    runTo(dir, quietHooks());
+  } catch (const DivergedError &e) {
+    message = e.what();
+  }
+  nanAtCall = -1;
+  EXPECT_EQ(message,
+            "training loss is nan at seed 3, model fake_b, epoch 2, batch 3 "
+            "of 4");
+  auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
+  EXPECT_EQ(meta["status"], "diverged");
+  EXPECT_EQ(meta["results"][1]["epochs_completed"], 1);
+  // The finished model's files stay.
+  EXPECT_TRUE(fs::exists(dir + "/seed3_fake_a_final.npz"));
+  auto scores = ccrnn::npz::readNpy(dir + "/scores.npy");
+  EXPECT_TRUE(std::isfinite(scores.data[8])); // fake_b, train, epoch 1
+  EXPECT_TRUE(std::isnan(scores.data[9]));    // fake_b, train, epoch 2
+  EXPECT_NE(inputErrorOf([&] { readSavedRun(dir); }).find("diverged"),
+            std::string::npos);
+}
+
+//===--- Initialisation and --init
+//-------------------------------------------===//
+
+TEST(DriverInit, SeededUniformAndZeros) {
+  Tensors a = initialParameters(kDesc, 1, nullptr);
+  Tensors b = initialParameters(kDesc, 1, nullptr);
+  Tensors c = initialParameters(kDesc, 2, nullptr);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  for (float x : a[0]) {
+    EXPECT_GE(x, -0.5f);
+    EXPECT_LE(x, 0.5f);
+  }
+  EXPECT_EQ(a[2], std::vector<float>(3, 0.0f));
+}
+
+TEST(DriverInit, CrnnAndCcrnnShareRecurrentWeights) {
+  ccrnn_param_info crnn[] = {{"rnn.weight_hh_l0",
+                              1,
+                              {8},
+                              CCRNN_INIT_UNIFORM,
+                              0.3,
+                              CCRNN_GROUP_RECURRENT}};
+  ccrnn_param_info ccrnn[] = {{"rnn.rnn.weight_hh_l0",
+                               1,
+                               {8},
+                               CCRNN_INIT_UNIFORM,
+                               0.3,
+                               CCRNN_GROUP_RECURRENT}};
+  ccrnn_trainer_desc d1 = kDesc, d2 = kDesc;
+  d1.num_params = d2.num_params = 1;
+  d1.params = crnn;
+  d2.params = ccrnn;
+  EXPECT_EQ(initialParameters(d1, 4, nullptr),
+            initialParameters(d2, 4, nullptr));
+}
+
+TEST(DriverInit, FromArchiveAndChecks) {
+  std::string dir = tempDir("init");
+  Tensors p = {{1, 2}, {3, 4}, {5, 6, 7}};
+  Archive a = parametersArchive(kDesc, p);
+  ccrnn::npz::writeNpz(dir + "/w.npz", a);
+  Archive read = readInit(dir + "/w.npz");
+  checkInit(read, "w.npz", kDesc, "fake");
+  EXPECT_EQ(initialParameters(kDesc, 9, &read), p);
+
+  Archive missing = read;
+  missing.erase("linear.bias");
+  EXPECT_EQ(inputErrorOf([&] { checkInit(missing, "w.npz", kDesc, "fake"); }),
+            "--init w.npz: no array 'linear.bias' (model fake needs [2])");
+  Archive shaped = read;
+  shaped["linear.weight"].shape = {1, 2};
+  EXPECT_EQ(inputErrorOf([&] { checkInit(shaped, "w.npz", kDesc, "fake"); }),
+            "--init w.npz: array 'linear.weight' has shape [1, 2], but model "
+            "fake needs [2, 1]");
+  EXPECT_NE(inputErrorOf([&] {
+              readInit(dir + "/none.npz");
+            }).find("--init: " + dir + "/none.npz: cannot open"),
+            std::string::npos);
+}
+
+TEST(DriverRun, InitGivesEverySeedTheSameStart) {
+  std::string dir = tempDir("init-run");
+  Tensors p = {{0.1f, -0.2f}, {0.3f, 0.4f}, {0, 0, 0}};
+  ccrnn::npz::writeNpz(dir + "/w.npz", parametersArchive(kDesc, p));
+  TrainConfig c = smallConfig();
+  c.initFile = dir + "/w.npz";
+  c.lr = 1e-30; // the weights stay (numerically) where they start
+  ASSERT_EQ(runTo(dir + "/out", quietHooks(), c), RunStatus::Complete);
+  Archive f = ccrnn::npz::readNpz(dir + "/out/seed5_fake_a_final.npz");
+  EXPECT_FLOAT_EQ(float(f["linear.bias"].data[1]), 0.4f);
+}
+
+//===--- --dump-step
+//----------------------------------------------------------===//
+
+TEST(DriverDumpStep, GradientsLossAndNorm) {
+  std::string dir = tempDir("dump");
+  Dataset d = makeLineDraw(smallConfig().data, kBatch, 1, "x", 0, false);
+  Archive batch;
+  batch["inputs"] = {{kBatch, kSteps, 1},
+                     std::vector<double>(d.inputs.begin(), d.inputs.end()),
+                     ccrnn::npz::DType::F32};
+  batch["targets"] = {{kBatch, kSteps, 2},
+                      std::vector<double>(d.targets.begin(), d.targets.end()),
+                      ccrnn::npz::DType::F32};
+  ccrnn::npz::writeNpz(dir + "/b.npz", batch);
+  BatchFile b = readBatchFile(dir + "/b.npz");
+  Tensors p = initialParameters(kDesc, 0, nullptr);
+  Archive out = dumpStep(&kFake, p, b, "b.npz");
+
+  // The fake's own gradient, written under the parameter names.
+  Tensors g = p;
+  std::vector<const float *> pp = {p[0].data(), p[1].data(), p[2].data()};
+  std::vector<float *> gp = {g[0].data(), g[1].data(), g[2].data()};
+  float loss = fakeForward(pp.data(), d.inputs.data(), d.targets.data(),
+                           nullptr, gp.data());
+  EXPECT_EQ(out["loss"].data[0], double(loss));
+  EXPECT_EQ(out["linear.weight"].dtype, ccrnn::npz::DType::F32);
+  EXPECT_EQ(out["linear.weight"].shape, (std::vector<int64_t>{2, 1}));
+  for (int i = 0; i < 2; ++i)
+    EXPECT_EQ(out["linear.bias"].data[i], double(g[1][i]));
+  EXPECT_DOUBLE_EQ(out["grad_norm"].data[0], globalNorm(g));
+
+  Archive wrong = batch;
+  wrong["inputs"].shape = {kBatch, kSteps + 1, 1};
+  wrong["inputs"].data.resize(kBatch * (kSteps + 1));
+  ccrnn::npz::writeNpz(dir + "/wrong.npz", wrong);
+  BatchFile w = readBatchFile(dir + "/wrong.npz");
+  EXPECT_EQ(inputErrorOf([&] { dumpStep(&kFake, p, w, "wrong.npz"); }),
+            "--batch wrong.npz: array 'inputs' has shape [10, 6, 1], but "
+            "model fake needs [10, 5, 1]");
+  Archive noTargets = batch;
+  noTargets.erase("targets");
+  ccrnn::npz::writeNpz(dir + "/nt.npz", noTargets);
+  EXPECT_NE(inputErrorOf([&] {
+              readBatchFile(dir + "/nt.npz");
+            }).find("no array 'targets'"),
+            std::string::npos);
+}
+
+//===--- Input checks
+//---------------------------------------------------------===//
+
+TEST(DriverChecks, ConfigValues) {
+  auto errorFor = [](const std::function<void(TrainConfig &)> &edit) {
+    TrainConfig c;
+    edit(c);
+    return inputErrorOf([&] { validateConfig(c); });
+  };
+  EXPECT_EQ(errorFor([](TrainConfig &) {}), "(no error)");
+  EXPECT_EQ(errorFor([](TrainConfig &c) { c.bptt = 0; }),
+            "--bptt must be a positive integer, got 0");
+  EXPECT_EQ(errorFor([](TrainConfig &c) { c.data.trainSize = -5; }),
+            "--train-size must be a positive integer, got -5");
+  EXPECT_EQ(errorFor([](TrainConfig &c) { c.lr = 0; }),
+            "--lr must be positive, got 0");
+  EXPECT_EQ(errorFor([](TrainConfig &c) { c.lr = std::nan(""); }),
+            "--lr must be positive, got nan");
+  EXPECT_EQ(errorFor([](TrainConfig &c) { c.clip = -1; }),
+            "--clip must be >= 0 (0 disables clipping), got -1");
+  EXPECT_EQ(errorFor([](TrainConfig &c) { c.task = "copy"; }),
+            "unknown task 'copy' (valid: linedraw)");
+  EXPECT_EQ(errorFor([](TrainConfig &c) { c.data.seqLen = 1; }),
+            "--seq-len must be at least 2 (a line has its origin and its "
+            "endpoint), got 1");
+  EXPECT_EQ(errorFor([](TrainConfig &c) {
+              c.seeds = {1, 2, 1};
+            }),
+            "--seed-list: seed 1 appears twice");
+  EXPECT_EQ(errorFor([](TrainConfig &c) { c.predictLast = true; }),
+            "--interval applies to per-step targets and cannot be combined "
+            "with --predict-last");
+}
+
+TEST(DriverChecks, ModelsMustFitTheTask) {
+  TrainConfig c = smallConfig();
+  EXPECT_EQ(inputErrorOf([&] { checkModels(c, twoModels()); }), "(no error)");
+  c.batchSize = 20;
+  EXPECT_EQ(inputErrorOf([&] { checkModels(c, twoModels()); }),
+            "model fake_a: its trainer is built for batch 10, length 5, but "
+            "the run needs batch 20, length 5");
+  c = smallConfig();
+  auto same = twoModels();
+  same[1].name = "fake_a";
+  EXPECT_EQ(inputErrorOf([&] { checkModels(c, same); }),
+            "model 'fake_a' is given twice");
+  ccrnn_trainer_desc classifier = kDesc;
+  classifier.classify = 1;
+  ccrnn_trainer_api api = kFake;
+  api.desc = &classifier;
+  EXPECT_NE(inputErrorOf([&] {
+              checkModels(c, {{"xent", "", "", "", &api}});
+            }).find("is a classifier"),
+            std::string::npos);
+}
+
+TEST(DriverChecks, OutputDirectory) {
+  std::string dir = tempDir("outdir");
+  EXPECT_EQ(
+      inputErrorOf([&] { checkOutputDirectory(dir + "/new/run", false); }),
+      "(no error)");
+  EXPECT_FALSE(fs::exists(dir + "/new")); // nothing created
+  EXPECT_NE(inputErrorOf([&] {
+              checkOutputDirectory(dir, false);
+            }).find("already exists"),
+            std::string::npos);
+  EXPECT_EQ(inputErrorOf([&] { checkOutputDirectory(dir, true); }),
+            "(no error)");
+  std::ofstream(dir + "/file") << "x";
+  EXPECT_NE(inputErrorOf([&] {
+              checkOutputDirectory(dir + "/file/run", false);
+            }).find("is not a directory"),
+            std::string::npos);
+  EXPECT_EQ(
+      std::distance(fs::directory_iterator(dir), fs::directory_iterator()),
+      1); // no probe left behind
+}
+
+TEST(DriverTrainers, ModelNames) {
+  auto bundled = bundledModelNames();
+  EXPECT_NE(std::find(bundled.begin(), bundled.end(), "dni_lstm"),
+            bundled.end());
+  ModelRef r = resolveModel("DNI_LSTM"); // the reference's spelling
+  EXPECT_EQ(r.name, "dni_lstm");
+  EXPECT_TRUE(r.bundled);
+  EXPECT_NE(inputErrorOf([] {
+              resolveModel("gru");
+            }).find("unknown model 'gru' (bundled models: dni_lstm"),
+            std::string::npos);
+  std::string dir = tempDir("models");
+  EXPECT_EQ(inputErrorOf([&] { resolveModel(dir + "/none.mlir"); }),
+            "--model " + dir + "/none.mlir: no such file");
+  std::ofstream(dir + "/empty.mlir") << "// nothing\n";
+  EXPECT_NE(inputErrorOf([&] {
+              resolveModel(dir + "/empty.mlir");
+            }).find("is not a model file"),
+            std::string::npos);
+  EXPECT_EQ(trainingOptions(1, 2, 50, 10, false),
+            "bptt=1 interval=2 batch=50 steps=10");
+  EXPECT_EQ(trainingOptions(3, 1, 4, 28, true),
+            "bptt=3 interval=1 batch=4 steps=28 predict-last");
+}
+
+} // namespace

@@ -1,0 +1,474 @@
+//===- ccrnn-train.cpp - The training driver --------------------*- C++ -*-===//
+//
+// Trains the models of a task for a list of seeds and writes scores,
+// metadata, checkpoints, trajectories and plots (docs/UserGuide.md,
+// "Training: ccrnn-train"). The command line lives here; everything else
+// is in lib/Driver.
+//
+// Exit status: 0 done, 2 bad input (nothing written), 3 a NaN/Inf loss,
+// 128 + signal when stopped by SIGINT/SIGTERM (resumable), 1 other errors
+// (e.g. a failed write).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ccrnn/Driver/Error.h"
+#include "ccrnn/Driver/Experiment.h"
+#include "ccrnn/Driver/Trainers.h"
+#include "ccrnn/Runtime/Kernels.h"
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cinttypes>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include <unistd.h>
+
+using namespace ccrnn::driver;
+
+namespace {
+
+std::atomic<bool> stopRequested{false};
+std::atomic<int> stopSignal{0};
+
+void onSignal(int sig) {
+  stopSignal = sig;
+  stopRequested = true;
+  const char msg[] = "\nccrnn-train: stopping after this epoch (signal again "
+                     "to abort)\n";
+  (void)!write(2, msg, sizeof msg - 1);
+}
+
+void installSignalHandlers() {
+  struct sigaction sa = {};
+  sa.sa_handler = onSignal;
+  // A second signal gets the default action: the user can still abort.
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+std::string duration(double seconds) {
+  long s = long(seconds + 0.5);
+  char buf[32];
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, s / 60 % 60);
+  else if (s >= 60)
+    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%lds", s);
+  return buf;
+}
+
+/// Progress on stderr: a bar with an ETA on a terminal, one line per epoch
+/// otherwise, nothing with --quiet.
+class Progress {
+public:
+  Progress(bool quiet) : quiet(quiet), tty(isatty(2)) {
+    start = std::chrono::steady_clock::now();
+  }
+
+  void epoch(const EpochReport &r) {
+    if (quiet)
+      return;
+    last = r;
+    haveEpoch = true;
+    if (tty)
+      return; // the next batch redraws the bar
+    std::fprintf(stderr,
+                 "seed %" PRIu64 " %s epoch %" PRId64 "/%" PRId64
+                 ": train_loss %.6g val_loss %.6g (%.2f s)\n",
+                 r.seed, r.model.c_str(), r.epoch, r.epochs, r.trainLoss,
+                 r.valLoss, r.seconds);
+  }
+
+  void batch(const BatchReport &r) {
+    if (quiet || !tty)
+      return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - lastDraw < std::chrono::milliseconds(100) && r.batch != r.batches)
+      return;
+    lastDraw = now;
+    if (firstDone < 0)
+      firstDone = r.epochsDone; // a resumed run starts part-way
+    double done = double(r.epochsDone) + double(r.batch) / double(r.batches);
+    double frac = done / double(r.epochsTotal);
+    double elapsed = std::chrono::duration<double>(now - start).count();
+    double rate = (done - double(firstDone)) / elapsed;
+    std::string eta = rate > 0 ? duration((double(r.epochsTotal) - done) / rate)
+                               : std::string("?");
+    const int width = 24;
+    int fill = int(frac * width);
+    std::string bar = std::string(fill, '#') + std::string(width - fill, '-');
+    // The losses of the model's last finished epoch.
+    std::string losses;
+    if (haveEpoch && last.seedIndex == r.seedIndex &&
+        last.modelIndex == r.modelIndex) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, " train %.4g val %.4g", last.trainLoss,
+                    last.valLoss);
+      losses = buf;
+    }
+    std::fprintf(stderr,
+                 "\rseed %zu/%zu %s epoch %" PRId64 "/%" PRId64
+                 " [%s] %3.0f%%%s ETA %s\x1b[K",
+                 r.seedIndex + 1, r.seeds, r.model.c_str(), r.epoch, r.epochs,
+                 bar.c_str(), 100 * frac, losses.c_str(), eta.c_str());
+    std::fflush(stderr);
+    drawn = true;
+  }
+
+  /// Ends the bar's line (before other output).
+  void finish() {
+    if (drawn)
+      std::fputc('\n', stderr);
+    drawn = false;
+  }
+
+private:
+  bool quiet, tty;
+  bool haveEpoch = false, drawn = false;
+  int64_t firstDone = -1;
+  EpochReport last{};
+  std::chrono::steady_clock::time_point start, lastDraw;
+};
+
+std::string defaultOutDir(const std::string &task) {
+  char buf[32];
+  std::time_t t = std::time(nullptr);
+  std::tm tm;
+  localtime_r(&t, &tm);
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+  return "results/" + task + "-" + buf;
+}
+
+uint64_t parseSeed(const std::string &s) {
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos ||
+      s.size() > 19)
+    throw InputError("--seed-list: '" + s +
+                     "' is not a seed (a non-negative integer)");
+  return std::stoull(s);
+}
+
+void printSummary(const std::vector<ModelSummary> &summary) {
+  size_t w = 5;
+  for (const ModelSummary &m : summary)
+    w = std::max(w, m.model.size());
+  std::printf("%-*s  %5s  %-23s  %-23s\n", int(w), "model", "seeds",
+              "final val loss", "test loss");
+  for (const ModelSummary &m : summary)
+    std::printf("%-*s  %5" PRId64 "  %10.6g +- %-9.3g  %10.6g +- %-9.3g\n",
+                int(w), m.model.c_str(), m.seeds, m.valMean, m.valSem,
+                m.testMean, m.testSem);
+  std::fflush(stdout);
+}
+
+int realMain(int argc, char **argv) {
+  CLI::App app{"ccrnn-train: trains cerebro-cerebellar RNNs (cRNN / ccRNN) "
+               "on a task for a list of seeds and writes scores, metadata, "
+               "checkpoints and plots."};
+  app.option_defaults()->always_capture_default();
+  TrainConfig cfg;
+  std::vector<std::string> modelSpecs = {"lstm", "dni_lstm"};
+  int64_t nseeds = 1;
+  std::vector<std::string> seedList;
+  std::string out, resume, initFile, dumpStep, batchFile, cacheDir,
+      optim = "adam";
+  bool overwrite = false, quiet = false;
+  int64_t refused = 0;
+
+  const char *task = "Task (SPEC §5)", *model = "Model",
+             *train = "Training (SPEC §3)", *files = "Files and runs";
+  app.add_option("--task", cfg.task, "The task: " + taskList())->group(task);
+  app.add_option("--seq-len,--seqlen", cfg.data.seqLen,
+                 "Sequence length L (points of a line)")
+      ->group(task);
+  app.add_option("--input-noise", cfg.data.inputNoise,
+                 "Standard deviation of the Gaussian input noise at t >= 1")
+      ->group(task);
+  app.add_option("--train-size", cfg.data.trainSize,
+                 "Training samples per epoch (fresh each epoch; rounded up "
+                 "to whole batches)")
+      ->group(task);
+  app.add_option("--val-size", cfg.data.valSize,
+                 "Validation samples (fixed per seed)")
+      ->group(task);
+  app.add_option("--test-size", cfg.data.testSize,
+                 "Test samples (fixed per seed)")
+      ->group(task);
+  app.add_option("--interval,--spars-int,--spars_int", cfg.interval,
+                 "Feedback interval k: only steps t with t % k == 0 are "
+                 "supervised")
+      ->group(task);
+  app.add_option("--model", modelSpecs,
+                 "Models (the models axis), comma-separated: bundled names "
+                 "(lstm, dni_lstm, tanh, dni_tanh; also LSTM, DNI_LSTM, ...) "
+                 "or paths to .mlir files")
+      ->delimiter(',')
+      ->group(model);
+  app.add_option("--bptt", cfg.bptt,
+                 "Truncation window T in steps (feedback horizon); T >= L is "
+                 "full BPTT")
+      ->group(model);
+  app.add_flag("--predict-last", cfg.predictLast,
+               "Train and evaluate the last step only (the endpoint)")
+      ->group(model);
+  for (const char *flag :
+       {"--nhid", "--synth-nhid", "--synth-nlayers", "--nlayers"})
+    app.add_option(flag, refused,
+                   "Refused: model sizes come from the model file")
+        ->default_str("")
+        ->group("Reference-script flags that do not apply");
+  app.add_option("--epochs", cfg.epochs, "Epochs")->group(train);
+  app.add_option("--batch-size,--batch_size", cfg.batchSize, "Batch size")
+      ->group(train);
+  app.add_option("--lr", cfg.lr, "Learning rate")->group(train);
+  app.add_option("--optim", optim, "Optimizer: " + optimizerList())
+      ->group(train);
+  app.add_option("--clip", cfg.clip,
+                 "Clip the global L2 norm of all gradients (synthesizer "
+                 "included) to this; 0 disables")
+      ->group(train);
+  app.add_option("--l2,--l2-norm", cfg.l2,
+                 "Weight decay, added to the gradient after clipping "
+                 "(PyTorch's weight_decay)")
+      ->group(train);
+  app.add_option("--seeds,--nseeds", nseeds, "Seeds 0 .. N-1")->group(train);
+  app.add_option("--seed-list", seedList,
+                 "Seeds, comma-separated (instead of --seeds)")
+      ->delimiter(',')
+      ->group(train);
+  app.add_option("--threads", cfg.threads,
+                 "Threads of the trainers' kernels (results are "
+                 "bit-identical for the same seed and thread count)")
+      ->group(train);
+  app.add_option("--init", initFile,
+                 "Initial parameters (.npz with the state_dict names), the "
+                 "same for every seed")
+      ->group(train);
+  app.add_option("--out", out,
+                 "Output directory (default: results/<task>-"
+                 "<timestamp>)")
+      ->group(files);
+  app.add_flag("--overwrite", overwrite,
+               "Write into an existing output directory, replacing files of "
+               "the same names")
+      ->group(files);
+  app.add_option("--resume", resume,
+                 "Continue the interrupted run in this directory")
+      ->group(files);
+  app.add_flag("--quiet", quiet, "No progress and no summary")->group(files);
+  app.add_option("--dump-step", dumpStep,
+                 "Write the gradients of one training batch (--batch) from "
+                 "the initial weights to this .npz, then exit")
+      ->group(files);
+  app.add_option("--batch", batchFile,
+                 "The batch of --dump-step: 'inputs' [B, L, I] float32, "
+                 "'targets' [B, L, O] float32 or [B] int64")
+      ->group(files);
+  app.add_option("--cache-dir", cacheDir,
+                 "Cache of compiled trainers (default: $CCRNN_CACHE_DIR, "
+                 "$XDG_CACHE_HOME/ccrnn/trainers or ~/.cache/ccrnn/trainers)")
+      ->group(files);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError &e) {
+    throw InputError(e.what());
+  }
+  auto given = [&](const char *name) { return app.count(name) > 0; };
+
+  for (const char *flag :
+       {"--nhid", "--synth-nhid", "--synth-nlayers", "--nlayers"})
+    if (given(flag))
+      throw InputError(std::string(flag) +
+                       ": model sizes come from the model file (e.g. "
+                       "'hidden = 50' and 'layers = 2, width = 400' in "
+                       "models/dni_lstm.mlir); write a model file with the "
+                       "sizes you want and pass its path to --model");
+
+  std::vector<std::string> commandLine(argv, argv + argc);
+  std::vector<ModelRef> refs;
+  std::string outDir;
+  if (!resume.empty()) {
+    // The settings are the saved run's; only how it runs may change.
+    static const std::set<std::string> allowed = {
+        "--resume", "--threads", "--quiet", "--cache-dir", "--help"};
+    for (const CLI::Option *opt : app.get_options())
+      if (opt->count() > 0 && !allowed.count(opt->get_name()))
+        throw InputError(opt->get_name() +
+                         " cannot be combined with --resume (the run's "
+                         "settings come from " +
+                         resume + "/meta.json)");
+    SavedRun saved = readSavedRun(resume);
+    cfg = saved.config;
+    if (given("--threads"))
+      cfg.threads = app.get_option("--threads")->as<int>();
+    if (cfg.threads < 1)
+      throw InputError("--threads must be a positive integer");
+    for (const ModelEntry &m : saved.models) {
+      ModelRef ref = resolveModel(m.file);
+      ref.name = m.name;
+      refs.push_back(ref);
+    }
+    commandLine = saved.commandLine;
+    outDir = resume;
+    checkOutputDirectory(outDir, /*overwrite=*/true);
+  } else {
+    auto kind = parseOptimizer(optim);
+    if (!kind)
+      throw InputError("unknown optimizer '" + optim +
+                       "' (valid: " + optimizerList() + ")");
+    cfg.optim = *kind;
+    if (given("--seeds") && given("--seed-list"))
+      throw InputError("--seeds and --seed-list exclude each other");
+    if (given("--seed-list")) {
+      cfg.seeds.clear();
+      for (const std::string &s : seedList)
+        cfg.seeds.push_back(parseSeed(s));
+    } else {
+      if (nseeds < 1)
+        throw InputError("--seeds must be a positive integer, got " +
+                         std::to_string(nseeds));
+      cfg.seeds.clear();
+      for (int64_t s = 0; s < nseeds; ++s)
+        cfg.seeds.push_back(uint64_t(s));
+    }
+    cfg.initFile = initFile;
+    validateConfig(cfg);
+    if (modelSpecs.empty())
+      throw InputError("--model: no model given");
+    std::set<std::string> names;
+    for (const std::string &spec : modelSpecs) {
+      refs.push_back(resolveModel(spec));
+      if (!names.insert(refs.back().name).second)
+        throw InputError("model '" + refs.back().name + "' is given twice");
+    }
+    if (!dumpStep.empty() || !batchFile.empty()) {
+      if (dumpStep.empty() || batchFile.empty())
+        throw InputError("--dump-step and --batch go together");
+      if (refs.size() != 1)
+        throw InputError("--dump-step takes exactly one model (--model)");
+    } else {
+      outDir = out.empty() ? defaultOutDir(cfg.task) : out;
+      checkOutputDirectory(outDir, overwrite);
+    }
+  }
+
+  ccrnn::npz::Archive init;
+  if (!cfg.initFile.empty())
+    init = readInit(cfg.initFile);
+  if (cacheDir.empty())
+    cacheDir = defaultCacheDir();
+  ccrnn::rt::setNumThreads(cfg.threads);
+  auto log = [&](const std::string &line) {
+    if (!quiet)
+      std::fprintf(stderr, "ccrnn-train: %s\n", line.c_str());
+  };
+
+  std::vector<LoadedTrainer> loaded; // keeps compiled libraries open
+
+  if (!dumpStep.empty()) {
+    BatchFile batch = readBatchFile(batchFile);
+    std::string options =
+        trainingOptions(cfg.bptt, cfg.interval, batch.inputs.shape[0],
+                        batch.inputs.shape[1], cfg.predictLast);
+    loaded.push_back(getTrainer(refs[0], options, cacheDir, log));
+    const ccrnn_trainer_desc &d = *loaded[0].api->desc;
+    if (!init.empty())
+      checkInit(init, cfg.initFile, d, refs[0].name);
+    Tensors params =
+        initialParameters(d, cfg.seeds[0], init.empty() ? nullptr : &init);
+    ccrnn::npz::writeNpz(
+        dumpStep,
+        ccrnn::driver::dumpStep(loaded[0].api, params, batch, batchFile));
+    return 0;
+  }
+
+  const std::string options = trainingOptions(
+      cfg.bptt, cfg.interval, cfg.batchSize, cfg.data.seqLen, cfg.predictLast);
+  std::vector<ModelEntry> models;
+  for (const ModelRef &ref : refs) {
+    loaded.push_back(getTrainer(ref, options, cacheDir, log));
+    models.push_back(
+        {ref.name, ref.file, options, loaded.back().id, loaded.back().api});
+  }
+  checkModels(cfg, models);
+  if (!init.empty())
+    for (const ModelEntry &m : models)
+      checkInit(init, cfg.initFile, *m.api->desc, m.name);
+
+  Experiment run(cfg, models, outDir, commandLine);
+  if (!resume.empty())
+    run.loadResume();
+
+  if (!quiet) {
+    std::string names;
+    for (const ModelEntry &m : models)
+      names += (names.empty() ? "" : ", ") + m.name;
+    std::fprintf(stderr,
+                 "ccrnn-train: %s %s: %s; %zu seed%s, %" PRId64
+                 " epochs -> %s\n",
+                 resume.empty() ? "training" : "resuming", cfg.task.c_str(),
+                 names.c_str(), cfg.seeds.size(),
+                 cfg.seeds.size() == 1 ? "" : "s", cfg.epochs, outDir.c_str());
+  }
+
+  Progress progress(quiet);
+  RunHooks hooks;
+  hooks.onEpoch = [&](const EpochReport &r) { progress.epoch(r); };
+  hooks.onBatch = [&](const BatchReport &r) { progress.batch(r); };
+  hooks.onWarning = [&](const std::string &w) {
+    progress.finish();
+    std::fprintf(stderr, "ccrnn-train: warning: %s\n", w.c_str());
+  };
+  hooks.stop = &stopRequested;
+  installSignalHandlers();
+
+  RunStatus status;
+  try {
+    status = run.run(hooks);
+  } catch (...) {
+    progress.finish();
+    throw;
+  }
+  progress.finish();
+  if (status == RunStatus::Interrupted) {
+    std::fprintf(stderr,
+                 "ccrnn-train: stopped; continue with: ccrnn-train --resume "
+                 "%s\n",
+                 outDir.c_str());
+    return 128 + stopSignal.load();
+  }
+  if (!quiet) {
+    printSummary(run.summary());
+    std::printf("results in %s\n", outDir.c_str());
+  }
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  try {
+    return realMain(argc, argv);
+  } catch (const InputError &e) {
+    std::fprintf(stderr, "ccrnn-train: error: %s\n", e.what());
+    return 2;
+  } catch (const DivergedError &e) {
+    std::fprintf(stderr, "ccrnn-train: error: %s\n", e.what());
+    return 3;
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "ccrnn-train: error: %s\n", e.what());
+    return 1;
+  }
+}
