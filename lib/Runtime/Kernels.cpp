@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstring>
 #include <unordered_map>
+#include <vector>
 
 namespace ccrnn::rt {
 
@@ -54,6 +55,11 @@ struct Matmul::Impl {
   dnnl::stream stream;
   dnnl::memory::desc a, b, bias, c;
   dnnl::matmul primitive; ///< Empty when k = 0 or c is empty.
+  /// The execution arguments, made once: run() only points them at the
+  /// caller's buffers, so executing allocates nothing.
+  std::unordered_map<int, dnnl::memory> args;
+  /// oneDNN's temporary space, owned here (user scratchpad mode).
+  std::vector<uint8_t> scratchpad;
 
   /// c = [c +] relu?(bias or 0): the result of an empty contraction.
   void runEmpty(const float *biasData, float *cData) const {
@@ -87,15 +93,30 @@ Matmul::Matmul(int64_t m, int64_t n, int64_t k, bool transposeA,
     ops.append_sum(1.f);
   dnnl::primitive_attr attr;
   attr.set_post_ops(ops);
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  dnnl::matmul::primitive_desc desc;
   if (hasBias) {
     impl->bias = matrix(1, n, false);
-    impl->primitive = dnnl::matmul(dnnl::matmul::primitive_desc(
+    desc = dnnl::matmul::primitive_desc(
         dnnl::matmul::desc(impl->a, impl->b, impl->bias, impl->c), attr,
-        impl->engine));
+        impl->engine);
   } else {
-    impl->primitive = dnnl::matmul(dnnl::matmul::primitive_desc(
-        dnnl::matmul::desc(impl->a, impl->b, impl->c), attr, impl->engine));
+    desc = dnnl::matmul::primitive_desc(
+        dnnl::matmul::desc(impl->a, impl->b, impl->c), attr, impl->engine);
   }
+  impl->primitive = dnnl::matmul(desc);
+  auto unbound = [&](const dnnl::memory::desc &d) {
+    return dnnl::memory(d, impl->engine, DNNL_MEMORY_NONE);
+  };
+  impl->args = {{DNNL_ARG_SRC, unbound(impl->a)},
+                {DNNL_ARG_WEIGHTS, unbound(impl->b)},
+                {DNNL_ARG_DST, unbound(impl->c)}};
+  if (hasBias)
+    impl->args.emplace(DNNL_ARG_BIAS, unbound(impl->bias));
+  impl->scratchpad.resize(desc.scratchpad_desc().get_size());
+  impl->args.emplace(DNNL_ARG_SCRATCHPAD,
+                     dnnl::memory(desc.scratchpad_desc(), impl->engine,
+                                  impl->scratchpad.data()));
 }
 
 Matmul::~Matmul() = default;
@@ -106,18 +127,16 @@ void Matmul::run(const float *a, const float *b, const float *bias,
                  float *c) const {
   if (!impl->primitive)
     return impl->runEmpty(bias, c);
-  // Memory objects only wrap the caller's buffers; oneDNN takes non-const
-  // pointers but does not write inputs.
-  auto wrap = [&](const dnnl::memory::desc &desc, const float *data) {
-    return dnnl::memory(desc, impl->engine, const_cast<float *>(data));
+  // oneDNN takes non-const pointers but does not write inputs.
+  auto bind = [&](int arg, const float *data) {
+    impl->args.find(arg)->second.set_data_handle(const_cast<float *>(data));
   };
-  std::unordered_map<int, dnnl::memory> args{
-      {DNNL_ARG_SRC, wrap(impl->a, a)},
-      {DNNL_ARG_WEIGHTS, wrap(impl->b, b)},
-      {DNNL_ARG_DST, wrap(impl->c, c)}};
+  bind(DNNL_ARG_SRC, a);
+  bind(DNNL_ARG_WEIGHTS, b);
+  bind(DNNL_ARG_DST, c);
   if (impl->hasBias)
-    args.emplace(DNNL_ARG_BIAS, wrap(impl->bias, bias));
-  impl->primitive.execute(impl->stream, args);
+    bind(DNNL_ARG_BIAS, bias);
+  impl->primitive.execute(impl->stream, impl->args);
   impl->stream.wait();
 }
 

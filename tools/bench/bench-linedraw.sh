@@ -152,6 +152,11 @@ for model in lstm dni_lstm; do
          --out "$out" > "$work/ccrnn-$model.log" 2>&1 &&
        s=$(seconds_per_epoch "$out/meta.json"); then
       ccrnn_s[$model]=$s
+      [[ $model == lstm ]] && "$PY" -c '
+import json, sys
+meta = json.load(open(sys.argv[1]))
+print("ccrnn-train versions:", json.dumps(meta.get("versions")))' \
+        "$out/meta.json" || true
     else
       echo "bench-linedraw: ccrnn-train failed for $model:" >&2
       sed 's/^/  /' "$work/ccrnn-$model.log" >&2

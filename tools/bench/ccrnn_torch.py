@@ -324,6 +324,8 @@ def cmd_train(args):
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     model = build_model(args)
+    if args.init:
+        load_weights(model, args.init)
     params = list(model.parameters())
     opt = torch.optim.Adam(params, lr=args.lr, betas=(0.9, 0.98), eps=1e-9)
     data_gen = torch.Generator().manual_seed(args.seed + 1000003)
@@ -619,7 +621,8 @@ def main():
     ap.add_argument("--val-samples", type=int, default=200)
     ap.add_argument("--test-samples", type=int, default=0,
                     help="train: evaluate on this many test samples at the end")
-    ap.add_argument("--init")
+    ap.add_argument("--init", help="initial weights .npz (dump-step; train: "
+                    "instead of the seeded initialisation)")
     ap.add_argument("--out")
     ap.add_argument("--json", help="train: write the run's numbers as JSON")
     ap.add_argument("--nonzero-synth", action="store_true",
