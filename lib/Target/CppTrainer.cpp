@@ -1,4 +1,5 @@
-//===- CppTrainer.cpp - emit a C++ trainer from a training program -*- C++ -*-===//
+//===- CppTrainer.cpp - emit a C++ trainer from a training program -*- C++
+//-*-===//
 //
 // Translates the tensor-level training program into a C++ class whose
 // methods mirror the program's functions, op for op, calling the CPU kernels
@@ -66,7 +67,8 @@ public:
   LogicalResult emit(raw_ostream &os);
 
 private:
-  //===--- Storage ---------------------------------------------------------===//
+  //===--- Storage
+  //---------------------------------------------------------===//
   /// A fresh arena slice for `value`; returns the pointer expression.
   std::string allocate(Value value) {
     int64_t offset = arenaSize;
@@ -78,8 +80,8 @@ private:
   /// Declares `value` as a new local pointing at `storage`.
   void define(Value value, StringRef storage) {
     std::string name = "v" + std::to_string(nextValue++);
-    line() << (value.use_empty() ? "[[maybe_unused]] " : "")
-           << "float *const " << name << " = " << storage << ";\n";
+    line() << (value.use_empty() ? "[[maybe_unused]] " : "") << "float *const "
+           << name << " = " << storage << ";\n";
     names[value] = name;
   }
   /// Declares `value` in a fresh slice.
@@ -106,9 +108,8 @@ private:
         return it->second;
     }
     std::string member = "k" + std::to_string(kernelDecls.size());
-    kernelDecls.push_back(llvm::formatv("  std::unique_ptr<{0}> {1};\n",
-                                        type, member)
-                              .str());
+    kernelDecls.push_back(
+        llvm::formatv("  std::unique_ptr<{0}> {1};\n", type, member).str());
     kernelInits.push_back(llvm::formatv("  {0} = std::make_unique<{1}>({2});\n",
                                         member, type, arguments)
                               .str());
@@ -117,7 +118,8 @@ private:
     return member;
   }
 
-  //===--- Functions and ops -----------------------------------------------===//
+  //===--- Functions and ops
+  //-----------------------------------------------===//
   std::string signature(func::FuncOp f, bool qualified);
   LogicalResult emitFunction(func::FuncOp f);
   LogicalResult emitBlock(Block &block);
@@ -126,9 +128,14 @@ private:
   LogicalResult emitCall(func::CallOp call);
   LogicalResult emitConstant(arith::ConstantOp constant);
   LogicalResult emitRecurrent(Operation *op);
+  /// rt::concat / rt::split of `pieces` along `axis` of `whole`; `rest` ends
+  /// the call's arguments.
+  void emitJoin(StringRef fn, ValueRange pieces, Value whole, int64_t axis,
+                const std::string &rest);
   LogicalResult checkCallResults(func::FuncOp f);
 
-  //===--- Entry points ------------------------------------------------------===//
+  //===--- Entry points
+  //------------------------------------------------------===//
   void emitDescription(raw_ostream &os, func::FuncOp train);
   void emitEntryPoints(raw_ostream &os, func::FuncOp train, func::FuncOp eval);
 
@@ -197,8 +204,7 @@ LogicalResult Emitter::checkCallResults(func::FuncOp f) {
         continue;
       for (Value result : first.getResults())
         for (Operation *user : result.getUsers()) {
-          Operation *inBlock =
-              first->getBlock()->findAncestorOpInBlock(*user);
+          Operation *inBlock = first->getBlock()->findAncestorOpInBlock(*user);
           if (inBlock && second->isBeforeInBlock(inBlock))
             return first.emitOpError(
                 "result used after another call of the same function; the "
@@ -253,8 +259,7 @@ LogicalResult Emitter::emitConstant(arith::ConstantOp constant) {
   std::string storage = allocate(constant);
   constantInits.push_back(llvm::formatv(
       "  rt::fill({0}, {1}, {2});\n", sizeOf(constant),
-      floatLiteral(dense.getSplatValue<APFloat>().convertToDouble()),
-      storage));
+      floatLiteral(dense.getSplatValue<APFloat>().convertToDouble()), storage));
   define(constant, storage);
   return success();
 }
@@ -284,8 +289,8 @@ LogicalResult Emitter::emitFor(scf::ForOp loop) {
   }
   std::string iv = "iv" + std::to_string(nextValue++);
   names[loop.getInductionVar()] = iv;
-  line() << "for (int64_t " << iv << " = " << name(loop.getLowerBound())
-         << "; " << iv << " < " << name(loop.getUpperBound()) << "; " << iv
+  line() << "for (int64_t " << iv << " = " << name(loop.getLowerBound()) << "; "
+         << iv << " < " << name(loop.getUpperBound()) << "; " << iv
          << " += " << name(loop.getStep()) << ") {\n";
   indent += 2;
   for (Operation &op : loop.getBody()->without_terminator())
@@ -294,8 +299,8 @@ LogicalResult Emitter::emitFor(scf::ForOp loop) {
   for (auto [yielded, iterArg] :
        llvm::zip(yield.getOperands(), loop.getRegionIterArgs()))
     if (!inPlace.count(yielded))
-      line() << "rt::copy(" << sizeOf(iterArg) << ", " << name(yielded)
-             << ", " << name(iterArg) << ");\n";
+      line() << "rt::copy(" << sizeOf(iterArg) << ", " << name(yielded) << ", "
+             << name(iterArg) << ");\n";
   indent -= 2;
   line() << "}\n";
   for (auto [result, iterArg] :
@@ -323,12 +328,31 @@ LogicalResult Emitter::emitCall(func::CallOp call) {
   return success();
 }
 
+void Emitter::emitJoin(StringRef fn, ValueRange pieces, Value whole,
+                       int64_t axis, const std::string &rest) {
+  // Flattened to (dims before the axis, the rest): piece p is [outer, w_p].
+  int64_t outer = 1;
+  for (int64_t d : shapeOf(whole).take_front(axis))
+    outer *= d;
+  line() << "{\n";
+  line() << (fn == "concat" ? "  const float" : "  float") << " *pieces[] = {";
+  llvm::interleaveComma(pieces, body, [&](Value v) { body << name(v); });
+  body << "};\n";
+  line() << "  const int64_t widths[] = {";
+  llvm::interleaveComma(
+      pieces, body, [&](Value v) { body << numElements(v.getType()) / outer; });
+  body << "};\n";
+  line() << "  rt::" << fn << "(" << outer << ", " << pieces.size() << rest
+         << ");\n";
+  line() << "}\n";
+}
+
 LogicalResult Emitter::emitRecurrent(Operation *op) {
   if (auto lstm = dyn_cast<LSTMSeqOp>(op)) {
     ArrayRef<int64_t> x = shapeOf(lstm.getInput());
     std::string k = kernel("rt::LSTMWindow",
-                           llvm::formatv("{0}, {1}, {2}, {3}", x[0], x[1],
-                                         x[2], shapeOf(lstm.getH0())[1]),
+                           llvm::formatv("{0}, {1}, {2}, {3}", x[0], x[1], x[2],
+                                         shapeOf(lstm.getH0())[1]),
                            /*shareable=*/false);
     recurrentKernels[op] = k;
     for (Value r : op->getResults())
@@ -343,8 +367,8 @@ LogicalResult Emitter::emitRecurrent(Operation *op) {
   if (auto tanh = dyn_cast<RNNTanhSeqOp>(op)) {
     ArrayRef<int64_t> x = shapeOf(tanh.getInput());
     std::string k = kernel("rt::TanhRNNWindow",
-                           llvm::formatv("{0}, {1}, {2}, {3}", x[0], x[1],
-                                         x[2], shapeOf(tanh.getH0())[1]),
+                           llvm::formatv("{0}, {1}, {2}, {3}", x[0], x[1], x[2],
+                                         shapeOf(tanh.getH0())[1]),
                            /*shareable=*/false);
     recurrentKernels[op] = k;
     for (Value r : op->getResults())
@@ -433,8 +457,8 @@ LogicalResult Emitter::emitOp(Operation *op) {
       .Case([&](ScaleOp s) {
         std::string out = result();
         line() << "rt::scale(" << sizeOf(s) << ", " << name(s.getInput())
-               << ", " << floatLiteral(s.getFactor().convertToDouble())
-               << ", " << out << ");\n";
+               << ", " << floatLiteral(s.getFactor().convertToDouble()) << ", "
+               << out << ");\n";
         return success();
       })
       .Case([&](ReshapeOp r) {
@@ -445,11 +469,11 @@ LogicalResult Emitter::emitOp(Operation *op) {
         ArrayRef<int64_t> c = shapeOf(m.getResult());
         ArrayRef<int64_t> a = shapeOf(m.getLhs());
         int64_t k = m.getTransposeLhs() ? a[0] : a[1];
-        std::string member = kernel(
-            "rt::Matmul",
-            llvm::formatv("{0}, {1}, {2}, {3}, {4}", c[0], c[1], k,
-                          m.getTransposeLhs(), m.getTransposeRhs()),
-            /*shareable=*/true);
+        std::string member =
+            kernel("rt::Matmul",
+                   llvm::formatv("{0}, {1}, {2}, {3}, {4}", c[0], c[1], k,
+                                 m.getTransposeLhs(), m.getTransposeRhs()),
+                   /*shareable=*/true);
         std::string out = result();
         line() << member << "->run(" << name(m.getLhs()) << ", "
                << name(m.getRhs()) << ", nullptr, " << out << ");\n";
@@ -459,12 +483,12 @@ LogicalResult Emitter::emitOp(Operation *op) {
         ArrayRef<int64_t> c = shapeOf(m.getResult());
         ArrayRef<int64_t> a = shapeOf(m.getLhs());
         int64_t k = m.getTransposeLhs() ? a[0] : a[1];
-        std::string member = kernel(
-            "rt::Matmul",
-            llvm::formatv("{0}, {1}, {2}, {3}, {4}, true, {5}", c[0], c[1], k,
-                          m.getTransposeLhs(), m.getTransposeRhs(),
-                          m.getRelu()),
-            /*shareable=*/true);
+        std::string member =
+            kernel("rt::Matmul",
+                   llvm::formatv("{0}, {1}, {2}, {3}, {4}, true, {5}", c[0],
+                                 c[1], k, m.getTransposeLhs(),
+                                 m.getTransposeRhs(), m.getRelu()),
+                   /*shareable=*/true);
         std::string out = result();
         line() << member << "->run(" << name(m.getLhs()) << ", "
                << name(m.getRhs()) << ", " << name(m.getBias()) << ", " << out
@@ -487,47 +511,16 @@ LogicalResult Emitter::emitOp(Operation *op) {
       })
       .Case([&](ConcatOp c) {
         std::string out = result();
-        int64_t axis = c.getAxisAttr().getInt();
-        ArrayRef<int64_t> shape = shapeOf(c);
-        int64_t outer = 1;
-        for (int64_t d = 0; d < axis; ++d)
-          outer *= shape[d];
-        line() << "{\n";
-        line() << "  const float *pieces[] = {";
-        llvm::interleaveComma(c.getInputs(), body,
-                              [&](Value v) { body << name(v); });
-        body << "};\n";
-        line() << "  const int64_t widths[] = {";
-        llvm::interleaveComma(c.getInputs(), body, [&](Value v) {
-          body << numElements(v.getType()) / outer;
-        });
-        body << "};\n";
-        line() << "  rt::concat(" << outer << ", " << c.getInputs().size()
-               << ", pieces, widths, " << out << ");\n";
-        line() << "}\n";
+        emitJoin("concat", c.getInputs(), c, c.getAxisAttr().getInt(),
+                 ", pieces, widths, " + out);
         return success();
       })
       .Case([&](SplitOp s) {
         for (Value r : s.getResults())
           defineNew(r);
-        int64_t axis = s.getAxisAttr().getInt();
-        ArrayRef<int64_t> shape = shapeOf(s.getInput());
-        int64_t outer = 1;
-        for (int64_t d = 0; d < axis; ++d)
-          outer *= shape[d];
-        line() << "{\n";
-        line() << "  float *pieces[] = {";
-        llvm::interleaveComma(s.getResults(), body,
-                              [&](Value v) { body << name(v); });
-        body << "};\n";
-        line() << "  const int64_t widths[] = {";
-        llvm::interleaveComma(s.getResults(), body, [&](Value v) {
-          body << numElements(v.getType()) / outer;
-        });
-        body << "};\n";
-        line() << "  rt::split(" << outer << ", " << s.getResults().size()
-               << ", " << name(s.getInput()) << ", pieces, widths);\n";
-        line() << "}\n";
+        emitJoin("split", s.getResults(), s.getInput(),
+                 s.getAxisAttr().getInt(),
+                 ", " + name(s.getInput()) + ", pieces, widths");
         return success();
       })
       .Case([&](TimeSliceOp t) {
@@ -559,19 +552,17 @@ LogicalResult Emitter::emitOp(Operation *op) {
         std::string out = result();
         ArrayRef<int64_t> p = shapeOf(l.getPrediction());
         line() << "rt::mseLossGrad(" << p[0] << ", " << p[1] << ", " << p[2]
-               << ", " << name(l.getPrediction()) << ", "
-               << name(l.getTarget()) << ", " << name(l.getCotangent())
-               << "[0], " << (l.getStart() ? name(l.getStart()) : "0")
-               << ", " << l.getIntervalAttr().getInt() << ", " << out
-               << ");\n";
+               << ", " << name(l.getPrediction()) << ", " << name(l.getTarget())
+               << ", " << name(l.getCotangent()) << "[0], "
+               << (l.getStart() ? name(l.getStart()) : "0") << ", "
+               << l.getIntervalAttr().getInt() << ", " << out << ");\n";
         return success();
       })
       .Case([&](CrossEntropyLossOp l) {
         std::string out = result();
         ArrayRef<int64_t> z = shapeOf(l.getLogits());
-        line() << out << "[0] = rt::xentLoss(" << z[0] << ", " << z[1]
-               << ", " << name(l.getLogits()) << ", " << name(l.getLabels())
-               << ");\n";
+        line() << out << "[0] = rt::xentLoss(" << z[0] << ", " << z[1] << ", "
+               << name(l.getLogits()) << ", " << name(l.getLabels()) << ");\n";
         return success();
       })
       .Case([&](CrossEntropyLossGradOp l) {
@@ -600,8 +591,7 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train) {
     auto init = train.getArgAttrOfType<StringAttr>(i, "ccrnn.init");
     auto bound = train.getArgAttrOfType<FloatAttr>(i, "ccrnn.bound");
     auto group = train.getArgAttrOfType<StringAttr>(i, "ccrnn.group");
-    os << "    {\"" << nameAttr.getValue() << "\", " << type.getRank()
-       << ", {";
+    os << "    {\"" << nameAttr.getValue() << "\", " << type.getRank() << ", {";
     for (int d = 0; d < 4; ++d)
       os << (d ? ", " : "") << (d < type.getRank() ? type.getDimSize(d) : 0);
     os << "}, "
@@ -650,7 +640,8 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
      << "    return nullptr;\n"
      << "  }\n"
      << "}\n\n"
-     << "void destroy(void *trainer) { delete static_cast<Trainer *>(trainer); }"
+     << "void destroy(void *trainer) { delete static_cast<Trainer *>(trainer); "
+        "}"
         "\n\n";
   os << "float train(void *trainer, const float *const *params, const float "
         "*inputs,\n            const void *targets, float *const *grads) {\n"
@@ -668,9 +659,8 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
   os << "float eval(void *trainer, const float *const *params, const float "
         "*inputs,\n           const void *targets, float *predictions) {\n"
      << "  const float *loss = nullptr, *prediction = nullptr;\n"
-     << "  static_cast<Trainer *>(trainer)->f_"
-     << identifier(eval.getSymName()) << "(\n      " << params()
-     << "inputs, static_cast<" << targetType
+     << "  static_cast<Trainer *>(trainer)->f_" << identifier(eval.getSymName())
+     << "(\n      " << params() << "inputs, static_cast<" << targetType
      << ">(targets), loss, prediction);\n"
      << "  rt::copy(" << numElements(eval.getResultTypes()[1])
      << ", prediction, predictions);\n"
@@ -692,7 +682,8 @@ LogicalResult Emitter::emit(raw_ostream &os) {
   StringRef model = info.getAs<StringAttr>("model").getValue();
   auto eval = module.lookupSymbol<func::FuncOp>((model + "_eval").str());
   if (!eval)
-    return train.emitOpError("has no evaluation function @") << model << "_eval";
+    return train.emitOpError("has no evaluation function @")
+           << model << "_eval";
 
   SmallVector<func::FuncOp> functions(module.getOps<func::FuncOp>());
   std::string declarations;
