@@ -17,7 +17,8 @@
 # its seconds come from <out>/meta.json (`epoch_seconds`, else
 # `training_seconds` / epochs); PyTorch's from the same measure (training
 # batches of the epoch, including drawing the epoch's data, without the
-# validation pass). Exit status: 0; 2 when PyTorch or ccrnn-train is missing
+# validation pass). Exit status: 0; 1 when ccrnn-train fails; 2 when PyTorch or
+# ccrnn-train is missing
 # (the table is printed with what could run).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -31,7 +32,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --epochs) epochs=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "bench-linedraw: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -191,4 +192,11 @@ for model in lstm dni_lstm; do
 done
 echo "(batch 50, 16 batches/epoch, 1 seed; s/ep = seconds per epoch, mean of" \
      "epochs 2..$epochs)"
+load=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v l="$load" -v n="$(nproc)" -v t="$threads" \
+     'BEGIN { exit !(l > n - t + 0.5) }'; then
+  echo "WARNING: load average $load on $(nproc) CPUs at the end: other" \
+       "processes competed for the CPUs, the timings are unreliable; rerun" \
+       "on a quiet machine"
+fi
 exit $status

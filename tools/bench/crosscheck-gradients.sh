@@ -32,7 +32,7 @@ while [[ $# -gt 0 ]]; do
     --spars-int) interval=$2; shift 2 ;;
     --tol) tol=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "crosscheck-gradients: unknown option $1" >&2; exit 2 ;;
   esac
 done
