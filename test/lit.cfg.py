@@ -15,7 +15,7 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.ccrnn_obj_root, "test")
 # unit/ holds GoogleTest sources; its own lit.cfg.py runs the binaries.
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "unit", "Inputs",
-                   "check_models.py", "check_truncated.py", "improves.py"]
+                   "check_models.py", "check_truncated.py"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%ccrnn_src_root", config.ccrnn_src_root))
