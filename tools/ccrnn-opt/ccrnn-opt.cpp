@@ -18,8 +18,15 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/CommandLine.h"
 
 int main(int argc, char **argv) {
+  // libLLVM registers its code generators' options when it is loaded; none
+  // applies to ccrnn-opt, so keep them out of --help (they still parse).
+  // Options registered from here on (MLIR's, the passes') stay visible.
+  for (auto &option : llvm::cl::getRegisteredOptions())
+    if (option.first != "help" && option.first != "version")
+      option.second->setHiddenFlag(llvm::cl::ReallyHidden);
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerInlinerPass();
