@@ -16,6 +16,8 @@ PACKAGES=(
   libfmt-dev libgtest-dev
   # reading and writing .npz (zip) files
   libzip-dev
+  # SHA-256 of the MNIST files (OpenSSL's libcrypto)
+  libssl-dev
   # the training driver: command line, meta.json, PNG plots
   libcli11-dev nlohmann-json3-dev gnuplot-nox
 )

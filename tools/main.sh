@@ -9,6 +9,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 "$ROOT/tools/install-deps.sh"
+"$ROOT/tools/install-data.sh"
 "$ROOT/tools/build.sh"
 
 cd "$ROOT"

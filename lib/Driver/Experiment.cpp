@@ -7,7 +7,9 @@
 #include "ccrnn/Driver/Metrics.h"
 #include "ccrnn/Driver/Plots.h"
 #include "ccrnn/Driver/Rng.h"
+#include "ccrnn/Driver/SeqMnist.h"
 #include "ccrnn/Driver/Trainers.h"
+#include "ccrnn/Runtime/Idx.h"
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +23,7 @@
 #include <ctime>
 #include <filesystem>
 #include <limits>
+#include <numeric>
 #include <set>
 #include <sstream>
 
@@ -37,8 +40,17 @@ namespace ccrnn::driver {
 
 namespace {
 
-const std::vector<std::string> kMetrics = {"train_loss", "val_loss"};
-const std::vector<std::string> kTestMetrics = {"test_loss", "test_dysmetria"};
+// The metrics of the scores (per epoch) and of the test set.
+std::vector<std::string> scoreMetrics(const std::string &task) {
+  if (task == "seqmnist")
+    return {"train_loss", "val_loss", "val_accuracy"};
+  return {"train_loss", "val_loss"};
+}
+std::vector<std::string> testMetricNames(const std::string &task) {
+  if (task == "seqmnist")
+    return {"test_loss", "test_accuracy", "test_dysmetria"};
+  return {"test_loss", "test_dysmetria"};
+}
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int kFormatVersion = 1;
 
@@ -118,7 +130,37 @@ json nanToNull(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 // Configuration and inputs
 //===----------------------------------------------------------------------===//
 
-std::string taskList() { return "linedraw"; }
+std::string taskList() {
+  return "linedraw, seqmnist, seqmnist-lines, seqmnist-digits";
+}
+
+void applyTaskDefaults(TrainConfig &c,
+                       const std::function<bool(const char *)> &given) {
+  if (!isSeqMnistTask(c.task))
+    return;
+  // SPEC §5: H = 30, T = 3, Adam lr 1e-4, 40 epochs, batch 50; the
+  // 48000/12000 split of the training images, the 10000 test images.
+  if (!given("--bptt"))
+    c.bptt = 3;
+  if (!given("--lr"))
+    c.lr = 1e-4;
+  if (!given("--epochs"))
+    c.epochs = 40;
+  if (!given("--interval"))
+    c.interval = 1;
+  if (!given("--train-size"))
+    c.data.trainSize = 48000;
+  if (!given("--val-size"))
+    c.data.valSize = 12000;
+  if (!given("--test-size"))
+    c.data.testSize = 10000;
+  if (c.inputSize >= 1 && kMnistPixels % c.inputSize == 0)
+    c.data.seqLen = kMnistPixels / c.inputSize;
+}
+
+std::string dataDirectory(const TrainConfig &c) {
+  return c.dataDir.empty() ? idx::defaultDataDir(c.dataset) : c.dataDir;
+}
 
 void validateConfig(const TrainConfig &c) {
   auto positive = [](const char *flag, int64_t v) {
@@ -126,10 +168,39 @@ void validateConfig(const TrainConfig &c) {
       throw InputError(std::string(flag) + " must be a positive integer, got " +
                        std::to_string(v));
   };
-  if (c.task != "linedraw")
+  if (c.task != "linedraw" && !isSeqMnistTask(c.task))
     throw InputError("unknown task '" + c.task + "' (valid: " + taskList() +
                      ")");
-  if (c.data.seqLen < 2)
+  if (isSeqMnistTask(c.task)) {
+    if (c.dataset != "mnist" && c.dataset != "fashion-mnist")
+      throw InputError("--dataset must be mnist or fashion-mnist, got '" +
+                       c.dataset + "'");
+    if (seqMnistSteps(c.inputSize) != c.data.seqLen)
+      throw InputError("--seq-len does not apply to " + c.task +
+                       ": the length is 784 / --input-size");
+    if (!c.numbers.empty() && !isSeqMnistDrawTask(c.task))
+      throw InputError("--numbers applies to the drawing tasks "
+                       "(seqmnist-lines, seqmnist-digits)");
+    parseNumbers(c.numbers);
+    if (c.freeMagnitude && c.task != "seqmnist-lines")
+      throw InputError("--free-magnitude applies to seqmnist-lines only");
+    if (c.predictLast)
+      throw InputError("--predict-last applies to linedraw only");
+    if (c.task == "seqmnist-digits" && c.data.seqLen < 10)
+      throw InputError("seqmnist-digits needs at least 10 steps (the "
+                       "templates' segments), got " +
+                       std::to_string(c.data.seqLen) +
+                       " (--input-size at most 78)");
+    if (c.task == "seqmnist-lines" && c.data.seqLen < 2)
+      throw InputError("seqmnist-lines needs at least 2 steps (--input-size "
+                       "at most 392)");
+  } else {
+    if (c.inputSize != 28 || !c.numbers.empty() || c.freeMagnitude ||
+        !c.dataDir.empty() || c.dataset != "mnist")
+      throw InputError("--input-size, --numbers, --free-magnitude, "
+                       "--data-dir and --dataset apply to the seqmnist tasks");
+  }
+  if (c.task == "linedraw" && c.data.seqLen < 2)
     throw InputError("--seq-len must be at least 2 (a line has its origin and "
                      "its endpoint), got " +
                      std::to_string(c.data.seqLen));
@@ -168,6 +239,10 @@ int64_t trainSamplesPerEpoch(const TrainConfig &c) {
 }
 
 void checkModels(const TrainConfig &c, const std::vector<ModelEntry> &models) {
+  const bool mnist = isSeqMnistTask(c.task);
+  const bool classify = c.task == "seqmnist";
+  const int64_t inSize = mnist ? c.inputSize : kLineDrawInputSize;
+  const int64_t outSize = classify ? kMnistClasses : kLineDrawOutputSize;
   std::set<std::string> names;
   for (const ModelEntry &m : models) {
     if (!names.insert(m.name).second)
@@ -177,19 +252,23 @@ void checkModels(const TrainConfig &c, const std::vector<ModelEntry> &models) {
       throw InputError("model " + m.name + ": trainer ABI version " +
                        std::to_string(d.abi_version) + ", expected " +
                        std::to_string(CCRNN_TRAINER_ABI_VERSION));
-    if (d.classify)
-      throw InputError("model " + m.name +
-                       " is a classifier (loss xent); the linedraw task needs "
-                       "a regression model (loss mse)");
-    if (d.input_size != kLineDrawInputSize ||
-        d.output_size != kLineDrawOutputSize)
+    if (bool(d.classify) != classify)
+      throw InputError(
+          "model " + m.name +
+          (d.classify ? " is a classifier (loss xent); the " + c.task +
+                            " task needs a regression model (loss mse)"
+                      : " is a regression model (loss mse); the " + c.task +
+                            " task needs a classifier (loss xent)"));
+    if (d.input_size != inSize || d.output_size != outSize)
       throw InputError("model " + m.name + " has input size " +
                        std::to_string(d.input_size) + " and output size " +
-                       std::to_string(d.output_size) +
-                       "; the linedraw task needs input size 1 and output "
-                       "size 2");
+                       std::to_string(d.output_size) + "; the " + c.task +
+                       " task needs input size " + std::to_string(inSize) +
+                       (mnist ? " (--input-size)" : "") +
+                       " and output size " + std::to_string(outSize));
+    // A classifier's trainer reads the last step only (predict_last).
     if (d.batch != c.batchSize || d.steps != c.data.seqLen ||
-        bool(d.predict_last) != c.predictLast)
+        (!classify && bool(d.predict_last) != c.predictLast))
       throw InputError(
           "model " + m.name + ": its trainer is built for batch " +
           std::to_string(d.batch) + ", length " + std::to_string(d.steps) +
@@ -298,6 +377,8 @@ namespace {
 /// Loss over a data set, and the predictions when asked for.
 struct Evaluation {
   double loss = 0;
+  double accuracy = kNaN;    ///< classification
+  double uncertainty = kNaN; ///< classification: 1 - mean max softmax
   std::vector<float> predictions; ///< [size, prediction floats per sample]
 };
 
@@ -312,12 +393,21 @@ struct Experiment::Impl {
   size_t S, M;
   int64_t E;
   int64_t Lt; ///< points per predicted trajectory (1 with predict-last)
+  std::vector<std::string> metrics, testMetrics;
+  bool mnist, classify;
+  int64_t C;                    ///< classes of the trajectories (0: none)
+  std::vector<int> classLabels; ///< linedraw: k; drawing tasks: the digit
+  std::vector<std::vector<float>> classTargets; ///< [C][Lt * 2]
+  std::vector<std::array<double, 2>> freeEndpoints;
+  idx::Dataset mnistTrain, mnistTest;
 
   // Progress and results; [S][M][...] in C order.
   std::vector<double> scores;       // [S][M][metric][E]
   std::vector<double> epochSeconds; // [S][M][E]
   std::vector<int64_t> epochsDone, finished, bestEpoch;
   std::vector<double> bestVal, testLoss, testDysmetria, trainSeconds;
+  std::vector<double> testAccuracy;                 // [S][M]
+  std::vector<double> dataSeconds, computeSeconds; // [S][M][E]
   std::vector<double> trajectories; // [S][M][class][Lt][2]
 
   // The (seed, model) pair in training.
@@ -331,6 +421,7 @@ struct Experiment::Impl {
   // The fixed data sets of one seed.
   size_t dataSeed = SIZE_MAX;
   Dataset val, test;
+  Dataset train; ///< seqmnist tasks: the training set of seed dataSeed
 
   std::string startedAt, status = "running", error;
   double previousSeconds = 0;
@@ -344,7 +435,40 @@ struct Experiment::Impl {
     M = models.size();
     E = cfg.epochs;
     Lt = cfg.predictLast ? 1 : cfg.data.seqLen;
-    scores.assign(S * M * kMetrics.size() * E, kNaN);
+    metrics = scoreMetrics(cfg.task);
+    testMetrics = testMetricNames(cfg.task);
+    mnist = isSeqMnistTask(cfg.task);
+    classify = cfg.task == "seqmnist";
+    if (!mnist) {
+      for (int k = -3; k <= 3; ++k) {
+        classLabels.push_back(k);
+        auto line = lineDrawTarget(k, cfg.data.seqLen);
+        classTargets.emplace_back(line.end() - Lt * 2, line.end());
+      }
+    } else if (!classify) {
+      // Drawn once per run, from the run's first seed.
+      if (cfg.freeMagnitude)
+        freeEndpoints = freeMagnitudeEndpoints(cfg.seeds[0]);
+      classLabels = parseNumbers(cfg.numbers);
+      for (int d : classLabels)
+        classTargets.push_back(seqMnistTarget(cfg.task, d, Lt, freeEndpoints));
+    }
+    C = int64_t(classLabels.size());
+    if (mnist) {
+      // Before anything is written: a missing or bad file is an input
+      // error naming the file and the command that installs the data.
+      std::string dataDir = dataDirectory(cfg);
+      try {
+        mnistTrain = idx::readTrain(dataDir);
+        mnistTest = idx::readTest(dataDir);
+      } catch (const idx::Error &e) {
+        throw InputError(e.what());
+      }
+      if (mnistTrain.images.rows * mnistTrain.images.cols != kMnistPixels ||
+          mnistTest.images.rows * mnistTest.images.cols != kMnistPixels)
+        throw InputError(dataDir + ": the images are not 28 x 28 pixels");
+    }
+    scores.assign(S * M * metrics.size() * E, kNaN);
     epochSeconds.assign(S * M * E, kNaN);
     epochsDone.assign(S * M, 0);
     finished.assign(S * M, 0);
@@ -352,8 +476,11 @@ struct Experiment::Impl {
     bestVal.assign(S * M, kNaN);
     testLoss.assign(S * M, kNaN);
     testDysmetria.assign(S * M, kNaN);
+    testAccuracy.assign(S * M, kNaN);
     trainSeconds.assign(S * M, 0);
-    trajectories.assign(S * M * kLineDrawClasses * Lt * 2, kNaN);
+    dataSeconds.assign(S * M * E, kNaN);
+    computeSeconds.assign(S * M * E, kNaN);
+    trajectories.assign(S * M * C * Lt * 2, kNaN);
     instances.resize(M);
     startedAt = isoTime(std::time(nullptr));
     if (!cfg.initFile.empty())
@@ -362,7 +489,7 @@ struct Experiment::Impl {
 
   size_t pair(size_t s, size_t m) const { return s * M + m; }
   double &score(size_t s, size_t m, size_t k, int64_t e) {
-    return scores[(pair(s, m) * kMetrics.size() + k) * E + e];
+    return scores[(pair(s, m) * metrics.size() + k) * E + e];
   }
   std::string checkpointName(size_t s, size_t m, const char *which) const {
     return "seed" + std::to_string(cfg.seeds[s]) + "_" +
@@ -381,7 +508,7 @@ struct Experiment::Impl {
   /// The validation loss of pair k's last trained epoch (NaN before one).
   double finalValLoss(size_t k) const {
     return epochsDone[k]
-               ? scores[(k * kMetrics.size() + 1) * E + epochsDone[k] - 1]
+               ? scores[(k * metrics.size() + 1) * E + epochsDone[k] - 1]
                : kNaN;
   }
 
@@ -415,9 +542,80 @@ struct Experiment::Impl {
     optim = std::make_unique<Optimizer>(cfg.optim, cfg.lr, sizes(d));
   }
 
+  /// The class index of a digit (drawing tasks: its place in --numbers;
+  /// seqmnist: the digit), -1 when unused.
+  int classOf(int digit) const {
+    if (classify)
+      return digit;
+    auto it = std::find(classLabels.begin(), classLabels.end(), digit);
+    return it == classLabels.end() ? -1 : int(it - classLabels.begin());
+  }
+
+  /// The samples of `indices` whose digit is used, at most `limit`.
+  std::vector<int64_t> select(const idx::Dataset &data,
+                              const std::vector<int64_t> &indices,
+                              int64_t limit) const {
+    std::vector<int64_t> out;
+    for (int64_t i : indices) {
+      if (int64_t(out.size()) >= limit)
+        break;
+      if (classOf(data.labels.values[i]) >= 0)
+        out.push_back(i);
+    }
+    return out;
+  }
+
+  Dataset mnistSet(const idx::Dataset &data,
+                   const std::vector<int64_t> &indices, const char *what) {
+    if (indices.empty())
+      throw std::runtime_error(std::string("the ") + what +
+                               " set is empty (no image of the digits used)");
+    std::vector<std::vector<float>> targets;
+    if (!classify) {
+      targets.assign(kMnistClasses, std::vector<float>(Lt * 2, 0.0f));
+      for (int64_t c = 0; c < C; ++c)
+        targets[classLabels[c]] = classTargets[c];
+    }
+    Dataset d = makeSeqMnist(data.images.pixels, data.labels.values, indices,
+                             cfg.inputSize, targets);
+    for (int &label : d.labels)
+      label = classOf(label);
+    return d;
+  }
+
+  // The seqmnist sets of seed s: the training images split 4:1 into
+  // training and validation by a permutation from stream "seqmnist.split"
+  // (48000/12000 for MNIST's 60000), then filtered by --numbers and capped
+  // by --train-size / --val-size; the first --test-size test images.
+  void makeMnistData(size_t s) {
+    const int64_t n = int64_t(mnistTrain.labels.values.size());
+    std::vector<int64_t> perm(n);
+    std::iota(perm.begin(), perm.end(), 0);
+    Rng rng(cfg.seeds[s], "seqmnist.split");
+    for (int64_t i = n - 1; i > 0; --i)
+      std::swap(perm[i], perm[rng.below(uint64_t(i + 1))]);
+    const int64_t nTrain = n - n / 5;
+    std::vector<int64_t> trainPool(perm.begin(), perm.begin() + nTrain),
+        valPool(perm.begin() + nTrain, perm.end()),
+        testPool(mnistTest.labels.values.size());
+    std::iota(testPool.begin(), testPool.end(), 0);
+    train = mnistSet(mnistTrain,
+                     select(mnistTrain, trainPool, cfg.data.trainSize),
+                     "training");
+    val = mnistSet(mnistTrain, select(mnistTrain, valPool, cfg.data.valSize),
+                   "validation");
+    test = mnistSet(mnistTest, select(mnistTest, testPool, cfg.data.testSize),
+                    "test");
+  }
+
   void makeData(size_t s) {
     if (dataSeed == s)
       return;
+    if (mnist) {
+      makeMnistData(s);
+      dataSeed = s;
+      return;
+    }
     val = makeLineDraw(cfg.data, cfg.data.valSize, cfg.seeds[s], "linedraw.val",
                        0, cfg.predictLast);
     test = makeLineDraw(cfg.data, cfg.data.testSize, cfg.seeds[s],
@@ -425,13 +623,60 @@ struct Experiment::Impl {
     dataSeed = s;
   }
 
+  using Clock = std::chrono::steady_clock;
+  static double since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+  }
+
+  /// Seconds of the epoch in progress spent preparing data.
+  double epochDataSeconds = 0;
+
+  // seqmnist: one batch of the epoch's order (stream "seqmnist.shuffle",
+  // index epoch). The last batch is filled up from the start of the order.
+  void gatherBatch(const Dataset &data, const std::vector<int64_t> &order,
+                   int64_t b, std::vector<float> &inputs,
+                   std::vector<float> &targets, std::vector<int64_t> &labels) {
+    const int64_t B = cfg.batchSize, in = data.steps * data.inputSize,
+                  out = data.targetSize, n = data.size;
+    for (int64_t i = 0; i < B; ++i) {
+      int64_t j = order[(b * B + i) % n];
+      std::copy_n(data.inputs.begin() + j * in, in, inputs.begin() + i * in);
+      if (out)
+        std::copy_n(data.targets.begin() + j * out, out,
+                    targets.begin() + i * out);
+      labels[i] = data.labels[j];
+    }
+  }
+
   double trainEpoch(size_t s, size_t m, int64_t epoch, const RunHooks &hooks) {
     TrainerInstance &trainer = instance(m);
     const int64_t B = cfg.batchSize;
-    const int64_t batches = trainSamplesPerEpoch(cfg) / B;
-    Dataset data =
-        makeLineDraw(cfg.data, batches * B, cfg.seeds[s], "linedraw.train",
-                     uint64_t(epoch), cfg.predictLast);
+    auto tData = Clock::now();
+    Dataset lineData;
+    std::vector<int64_t> order;
+    int64_t batches;
+    if (mnist) {
+      batches = (train.size + B - 1) / B;
+      order.resize(train.size);
+      std::iota(order.begin(), order.end(), 0);
+      Rng rng(cfg.seeds[s], "seqmnist.shuffle", uint64_t(epoch));
+      for (int64_t i = train.size - 1; i > 0; --i)
+        std::swap(order[i], order[rng.below(uint64_t(i + 1))]);
+    } else {
+      batches = trainSamplesPerEpoch(cfg) / B;
+      lineData = makeLineDraw(cfg.data, batches * B, cfg.seeds[s],
+                              "linedraw.train", uint64_t(epoch),
+                              cfg.predictLast);
+    }
+    const Dataset &data = mnist ? train : lineData;
+    const int64_t in = data.steps * data.inputSize, out = data.targetSize;
+    std::vector<float> batchInputs, batchTargets;
+    std::vector<int64_t> batchLabels(B);
+    if (mnist) {
+      batchInputs.resize(B * in);
+      batchTargets.resize(B * out);
+    }
+    epochDataSeconds = since(tData);
     Tensors grads = params;
     std::vector<const float *> p(params.size());
     std::vector<float *> g(grads.size());
@@ -441,9 +686,20 @@ struct Experiment::Impl {
     for (int64_t b = 0; b < batches; ++b) {
       for (size_t i = 0; i < params.size(); ++i)
         p[i] = params[i].data();
-      float loss = trainer.train(
-          p.data(), data.inputs.data() + b * B * data.steps * data.inputSize,
-          data.targets.data() + b * B * data.targetSize, g.data());
+      float loss;
+      if (mnist) {
+        auto t0 = Clock::now();
+        gatherBatch(data, order, b, batchInputs, batchTargets, batchLabels);
+        epochDataSeconds += since(t0);
+        loss = trainer.train(p.data(), batchInputs.data(),
+                             classify ? static_cast<const void *>(
+                                            batchLabels.data())
+                                      : batchTargets.data(),
+                             g.data());
+      } else {
+        loss = trainer.train(p.data(), data.inputs.data() + b * B * in,
+                             data.targets.data() + b * B * out, g.data());
+      }
       if (!std::isfinite(loss))
         throw DivergedError(
             "training loss is " + number(loss) + " at seed " +
@@ -466,6 +722,8 @@ struct Experiment::Impl {
   // predictions, in double: SPEC §3's mean squared distance per point.
   Evaluation evaluate(size_t m, const Tensors &weights, const Dataset &data,
                       bool keepPredictions) {
+    if (classify)
+      return evaluateClassifier(m, weights, data, keepPredictions);
     TrainerInstance &trainer = instance(m);
     const int64_t B = cfg.batchSize;
     const int64_t in = data.steps * data.inputSize, out = data.targetSize;
@@ -495,17 +753,63 @@ struct Experiment::Impl {
     return result;
   }
 
+  // Classification (SPEC §3): mean cross-entropy of the logits, accuracy,
+  // and 1 - mean max softmax, in double.
+  Evaluation evaluateClassifier(size_t m, const Tensors &weights,
+                                const Dataset &data, bool keepPredictions) {
+    TrainerInstance &trainer = instance(m);
+    const int64_t B = cfg.batchSize, K = trainer.desc().output_size;
+    const int64_t in = data.steps * data.inputSize;
+    std::vector<float> inputs(B * in), logits(B * K);
+    std::vector<int64_t> labels(B);
+    std::vector<const float *> p;
+    for (const auto &w : weights)
+      p.push_back(w.data());
+    Evaluation result;
+    if (keepPredictions)
+      result.predictions.resize(data.size * K);
+    double xent = 0, correct = 0, maxProb = 0;
+    for (int64_t start = 0; start < data.size; start += B) {
+      int64_t rows = std::min(B, data.size - start);
+      std::fill(inputs.begin(), inputs.end(), 0.0f);
+      std::fill(labels.begin(), labels.end(), 0);
+      std::copy_n(data.inputs.begin() + start * in, rows * in, inputs.begin());
+      for (int64_t i = 0; i < rows; ++i)
+        labels[i] = data.labels[start + i];
+      trainer.eval(p.data(), inputs.data(), labels.data(), logits.data());
+      for (int64_t i = 0; i < rows; ++i) {
+        const float *z = logits.data() + i * K;
+        int64_t arg = std::max_element(z, z + K) - z;
+        double mx = z[arg], sum = 0;
+        for (int64_t k = 0; k < K; ++k)
+          sum += std::exp(double(z[k]) - mx);
+        double lse = mx + std::log(sum);
+        xent += lse - double(z[labels[i]]);
+        correct += arg == labels[i];
+        maxProb += 1.0 / sum;
+      }
+      if (keepPredictions)
+        std::copy_n(logits.begin(), rows * K,
+                    result.predictions.begin() + start * K);
+    }
+    result.loss = xent / double(data.size);
+    result.accuracy = correct / double(data.size);
+    result.uncertainty = 1.0 - maxProb / double(data.size);
+    return result;
+  }
+
   // Test metrics, trajectories and checkpoints of a trained pair.
   void finishPair(size_t s, size_t m) {
     const size_t k = pair(s, m);
     makeData(s);
-    Evaluation ev = evaluate(m, params, test, /*keepPredictions=*/true);
+    Evaluation ev = evaluate(m, params, test, /*keepPredictions=*/!classify);
     testLoss[k] = ev.loss;
+    testAccuracy[k] = ev.accuracy;
     const int64_t out = test.targetSize;
     double dys = 0;
-    std::vector<double> sums(kLineDrawClasses * out, 0.0);
-    std::vector<int64_t> counts(kLineDrawClasses, 0);
-    for (int64_t i = 0; i < test.size; ++i) {
+    std::vector<double> sums(C * out, 0.0);
+    std::vector<int64_t> counts(C, 0);
+    for (int64_t i = 0; i < (classify ? 0 : test.size); ++i) {
       const float *y = ev.predictions.data() + i * out;
       dys += dysmetria(y, Lt, 2);
       int c = test.labels[i];
@@ -513,10 +817,10 @@ struct Experiment::Impl {
       for (int64_t j = 0; j < out; ++j)
         sums[c * out + j] += y[j];
     }
-    testDysmetria[k] = dys / double(test.size);
-    for (int c = 0; c < kLineDrawClasses; ++c)
+    testDysmetria[k] = classify ? ev.uncertainty : dys / double(test.size);
+    for (int c = 0; c < C; ++c)
       for (int64_t j = 0; j < out; ++j)
-        trajectories[(k * kLineDrawClasses + c) * out + j] =
+        trajectories[(k * C + c) * out + j] =
             counts[c] ? sums[c * out + j] / double(counts[c]) : kNaN;
 
     const ccrnn_trainer_desc &d = *models[m].api->desc;
@@ -537,13 +841,18 @@ struct Experiment::Impl {
     for (int64_t e = epochsDone[k] + 1; e <= E; ++e) {
       auto t0 = std::chrono::steady_clock::now();
       double trainLoss = trainEpoch(s, m, e, hooks);
-      double valLoss = evaluate(m, params, val, false).loss;
+      Evaluation valEval = evaluate(m, params, val, false);
+      double valLoss = valEval.loss;
       double dt =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
               .count();
       score(s, m, 0, e - 1) = trainLoss;
       score(s, m, 1, e - 1) = valLoss;
+      if (classify)
+        score(s, m, 2, e - 1) = valEval.accuracy;
       epochSeconds[k * E + e - 1] = dt;
+      dataSeconds[k * E + e - 1] = epochDataSeconds;
+      computeSeconds[k * E + e - 1] = dt - epochDataSeconds;
       trainSeconds[k] += dt;
       epochsDone[k] = e;
       // A NaN validation loss (not possible to rank) is best only until a
@@ -556,7 +865,7 @@ struct Experiment::Impl {
       if (hooks.onEpoch)
         hooks.onEpoch({s, m, S, M, cfg.seeds[s], models[m].name, e, E,
                        trainLoss, valLoss, dt, totalEpochsDone(),
-                       int64_t(S * M) * E});
+                       int64_t(S * M) * E, valEval.accuracy});
       if (hooks.stop && hooks.stop->load())
         return false;
       if (std::chrono::duration<double>(std::chrono::steady_clock::now() -
@@ -573,14 +882,17 @@ struct Experiment::Impl {
 
   void writeScores() {
     npz::writeNpy(path("scores.npy"), f64Array({int64_t(S), int64_t(M),
-                                                int64_t(kMetrics.size()), E},
+                                                int64_t(metrics.size()), E},
                                                scores));
   }
 
   void writeResume() {
     npz::Archive a;
     int64_t s = S, m = M;
-    a["scores"] = f64Array({s, m, int64_t(kMetrics.size()), E}, scores);
+    a["scores"] = f64Array({s, m, int64_t(metrics.size()), E}, scores);
+    a["data_seconds"] = f64Array({s, m, E}, dataSeconds);
+    a["compute_seconds"] = f64Array({s, m, E}, computeSeconds);
+    a["test_accuracy"] = f64Array({s, m}, testAccuracy);
     a["epoch_seconds"] = f64Array({s, m, E}, epochSeconds);
     a["epochs_done"] = i64Array({s, m}, epochsDone);
     a["finished"] = i64Array({s, m}, finished);
@@ -589,7 +901,8 @@ struct Experiment::Impl {
     a["test_loss"] = f64Array({s, m}, testLoss);
     a["test_dysmetria"] = f64Array({s, m}, testDysmetria);
     a["train_seconds"] = f64Array({s, m}, trainSeconds);
-    a["trajectories"] = f64Array({s, m, kLineDrawClasses, Lt, 2}, trajectories);
+    if (C)
+      a["trajectories"] = f64Array({s, m, C, Lt, 2}, trajectories);
     a["training_seconds"] = f64Array({}, {seconds()});
     if (hasCurrent) {
       const ccrnn_trainer_desc &d = *models[curM].api->desc;
@@ -610,27 +923,23 @@ struct Experiment::Impl {
 
   std::vector<std::vector<double>> targetLines() const {
     std::vector<std::vector<double>> lines;
-    for (int k = -3; k <= 3; ++k) {
-      auto line = lineDrawTarget(k, cfg.data.seqLen);
-      lines.emplace_back(line.end() - Lt * 2, line.end());
-    }
+    for (const auto &t : classTargets)
+      lines.emplace_back(t.begin(), t.end());
     return lines;
   }
 
   // Mean over the seeds that finished of each class's mean line.
   std::vector<std::vector<double>> meanLines(size_t m) const {
     const int64_t out = Lt * 2;
-    std::vector<std::vector<double>> lines(kLineDrawClasses,
-                                           std::vector<double>(out, 0.0));
+    std::vector<std::vector<double>> lines(C, std::vector<double>(out, 0.0));
     int64_t n = 0;
     for (size_t s = 0; s < S; ++s) {
       if (!finished[pair(s, m)])
         continue;
       ++n;
-      for (int c = 0; c < kLineDrawClasses; ++c)
+      for (int c = 0; c < C; ++c)
         for (int64_t j = 0; j < out; ++j)
-          lines[c][j] +=
-              trajectories[(pair(s, m) * kLineDrawClasses + c) * out + j];
+          lines[c][j] += trajectories[(pair(s, m) * C + c) * out + j];
     }
     for (auto &line : lines)
       for (double &v : line)
@@ -644,20 +953,21 @@ struct Experiment::Impl {
     std::vector<double> target;
     for (const auto &line : targetLines())
       target.insert(target.end(), line.begin(), line.end());
-    a["target"] = f64Array({kLineDrawClasses, Lt, 2}, target);
-    a["classes"] = i64Array({kLineDrawClasses}, {-3, -2, -1, 0, 1, 2, 3});
+    a["target"] = f64Array({C, Lt, 2}, target);
+    a["classes"] = i64Array(
+        {C}, std::vector<int64_t>(classLabels.begin(), classLabels.end()));
     for (size_t m = 0; m < M; ++m) {
       std::vector<double> mean;
       for (const auto &line : meanLines(m))
         mean.insert(mean.end(), line.begin(), line.end());
-      a["pred/" + models[m].name] = f64Array({kLineDrawClasses, Lt, 2}, mean);
+      a["pred/" + models[m].name] = f64Array({C, Lt, 2}, mean);
       std::vector<double> perSeed;
       for (size_t s = 0; s < S; ++s) {
-        auto first = trajectories.begin() + pair(s, m) * kLineDrawClasses * out;
-        perSeed.insert(perSeed.end(), first, first + kLineDrawClasses * out);
+        auto first = trajectories.begin() + pair(s, m) * C * out;
+        perSeed.insert(perSeed.end(), first, first + C * out);
       }
       a["per_seed/" + models[m].name] =
-          f64Array({int64_t(S), kLineDrawClasses, Lt, 2}, perSeed);
+          f64Array({int64_t(S), C, Lt, 2}, perSeed);
     }
     npz::writeNpz(path("trajectories.npz"), a);
   }
@@ -671,14 +981,42 @@ struct Experiment::Impl {
       j["error"] = error;
     j["task"] = {{"name", cfg.task},
                  {"seq_len", cfg.data.seqLen},
-                 {"classes", kLineDrawClasses},
-                 {"input_size", kLineDrawInputSize},
-                 {"output_size", kLineDrawOutputSize},
+                 {"classes", classify ? int64_t(kMnistClasses) : C},
+                 {"input_size", mnist ? cfg.inputSize : kLineDrawInputSize},
+                 {"output_size",
+                  classify ? int64_t(kMnistClasses) : kLineDrawOutputSize},
                  {"input_noise", cfg.data.inputNoise},
                  {"train_size", cfg.data.trainSize},
-                 {"train_samples_per_epoch", trainSamplesPerEpoch(cfg)},
+                 {"train_samples_per_epoch",
+                  mnist && dataSeed != SIZE_MAX
+                      ? (train.size + cfg.batchSize - 1) / cfg.batchSize *
+                            cfg.batchSize
+                      : trainSamplesPerEpoch(cfg)},
                  {"val_size", cfg.data.valSize},
                  {"test_size", cfg.data.testSize}};
+    if (mnist) {
+      json &t = j["task"];
+      t["dataset"] = cfg.dataset;
+      t["data_dir"] = dataDirectory(cfg);
+      t["split"] = "the training images permuted by stream seqmnist.split, "
+                   "first 4/5 training, last 1/5 validation (48000/12000 "
+                   "for MNIST), then filtered by numbers and capped by "
+                   "train_size/val_size; test: the first test_size test "
+                   "images of the digits used";
+      t["pixel_scale"] = "byte / 255";
+      if (dataSeed != SIZE_MAX)
+        t["sizes_of_last_seed"] = {{"train", train.size},
+                                   {"val", val.size},
+                                   {"test", test.size}};
+      t["numbers"] = classify ? json(nullptr) : json(classLabels);
+      t["free_magnitude"] = cfg.freeMagnitude;
+      if (cfg.freeMagnitude) {
+        json ends = json::array();
+        for (int d : classLabels)
+          ends.push_back({freeEndpoints[d][0], freeEndpoints[d][1]});
+        t["endpoints"] = ends;
+      }
+    }
     json hyper = json::object();
     for (const auto &[k, v] : optimizerHyperparameters(cfg.optim))
       hyper[k] = v;
@@ -722,11 +1060,11 @@ struct Experiment::Impl {
                              {"num_parameters", total},
                              {"parameters", ps}});
     }
-    j["metrics"] = kMetrics;
+    j["metrics"] = metrics;
     j["scores"] = {{"file", "scores.npy"},
-                   {"shape", {S, M, kMetrics.size(), E}},
+                   {"shape", {S, M, metrics.size(), E}},
                    {"axes", {"seed", "model", "metric", "epoch"}}};
-    j["test_metrics"] = kTestMetrics;
+    j["test_metrics"] = testMetrics;
     j["results"] = json::array();
     for (size_t s = 0; s < S; ++s)
       for (size_t m = 0; m < M; ++m) {
@@ -741,10 +1079,26 @@ struct Experiment::Impl {
                   {"test_loss", nanToNull(testLoss[k])},
                   {"test_dysmetria", nanToNull(testDysmetria[k])},
                   {"train_seconds", trainSeconds[k]}};
-        std::vector<json> secs;
-        for (int64_t e = 0; e < epochsDone[k]; ++e)
+        if (classify)
+          r["test_accuracy"] = nanToNull(testAccuracy[k]);
+        std::vector<json> secs, dataSecs, computeSecs;
+        double dataTotal = 0, computeTotal = 0;
+        for (int64_t e = 0; e < epochsDone[k]; ++e) {
           secs.push_back(epochSeconds[k * E + e]);
+          dataSecs.push_back(nanToNull(dataSeconds[k * E + e]));
+          computeSecs.push_back(nanToNull(computeSeconds[k * E + e]));
+          if (std::isfinite(dataSeconds[k * E + e]))
+            dataTotal += dataSeconds[k * E + e];
+          if (std::isfinite(computeSeconds[k * E + e]))
+            computeTotal += computeSeconds[k * E + e];
+        }
         r["epoch_seconds"] = secs;
+        // Per epoch: preparing batches (data) and training steps plus
+        // validation (compute).
+        r["data_seconds"] = dataSecs;
+        r["compute_seconds"] = computeSecs;
+        r["data_seconds_total"] = dataTotal;
+        r["compute_seconds_total"] = computeTotal;
         if (finished[k])
           r["checkpoints"] = {{"final", checkpointName(s, m, "final")},
                               {"best", checkpointName(s, m, "best")}};
@@ -758,12 +1112,14 @@ struct Experiment::Impl {
            {"final_val_loss",
             {{"mean", nanToNull(ms.valMean)}, {"sem", nanToNull(ms.valSem)}}},
            {"test_loss",
-            {{"mean", nanToNull(ms.testMean)},
-             {"sem", nanToNull(ms.testSem)}}}});
+            {{"mean", nanToNull(ms.testMean)}, {"sem", nanToNull(ms.testSem)}}},
+           {"test_accuracy",
+            {{"mean", nanToNull(ms.testAccMean)},
+             {"sem", nanToNull(ms.testAccSem)}}}});
     j["files"] = {{"scores", "scores.npy"},
-                  {"trajectories", "trajectories.npz"},
+                  {"trajectories", C ? json("trajectories.npz") : json(nullptr)},
                   {"curves", "curves.png"},
-                  {"lines", "lines.png"},
+                  {"lines", C ? json("lines.png") : json(nullptr)},
                   {"resume", "resume.npz"}};
     j["training_seconds"] = seconds();
     j["timestamp"] = startedAt;
@@ -775,7 +1131,9 @@ struct Experiment::Impl {
         "std::mt19937_64 per stream, seeded with SplitMix64(seed, "
         "stream name, index): init/<parameter> (the DNI wrapper's "
         "rnn.rnn. read as rnn.), linedraw.{train,val,test}.{class,noise} "
-        "(train: index = epoch)";
+        "(train: index = epoch), seqmnist.split (train/validation split), "
+        "seqmnist.shuffle (index = epoch: the epoch's order, a Fisher-Yates "
+        "shuffle), seqmnist.free_magnitude (of the first seed)";
     j["command_line"] = commandLine;
     return j;
   }
@@ -787,7 +1145,7 @@ struct Experiment::Impl {
   void save() {
     writeResume();
     writeScores();
-    if (std::find(finished.begin(), finished.end(), 1) != finished.end())
+    if (C && std::find(finished.begin(), finished.end(), 1) != finished.end())
       writeTrajectories();
     writeMeta();
     lastSave = std::chrono::steady_clock::now();
@@ -803,8 +1161,8 @@ struct Experiment::Impl {
     std::vector<std::string> names;
     for (const ModelEntry &m : models)
       names.push_back(m.name);
-    std::vector<std::vector<Curve>> curves(kMetrics.size());
-    for (size_t k = 0; k < kMetrics.size(); ++k)
+    std::vector<std::vector<Curve>> curves(metrics.size());
+    for (size_t k = 0; k < metrics.size(); ++k)
       for (size_t m = 0; m < M; ++m) {
         Curve c;
         for (int64_t e = 0; e < E; ++e) {
@@ -818,36 +1176,48 @@ struct Experiment::Impl {
         curves[k].push_back(std::move(c));
       }
     std::string w =
-        plotCurves(hooks.gnuplot, path("curves.png"), kMetrics, names, curves);
+        plotCurves(hooks.gnuplot, path("curves.png"), metrics, names, curves);
     warn(w);
     // A missing gnuplot is said once.
     if (!w.empty() && findProgram(hooks.gnuplot).empty())
       return;
-    if (std::find(finished.begin(), finished.end(), 1) == finished.end())
+    if (!C || std::find(finished.begin(), finished.end(), 1) == finished.end())
       return;
     std::vector<std::vector<std::vector<double>>> lines;
     for (size_t m = 0; m < M; ++m)
       lines.push_back(meanLines(m));
     std::vector<std::string> labels;
-    for (int k = -3; k <= 3; ++k)
-      labels.push_back("k = " + std::to_string(k));
+    for (int k : classLabels)
+      labels.push_back((mnist ? "digit " : "k = ") + std::to_string(k));
+    // The digit templates lie in [0, 1]^2; the lines within radius 10.
+    std::array<double, 4> box = {-12, 12, -12, 12};
+    if (cfg.task == "seqmnist-digits")
+      box = {-0.25, 1.25, -0.25, 1.25};
+    else if (cfg.freeMagnitude)
+      box = {-1, 11, -1, 11};
     warn(plotLines(hooks.gnuplot, path("lines.png"), names, labels, lines,
-                   targetLines()));
+                   targetLines(), box));
   }
 
   std::vector<ModelSummary> summarize() const {
     std::vector<ModelSummary> out;
     for (size_t m = 0; m < M; ++m) {
-      std::vector<double> vals, tests;
+      std::vector<double> vals, tests, accs;
       for (size_t s = 0; s < S; ++s) {
         size_t k = pair(s, m);
         if (!finished[k])
           continue;
         vals.push_back(finalValLoss(k));
         tests.push_back(testLoss[k]);
+        accs.push_back(testAccuracy[k]);
       }
-      out.push_back({models[m].name, int64_t(vals.size()), mean(vals),
-                     sem(vals), mean(tests), sem(tests)});
+      ModelSummary ms{models[m].name, int64_t(vals.size()), mean(vals),
+                      sem(vals), mean(tests), sem(tests)};
+      if (classify) {
+        ms.testAccMean = mean(accs);
+        ms.testAccSem = sem(accs);
+      }
+      out.push_back(ms);
     }
     return out;
   }
@@ -894,7 +1264,10 @@ void Experiment::Impl::loadResume() {
     to.assign(x.data.begin(), x.data.end());
   };
   int64_t s = S, m = M;
-  asDouble(get("scores", {s, m, int64_t(kMetrics.size()), E}), scores);
+  asDouble(get("scores", {s, m, int64_t(metrics.size()), E}), scores);
+  asDouble(get("data_seconds", {s, m, E}), dataSeconds);
+  asDouble(get("compute_seconds", {s, m, E}), computeSeconds);
+  asDouble(get("test_accuracy", {s, m}), testAccuracy);
   asDouble(get("epoch_seconds", {s, m, E}), epochSeconds);
   asInt(get("epochs_done", {s, m}), epochsDone);
   asInt(get("finished", {s, m}), finished);
@@ -903,7 +1276,8 @@ void Experiment::Impl::loadResume() {
   asDouble(get("test_loss", {s, m}), testLoss);
   asDouble(get("test_dysmetria", {s, m}), testDysmetria);
   asDouble(get("train_seconds", {s, m}), trainSeconds);
-  asDouble(get("trajectories", {s, m, kLineDrawClasses, Lt, 2}), trajectories);
+  if (C)
+    asDouble(get("trajectories", {s, m, C, Lt, 2}), trajectories);
   previousSeconds = get("training_seconds", {}).data[0];
   hasCurrent = a.count("current") != 0;
   if (hasCurrent) {
@@ -1032,6 +1406,18 @@ SavedRun readSavedRun(const std::string &dir) {
     c.threads = tr.at("threads");
     c.initFile =
         tr.at("init").is_null() ? "" : tr.at("init").get<std::string>();
+    if (isSeqMnistTask(c.task)) {
+      c.dataset = task.at("dataset");
+      c.dataDir = task.at("data_dir");
+      c.inputSize = task.at("input_size");
+      c.freeMagnitude = task.at("free_magnitude");
+      if (!task.at("numbers").is_null()) {
+        std::string numbers;
+        for (int d : task.at("numbers").get<std::vector<int>>())
+          numbers += (numbers.empty() ? "" : ",") + std::to_string(d);
+        c.numbers = numbers.size() == 19 ? "" : numbers; // all ten: default
+      }
+    }
     c.seeds = j.at("seeds").get<std::vector<uint64_t>>();
     for (const json &m : j.at("models")) {
       ModelEntry e;

@@ -150,7 +150,8 @@ plotLines(const std::string &gnuplot, const std::string &png,
           const std::vector<std::string> &models,
           const std::vector<std::string> &labels,
           const std::vector<std::vector<std::vector<double>>> &lines,
-          const std::vector<std::vector<double>> &targets) {
+          const std::vector<std::vector<double>> &targets,
+          std::array<double, 4> box) {
   if (gnuplot.empty())
     return "";
   ScratchDir scratch;
@@ -178,7 +179,9 @@ plotLines(const std::string &gnuplot, const std::string &png,
   std::ostringstream script;
   script << header(png, 450 * int(models.size()), 480)
          << "set multiplot layout 1," << models.size() << "\n"
-         << "set size ratio -1\nset xrange [-12:12]\nset yrange [-12:12]\n"
+         << "set size ratio -1\nset xrange [" << number(box[0]) << ":"
+         << number(box[1]) << "]\nset yrange [" << number(box[2]) << ":"
+         << number(box[3]) << "]\n"
          << "set grid\nset key outside right\n";
   for (size_t m = 0; m < models.size(); ++m) {
     script << "set title " << quote(models[m]) << "\nplot ";

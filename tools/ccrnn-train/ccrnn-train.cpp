@@ -13,12 +13,15 @@
 
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Experiment.h"
+#include "ccrnn/Driver/SeqMnist.h"
 #include "ccrnn/Driver/Trainers.h"
+#include "ccrnn/Runtime/Idx.h"
 #include "ccrnn/Runtime/Kernels.h"
 
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <cmath>
 #include <chrono>
 #include <cinttypes>
 #include <csignal>
@@ -84,9 +87,9 @@ public:
       return; // the next batch redraws the bar
     std::fprintf(stderr,
                  "seed %" PRIu64 " %s epoch %" PRId64 "/%" PRId64
-                 ": train_loss %.6g val_loss %.6g (%.2f s)\n",
+                 ": train_loss %.6g val_loss %.6g%s (%.2f s)\n",
                  r.seed, r.model.c_str(), r.epoch, r.epochs, r.trainLoss,
-                 r.valLoss, r.seconds);
+                 r.valLoss, accuracy(r).c_str(), r.seconds);
   }
 
   void batch(const BatchReport &r) {
@@ -125,6 +128,14 @@ public:
     drawn = true;
   }
 
+  static std::string accuracy(const EpochReport &r) {
+    if (!std::isfinite(r.valAccuracy))
+      return "";
+    char buf[48];
+    std::snprintf(buf, sizeof buf, " val_accuracy %.4f", r.valAccuracy);
+    return buf;
+  }
+
   /// Ends the bar's line (before other output).
   void finish() {
     if (drawn)
@@ -159,8 +170,22 @@ uint64_t parseSeed(const std::string &s) {
 
 void printSummary(const std::vector<ModelSummary> &summary) {
   size_t w = 5;
-  for (const ModelSummary &m : summary)
+  bool accuracy = false;
+  for (const ModelSummary &m : summary) {
     w = std::max(w, m.model.size());
+    accuracy = accuracy || std::isfinite(m.testAccMean);
+  }
+  if (accuracy) {
+    std::printf("%-*s  %5s  %-23s  %-23s  %-23s\n", int(w), "model", "seeds",
+                "final val loss", "test loss", "test accuracy");
+    for (const ModelSummary &m : summary)
+      std::printf("%-*s  %5" PRId64
+                  "  %10.6g +- %-9.3g  %10.6g +- %-9.3g  %10.4f +- %-9.3g\n",
+                  int(w), m.model.c_str(), m.seeds, m.valMean, m.valSem,
+                  m.testMean, m.testSem, m.testAccMean, m.testAccSem);
+    std::fflush(stdout);
+    return;
+  }
   std::printf("%-*s  %5s  %-23s  %-23s\n", int(w), "model", "seeds",
               "final val loss", "test loss");
   for (const ModelSummary &m : summary)
@@ -202,6 +227,27 @@ int realMain(int argc, char **argv) {
       ->group(task);
   app.add_option("--test-size", cfg.data.testSize,
                  "Test samples (fixed per seed)")
+      ->group(task);
+  app.add_option("--input-size", cfg.inputSize,
+                 "seqmnist tasks: pixels per step (must divide 784; the "
+                 "length is 784 / input size; the model's input size must "
+                 "match)")
+      ->group(task);
+  app.add_option("--numbers", cfg.numbers,
+                 "seqmnist-lines/-digits: the digits used, comma-separated "
+                 "(default: all)")
+      ->group(task);
+  app.add_flag("--free-magnitude", cfg.freeMagnitude,
+               "seqmnist-lines: endpoints drawn once per run from the grid "
+               "{0,1/3,2/3,1}^2 x 10, distinct per digit")
+      ->group(task);
+  app.add_option("--dataset", cfg.dataset,
+                 "seqmnist tasks: mnist or fashion-mnist")
+      ->group(task);
+  app.add_option("--data-dir", cfg.dataDir,
+                 "seqmnist tasks: the directory of the IDX files (default: "
+                 "$CCRNN_DATA_DIR/<dataset> or ~/.cache/ccrnn/data/<dataset>; "
+                 "install with tools/install-data.sh)")
       ->group(task);
   app.add_option("--interval,--spars-int,--spars_int", cfg.interval,
                  "Feedback interval k: only steps t with t % k == 0 are "
@@ -344,12 +390,31 @@ int realMain(int argc, char **argv) {
         cfg.seeds.push_back(uint64_t(s));
     }
     cfg.initFile = initFile;
+    applyTaskDefaults(cfg, given);
     validateConfig(cfg);
+    // The short names lstm and dni_lstm (also LSTM, DNI_LSTM) name the
+    // seqmnist tasks' models: seqmnist_{lstm,dni_lstm} for seqmnist,
+    // seqmnist_draw_{lstm,dni_lstm} for the drawing tasks; the models axis
+    // keeps the short name.
+    std::vector<std::string> axisNames(modelSpecs.size());
+    if (isSeqMnistTask(cfg.task))
+      for (size_t i = 0; i < modelSpecs.size(); ++i) {
+        std::string lower;
+        for (char ch : modelSpecs[i])
+          lower += char(std::tolower(static_cast<unsigned char>(ch)));
+        if (lower == "lstm" || lower == "dni_lstm") {
+          axisNames[i] = lower;
+          modelSpecs[i] =
+              (cfg.task == "seqmnist" ? "seqmnist_" : "seqmnist_draw_") + lower;
+        }
+      }
     if (modelSpecs.empty())
       throw InputError("--model: no model given");
     std::set<std::string> names;
-    for (const std::string &spec : modelSpecs) {
-      refs.push_back(resolveModel(spec));
+    for (size_t i = 0; i < modelSpecs.size(); ++i) {
+      refs.push_back(resolveModel(modelSpecs[i]));
+      if (!axisNames[i].empty())
+        refs.back().name = axisNames[i];
       if (!names.insert(refs.back().name).second)
         throw InputError("model '" + refs.back().name + "' is given twice");
     }
@@ -362,6 +427,22 @@ int realMain(int argc, char **argv) {
       outDir = out.empty() ? defaultOutDir(cfg.task) : out;
       checkOutputDirectory(outDir, overwrite);
     }
+  }
+
+  // A missing data file is reported before any trainer is compiled (the
+  // files are read when the run starts).
+  if (isSeqMnistTask(cfg.task)) {
+    ccrnn::idx::Paths paths = ccrnn::idx::dataPaths(dataDirectory(cfg));
+    for (const std::string &file : {paths.trainImages, paths.trainLabels,
+                                    paths.testImages, paths.testLabels})
+      if (access(file.c_str(), R_OK) != 0) {
+        try {
+          ccrnn::idx::readLabels(file); // throws the message naming the file
+        } catch (const ccrnn::idx::Error &e) {
+          throw InputError(e.what());
+        }
+        throw InputError(file + ": cannot be read");
+      }
   }
 
   ccrnn::npz::Archive init;

@@ -9,7 +9,8 @@
 //   seed<S>_<model>_final.npz, seed<S>_<model>_best.npz
 //                     float32 parameters under the state_dict names
 //   trajectories.npz  mean drawn line per class and model on the test set
-//   curves.png, lines.png   (gnuplot)
+//                     (drawing tasks)
+//   curves.png, lines.png   (gnuplot; lines.png for drawing tasks)
 //   resume.npz        what --resume needs: parameters, optimizer state and
 //                     progress of the run
 // Every file is written to "<name>.tmp" and renamed.
@@ -19,7 +20,10 @@
 // streams are "init/<parameter>" (the DNI wrapper's extra "rnn." removed,
 // so a cRNN and a ccRNN of one seed start from the same recurrent and
 // readout weights), "linedraw.train.*" with the epoch as index, and
-// "linedraw.val.*", "linedraw.test.*".
+// "linedraw.val.*", "linedraw.test.*"; for the seqmnist tasks
+// "seqmnist.split" (the seeded train/validation split),
+// "seqmnist.shuffle" with the epoch as index (each epoch's order) and
+// "seqmnist.free_magnitude" (the endpoints of --free-magnitude).
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,6 +38,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,7 +60,24 @@ struct TrainConfig {
   std::vector<uint64_t> seeds = {0};
   int threads = 1;
   std::string initFile; ///< empty: seeded initialisation
+  // The sequential-MNIST tasks (SeqMnist.h); data.seqLen is then
+  // 784 / inputSize and data.{train,val,test}Size cap the sets.
+  std::string dataset = "mnist"; ///< mnist | fashion-mnist
+  std::string dataDir;           ///< empty: idx::defaultDataDir(dataset)
+  int64_t inputSize = 28;        ///< pixels per step
+  std::string numbers;           ///< drawing tasks: digits used, "" all
+  bool freeMagnitude = false;    ///< seqmnist-lines: grid endpoints
 };
+
+/// Sets the SPEC §5 defaults of `task` in `config` for the settings not
+/// `given` (a predicate on flag names such as "--lr"): for the seqmnist
+/// tasks bptt 3, lr 1e-4, 40 epochs, interval 1, 48000/12000/10000
+/// samples, and the sequence length 784 / input size.
+void applyTaskDefaults(TrainConfig &config,
+                       const std::function<bool(const char *)> &given);
+
+/// The data directory of a run: --data-dir or the data set's default.
+std::string dataDirectory(const TrainConfig &config);
 
 /// The valid tasks, for messages.
 std::string taskList();
@@ -109,6 +131,7 @@ struct EpochReport {
   int64_t epoch, epochs;
   double trainLoss, valLoss, seconds;
   int64_t epochsDone, epochsTotal; ///< over the whole run
+  double valAccuracy = std::numeric_limits<double>::quiet_NaN(); ///< seqmnist
 };
 
 /// A finished training batch, for progress bars.
@@ -142,6 +165,9 @@ struct ModelSummary {
   std::string model;
   int64_t seeds = 0;
   double valMean, valSem, testMean, testSem;
+  /// seqmnist: the test accuracy; NaN for the drawing tasks.
+  double testAccMean = std::numeric_limits<double>::quiet_NaN(),
+         testAccSem = std::numeric_limits<double>::quiet_NaN();
 };
 
 class Experiment {

@@ -9,6 +9,7 @@
 #ifndef CCRNN_DRIVER_PLOTS_H
 #define CCRNN_DRIVER_PLOTS_H
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -30,12 +31,14 @@ std::string plotCurves(const std::string &gnuplot, const std::string &png,
 /// Drawn lines: one panel per model with the mean predicted line of each
 /// class next to the targets (dashed). lines[model][class] and
 /// targets[class] hold points x0 y0 x1 y1 ...; `labels[class]` names them.
+/// `box`: the x and y ranges (xmin, xmax, ymin, ymax).
 std::string
 plotLines(const std::string &gnuplot, const std::string &png,
           const std::vector<std::string> &models,
           const std::vector<std::string> &labels,
           const std::vector<std::vector<std::vector<double>>> &lines,
-          const std::vector<std::vector<double>> &targets);
+          const std::vector<std::vector<double>> &targets,
+          std::array<double, 4> box = {-12, 12, -12, 12});
 
 } // namespace ccrnn::driver
 
