@@ -110,10 +110,14 @@ std::string plotCurves(const std::string &gnuplot, const std::string &png,
   std::ostringstream script;
   script << header(png, 600 * int(metrics.size()), 450)
          << "set multiplot layout 1," << metrics.size() << "\n"
-         << "set logscale y\nset xlabel 'epoch'\nset grid\n"
+         << "set xlabel 'epoch'\nset grid\n"
          << "set key top right\n";
   for (size_t k = 0; k < metrics.size(); ++k) {
-    script << "set title " << quote(metrics[k]) << "\nplot ";
+    // Losses span decades; accuracies are fractions, read on a linear axis.
+    bool accuracy = metrics[k].find("accuracy") != std::string::npos;
+    script << (accuracy ? "unset logscale y\nset yrange [0:1]\n"
+                        : "set logscale y\nset autoscale y\n")
+           << "set title " << quote(metrics[k]) << "\nplot ";
     for (size_t m = 0; m < models.size(); ++m) {
       // Columns: epoch, mean, band low, band high. The band's low end is
       // kept positive for the log scale.
@@ -136,8 +140,8 @@ std::string plotCurves(const std::string &gnuplot, const std::string &png,
              << " using 1:3:4 with filledcurves fillstyle transparent solid "
                 "0.25 noborder lc "
              << m + 1 << " notitle, " << quote(file)
-             << " using 1:2 with lines lw 2 lc " << m + 1 << " title "
-             << quote(models[m]);
+             << " using 1:2 with linespoints lw 2 pt 7 ps 0.4 lc " << m + 1
+             << " title " << quote(models[m]);
     }
     script << "\n";
   }
