@@ -4,6 +4,7 @@
 
 #include "System.h"
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -97,6 +98,12 @@ std::string header(const std::string &png, int width, int height) {
 }
 
 } // namespace
+
+/// Ten distinguishable colours (matplotlib's tab10): gnuplot's own cycle
+/// has eight, which would give digits 0 and 8 the same colour.
+const std::array<const char *, 10> kClassColors = {
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 
 std::string plotCurves(const std::string &gnuplot, const std::string &png,
                        const std::vector<std::string> &metrics,
@@ -193,8 +200,9 @@ plotLines(const std::string &gnuplot, const std::string &png,
       script << (c ? ", " : "") << quote(targetFile) << " index " << c
              << " using 1:2 with lines dt 2 lc rgb 'gray50' notitle, "
              << quote(scratch.path + "/lines" + std::to_string(m)) << " index "
-             << c << " using 1:2 with linespoints pt 7 ps 0.6 lc " << c + 1
-             << " title " << quote(labels[c]);
+             << c << " using 1:2 with linespoints pt 7 ps 0.6 lc rgb '"
+             << kClassColors[c % kClassColors.size()] << "' title "
+             << quote(labels[c]);
     script << "\n";
   }
   script << "unset multiplot\n";

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""PyTorch implementation of SPEC §2/§3 for the line-drawing task (SPEC §5).
+"""PyTorch implementation of SPEC §2/§3 for the line-drawing task and
+sequential MNIST (SPEC §5).
 
 The reference that ccrnn-train is compared with, number for number (one-batch
 gradients, crosscheck-gradients.sh) and for speed (bench-linedraw.sh). It is
@@ -9,7 +10,9 @@ each truncation boundary), truncated BPTT, sparse feedback, gradient clipping
 and Adam.
 
 Modes:
-  train       train on linedraw, print `epoch train_loss val_loss seconds`
+  train       train on linedraw (default) or, with --task seqmnist, on
+              sequential MNIST; print `epoch train_loss val_loss seconds`
+              (seqmnist: `epoch train_loss val_loss val_accuracy seconds`)
   dump-step   one training batch from given weights: pre-clip gradients,
               reported loss and gradient norm, under the state_dict names
   make-batch  write one linedraw batch (inputs [B,L,1], targets [B,L,2])
@@ -166,9 +169,16 @@ def windows(length, bptt):
 
 def train_batch(model, inputs, targets, bptt, interval):
     """Forward and backward of one batch; gradients accumulate in .grad
-    (call zero_grad first). Returns the reported loss 2·Σ_w n_w ℓ_w / L."""
+    (call zero_grad first). Returns the reported loss 2·Σ_w n_w ℓ_w / L.
+
+    Classification (targets a [B] tensor of class indices, seqmnist): the
+    cross-entropy of the final step's prediction is the loss of the last
+    window only (the other windows have ℓ_w = 0 and still do the synthetic
+    part); the reported loss is that cross-entropy."""
     batch, length, _ = inputs.shape
     state = model.zero_state(batch, inputs.dtype)
+    if targets.dim() == 1:
+        return _train_batch_classify(model, inputs, targets, bptt, state)
     reported = 0.0
     for t0, t1 in windows(length, bptt):
         # The truncation: s0 is cut from the graph.
@@ -198,6 +208,48 @@ def train_batch(model, inputs, targets, bptt, interval):
             synth_loss.backward()
         state = s1.detach()
     return 2.0 * reported / length
+
+
+def _train_batch_classify(model, inputs, labels, bptt, state):
+    length = inputs.shape[1]
+    reported = 0.0
+    for t0, t1 in windows(length, bptt):
+        s0 = state.detach()
+        if model.dni:
+            s0.requires_grad_(True)
+        y, s1 = model.run(inputs[:, t0:t1], s0)
+        objective = None
+        if t1 == length:
+            loss_w = F.cross_entropy(y[:, -1], labels)
+            reported = loss_w.item()
+            objective = loss_w
+        if model.dni:
+            with torch.no_grad():
+                sg = SG_SCALE * model.synth(s1)
+            inject = (s1 * sg).sum()
+            objective = inject if objective is None else objective + inject
+        if objective is not None:
+            objective.backward()
+        if model.dni:
+            g = s0.grad if s0.grad is not None else torch.zeros_like(s0)
+            synth_loss = (model.synth(s0.detach()) - g.detach()).pow(2).sum()
+            synth_loss.backward()
+        state = s1.detach()
+    return reported
+
+
+def evaluate_classify(model, inputs, labels, batch=1000):
+    """Full sequence from zero state, no truncation, no synthesizer: mean
+    cross-entropy and accuracy of the last step's prediction."""
+    loss, correct = 0.0, 0
+    with torch.no_grad():
+        for b0 in range(0, inputs.shape[0], batch):
+            x, lab = inputs[b0:b0 + batch], labels[b0:b0 + batch]
+            y, _ = model.run(x, model.zero_state(x.shape[0], x.dtype))
+            loss += F.cross_entropy(y[:, -1], lab, reduction="sum").item()
+            correct += int((y[:, -1].argmax(dim=1) == lab).sum())
+    n = max(inputs.shape[0], 1)
+    return loss / n, correct / n
 
 
 def evaluate(model, inputs, targets):
@@ -247,6 +299,60 @@ def linedraw(n, generator, length=10, noise=0.0, dtype=torch.float32):
 
 
 # ---------------------------------------------------------------------------
+# Sequential MNIST data (SPEC §5, §6)
+# ---------------------------------------------------------------------------
+
+MNIST_FILES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+               "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
+SEQMNIST_TRAIN = 48000  # the training pool: 4/5 of MNIST's 60000
+
+
+def default_mnist_dir():
+    base = os.environ.get("CCRNN_DATA_DIR")
+    if base:
+        return os.path.join(base, "mnist")
+    return os.path.join(os.path.expanduser("~"), ".cache", "ccrnn", "data",
+                        "mnist")
+
+
+def read_idx(path, magic, dims):
+    """An uncompressed IDX file: big-endian magic, dims sizes, then ubytes."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        sys.exit(f"ccrnn_torch: {path}: {e.strerror} (tools/install-data.sh "
+                 "installs MNIST)")
+    head = 4 * (1 + dims)
+    if len(raw) < head or int.from_bytes(raw[:4], "big") != magic:
+        sys.exit(f"ccrnn_torch: {path}: not an IDX file with magic {magic:#x}")
+    shape = tuple(int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big")
+                  for i in range(dims))
+    if len(raw) != head + int(np.prod(shape)):
+        sys.exit(f"ccrnn_torch: {path}: {len(raw)} bytes, expected "
+                 f"{head + int(np.prod(shape))} for shape {shape}")
+    return np.frombuffer(raw, dtype=np.uint8, offset=head).reshape(shape)
+
+
+def load_mnist(data_dir, part):
+    """(images [N, 784] uint8, labels [N] int64) of `train` or `test`."""
+    img_name, lab_name = MNIST_FILES[part]
+    images = read_idx(os.path.join(data_dir, img_name), 0x803, 3)
+    labels = read_idx(os.path.join(data_dir, lab_name), 0x801, 1)
+    if images.shape[0] != labels.shape[0]:
+        sys.exit(f"ccrnn_torch: {data_dir}: {images.shape[0]} images but "
+                 f"{labels.shape[0]} labels in {part}")
+    return images.reshape(images.shape[0], -1), labels.astype(np.int64)
+
+
+def seq_images(images, input_size=28):
+    """uint8 [N, 784] -> float32 [N, 784 / input_size, input_size], /255:
+    one 28-pixel row per step by default."""
+    x = torch.from_numpy(images.astype(np.float32) / 255.0)
+    return x.reshape(x.shape[0], -1, input_size)
+
+
+# ---------------------------------------------------------------------------
 # Weights and batches as .npz
 # ---------------------------------------------------------------------------
 
@@ -275,7 +381,9 @@ def load_weights(model, path):
 
 
 def build_model(args, zero_last=True):
-    return Model(args.model, hidden=args.hidden, synth_width=args.synth_width,
+    sizes = (28, 10) if args.task == "seqmnist" else (1, 2)
+    return Model(args.model, input_size=sizes[0], output_size=sizes[1],
+                 hidden=args.hidden, synth_width=args.synth_width,
                  synth_layers=args.synth_layers, zero_last=zero_last)
 
 
@@ -304,10 +412,15 @@ def cmd_dump_step(args):
     load_weights(model, args.init)
     with np.load(args.batch) as f:
         x = torch.from_numpy(np.asarray(f["inputs"], dtype=np.float32))
-        y = torch.from_numpy(np.asarray(f["targets"], dtype=np.float32))
+        if args.task == "seqmnist":  # class indices [B]
+            y = torch.from_numpy(np.asarray(f["targets"], dtype=np.int64))
+        else:
+            y = torch.from_numpy(np.asarray(f["targets"], dtype=np.float32))
     if args.double:
         model.double()
-        x, y = x.double(), y.double()
+        x = x.double()
+        if args.task != "seqmnist":
+            y = y.double()
     model.zero_grad()
     loss = train_batch(model, x, y, args.bptt, args.spars_int)
     out = {}
@@ -321,6 +434,8 @@ def cmd_dump_step(args):
 
 
 def cmd_train(args):
+    if args.task == "seqmnist":
+        return cmd_train_seqmnist(args)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     model = build_model(args)
@@ -375,6 +490,109 @@ def cmd_train(args):
                 "epoch_seconds": secs,
                 "train_loss": [h[1] for h in history],
                 "val_loss": [h[2] for h in history], "test_loss": test,
+                "torch": torch.__version__}
+        with open(args.json + ".tmp", "w") as f:
+            json.dump(meta, f, indent=1)
+        os.replace(args.json + ".tmp", args.json)
+
+
+def cmd_train_seqmnist(args):
+    """Sequential MNIST (SPEC §5): seeded 48000/12000 split of the 60000
+    training images; each epoch visits --train-size of the 48000 in a fresh
+    order (the last batch filled up from the start of that order, as
+    ccrnn-train does); validation on --val-size of the 12000.
+
+    Seconds per epoch: gathering the epoch's batches plus the training
+    batches, without validation. With a subset (--train-size < 48000) they
+    are also reported scaled to 48000 images (× 48000 / images trained)."""
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    model = build_model(args)
+    if args.init:
+        load_weights(model, args.init)
+    params = list(model.parameters())
+    opt = torch.optim.Adam(params, lr=args.lr, betas=(0.9, 0.98), eps=1e-9)
+    images, labels = load_mnist(args.data_dir, "train")
+    rng = np.random.RandomState(args.seed)
+    perm = rng.permutation(images.shape[0])
+    n_pool = images.shape[0] * 4 // 5
+    train_idx, val_idx = perm[:n_pool], perm[n_pool:]
+    n_train = min(args.train_samples, len(train_idx))
+    train_idx = train_idx[:n_train]
+    val_idx = val_idx[:min(args.val_samples, len(val_idx))]
+    # Converted to floats once; an epoch only gathers its batches.
+    train_x = seq_images(images[train_idx])
+    train_y = torch.from_numpy(labels[train_idx])
+    val_x = seq_images(images[val_idx])
+    val_y = torch.from_numpy(labels[val_idx])
+    nbatches = -(-n_train // args.batch)
+    trained = nbatches * args.batch
+    scale = SEQMNIST_TRAIN / trained
+    history = []
+    if not args.quiet:
+        if trained != SEQMNIST_TRAIN:
+            print(f"# {trained} training images per epoch (subset of "
+                  f"{SEQMNIST_TRAIN}); seconds_48000 = seconds x {scale:.4g}")
+        print("epoch train_loss val_loss val_accuracy seconds seconds_48000",
+              flush=True)
+    for epoch in range(1, args.epochs + 1):
+        start = time.perf_counter()
+        order = rng.permutation(n_train)
+        order = np.concatenate([order, order[:trained - n_train]])
+        order = torch.from_numpy(order)
+        losses = []
+        for b in range(nbatches):
+            idx = order[b * args.batch:(b + 1) * args.batch]
+            xb, yb = train_x[idx], train_y[idx]
+            opt.zero_grad()
+            losses.append(train_batch(model, xb, yb, args.bptt, 1))
+            if args.clip > 0:
+                nn.utils.clip_grad_norm_(params, args.clip)
+            opt.step()
+        seconds = time.perf_counter() - start
+        val, acc = (evaluate_classify(model, val_x, val_y) if len(val_idx)
+                    else (float("nan"), float("nan")))
+        history.append((epoch, float(np.mean(losses)), val, acc, seconds))
+        if not args.quiet:
+            print(f"{epoch} {np.mean(losses):.6f} {val:.6f} {acc:.4f} "
+                  f"{seconds:.4f} {seconds * scale:.4f}", flush=True)
+    secs = [h[4] for h in history]
+    steady = secs[1:] if len(secs) > 1 else secs
+    test = None
+    if args.test_samples > 0:
+        timages, tlabels = load_mnist(args.data_dir, "test")
+        n = min(args.test_samples, timages.shape[0])
+        test = evaluate_classify(model, seq_images(timages[:n]),
+                                 torch.from_numpy(tlabels[:n]))
+    print(f"train_images_per_epoch {trained}")
+    print(f"mean_epoch_seconds {np.mean(secs):.6f}")
+    print(f"mean_epoch_seconds_after_first {np.mean(steady):.6f}")
+    if trained != SEQMNIST_TRAIN:
+        print(f"# subset: {trained} of {SEQMNIST_TRAIN} training images per "
+              f"epoch; the next two lines are scaled by {scale:.4g} to "
+              f"{SEQMNIST_TRAIN} images")
+    print(f"mean_epoch_seconds_48000 {np.mean(secs) * scale:.6f}")
+    print(f"mean_epoch_seconds_48000_after_first {np.mean(steady) * scale:.6f}")
+    print(f"final_val_loss {history[-1][2]:.6f}")
+    print(f"final_val_accuracy {history[-1][3]:.4f}")
+    if test is not None:
+        print(f"test_loss {test[0]:.6f}")
+        print(f"test_accuracy {test[1]:.4f}")
+    if args.json:
+        meta = {"task": "seqmnist", "model": args.model, "seed": args.seed,
+                "bptt": args.bptt, "hidden": args.hidden,
+                "synth_width": args.synth_width,
+                "synth_layers": args.synth_layers, "threads": args.threads,
+                "epochs": args.epochs, "batch": args.batch, "lr": args.lr,
+                "train_samples": trained,
+                "epoch_seconds": secs,
+                "epoch_seconds_48000": [x * scale for x in secs],
+                "seconds_scale_to_48000": scale,
+                "train_loss": [h[1] for h in history],
+                "val_loss": [h[2] for h in history],
+                "val_accuracy": [h[3] for h in history],
+                "test_loss": test[0] if test else None,
+                "test_accuracy": test[1] if test else None,
                 "torch": torch.__version__}
         with open(args.json + ".tmp", "w") as f:
             json.dump(meta, f, indent=1)
@@ -600,27 +818,48 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("mode", choices=["train", "dump-step", "make-batch",
                                      "make-init", "selftest"])
+    ap.add_argument("--task", choices=["linedraw", "seqmnist"],
+                    default="linedraw",
+                    help="train/make-init/dump-step: the task (seqmnist: "
+                         "input 28, 10 classes, classification at the last "
+                         "step; its defaults H 30, synthesizer 1x2H, bptt 3, "
+                         "lr 1e-4, 48000/12000 images)")
     ap.add_argument("--model", choices=MODELS, default="dni_lstm")
-    ap.add_argument("--bptt", type=int, default=1)
+    ap.add_argument("--bptt", type=int, default=None,
+                    help="truncation window T (default 1; seqmnist 3)")
     ap.add_argument("--spars-int", type=int, default=2,
                     help="feedback interval k: supervised steps t %% k == 0")
-    ap.add_argument("--hidden", type=int, default=50)
-    ap.add_argument("--synth-width", type=int, default=400)
-    ap.add_argument("--synth-layers", type=int, default=2)
+    ap.add_argument("--hidden", type=int, default=None,
+                    help="default 50 (seqmnist 30)")
+    ap.add_argument("--synth-width", type=int, default=None,
+                    help="default 400 (seqmnist 2 x hidden)")
+    ap.add_argument("--synth-layers", type=int, default=None,
+                    help="default 2 (seqmnist 1)")
     ap.add_argument("--epochs", type=int, default=100)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--lr", type=float, default=None,
+                    help="default 1e-3 (seqmnist 1e-4)")
     ap.add_argument("--clip", type=float, default=1.0)
     ap.add_argument("--batch", default=None,
                     help="batch size (make-batch, train; default 50) or the "
                          "batch .npz (dump-step)")
     ap.add_argument("--length", type=int, default=10)
     ap.add_argument("--noise", type=float, default=0.0)
-    ap.add_argument("--train-samples", type=int, default=800)
-    ap.add_argument("--val-samples", type=int, default=200)
-    ap.add_argument("--test-samples", type=int, default=0,
+    ap.add_argument("--train-samples", "--train-size", dest="train_samples",
+                    type=int, default=None,
+                    help="training samples per epoch (default 800; seqmnist: "
+                         "48000, fewer times a subset)")
+    ap.add_argument("--val-samples", "--val-size", dest="val_samples",
+                    type=int, default=None,
+                    help="validation samples (default 200; seqmnist 12000)")
+    ap.add_argument("--test-samples", "--test-size", dest="test_samples",
+                    type=int, default=0,
                     help="train: evaluate on this many test samples at the end")
+    ap.add_argument("--data-dir", default=None,
+                    help="seqmnist: the directory of the MNIST IDX files "
+                         "(default $CCRNN_DATA_DIR/mnist or "
+                         "~/.cache/ccrnn/data/mnist)")
     ap.add_argument("--init", help="initial weights .npz (dump-step; train: "
                     "instead of the seeded initialisation)")
     ap.add_argument("--out")
@@ -633,6 +872,22 @@ def main():
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
+    mnist = args.task == "seqmnist"
+    if args.hidden is None:
+        args.hidden = 30 if mnist else 50
+    for name, linedraw_default, mnist_default in (
+            ("bptt", 1, 3), ("synth_layers", 2, 1), ("lr", 1e-3, 1e-4),
+            ("synth_width", 400, 2 * args.hidden),
+            ("train_samples", 800, SEQMNIST_TRAIN),
+            ("val_samples", 200, 12000)):
+        if getattr(args, name) is None:
+            setattr(args, name, mnist_default if mnist else linedraw_default)
+    if args.data_dir is None:
+        args.data_dir = default_mnist_dir()
+    if mnist and args.mode in ("make-batch", "selftest"):
+        ap.error(f"{args.mode} is for linedraw only")
+    if args.train_samples < 1 or args.bptt < 1:
+        ap.error("--train-size and --bptt must be positive")
     if args.mode == "dump-step":
         if not (args.init and args.batch and args.out):
             ap.error("dump-step needs --init, --batch and --out")
