@@ -348,63 +348,42 @@ void Emitter::emitJoin(StringRef fn, ValueRange pieces, Value whole,
 }
 
 LogicalResult Emitter::emitRecurrent(Operation *op) {
-  if (auto lstm = dyn_cast<LSTMSeqOp>(op)) {
-    ArrayRef<int64_t> x = shapeOf(lstm.getInput());
-    std::string k = kernel("rt::LSTMWindow",
-                           llvm::formatv("{0}, {1}, {2}, {3}", x[0], x[1], x[2],
-                                         shapeOf(lstm.getH0())[1]),
-                           /*shareable=*/false);
-    recurrentKernels[op] = k;
-    for (Value r : op->getResults())
-      defineNew(r);
-    line() << k << "->forward(";
-    llvm::interleaveComma(op->getOperands(), body,
-                          [&](Value v) { body << name(v); });
-    body << ", " << name(lstm.getHseq()) << ", " << name(lstm.getHLast())
-         << ", " << name(lstm.getCLast()) << ");\n";
-    return success();
-  }
-  if (auto tanh = dyn_cast<RNNTanhSeqOp>(op)) {
-    ArrayRef<int64_t> x = shapeOf(tanh.getInput());
-    std::string k = kernel("rt::TanhRNNWindow",
-                           llvm::formatv("{0}, {1}, {2}, {3}", x[0], x[1], x[2],
-                                         shapeOf(tanh.getH0())[1]),
-                           /*shareable=*/false);
-    recurrentKernels[op] = k;
-    for (Value r : op->getResults())
-      defineNew(r);
-    line() << k << "->forward(";
-    llvm::interleaveComma(op->getOperands(), body,
-                          [&](Value v) { body << name(v); });
-    body << ", " << name(tanh.getHseq()) << ", " << name(tanh.getHLast())
-         << ");\n";
-    return success();
-  }
-  // Backward: reuse the forward kernel's stored activations when the forward
-  // op with the same operands ran just before in this function.
-  bool isLSTM = isa<LSTMSeqGradOp>(op);
-  unsigned numForward = isLSTM ? 7 : 6;
-  ValueRange forwardOperands = op->getOperands().take_front(numForward);
-  std::string k;
-  for (auto [fwd, member] : recurrentKernels)
-    if (fwd->getBlock() == op->getBlock() && fwd->isBeforeInBlock(op) &&
-        ValueRange(fwd->getOperands()) == forwardOperands &&
-        (isLSTM ? isa<LSTMSeqOp>(fwd) : isa<RNNTanhSeqOp>(fwd)))
-      k = member;
-  bool reuse = !k.empty();
-  if (!reuse) {
+  // Operand 0 is the window's input [B, T, I], operand 1 its first state
+  // [B, H]; the kernel runs either op of its cell.
+  bool isLSTM = isa<LSTMSeqOp, LSTMSeqGradOp>(op);
+  auto newKernel = [&] {
     ArrayRef<int64_t> x = shapeOf(op->getOperand(0));
-    k = kernel(isLSTM ? "rt::LSTMWindow" : "rt::TanhRNNWindow",
-               llvm::formatv("{0}, {1}, {2}, {3}", x[0], x[1], x[2],
-                             shapeOf(op->getOperand(1))[1]),
-               /*shareable=*/false);
+    return kernel(isLSTM ? "rt::LSTMWindow" : "rt::TanhRNNWindow",
+                  llvm::formatv("{0}, {1}, {2}, {3}", x[0], x[1], x[2],
+                                shapeOf(op->getOperand(1))[1]),
+                  /*shareable=*/false);
+  };
+  bool forward = isa<LSTMSeqOp, RNNTanhSeqOp>(op);
+  std::string k;
+  bool reuse = false;
+  if (forward) {
+    k = newKernel();
+    recurrentKernels[op] = k;
+  } else {
+    // Reuse the forward kernel's stored activations when the forward op with
+    // the same operands ran before in this block.
+    ValueRange forwardOperands = op->getOperands().take_front(isLSTM ? 7 : 6);
+    for (auto [fwd, member] : recurrentKernels)
+      if (fwd->getBlock() == op->getBlock() && fwd->isBeforeInBlock(op) &&
+          ValueRange(fwd->getOperands()) == forwardOperands &&
+          isa<LSTMSeqOp>(fwd) == isLSTM)
+        k = member;
+    reuse = !k.empty();
+    if (!reuse)
+      k = newKernel();
   }
   for (Value r : op->getResults())
     defineNew(r);
-  line() << k << "->backward(";
+  line() << k << (forward ? "->forward(" : "->backward(");
   llvm::interleaveComma(op->getOperands(), body,
                         [&](Value v) { body << name(v); });
-  body << ", " << (reuse ? "true" : "false");
+  if (!forward)
+    body << ", " << (reuse ? "true" : "false");
   for (Value r : op->getResults())
     body << ", " << name(r);
   body << ");\n";
