@@ -66,6 +66,17 @@ void checkSet(const char *which, const Dataset &d, int64_t count) {
 } // namespace
 
 int main(int argc, char **argv) {
+  if (argc == 2 &&
+      (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h"))) {
+    std::printf(
+        "usage: ccrnn-data check [--fashion] [--data-dir DIR]\n\n"
+        "Checks the installed MNIST (or, with --fashion, Fashion-MNIST) "
+        "files: their\nSHA-256 sums and their image and label counts. The "
+        "files are looked up in\n--data-dir DIR, else $CCRNN_DATA_DIR/<name>, "
+        "else ~/.cache/ccrnn/data/<name>;\ntools/install-data.sh installs "
+        "them. Exit status 0 when they are fine, 2\notherwise.\n");
+    return 0;
+  }
   if (argc < 2 || std::strcmp(argv[1], "check") != 0)
     return usage();
   bool fashion = false;
