@@ -23,6 +23,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PY=/usr/bin/python3
+# shellcheck source=machine.sh
+. "$ROOT/tools/bench/machine.sh"
 TORCH="$ROOT/tools/bench/ccrnn_torch.py"
 TRAIN=${CCRNN_TRAIN:-$ROOT/build/bin/ccrnn-train}
 
@@ -59,36 +61,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # --- the machine and the libraries -----------------------------------------
-cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
-pkgver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "-"; }
-echo "machine: $cpu; $(nproc) CPUs available" \
-     "($(grep -c '^processor' /proc/cpuinfo) in /proc/cpuinfo); $mem;" \
-     "load average $(cut -d' ' -f1-3 /proc/loadavg)"
-"$PY" - <<'EOF'
-import re, sys
-import numpy, torch
-a = torch.randn(64, 64)
-(a @ a).sum().item()  # loads the BLAS
-import os
-libs = {os.path.realpath(m.group(1)) for m in
-        re.finditer(r"(/\S+\.so[.\d]*)$", open("/proc/self/maps").read(), re.M)}
-blas = sorted(p for p in libs if re.search(r"blas|mkl", os.path.basename(p)))
-print(f"PyTorch {torch.__version__} (python {sys.version.split()[0]}), "
-      f"numpy {numpy.__version__}, BLAS {', '.join(blas) or 'none loaded'}")
-if any("/blas/libblas" in b for b in blas):
-    print("WARNING: PyTorch runs on the reference (netlib) BLAS; install "
-          "OpenBLAS for a fair comparison: apt-get install -y libopenblas0-pthread")
-EOF
-echo "packages: python3-torch $(pkgver python3-torch)," \
-     "libopenblas0-pthread $(pkgver libopenblas0-pthread)," \
-     "libdnnl3 $(pkgver libdnnl3), libdnnl2 $(pkgver libdnnl2)"
-if [[ $have_ccrnn == 1 ]]; then
-  commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-  if ! git -C "$ROOT" diff --quiet HEAD 2>/dev/null; then commit+="+changes"; fi
-  version=$(timeout 10 "$TRAIN" --version 2>/dev/null | head -1 || true)
-  echo "ccrnn-train: ${version:-$TRAIN} (commit $commit)"
-fi
+describe_machine
 echo "epochs per run: $epochs; threads: $threads"
 echo
 
