@@ -95,6 +95,14 @@ private:
     return MSELossOp::create(builder, loc, tensorType({}), prediction, expected,
                              Value(), builder.getI64IntegerAttr(1));
   }
+  /// The state as the synthesizer sees it: [h, c] (LSTM) or h (tanh).
+  Value synthesizerInput(ArrayRef<Value> states) {
+    if (!isLSTM())
+      return states.front();
+    return ConcatOp::create(builder, loc,
+                            tensorType({config.batch, 2 * hidden}), states,
+                            builder.getI64IntegerAttr(1));
+  }
   /// The readout of the last layer's final hidden state: [B, O].
   Value readoutLast(ValueRange args, ArrayRef<Value> finalStates) {
     Value hLast = finalStates[finalStates.size() - statesPerLayer()];
@@ -246,11 +254,7 @@ func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
   if (cerebellum) {
     // The synthesizer sees s0 = [h, c]; the window reads its state back out
     // of s0 so that the gradient arriving at s0 is what the target captures.
-    Value s0 = isLSTM()
-                   ? ConcatOp::create(builder, loc, tensorType({b, 2 * hidden}),
-                                      states, builder.getI64IntegerAttr(1))
-                         .getResult()
-                   : states.front();
+    Value s0 = synthesizerInput(states);
     Value prediction = synthesizer(args, s0);
     SynthesizerTargetOp::create(builder, loc, s0, prediction);
     if (isLSTM()) {
@@ -278,11 +282,7 @@ func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
   }
 
   if (cerebellum) {
-    Value s1 = isLSTM()
-                   ? ConcatOp::create(builder, loc, tensorType({b, 2 * hidden}),
-                                      finalStates, builder.getI64IntegerAttr(1))
-                         .getResult()
-                   : finalStates.front();
+    Value s1 = synthesizerInput(finalStates);
     Value prediction = synthesizer(args, s1);
     SyntheticGradientOp::create(
         builder, loc, s1, prediction,
@@ -327,8 +327,7 @@ void ProgramBuilder::describeTrainer(func::FuncOp train) {
            builder.getNamedAttr("has_cerebellum",
                                 builder.getBoolAttr(bool(cerebellum))),
            builder.getNamedAttr(
-               "classify",
-               builder.getBoolAttr(config.loss == LossKind::xent)),
+               "classify", builder.getBoolAttr(config.loss == LossKind::xent)),
            builder.getNamedAttr("predict_last",
                                 builder.getBoolAttr(config.predictLast))}));
 }

@@ -48,3 +48,8 @@
 func.func @f() {
   return
 }
+
+// A program that was not differentiated still holds the AD markers.
+// RUN: ccrnn-opt %models/lstm.mlir --ccrnn-build-training='bptt=1' \
+// RUN:   | not ccrnn-translate --emit-trainer=cpp 2>&1 | FileCheck %s --check-prefix=NOAD
+// NOAD: error: 'ccrnn.truncate' op is not supported by the C++ trainer emitter (run --ccrnn-autodiff first?)

@@ -14,3 +14,16 @@ module {
     ccrnn.return %y : !ccrnn.seq<2>
   }
 }
+
+// -----
+
+// RUN: not ccrnn-opt %s --split-input-file --ccrnn-build-training='loss=xent' 2>&1 | FileCheck %s --check-prefix=XENT
+// XENT: error: ccrnn-build-training: loss 'xent' needs at least 2 classes, but @one has 1 output(s)
+// expected-error @below {{ccrnn-build-training: option 'bptt' must be at least 1, got 0}}
+module {
+  ccrnn.model @one(%x: !ccrnn.seq<1>) -> !ccrnn.seq<1> {
+    %h = ccrnn.lstm %x hidden = 3 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 3>
+    %y = ccrnn.linear %h features = 1 : !ccrnn.rnn<lstm, 3> -> !ccrnn.seq<1>
+    ccrnn.return %y : !ccrnn.seq<1>
+  }
+}

@@ -634,3 +634,11 @@ func.func @f(%x: tensor<2x5x1xf32>, %h: tensor<2x3xf32>, %wih: tensor<3x1xf32>, 
   %hs, %hT, %cT = ccrnn.lstm_seq %x, %h, %h, %wih, %whh, %b, %b : tensor<2x5x1xf32>, tensor<2x3xf32>, tensor<3x1xf32>, tensor<12x3xf32>, tensor<12xf32> -> tensor<2x5x3xf32>
   return
 }
+
+// -----
+
+func.func @f(%x: tensor<4x3xf32>, %w: tensor<5x3xf32>, %b: tensor<4xf32>) {
+  // expected-error @below {{'ccrnn.fused_matmul' op bias must have shape [5], got 'tensor<4xf32>'}}
+  %y = ccrnn.fused_matmul %x, %w, %b {transpose_rhs} : tensor<4x3xf32>, tensor<5x3xf32>, tensor<4xf32> -> tensor<4x5xf32>
+  return
+}
