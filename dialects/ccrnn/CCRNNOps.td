@@ -288,15 +288,21 @@ def CCRNN_SynthesizerTargetOp : CCRNN_Op<"synthesizer_target", [
     At the start of a truncation window, captures the cotangent `g` that the
     window's backward pass delivers at `state` (the truncated first state
     `s0`) and defines the synthesizer's loss `sum((S(s0) - stop_gradient(g))^2)`,
-    summed over batch and features, so that the gradient arriving at
-    `prediction = S(s0)` is `2 * (S(s0) - g)`. No gradient of this term
-    reaches the recurrent network. Autodiff removes the op.
+    summed over batch and features and multiplied by `scale`, so that the
+    gradient arriving at `prediction = S(s0)` is `2 * scale * (S(s0) - g)`.
+    (`scale` is `1 / layers` when one synthesizer serves every layer of a
+    stack, SPEC §2.) No gradient of this term reaches the recurrent network.
+    Autodiff removes the op.
 
     ```mlir
     ccrnn.synthesizer_target %s0, %S0 : tensor<2x50x100xf32>
+    ccrnn.synthesizer_target %s0, %S0 {scale = 5.0e-01} : tensor<50x100xf32>
     ```
   }];
-  let arguments = (ins CCRNN_FloatTensor:$state, CCRNN_FloatTensor:$prediction);
+  let arguments = (ins
+    CCRNN_FloatTensor:$state,
+    CCRNN_FloatTensor:$prediction,
+    DefaultValuedAttr<F64Attr, "1.0">:$scale);
   let assemblyFormat = "$state `,` $prediction attr-dict `:` type($state)";
 }
 

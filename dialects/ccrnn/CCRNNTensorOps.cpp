@@ -164,6 +164,14 @@ LogicalResult TimeSliceOp::verify() {
   return success();
 }
 
+LogicalResult OneHotOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getLabels()), out = shapeOf(getResult());
+  if (in.size() != 1 || out.size() != 2 || in[0] != out[0] || out[1] < 1)
+    return emitOpError("must take [batch] labels to [batch, classes], got ")
+           << getLabels().getType() << " -> " << getType();
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Recurrent windows
 //===----------------------------------------------------------------------===//

@@ -369,6 +369,26 @@ def CCRNN_TimeSliceOp : CCRNN_Op<"time_slice", [Pure]> {
   let hasVerifier = 1;
 }
 
+def CCRNN_OneHotOp : CCRNN_Op<"one_hot", [Pure]> {
+  let summary = "one-hot rows of class indices";
+  let description = [{
+    `result[b, k] = labels[b] == k ? 1 : 0` for the `[batch]` class indices
+    `labels` and `k < classes` (the static size of the result's axis 1): the
+    target context of a classifier's synthesizer. Reads data; not
+    differentiable.
+
+    ```mlir
+    %c = ccrnn.one_hot %labels : tensor<50xi64> -> tensor<50x10xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[AnySignlessInteger]>:$labels);
+  let results = (outs CCRNN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $labels attr-dict `:` type($labels) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def CCRNN_SupervisedStepsOp : CCRNN_Op<"supervised_steps", [Pure]> {
   let summary = "how many steps of a window the loss supervises";
   let description = [{

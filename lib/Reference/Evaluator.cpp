@@ -328,7 +328,7 @@ private:
         .Case<func::CallOp, scf::ForOp, arith::ConstantOp, MatmulOp,
               FusedMatmulOp,
               BroadcastOp, ReduceSumOp, ReshapeOp, ConcatOp, SplitOp,
-              TimeSliceOp, SupervisedStepsOp, MSELossOp, MSELossGradOp,
+              TimeSliceOp, OneHotOp, SupervisedStepsOp, MSELossOp, MSELossGradOp,
               CrossEntropyLossOp, CrossEntropyLossGradOp, LSTMSeqOp,
               LSTMSeqGradOp, RNNTanhSeqOp, RNNTanhSeqGradOp>(
             [&](auto op) { return eval(op); })
@@ -683,6 +683,20 @@ private:
     for (int64_t b = 0; b < batch; ++b)
       std::copy_n(&in.data[(b * length + start) * features], steps * features,
                   &result.data[b * steps * features]);
+    return one(std::move(result));
+  }
+
+  FailureOr<Results> eval(OneHotOp op) {
+    const Tensor &labels = tensor(op.getLabels());
+    int64_t classes = op.getType().getDimSize(1);
+    Tensor result = zeros({labels.shape[0], classes});
+    for (auto [b, value] : llvm::enumerate(labels.data)) {
+      auto label = static_cast<int64_t>(value);
+      if (label < 0 || label >= classes)
+        return op.emitOpError() << "label " << label << " of batch entry " << b
+                                << " is out of range [0, " << classes << ")";
+      result.data[b * classes + label] = 1.0;
+    }
     return one(std::move(result));
   }
 

@@ -269,6 +269,14 @@ void timeSlice(int64_t batch, int64_t length, int64_t features, int64_t start,
                 out + b * steps * features);
 }
 
+void oneHot(int64_t batch, int64_t classes, const int64_t *labels,
+            float *out) {
+  std::fill_n(out, batch * classes, 0.0f);
+  for (int64_t b = 0; b < batch; ++b)
+    if (labels[b] >= 0 && labels[b] < classes)
+      out[b * classes + labels[b]] = 1.0f;
+}
+
 //===----------------------------------------------------------------------===//
 // Losses
 //===----------------------------------------------------------------------===//

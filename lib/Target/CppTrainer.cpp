@@ -136,8 +136,24 @@ private:
 
   //===--- Entry points
   //------------------------------------------------------===//
-  void emitDescription(raw_ostream &os, func::FuncOp train);
-  void emitEntryPoints(raw_ostream &os, func::FuncOp train, func::FuncOp eval);
+  void emitDescription(raw_ostream &os, func::FuncOp train,
+                       func::FuncOp record);
+  /// The arguments of a call of `f` from a ccrnn_batch, by their ccrnn.name.
+  std::string batchArguments(func::FuncOp f, int numParams,
+                             StringRef targetType);
+  void emitEntryPoints(raw_ostream &os, func::FuncOp train, func::FuncOp eval,
+                       func::FuncOp record);
+  static StringRef argumentName(func::FuncOp f, unsigned i) {
+    auto name = f.getArgAttrOfType<StringAttr>(i, "ccrnn.name");
+    return name ? name.getValue() : StringRef();
+  }
+  /// The training function's parameters: the arguments with a gradient.
+  static int numParameters(func::FuncOp train) {
+    int n = 0;
+    while (train.getArgAttr(n, "ccrnn.init"))
+      ++n;
+    return n;
+  }
 
   ModuleOp module;
   CppTrainerOptions options;
@@ -510,6 +526,12 @@ LogicalResult Emitter::emitOp(Operation *op) {
                << name(t.getInput()) << ", " << out << ");\n";
         return success();
       })
+      .Case([&](OneHotOp o) {
+        std::string out = result();
+        line() << "rt::oneHot(" << shapeOf(o)[0] << ", " << shapeOf(o)[1]
+               << ", " << name(o.getLabels()) << ", " << out << ");\n";
+        return success();
+      })
       .Case([&](SupervisedStepsOp s) {
         std::string out = result();
         line() << out << "[0] = rt::supervisedSteps(" << name(s.getStart())
@@ -561,9 +583,10 @@ LogicalResult Emitter::emitOp(Operation *op) {
       });
 }
 
-void Emitter::emitDescription(raw_ostream &os, func::FuncOp train) {
+void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
+                              func::FuncOp record) {
   os << "const ccrnn_param_info kParams[] = {\n";
-  int numParams = train.getNumResults() - 1;
+  int numParams = numParameters(train);
   for (int i = 0; i < numParams; ++i) {
     auto type = cast<RankedTensorType>(train.getArgumentTypes()[i]);
     auto nameAttr = train.getArgAttrOfType<StringAttr>(i, "ccrnn.name");
@@ -590,6 +613,28 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train) {
       (info.getAs<StringAttr>("model").getValue() + "_eval").str());
   ArrayRef<int64_t> prediction =
       cast<RankedTensorType>(eval.getResultTypes()[1]).getShape();
+  int64_t stateSize = 0, maskRows = 0, maskCols = 0;
+  for (unsigned i = numParams; i < train.getNumArguments(); ++i) {
+    StringRef name = argumentName(train, i);
+    ArrayRef<int64_t> shape =
+        cast<RankedTensorType>(train.getArgumentTypes()[i]).getShape();
+    if (name.starts_with("state."))
+      stateSize += numElements(train.getArgumentTypes()[i]);
+    if (name == "fibre_mask") {
+      maskRows = shape[0];
+      maskCols = shape[1];
+    }
+  }
+  // [boundaries, layers, batch, |s|] and the activity's width.
+  SmallVector<int64_t, 5> recorded(5, 0);
+  if (record) {
+    ArrayRef<int64_t> shape =
+        cast<RankedTensorType>(record.getResultTypes()[0]).getShape();
+    recorded.assign({shape[0], shape[1], shape[3], 0});
+    if (record.getNumResults() > 4)
+      recorded[3] =
+          cast<RankedTensorType>(record.getResultTypes()[4]).getShape()[3];
+  }
   os << "const ccrnn_trainer_desc kDescription = {\n"
      << "    CCRNN_TRAINER_ABI_VERSION,\n"
      << "    \"" << info.getAs<StringAttr>("model").getValue() << "\",\n"
@@ -598,20 +643,40 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train) {
      << prediction.back() << ",\n"
      << "    " << flag("has_cerebellum") << ", " << flag("classify") << ", "
      << flag("predict_last") << ",\n"
-     << "    " << numParams << ", kParams};\n\n";
+     << "    " << numParams << ", kParams,\n"
+     << "    " << stateSize << ", " << maskRows << ", " << maskCols << ",\n"
+     << "    " << recorded[0] << ", " << recorded[1] << ", " << recorded[2]
+     << ", " << recorded[3] << "};\n\n";
+}
+
+std::string Emitter::batchArguments(func::FuncOp f, int numParams,
+                                    StringRef targetType) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  int64_t stateOffset = 0;
+  for (unsigned i = 0; i < f.getNumArguments(); ++i) {
+    StringRef name = argumentName(f, i);
+    if (int(i) < numParams)
+      os << "batch->params[" << i << "], ";
+    else if (name == "input")
+      os << "batch->inputs, ";
+    else if (name == "target")
+      os << "static_cast<" << targetType << ">(batch->targets), ";
+    else if (name == "fibre_mask")
+      os << "batch->fibre_mask ? batch->fibre_mask : t->ones.get(), ";
+    else if (name.starts_with("state.")) {
+      os << "state + " << stateOffset << ", ";
+      stateOffset += numElements(f.getArgumentTypes()[i]);
+    }
+  }
+  return text;
 }
 
 void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
-                              func::FuncOp eval) {
-  int numParams = train.getNumResults() - 1;
+                              func::FuncOp eval, func::FuncOp record) {
+  int numParams = numParameters(train);
   bool classify = isIntTensor(train.getArgumentTypes()[numParams + 1]);
   const char *targetType = classify ? "const int64_t *" : "const float *";
-  auto params = [&] {
-    std::string text;
-    for (int i = 0; i < numParams; ++i)
-      text += llvm::formatv("params[{0}], ", i).str();
-    return text;
-  };
   os << "void *create() {\n"
      << "  try {\n"
      << "    return new Trainer();\n"
@@ -622,30 +687,69 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
      << "void destroy(void *trainer) { delete static_cast<Trainer *>(trainer); "
         "}"
         "\n\n";
-  os << "float train(void *trainer, const float *const *params, const float "
-        "*inputs,\n            const void *targets, float *const *grads) {\n"
-     << "  const float *results[" << train.getNumResults() << "];\n"
-     << "  static_cast<Trainer *>(trainer)->f_"
-     << identifier(train.getSymName()) << "(\n      " << params()
-     << "inputs, static_cast<" << targetType << ">(targets)";
+  // A missing state is the zero state, a missing fibre mask all ones.
+  auto prologue = [&] {
+    os << "  Trainer *t = static_cast<Trainer *>(trainer);\n"
+       << "  const float *state =\n"
+       << "      batch->initial_state ? batch->initial_state : "
+          "t->zeros.get();\n";
+  };
+  os << "float train(void *trainer, const ccrnn_batch *batch, float *const "
+        "*grads,\n            float *final_state) {\n";
+  prologue();
+  os << "  const float *results[" << train.getNumResults() << "];\n"
+     << "  t->f_" << identifier(train.getSymName()) << "(\n      "
+     << batchArguments(train, numParams, targetType);
   for (unsigned i = 0; i < train.getNumResults(); ++i)
-    os << ", results[" << i << "]";
+    os << (i ? ", " : "") << "results[" << i << "]";
   os << ");\n";
   for (int i = 0; i < numParams; ++i)
     os << "  rt::copy(" << numElements(train.getResultTypes()[i + 1])
        << ", results[" << i + 1 << "], grads[" << i << "]);\n";
-  os << "  return results[0][0];\n}\n\n";
+  os << "  if (final_state) {\n";
+  int64_t offset = 0;
+  for (unsigned i = numParams + 1; i < train.getNumResults(); ++i) {
+    int64_t n = numElements(train.getResultTypes()[i]);
+    os << "    rt::copy(" << n << ", results[" << i << "], final_state + "
+       << offset << ");\n";
+    offset += n;
+  }
+  os << "  }\n"
+     << "  return results[0][0];\n}\n\n";
+
   os << "float eval(void *trainer, const float *const *params, const float "
         "*inputs,\n           const void *targets, float *predictions) {\n"
      << "  const float *loss = nullptr, *prediction = nullptr;\n"
      << "  static_cast<Trainer *>(trainer)->f_" << identifier(eval.getSymName())
-     << "(\n      " << params() << "inputs, static_cast<" << targetType
+     << "(\n      ";
+  for (int i = 0; i < numParams; ++i)
+    os << "params[" << i << "], ";
+  os << "inputs, static_cast<" << targetType
      << ">(targets), loss, prediction);\n"
      << "  rt::copy(" << numElements(eval.getResultTypes()[1])
      << ", prediction, predictions);\n"
-     << "  return loss[0];\n}\n\n"
-     << "const ccrnn_trainer_api kApi = {&kDescription, create, destroy, "
-        "train, eval};\n\n";
+     << "  return loss[0];\n}\n\n";
+
+  if (record) {
+    os << "void record(void *trainer, const ccrnn_batch *batch, ccrnn_record "
+          "*out) {\n";
+    prologue();
+    os << "  const float *results[" << record.getNumResults() << "];\n"
+       << "  t->f_" << identifier(record.getSymName()) << "(\n      "
+       << batchArguments(record, numParams, targetType);
+    for (unsigned i = 0; i < record.getNumResults(); ++i)
+      os << (i ? ", " : "") << "results[" << i << "]";
+    os << ");\n";
+    const char *fields[] = {"state", "synthetic", "target_grad", "true_grad",
+                            "activity"};
+    for (unsigned i = 0; i < record.getNumResults(); ++i)
+      os << "  rt::copy(" << numElements(record.getResultTypes()[i])
+         << ", results[" << i << "], out->" << fields[i] << ");\n";
+    os << "}\n\n";
+  }
+  os << "const ccrnn_trainer_api kApi = {&kDescription, create, destroy, "
+        "train, eval, "
+     << (record ? "record" : "nullptr") << "};\n\n";
 }
 
 LogicalResult Emitter::emit(raw_ostream &os) {
@@ -663,6 +767,14 @@ LogicalResult Emitter::emit(raw_ostream &os) {
   if (!eval)
     return train.emitOpError("has no evaluation function @")
            << model << "_eval";
+  auto record = module.lookupSymbol<func::FuncOp>((model + "_record").str());
+  int64_t stateSize = 0, maskSize = 0;
+  for (unsigned i = numParameters(train); i < train.getNumArguments(); ++i) {
+    if (argumentName(train, i).starts_with("state."))
+      stateSize += numElements(train.getArgumentTypes()[i]);
+    if (argumentName(train, i) == "fibre_mask")
+      maskSize = numElements(train.getArgumentTypes()[i]);
+  }
 
   SmallVector<func::FuncOp> functions(module.getOps<func::FuncOp>());
   std::string declarations;
@@ -687,18 +799,25 @@ LogicalResult Emitter::emit(raw_ostream &os) {
         "lives in a\n// fixed slice of `arena`, every kernel is created "
         "once.\nclass Trainer {\npublic:\n  Trainer();\n"
      << declarations << "\nprivate:\n"
-     << "  std::unique_ptr<float[]> arena;\n";
+     << "  std::unique_ptr<float[]> arena;\n\npublic:\n"
+     << "  // The zero state and the dense fibre mask of calls that give "
+        "none.\n"
+     << "  std::unique_ptr<float[]> zeros, ones;\n\nprivate:\n";
   for (const std::string &decl : kernelDecls)
     os << decl;
-  os << "};\n\nTrainer::Trainer() : arena(new float[" << arenaSize
-     << "]()) {\n";
+  os << "};\n\nTrainer::Trainer()\n    : arena(new float[" << arenaSize
+     << "]()), zeros(new float[" << std::max<int64_t>(stateSize, 1)
+     << "]()),\n      ones(new float[" << std::max<int64_t>(maskSize, 1)
+     << "]) {\n"
+     << "  rt::fill(" << std::max<int64_t>(maskSize, 1)
+     << ", 1.0f, ones.get());\n";
   for (const std::string &init : kernelInits)
     os << init;
   for (const std::string &init : constantInits)
     os << init;
   os << "}\n" << bodyText << "\n";
-  emitDescription(os, train);
-  emitEntryPoints(os, train, eval);
+  emitDescription(os, train, record);
+  emitEntryPoints(os, train, eval, record);
   os << "} // namespace\n\n"
      << "extern \"C\" const ccrnn_trainer_api *ccrnn_trainer_" << id
      << "(void) { return &kApi; }\n";

@@ -70,13 +70,14 @@ public:
     }
     if (auto target = dyn_cast<SynthesizerTargetOp>(op)) {
       // g: the gradient that has arrived at s0 from the window's real uses.
-      // d/dS sum((S - stop_gradient(g))^2) = 2 (S - g).
+      // d/dS scale * sum((S - stop_gradient(g))^2) = 2 scale (S - g).
       Value g = cotangentOf(target.getState());
       Value prediction = target.getPrediction();
       Value error = g ? SubOp::create(builder, loc, prediction, g).getResult()
                       : prediction;
+      double factor = 2.0 * target.getScale().convertToDouble();
       accumulate(prediction, ScaleOp::create(builder, loc, error,
-                                             builder.getF64FloatAttr(2.0)));
+                                             builder.getF64FloatAttr(factor)));
       return success();
     }
     if (isa<TruncateOp>(op))

@@ -13,6 +13,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 
 namespace ccrnn {
@@ -25,14 +26,39 @@ using namespace ccrnn;
 
 namespace {
 
+/// What training does with a model's cerebellum (SPEC §4's lesions).
+enum class CerebellumMode {
+  Train,  ///< inject S(s1), train S on the target gradient
+  Frozen, ///< inject S(s1), no synthesizer loss (inferior-olive lesion)
+  Off     ///< the cRNN program over the same parameters (ablation)
+};
+
 /// The sizes and choices of one training program.
 struct TrainingConfig {
   int64_t batch, steps, bptt, interval;
   LossKind loss;
   /// The readout and the loss apply to the last step only (always for xent).
   bool predictLast;
+  CerebellumMode mode = CerebellumMode::Train;
+  /// Inputs kept per unit of the synthesizer's first layer (0: all).
+  int64_t fibres = 0;
+  /// Also build the feedback-recording program.
+  bool record = false;
   /// The options as requested, recorded in the trainer's description.
   std::string options;
+};
+
+/// The three kinds of window function.
+enum class WindowKind {
+  /// A truncation window of training (SPEC §3).
+  Train,
+  /// Training's window without the cut and without the synthesizer's own
+  /// loss: its gradient with respect to the incoming state is the target
+  /// gradient g; it also returns scale * S(s1) and S's hidden activity.
+  Record,
+  /// The window as a piece of full BPTT: no cut, no synthesizer; the true
+  /// gradient arriving at its final state is an argument.
+  Exact
 };
 
 /// Builds the functions of one model next to it in the module.
@@ -48,6 +74,15 @@ public:
     numLayers = layer.getNumLayers();
     outputSize = model.getOutputType().getFeatures();
     cerebellum = model.getCerebellum();
+    for (auto [i, p] : llvm::enumerate(params))
+      paramIndex[p.name] = i;
+    if (cerebellum) {
+      stateSize = cerebellum.getStateType().getLayerStateSize();
+      synthDepth = cerebellum.getLayers();
+      hasContext = cerebellum.getTargetContext();
+      hasMask = config.fibres > 0;
+      injects = config.mode != CerebellumMode::Off;
+    }
   }
 
   void build();
@@ -95,13 +130,35 @@ private:
     return MSELossOp::create(builder, loc, tensorType({}), prediction, expected,
                              Value(), builder.getI64IntegerAttr(1));
   }
-  /// The state as the synthesizer sees it: [h, c] (LSTM) or h (tanh).
-  Value synthesizerInput(ArrayRef<Value> states) {
+  /// Layer k's state as the synthesizer sees it: [h, c] (LSTM) or h
+  /// (tanh), from the per-layer state list `states`.
+  Value synthesizerInput(ArrayRef<Value> states, int64_t k = 0) {
+    ArrayRef<Value> layer = states.slice(statesPerLayer() * k, statesPerLayer());
     if (!isLSTM())
-      return states.front();
+      return layer.front();
     return ConcatOp::create(builder, loc,
-                            tensorType({config.batch, 2 * hidden}), states,
+                            tensorType({config.batch, 2 * hidden}), layer,
                             builder.getI64IntegerAttr(1));
+  }
+  /// A copy of `value` in storage of its own. Unrolled code calls one
+  /// window function repeatedly, and each call's results are only valid
+  /// until the next call of the same function.
+  Value snapshot(Value value) {
+    return ScaleOp::create(builder, loc, value, builder.getF64FloatAttr(1.0));
+  }
+  /// The synthesizer's context, the target (SPEC §2 context variants): the
+  /// one-hot class, the target point of a last-step regression, or the
+  /// last step's target point of a per-step regression.
+  Value targetContext(Value target) {
+    int64_t b = config.batch;
+    if (config.loss == LossKind::xent)
+      return OneHotOp::create(builder, loc, tensorType({b, outputSize}),
+                              target);
+    if (config.predictLast)
+      return target;
+    Value last = TimeSliceOp::create(builder, loc, tensorType({b, 1, outputSize}),
+                                     target, index(config.steps - 1));
+    return ReshapeOp::create(builder, loc, tensorType({b, outputSize}), last);
   }
   /// The readout of the last layer's final hidden state: [B, O].
   Value readoutLast(ValueRange args, ArrayRef<Value> finalStates) {
@@ -111,7 +168,23 @@ private:
   }
   /// Parameter `i` of the model, as the argument of the function being built.
   Value param(ValueRange args, int64_t i) { return args[i]; }
+  /// The parameter with state_dict name `name`.
+  Value param(ValueRange args, StringRef name) {
+    return args[paramIndex.lookup(name)];
+  }
   int64_t numParams() const { return params.size(); }
+  int64_t numStates() const { return numLayers * statesPerLayer(); }
+  SmallVector<Type> stateTypes() {
+    return SmallVector<Type>(numStates(), tensorType({config.batch, hidden}));
+  }
+  /// Names the state arguments (or results) `first`.. of `f`.
+  void nameStates(func::FuncOp f, unsigned first, bool results);
+  /// The fibre mask's type: that of the synthesizer's first weight.
+  Type maskType() {
+    return tensorType(params[paramIndex.lookup(synthPrefix +
+                                               "input_trigger.weight")]
+                          .shape);
+  }
 
   func::FuncOp createFunction(StringRef name, ArrayRef<Type> inputs,
                               ArrayRef<Type> results, bool isPrivate);
@@ -125,7 +198,10 @@ private:
   //===--- Network pieces
   //--------------------------------------------------===//
   Value linear(Value x, Value weight, Value bias);
-  Value synthesizer(ValueRange args, Value state);
+  /// The synthesizer's output S(state); `activity`, when given, receives
+  /// the first hidden layer's activity relu(a_0) (null without one).
+  Value synthesizer(ValueRange args, Value state, Value context, Value mask,
+                    Value *activity = nullptr);
   /// Runs every layer over `input` from `states`; returns the last layer's
   /// hidden sequence and fills `finalStates`.
   Value recurrentStack(ValueRange args, Value input, ValueRange states,
@@ -135,11 +211,22 @@ private:
 
   //===--- Functions
   //--------------------------------------------------------===//
-  func::FuncOp buildWindow(StringRef name, int64_t steps, bool isLast);
+  func::FuncOp buildWindow(StringRef name, int64_t steps, bool isLast,
+                           WindowKind kind);
   void describeTrainer(func::FuncOp train);
-  void buildTrain(func::FuncOp window, func::FuncOp lastWindow,
-                  int64_t lastSteps);
+  /// The window functions of one kind: regular and last (the same function
+  /// when they do not differ).
+  std::pair<func::FuncOp, func::FuncOp> buildWindows(WindowKind kind);
+  /// The operands of a call of window `callee` at step `start`: the
+  /// parameters and `states`, then the window's slices of `x` and `target`,
+  /// `start`, and `extra`.
+  SmallVector<Value> windowOperands(func::FuncOp callee, ValueRange params,
+                                    ValueRange states, Value x, Value target,
+                                    Value start, int64_t steps,
+                                    ValueRange extra);
+  void buildTrain();
   void buildEval();
+  void buildRecord();
 
   ModelOp model;
   TrainingConfig config;
@@ -147,10 +234,31 @@ private:
   Location loc;
   FloatType f32;
   std::vector<ParameterInfo> params;
+  llvm::StringMap<int64_t> paramIndex;
   CellKind cell;
   int64_t inputSize, hidden, numLayers, outputSize;
   CerebellumOp cerebellum;
+  const std::string synthPrefix = "rnn.backward_interface.synthesizer.";
+  int64_t stateSize = 0, synthDepth = 0;
+  /// The windows inject S(s1) (a cerebellum not switched off).
+  bool injects = false;
+  bool hasContext = false, hasMask = false;
+  int64_t numWindows = 1, lastSteps = 0;
 };
+
+void ProgramBuilder::nameStates(func::FuncOp f, unsigned first, bool results) {
+  for (int64_t k = 0; k < numLayers; ++k) {
+    std::string layer = "_l" + std::to_string(k);
+    for (int64_t j = 0; j < statesPerLayer(); ++j) {
+      unsigned i = first + statesPerLayer() * k + j;
+      std::string name = (j == 0 ? "state.h" : "state.c") + layer;
+      if (results)
+        nameResult(f, i, name);
+      else
+        nameArgument(f, i, name);
+    }
+  }
+}
 
 func::FuncOp ProgramBuilder::createFunction(StringRef name,
                                             ArrayRef<Type> inputs,
@@ -179,17 +287,29 @@ Value ProgramBuilder::linear(Value x, Value weight, Value bias) {
   return AddOp::create(builder, loc, product, broadcastBias);
 }
 
-// a_0 = W_0 s + b_0; a_k = W_k relu(a_{k-1}) + b_k; S(s) = a_n (SPEC §2).
-Value ProgramBuilder::synthesizer(ValueRange args, Value state) {
-  // The synthesizer's parameters follow the recurrent ones in state_dict
-  // order: input_trigger.{weight,bias}, then layers.k.{weight,bias}.
-  int64_t first = 4 * numLayers;
-  Value a = linear(state, param(args, first), param(args, first + 1));
-  int64_t depth = cerebellum.getLayersAttr().getInt();
-  for (int64_t k = 0; k < depth; ++k) {
+// a_0 = W_0 s + b_0 [+ W_c context + b_c]; a_k = W_k relu(a_{k-1}) + b_k;
+// S(s) = a_n (SPEC §2). With sparse fibres W_0 is masked: the gradient of
+// the masked weights is then zero too, so they stay as initialised (zero).
+Value ProgramBuilder::synthesizer(ValueRange args, Value state, Value context,
+                                  Value mask, Value *activity) {
+  Value w0 = param(args, synthPrefix + "input_trigger.weight");
+  if (mask)
+    w0 = MulOp::create(builder, loc, w0, mask);
+  Value a = linear(state, w0, param(args, synthPrefix + "input_trigger.bias"));
+  if (context)
+    a = AddOp::create(
+        builder, loc, a,
+        linear(context, param(args, synthPrefix + "input_context.weight"),
+               param(args, synthPrefix + "input_context.bias")));
+  if (activity)
+    *activity = Value();
+  for (int64_t k = 0; k < synthDepth; ++k) {
     Value activated = ReluOp::create(builder, loc, a);
-    a = linear(activated, param(args, first + 2 + 2 * k),
-               param(args, first + 3 + 2 * k));
+    if (activity && k == 0)
+      *activity = activated;
+    std::string layer = synthPrefix + "layers." + std::to_string(k);
+    a = linear(activated, param(args, layer + ".weight"),
+               param(args, layer + ".bias"));
   }
   return a;
 }
@@ -225,44 +345,79 @@ Value ProgramBuilder::readoutSequence(ValueRange args, Value hseq) {
   return ReshapeOp::create(builder, loc, tensorType({b, t, outputSize}), y);
 }
 
+// Window arguments: params..., states..., input, [target], start, then by
+// kind: [context], [fibre_mask] (Train, Record) or the cotangent arriving
+// at each layer's final state (Exact). Results: loss, final states..., and
+// for Record scale * S(s1) per layer, then S's activity per layer.
 func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
-                                         bool isLast) {
+                                         bool isLast, WindowKind kind) {
   int64_t b = config.batch;
   bool hasTarget = !config.predictLast || isLast;
+  bool synthesizes = injects && kind != WindowKind::Exact;
+  bool context = synthesizes && hasContext, mask = synthesizes && hasMask;
   SmallVector<Type> inputs = parameterTypes();
-  int64_t numStates = numLayers * statesPerLayer();
-  inputs.append(numStates, tensorType({b, hidden}));
+  inputs.append(stateTypes());
   inputs.push_back(tensorType({b, steps, inputSize}));
   if (hasTarget)
     inputs.push_back(targetType(steps));
   inputs.push_back(builder.getIndexType());
+  if (context)
+    inputs.push_back(tensorType({b, outputSize}));
+  if (mask)
+    inputs.push_back(maskType());
+  if (kind == WindowKind::Exact)
+    inputs.append(numLayers, tensorType({b, stateSize}));
   SmallVector<Type> results{tensorType({})};
-  results.append(numStates, tensorType({b, hidden}));
+  results.append(stateTypes());
+  bool recordsActivity = kind == WindowKind::Record && synthDepth > 0;
+  if (kind == WindowKind::Record) {
+    results.append(numLayers, tensorType({b, stateSize}));
+    if (recordsActivity)
+      results.append(numLayers,
+                     tensorType({b, cerebellum.getHiddenWidth()}));
+  }
 
   func::FuncOp f = createFunction(name, inputs, results, /*isPrivate=*/true);
   ValueRange args = f.getArguments();
-  ValueRange incoming = args.slice(numParams(), numStates);
-  Value x = args[numParams() + numStates];
-  Value target = hasTarget ? args[numParams() + numStates + 1] : Value();
-  Value start = args.back();
+  unsigned next = numParams();
+  ValueRange incoming = args.slice(next, numStates());
+  next += numStates();
+  Value x = args[next++];
+  Value target = hasTarget ? args[next++] : Value();
+  Value start = args[next++];
+  Value contextArg = context ? args[next++] : Value();
+  Value maskArg = mask ? args[next++] : Value();
+  ValueRange cotangents = kind == WindowKind::Exact
+                              ? args.slice(next, numLayers)
+                              : ValueRange();
 
-  // The truncation: no gradient flows into earlier windows.
-  SmallVector<Value> states;
-  for (Value s : incoming)
-    states.push_back(TruncateOp::create(builder, loc, s));
-
-  if (cerebellum) {
-    // The synthesizer sees s0 = [h, c]; the window reads its state back out
-    // of s0 so that the gradient arriving at s0 is what the target captures.
-    Value s0 = synthesizerInput(states);
-    Value prediction = synthesizer(args, s0);
-    SynthesizerTargetOp::create(builder, loc, s0, prediction);
-    if (isLSTM()) {
-      auto split = SplitOp::create(
-          builder, loc,
-          TypeRange{tensorType({b, hidden}), tensorType({b, hidden})}, s0,
-          builder.getI64IntegerAttr(1));
-      states.assign(split.getResults().begin(), split.getResults().end());
+  SmallVector<Value> states(incoming);
+  if (kind == WindowKind::Train) {
+    // The truncation: no gradient flows into earlier windows.
+    for (Value &s : states)
+      s = TruncateOp::create(builder, loc, s);
+    if (synthesizes && config.mode == CerebellumMode::Train) {
+      // The synthesizer sees s0 = [h, c] of each layer; the window reads its
+      // state back out of s0 so that the gradient arriving at s0 is what the
+      // target captures. One synthesizer serves every layer: each layer's
+      // loss is divided by the number of layers (SPEC §2).
+      SmallVector<Value> joined;
+      for (int64_t k = 0; k < numLayers; ++k) {
+        Value s0 = synthesizerInput(states, k);
+        Value prediction = synthesizer(args, s0, contextArg, maskArg);
+        SynthesizerTargetOp::create(builder, loc, s0, prediction,
+                                    builder.getF64FloatAttr(1.0 / numLayers));
+        if (!isLSTM()) {
+          joined.push_back(s0);
+          continue;
+        }
+        auto split = SplitOp::create(
+            builder, loc,
+            TypeRange{tensorType({b, hidden}), tensorType({b, hidden})}, s0,
+            builder.getI64IntegerAttr(1));
+        joined.append(split.getResults().begin(), split.getResults().end());
+      }
+      states = joined;
     }
   }
 
@@ -281,30 +436,81 @@ func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
     loss = splat({}, 0.0);
   }
 
-  if (cerebellum) {
-    Value s1 = synthesizerInput(finalStates);
-    Value prediction = synthesizer(args, s1);
-    SyntheticGradientOp::create(
-        builder, loc, s1, prediction,
-        builder.getF64FloatAttr(cerebellum.getScale().convertToDouble()));
-  }
-
   SmallVector<Value> returned{loss};
   returned.append(finalStates);
-  func::ReturnOp::create(builder, loc, returned);
+  SmallVector<Value> activities;
   for (int64_t k = 0; k < numLayers; ++k) {
-    std::string layer = "_l" + std::to_string(k);
-    nameArgument(f, numParams() + statesPerLayer() * k, "state.h" + layer);
-    if (isLSTM())
-      nameArgument(f, numParams() + statesPerLayer() * k + 1,
-                   "state.c" + layer);
+    Value s1 = synthesizerInput(finalStates, k);
+    if (kind == WindowKind::Exact) {
+      // The true gradient from the rest of the sequence, injected as is.
+      SyntheticGradientOp::create(builder, loc, s1, cotangents[k],
+                                  builder.getF64FloatAttr(1.0));
+      continue;
+    }
+    if (!synthesizes)
+      continue;
+    Value activity;
+    Value prediction = synthesizer(args, s1, contextArg, maskArg,
+                                   recordsActivity ? &activity : nullptr);
+    FloatAttr scale = builder.getF64FloatAttr(
+        cerebellum.getScale().convertToDouble());
+    SyntheticGradientOp::create(builder, loc, s1, prediction, scale);
+    if (kind == WindowKind::Record) {
+      returned.push_back(ScaleOp::create(builder, loc, prediction, scale));
+      activities.push_back(activity);
+    }
   }
-  nameArgument(f, numParams() + numStates, "input");
+  returned.append(activities);
+  func::ReturnOp::create(builder, loc, returned);
+
+  nameStates(f, numParams(), /*results=*/false);
+  unsigned i = numParams() + numStates();
+  nameArgument(f, i++, "input");
   if (hasTarget)
-    nameArgument(f, numParams() + numStates + 1, "target");
-  nameArgument(f, f.getNumArguments() - 1, "start");
+    nameArgument(f, i++, "target");
+  nameArgument(f, i++, "start");
+  if (context)
+    nameArgument(f, i++, "context");
+  if (mask)
+    nameArgument(f, i++, "fibre_mask");
   nameResult(f, 0, "loss");
   return f;
+}
+
+std::pair<func::FuncOp, func::FuncOp>
+ProgramBuilder::buildWindows(WindowKind kind) {
+  static const char *const suffixes[] = {"_window", "_record_window",
+                                         "_exact_window"};
+  std::string base = (model.getSymName() + suffixes[int(kind)]).str();
+  func::FuncOp window;
+  if (numWindows > 1)
+    window = buildWindow(base, config.bptt, /*isLast=*/false, kind);
+  // The last window differs when it is shorter, or when it alone carries
+  // the loss (last-step prediction).
+  func::FuncOp lastWindow = window;
+  if (!window || lastSteps != config.bptt || config.predictLast)
+    lastWindow = buildWindow(base + "_last", lastSteps, /*isLast=*/true, kind);
+  return {window, lastWindow};
+}
+
+SmallVector<Value> ProgramBuilder::windowOperands(
+    func::FuncOp callee, ValueRange modelParams, ValueRange states, Value x,
+    Value target, Value start, int64_t steps, ValueRange extra) {
+  SmallVector<Value> operands(modelParams);
+  operands.append(states.begin(), states.end());
+  operands.push_back(TimeSliceOp::create(
+      builder, loc, tensorType({config.batch, steps, inputSize}), x, start));
+  // Only the last window of a last-step prediction sees the target.
+  if (callee.getNumArguments() == operands.size() + 2 + extra.size())
+    operands.push_back(config.predictLast
+                           ? target
+                           : TimeSliceOp::create(builder, loc,
+                                                 targetType(steps), target,
+                                                 start)
+                                 .getResult());
+  operands.push_back(start);
+  operands.append(extra.begin(), extra.end());
+  return operands;
 }
 
 // What a trainer needs beyond the program: how to initialise each parameter
@@ -332,35 +538,47 @@ void ProgramBuilder::describeTrainer(func::FuncOp train) {
                                 builder.getBoolAttr(config.predictLast))}));
 }
 
-void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
-                                int64_t lastSteps) {
-  int64_t b = config.batch, T = config.bptt, L = config.steps;
+void ProgramBuilder::buildTrain() {
+  auto [window, lastWindow] = buildWindows(WindowKind::Train);
+  int64_t T = config.bptt, L = config.steps;
   bool perStep = !config.predictLast;
   SmallVector<Type> inputs = parameterTypes();
-  inputs.push_back(tensorType({b, L, inputSize}));
+  inputs.push_back(tensorType({config.batch, L, inputSize}));
   inputs.push_back(targetType(L));
+  inputs.append(stateTypes());
+  if (hasMask)
+    inputs.push_back(maskType());
   SmallVector<Type> results{tensorType({})};
   results.append(parameterTypes());
+  results.append(stateTypes());
 
   func::FuncOp f =
       createFunction((model.getSymName() + "_train").str(), inputs, results,
                      /*isPrivate=*/false);
   nameArgument(f, numParams(), "input");
   nameArgument(f, numParams() + 1, "target");
+  nameStates(f, numParams() + 2, /*results=*/false);
+  if (hasMask)
+    nameArgument(f, numParams() + 2 + numStates(), "fibre_mask");
   nameResult(f, 0, "loss");
   for (auto [i, p] : llvm::enumerate(params))
     nameResult(f, i + 1, p.name); // SPEC §7: gradients under parameter names
+  nameStates(f, 1 + numParams(), /*results=*/true);
   describeTrainer(f);
 
   ValueRange args = f.getArguments();
   ValueRange modelParams = args.take_front(numParams());
   Value x = args[numParams()], target = args[numParams() + 1];
-  int64_t numStates = numLayers * statesPerLayer();
+  ValueRange initialStates = args.slice(numParams() + 2, numStates());
+  // Loop invariants every window needs.
+  SmallVector<Value> extra;
+  if (injects && hasContext)
+    extra.push_back(targetContext(target));
+  if (injects && hasMask)
+    extra.push_back(args.back());
 
   // Loop-carried values: states, reported loss, gradient accumulators.
-  SmallVector<Value> carried;
-  for (int64_t i = 0; i < numStates; ++i)
-    carried.push_back(splat({b, hidden}, 0.0));
+  SmallVector<Value> carried(initialStates);
   carried.push_back(splat({}, 0.0));
   for (const ParameterInfo &p : params)
     carried.push_back(splat(p.shape, 0.0));
@@ -369,19 +587,9 @@ void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
   // them into the carried values.
   auto step = [&](func::FuncOp callee, Value start, int64_t steps,
                   ValueRange current) -> SmallVector<Value> {
-    SmallVector<Value> operands(modelParams);
-    operands.append(current.begin(), current.begin() + numStates);
-    Type windowInput = tensorType({b, steps, inputSize});
-    operands.push_back(
-        TimeSliceOp::create(builder, loc, windowInput, x, start));
-    bool calleeHasTarget = callee.getNumArguments() == operands.size() + 2;
-    if (calleeHasTarget)
-      operands.push_back(perStep ? TimeSliceOp::create(builder, loc,
-                                                       targetType(steps),
-                                                       target, start)
-                                       .getResult()
-                                 : target);
-    operands.push_back(start);
+    SmallVector<Value> operands =
+        windowOperands(callee, modelParams, current.take_front(numStates()), x,
+                       target, start, steps, extra);
     SmallVector<Type> resultTypes(callee.getResultTypes());
     resultTypes.append(parameterTypes());
     auto call = ValueAndGradOp::create(
@@ -390,8 +598,8 @@ void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
         operands, builder.getI64IntegerAttr(numParams()));
     ValueRange out = call.getResults();
     Value loss = out[0];
-    SmallVector<Value> next(out.slice(1, numStates));
-    Value reported = current[numStates];
+    SmallVector<Value> next(out.slice(1, numStates()));
+    Value reported = current[numStates()];
     if (perStep) {
       Value n = SupervisedStepsOp::create(
           builder, loc, tensorType({}), start, builder.getI64IntegerAttr(steps),
@@ -399,13 +607,12 @@ void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
       loss = MulOp::create(builder, loc, n, loss);
     }
     next.push_back(AddOp::create(builder, loc, reported, loss));
-    for (auto [acc, grad] : llvm::zip(current.drop_front(numStates + 1),
-                                      out.drop_front(1 + numStates)))
+    for (auto [acc, grad] : llvm::zip(current.drop_front(numStates() + 1),
+                                      out.drop_front(1 + numStates())))
       next.push_back(AddOp::create(builder, loc, acc, grad));
     return next;
   };
 
-  int64_t numWindows = llvm::divideCeil(L, T);
   if (numWindows > 1) {
     auto loop = scf::ForOp::create(builder, loc, index(0),
                                    index(numWindows - 1), index(1), carried);
@@ -419,7 +626,7 @@ void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
   }
   carried = step(lastWindow, index((numWindows - 1) * T), lastSteps, carried);
 
-  Value reported = carried[numStates];
+  Value reported = carried[numStates()];
   // SPEC §3: 2 * sum_w n_w * loss_w / L, the mean squared distance per point;
   // for a last-step regression, the squared distance of that point.
   if (perStep)
@@ -429,7 +636,8 @@ void ProgramBuilder::buildTrain(func::FuncOp window, func::FuncOp lastWindow,
     reported = ScaleOp::create(builder, loc, reported,
                                builder.getF64FloatAttr(outputSize));
   SmallVector<Value> returned{reported};
-  returned.append(carried.begin() + numStates + 1, carried.end());
+  returned.append(carried.begin() + numStates() + 1, carried.end());
+  returned.append(carried.begin(), carried.begin() + numStates());
   func::ReturnOp::create(builder, loc, returned);
 }
 
@@ -474,22 +682,139 @@ void ProgramBuilder::buildEval() {
   func::ReturnOp::create(builder, loc, ValueRange{loss, y});
 }
 
+// Unrolled over the windows, since each boundary's values are kept: a
+// truncated pass as in training (the record windows), then full BPTT
+// backwards over the same windows (the exact windows), each window's true
+// incoming gradient becoming the previous window's injected one.
+void ProgramBuilder::buildRecord() {
+  auto [window, lastWindow] = buildWindows(WindowKind::Record);
+  auto [exactWindow, exactLast] = buildWindows(WindowKind::Exact);
+  int64_t b = config.batch, T = config.bptt, N = numWindows - 1;
+  int64_t width = synthDepth > 0 ? cerebellum.getHiddenWidth() : 0;
+  SmallVector<Type> inputs = parameterTypes();
+  inputs.push_back(tensorType({b, config.steps, inputSize}));
+  inputs.push_back(targetType(config.steps));
+  inputs.append(stateTypes());
+  if (hasMask)
+    inputs.push_back(maskType());
+  Type recordType = tensorType({N, numLayers, b, stateSize});
+  SmallVector<Type> results(4, recordType);
+  if (width)
+    results.push_back(tensorType({N, numLayers, b, width}));
+  func::FuncOp f =
+      createFunction((model.getSymName() + "_record").str(), inputs, results,
+                     /*isPrivate=*/false);
+  nameArgument(f, numParams(), "input");
+  nameArgument(f, numParams() + 1, "target");
+  nameStates(f, numParams() + 2, /*results=*/false);
+  if (hasMask)
+    nameArgument(f, numParams() + 2 + numStates(), "fibre_mask");
+  const char *names[] = {"state", "synthetic", "target_grad", "true_grad",
+                         "activity"};
+  for (unsigned i = 0; i < results.size(); ++i)
+    nameResult(f, i, names[i]);
+
+  ValueRange args = f.getArguments();
+  ValueRange modelParams = args.take_front(numParams());
+  Value x = args[numParams()], target = args[numParams() + 1];
+  SmallVector<Value> extra;
+  if (hasContext)
+    extra.push_back(targetContext(target));
+  if (hasMask)
+    extra.push_back(args.back());
+  int64_t gradCount = numParams() + numStates();
+  // Per boundary j (between windows j and j + 1) and layer.
+  SmallVector<SmallVector<Value>> states(N), synthetic(N), targets(N),
+      truths(N), activity(N);
+  // The incoming state of each window, kept for the backward pass.
+  SmallVector<SmallVector<Value>> windowStates{
+      SmallVector<Value>(args.slice(numParams() + 2, numStates()))};
+  auto gradients = [&](func::FuncOp callee, ArrayRef<Value> operands) {
+    SmallVector<Type> resultTypes(callee.getResultTypes());
+    for (Value operand : operands.take_front(gradCount))
+      resultTypes.push_back(operand.getType());
+    return ValueAndGradOp::create(
+               builder, loc, resultTypes,
+               FlatSymbolRefAttr::get(builder.getContext(),
+                                      callee.getSymName()),
+               operands, builder.getI64IntegerAttr(gradCount))
+        .getResults();
+  };
+  // The gradient with respect to each layer's incoming [h, c], copied.
+  auto stateGradients = [&](ValueRange out) {
+    SmallVector<Value> grads(out.take_back(numStates()));
+    SmallVector<Value> perLayer;
+    for (int64_t k = 0; k < numLayers; ++k)
+      perLayer.push_back(snapshot(synthesizerInput(grads, k)));
+    return perLayer;
+  };
+
+  for (int64_t w = 0; w < numWindows; ++w) {
+    bool last = w == numWindows - 1;
+    func::FuncOp callee = last ? lastWindow : window;
+    ValueRange out = gradients(
+        callee, windowOperands(callee, modelParams, windowStates.back(), x,
+                               target, index(w * T), last ? lastSteps : T,
+                               extra));
+    if (w > 0)
+      targets[w - 1] = stateGradients(out);
+    if (last)
+      break;
+    SmallVector<Value> finals;
+    for (Value s : out.slice(1, numStates()))
+      finals.push_back(snapshot(s));
+    windowStates.push_back(finals);
+    for (int64_t k = 0; k < numLayers; ++k) {
+      states[w].push_back(synthesizerInput(finals, k));
+      synthetic[w].push_back(snapshot(out[1 + numStates() + k]));
+      if (width)
+        activity[w].push_back(
+            snapshot(out[1 + numStates() + numLayers + k]));
+    }
+  }
+  SmallVector<Value> cotangents(numLayers, splat({b, stateSize}, 0.0));
+  for (int64_t w = numWindows - 1; w >= 1; --w) {
+    bool last = w == numWindows - 1;
+    func::FuncOp callee = last ? exactLast : exactWindow;
+    ValueRange out = gradients(
+        callee, windowOperands(callee, modelParams, windowStates[w], x, target,
+                               index(w * T), last ? lastSteps : T,
+                               cotangents));
+    cotangents = stateGradients(out);
+    truths[w - 1] = cotangents;
+  }
+
+  // [N, layers, batch, features] from the per-boundary, per-layer pieces.
+  auto stack = [&](ArrayRef<SmallVector<Value>> pieces, int64_t features) {
+    SmallVector<Value> rows;
+    for (ArrayRef<Value> boundary : pieces)
+      for (Value v : boundary)
+        rows.push_back(
+            ReshapeOp::create(builder, loc, tensorType({1, b, features}), v));
+    Value all = ConcatOp::create(builder, loc,
+                                 tensorType({N * numLayers, b, features}), rows,
+                                 builder.getI64IntegerAttr(0));
+    return ReshapeOp::create(builder, loc,
+                             tensorType({N, numLayers, b, features}), all)
+        .getResult();
+  };
+  SmallVector<Value> returned{stack(states, stateSize),
+                              stack(synthetic, stateSize),
+                              stack(targets, stateSize),
+                              stack(truths, stateSize)};
+  if (width)
+    returned.push_back(stack(activity, width));
+  func::ReturnOp::create(builder, loc, returned);
+}
+
 void ProgramBuilder::build() {
-  int64_t T = std::min(config.bptt, config.steps);
-  config.bptt = T;
-  int64_t numWindows = llvm::divideCeil(config.steps, T);
-  int64_t lastSteps = config.steps - (numWindows - 1) * T;
-  std::string base = model.getSymName().str();
-  func::FuncOp window;
-  if (numWindows > 1)
-    window = buildWindow(base + "_window", T, /*isLast=*/false);
-  // The last window differs when it is shorter, or when it alone carries
-  // the loss (last-step prediction).
-  func::FuncOp lastWindow = window;
-  if (!window || lastSteps != T || config.predictLast)
-    lastWindow = buildWindow(base + "_window_last", lastSteps, /*isLast=*/true);
-  buildTrain(window, lastWindow, lastSteps);
+  config.bptt = std::min(config.bptt, config.steps);
+  numWindows = llvm::divideCeil(config.steps, config.bptt);
+  lastSteps = config.steps - (numWindows - 1) * config.bptt;
+  buildTrain();
   buildEval();
+  if (config.record)
+    buildRecord();
 }
 
 struct BuildTrainingPass
@@ -511,12 +836,56 @@ struct BuildTrainingPass
     if (!loss.empty() && !symbolizeLossKind(loss))
       return emitError(loc) << "ccrnn-build-training: unknown loss '" << loss
                             << "'; expected 'mse' or 'xent'";
+    if (!parseMode())
+      return emitError(loc) << "ccrnn-build-training: unknown cerebellum mode '"
+                            << cerebellum
+                            << "'; expected 'train', 'frozen' or 'off'";
+    if (fibres < 0)
+      return emitError(loc) << "ccrnn-build-training: option 'fibres' must "
+                               "not be negative, got "
+                            << static_cast<int64_t>(fibres);
+    return success();
+  }
+
+  std::optional<CerebellumMode> parseMode() {
+    return llvm::StringSwitch<std::optional<CerebellumMode>>(cerebellum)
+        .Case("train", CerebellumMode::Train)
+        .Case("frozen", CerebellumMode::Frozen)
+        .Case("off", CerebellumMode::Off)
+        .Default(std::nullopt);
+  }
+
+  /// Checks the options that need the model's cerebellum.
+  LogicalResult checkCerebellumOptions(ModelOp model,
+                                       const TrainingConfig &config) {
+    CerebellumOp cb = model.getCerebellum();
+    bool needsOne =
+        config.mode != CerebellumMode::Train || config.fibres || config.record;
+    if (!cb && needsOne)
+      return model.emitError("ccrnn-build-training: options 'cerebellum', "
+                             "'fibres' and 'record' need a model with a "
+                             "cerebellum, but @")
+             << model.getSymName() << " has none";
+    if (!cb)
+      return success();
+    int64_t inputs = cb.getStateType().getLayerStateSize();
+    if (config.fibres > inputs)
+      return cb.emitError("ccrnn-build-training: option 'fibres' is ")
+             << config.fibres << ", but the synthesizer's first layer has only "
+             << inputs << " inputs";
+    if (config.record && config.mode == CerebellumMode::Off)
+      return cb.emitError("ccrnn-build-training: option 'record' needs the "
+                          "cerebellum on ('cerebellum=train' or 'frozen')");
+    if (config.record && config.bptt >= config.steps)
+      return cb.emitError("ccrnn-build-training: option 'record' needs at "
+                          "least two windows (bptt < steps), got bptt=")
+             << config.bptt << " steps=" << config.steps;
     return success();
   }
 
   LogicalResult buildModel(ModelOp model) {
     TrainingConfig config{batch,         steps,       bptt, interval,
-                          LossKind::mse, predictLast, ""};
+                          LossKind::mse, predictLast};
     config.options = llvm::formatv("bptt={0} interval={1} batch={2} steps={3}",
                                    bptt, interval, batch, steps)
                          .str();
@@ -539,16 +908,17 @@ struct BuildTrainingPass
     if (config.predictLast && interval != 1)
       return model.emitError("ccrnn-build-training: option 'interval' "
                              "applies to per-step mse only");
-    if (CerebellumOp cerebellum = model.getCerebellum()) {
-      if (cerebellum.getTargetContext())
-        return cerebellum.emitError(
-            "ccrnn-build-training: a cerebellum with 'target_context' is not "
-            "supported yet");
-      if (model.getRecurrentLayer().getNumLayers() != 1)
-        return cerebellum.emitError(
-            "ccrnn-build-training: a cerebellum on stacked layers is not "
-            "supported yet");
-    }
+    config.mode = *parseMode();
+    config.fibres = fibres;
+    config.record = record;
+    if (config.mode != CerebellumMode::Train)
+      config.options += " cerebellum=" + cerebellum;
+    if (fibres)
+      config.options += " fibres=" + std::to_string(fibres);
+    if (record)
+      config.options += " record";
+    if (failed(checkCerebellumOptions(model, config)))
+      return failure();
     ProgramBuilder(model, config).build();
     model.erase();
     return success();

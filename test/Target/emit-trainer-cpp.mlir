@@ -15,7 +15,9 @@
 // CHECK:         std::unique_ptr<float[]> arena;
 // CHECK:         std::unique_ptr<rt::LSTMWindow> [[LSTM:k[0-9]+]];
 // Every kernel is created once, with the trainer.
-// CHECK:       Trainer::Trainer() : arena(new float[{{[0-9]+}}]()) {
+// CHECK:       Trainer::Trainer()
+// CHECK-NEXT:      : arena(new float[{{[0-9]+}}]()), zeros(new float[5000]()),
+// CHECK-NEXT:        ones(new float[1]) {
 // CHECK:         [[LSTM]] = std::make_unique<rt::LSTMWindow>(50, 1, 1, 50);
 // The synthesizer's linear layers are oneDNN matmuls with a bias post-op.
 // CHECK:         = std::make_unique<rt::Matmul>(50, 400, 100, false, true, true, false);
@@ -37,7 +39,19 @@
 // CHECK-NEXT:      "bptt=1 interval=2 batch=50 steps=10",
 // CHECK-NEXT:      50, 10, 1, 2,
 // CHECK-NEXT:      1, 0, 0,
-// CHECK-NEXT:      12, kParams};
+// CHECK-NEXT:      12, kParams,
+// CHECK-NEXT:      5000, 0, 0,
+// CHECK-NEXT:      0, 0, 0, 0};
+// The batch's initial state is the zero state unless given.
+// CHECK:       float train(void *trainer, const ccrnn_batch *batch,
+// CHECK:           batch->initial_state ? batch->initial_state : t->zeros.get();
+// CHECK:         t->f_dni_lstm_train(
+// CHECK-NEXT:        batch->params[0], {{.*}} batch->params[11], batch->inputs, static_cast<const float *>(batch->targets), state + 0, state + 2500, results[0],
+// CHECK:         if (final_state) {
+// CHECK-NEXT:      rt::copy(2500, results[13], final_state + 0);
+// CHECK-NEXT:      rt::copy(2500, results[14], final_state + 2500);
+// Without build-training's `record` there is no record function.
+// CHECK:       const ccrnn_trainer_api kApi = {&kDescription, create, destroy, train, eval, nullptr};
 // CHECK:       extern "C" const ccrnn_trainer_api *ccrnn_trainer_dni_lstm(void) { return &kApi; }
 // CHECK-NOT:   ccrnn_trainer_entry
 

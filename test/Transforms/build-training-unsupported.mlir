@@ -7,23 +7,3 @@ ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<3> {
   %y = ccrnn.linear %h features = 3 : !ccrnn.rnn<lstm, 3> -> !ccrnn.seq<3>
   ccrnn.return %y loss = xent : !ccrnn.seq<3>
 }
-
-// -----
-
-ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
-  %h = ccrnn.lstm %x hidden = 3 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 3>
-  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 3> -> !ccrnn.seq<2>
-  // expected-error @below {{ccrnn-build-training: a cerebellum with 'target_context' is not supported yet}}
-  ccrnn.cerebellum %h layers = 1, target_context : !ccrnn.rnn<lstm, 3>
-  ccrnn.return %y : !ccrnn.seq<2>
-}
-
-// -----
-
-ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
-  %h = ccrnn.lstm %x hidden = 3, layers = 2 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 3, layers = 2>
-  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 3, layers = 2> -> !ccrnn.seq<2>
-  // expected-error @below {{ccrnn-build-training: a cerebellum on stacked layers is not supported yet}}
-  ccrnn.cerebellum %h layers = 1 : !ccrnn.rnn<lstm, 3, layers = 2>
-  ccrnn.return %y : !ccrnn.seq<2>
-}

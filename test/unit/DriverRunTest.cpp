@@ -109,10 +109,11 @@ float fakeForward(const float *const *params, const float *inputs,
   return float(loss);
 }
 
-float fakeTrain(void *, const float *const *params, const float *inputs,
-                const void *targets, float *const *grads) {
+float fakeTrain(void *, const ccrnn_batch *batch, float *const *grads,
+                float *) {
   ++trainCalls;
-  float loss = fakeForward(params, inputs, targets, nullptr, grads);
+  float loss = fakeForward(batch->params, batch->inputs, batch->targets,
+                           nullptr, grads);
   return trainCalls == nanAtCall ? std::numeric_limits<float>::quiet_NaN()
                                  : loss;
 }
@@ -123,7 +124,7 @@ float fakeEval(void *, const float *const *params, const float *inputs,
 }
 
 const ccrnn_trainer_api kFake = {&kDesc, fakeCreate, fakeDestroy, fakeTrain,
-                                 fakeEval};
+                                 fakeEval, nullptr};
 
 //===--- Helpers
 //--------------------------------------------------------------===//

@@ -125,6 +125,33 @@ TEST_P(GeneratedTrainerTest, MatchesReferenceEvaluator) {
     }
   }
   args.push_back(targetTensor);
+  // A random initial state (a kept hidden state) and fibre mask.
+  std::vector<float> initialState(desc.state_size), fibreMask;
+  {
+    int64_t layerState = desc.state_size;
+    // The state is several [batch, hidden] tensors; the module knows how many.
+    auto train = module->lookupSymbol<func::FuncOp>(std::string(desc.model) +
+                                                    "_train");
+    ASSERT_TRUE(train);
+    int64_t offset = 0;
+    for (unsigned i = desc.num_params + 2; i < train.getNumArguments(); ++i) {
+      auto type = cast<RankedTensorType>(train.getArgumentTypes()[i]);
+      Tensor t{{type.getShape().begin(), type.getShape().end()}, {}};
+      bool isMask = i == train.getNumArguments() - 1 && desc.fibre_mask_rows;
+      for (int64_t j = 0; j < t.numElements(); ++j) {
+        float v = isMask ? float(rng() % 2) : dist(rng);
+        if (!isMask)
+          initialState[offset + j] = v;
+        t.data.push_back(v);
+      }
+      if (isMask)
+        fibreMask.assign(t.data.begin(), t.data.end());
+      else
+        offset += t.numElements();
+      args.push_back(t);
+    }
+    ASSERT_EQ(offset, layerState);
+  }
   const void *targets = desc.classify
                             ? static_cast<const void *>(labels.data())
                             : static_cast<const void *>(floatTargets.data());
@@ -139,8 +166,12 @@ TEST_P(GeneratedTrainerTest, MatchesReferenceEvaluator) {
     grads[i].assign(params[i].size(), NAN);
     gradPointers.push_back(grads[i].data());
   }
-  float loss = api->train(trainer, paramPointers.data(), inputs.data(),
-                          targets, gradPointers.data());
+  ccrnn_batch batch{paramPointers.data(), inputs.data(), targets,
+                    initialState.data(),
+                    fibreMask.empty() ? nullptr : fibreMask.data()};
+  std::vector<float> finalState(desc.state_size, NAN);
+  float loss = api->train(trainer, &batch, gradPointers.data(),
+                          finalState.data());
 
   Evaluator evaluator(*module);
   FailureOr<std::vector<Tensor>> expected =
@@ -151,19 +182,44 @@ TEST_P(GeneratedTrainerTest, MatchesReferenceEvaluator) {
   for (int i = 0; i < desc.num_params; ++i)
     EXPECT_LE(relativeError(grads[i].data(), (*expected)[i + 1].data), 1e-4)
         << desc.params[i].name;
+  std::vector<double> expectedState;
+  for (size_t i = desc.num_params + 1; i < expected->size(); ++i)
+    expectedState.insert(expectedState.end(), (*expected)[i].data.begin(),
+                         (*expected)[i].data.end());
+  EXPECT_LE(relativeError(finalState.data(), expectedState), 1e-4);
 
   // A second batch gives the same result: nothing leaks between batches.
   std::vector<std::vector<float>> again = grads;
   for (int i = 0; i < desc.num_params; ++i)
     gradPointers[i] = again[i].data();
-  EXPECT_EQ(api->train(trainer, paramPointers.data(), inputs.data(), targets,
-                       gradPointers.data()),
-            loss);
+  EXPECT_EQ(api->train(trainer, &batch, gradPointers.data(), nullptr), loss);
   EXPECT_EQ(again, grads);
 
+  // Feedback recording.
+  ASSERT_EQ(api->record != nullptr, desc.record_boundaries > 0);
+  if (api->record) {
+    FailureOr<std::vector<Tensor>> recorded =
+        evaluator.call(std::string(desc.model) + "_record", args);
+    ASSERT_TRUE(succeeded(recorded));
+    int64_t n = desc.record_boundaries * desc.record_layers * desc.batch;
+    std::vector<std::vector<float>> out(5);
+    for (int i = 0; i < 4; ++i)
+      out[i].assign(n * desc.record_state, NAN);
+    out[4].assign(n * desc.record_width, NAN);
+    ccrnn_record record{out[0].data(), out[1].data(), out[2].data(),
+                        out[3].data(), out[4].data()};
+    api->record(trainer, &batch, &record);
+    ASSERT_EQ(recorded->size(), desc.record_width ? 5u : 4u);
+    for (size_t i = 0; i < recorded->size(); ++i)
+      EXPECT_LE(relativeError(out[i].data(), (*recorded)[i].data), 1e-4)
+          << "record result " << i;
+  }
+
   // Evaluation.
+  std::vector<Tensor> evalArgs(args.begin(),
+                               args.begin() + desc.num_params + 2);
   FailureOr<std::vector<Tensor>> evalExpected =
-      evaluator.call(std::string(desc.model) + "_eval", args);
+      evaluator.call(std::string(desc.model) + "_eval", evalArgs);
   ASSERT_TRUE(succeeded(evalExpected));
   std::vector<float> predictions((*evalExpected)[1].numElements());
   float evalLoss = api->eval(trainer, paramPointers.data(), inputs.data(),

@@ -152,7 +152,16 @@ public:
     run(*optimized, [](PassManager &pm) { pm.addPass(createCCRNNOptimize()); });
 
     auto train = forward->lookupSymbol<func::FuncOp>("m_train");
-    numParams = train.getNumArguments() - 2;
+    // Parameters, input, target, then the initial state.
+    numParams = 0;
+    while (train.getArgAttr(numParams, "ccrnn.init"))
+      ++numParams;
+    for (unsigned i = numParams + 2; i < train.getNumArguments(); ++i)
+      initialState.push_back(
+          Tensor{shapeOf(train.getArgumentTypes()[i]),
+                 std::vector<double>(
+                     cast<RankedTensorType>(train.getArgumentTypes()[i])
+                         .getNumElements())});
     std::mt19937 rng(seed);
     for (int64_t i = 0; i < numParams; ++i)
       params.push_back(
@@ -174,10 +183,15 @@ public:
     std::vector<Tensor> args = params;
     args.push_back(input);
     args.push_back(target);
+    args.insert(args.end(), initialState.begin(), initialState.end());
     FailureOr<std::vector<Tensor>> out =
         Evaluator(module).call("m_train", args);
     EXPECT_TRUE(succeeded(out));
-    return succeeded(out) ? *out : std::vector<Tensor>();
+    if (failed(out))
+      return {};
+    // The loss and the gradients; the final state is not checked here.
+    out->resize(1 + numParams);
+    return *out;
   }
 
   double eval() {
@@ -233,6 +247,8 @@ public:
   bool classify, lastStep;
   int64_t numParams = 0;
   std::vector<Tensor> params;
+  /// The zero state the batch starts from.
+  std::vector<Tensor> initialState;
   Tensor input, target;
 
 private:

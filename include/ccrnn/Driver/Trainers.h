@@ -82,9 +82,18 @@ public:
   TrainerInstance &operator=(const TrainerInstance &) = delete;
 
   const ccrnn_trainer_desc &desc() const { return *api->desc; }
+  float train(const ccrnn_batch &batch, float *const *grads,
+              float *finalState = nullptr) {
+    return api->train(handle, &batch, grads, finalState);
+  }
+  /// A batch from the zero state with a dense synthesizer.
   float train(const float *const *params, const float *inputs,
               const void *targets, float *const *grads) {
-    return api->train(handle, params, inputs, targets, grads);
+    return train(ccrnn_batch{params, inputs, targets, nullptr, nullptr},
+                 grads);
+  }
+  void record(const ccrnn_batch &batch, ccrnn_record &out) {
+    api->record(handle, &batch, &out);
   }
   float eval(const float *const *params, const float *inputs,
              const void *targets, float *predictions) {

@@ -65,6 +65,8 @@ void split(int64_t outer, int count, const float *in, float *const *pieces,
 /// out[b, t, f] = x[b, start + t, f], t < steps; x is [batch, length, features].
 void timeSlice(int64_t batch, int64_t length, int64_t features, int64_t start,
                int64_t steps, const float *x, float *out);
+/// out[b, k] = labels[b] == k for k < classes (labels outside: a zero row).
+void oneHot(int64_t batch, int64_t classes, const int64_t *labels, float *out);
 
 //===--- Losses (SPEC §3) ---------------------------------------------------===//
 /// Number of t in [start, start + steps) with t % interval == 0.

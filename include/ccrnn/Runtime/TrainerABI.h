@@ -17,7 +17,7 @@
 extern "C" {
 #endif
 
-#define CCRNN_TRAINER_ABI_VERSION 1
+#define CCRNN_TRAINER_ABI_VERSION 2
 
 enum ccrnn_init_kind { CCRNN_INIT_UNIFORM = 0, CCRNN_INIT_ZEROS = 1 };
 enum ccrnn_param_group {
@@ -47,27 +47,57 @@ typedef struct {
                            predictions [batch, output] */
   int32_t num_params;
   const ccrnn_param_info *params;
+  /* Floats of the recurrent state of a batch: per layer h (and c for LSTM),
+     each [batch, hidden], in that order. */
+  int64_t state_size;
+  /* Shape of the fibre mask (the synthesizer's first weight); 0 x 0 when
+     the trainer was built without sparse fibres. */
+  int64_t fibre_mask_rows, fibre_mask_cols;
+  /* With a record function: its boundaries, layers, |s| and the width of
+     the recorded synthesizer activity (0: none); all 0 without one. */
+  int64_t record_boundaries, record_layers, record_state, record_width;
 } ccrnn_trainer_desc;
+
+/* One batch of a training or recording call. */
+typedef struct {
+  const float *const *params;
+  /* [batch, steps, input_size] */
+  const float *inputs;
+  /* float32 [batch, steps, output_size] ([batch, output_size] with
+     predict_last) or int64 [batch] (classify) */
+  const void *targets;
+  /* [state_size] floats, the state the batch starts from; NULL: zeros */
+  const float *initial_state;
+  /* [fibre_mask_rows, fibre_mask_cols] of 0/1; NULL: all ones */
+  const float *fibre_mask;
+} ccrnn_batch;
+
+/* What a record call writes: [boundaries, layers, batch, state] each, and
+   the activity [boundaries, layers, batch, width] (unused when width 0). */
+typedef struct {
+  float *state, *synthetic, *target_grad, *true_grad, *activity;
+} ccrnn_record;
 
 typedef struct {
   const ccrnn_trainer_desc *desc;
   /* Allocates every buffer and kernel; NULL on failure. */
   void *(*create)(void);
   void (*destroy)(void *trainer);
-  /* One training batch from zero state: returns the reported loss (SPEC §3)
-     and writes the pre-clip gradient of every parameter. inputs [batch,
-     steps, input_size] float32; targets float32 [batch, steps, output_size]
-     ([batch, output_size] with predict_last) or int64 [batch] (classify). */
-  float (*train)(void *trainer, const float *const *params,
-                 const float *inputs, const void *targets,
-                 float *const *grads);
-  /* Evaluation of one batch (full sequence, no synthesizer): returns the
-     loss (mean squared distance per point, or cross-entropy) and writes the
-     predictions [batch, steps, output_size] ([batch, output_size] with
-     predict_last). */
+  /* One training batch (SPEC §3): returns the reported loss, writes the
+     pre-clip gradient of every parameter and, unless NULL, the final state
+     [state_size]. */
+  float (*train)(void *trainer, const ccrnn_batch *batch, float *const *grads,
+                 float *final_state);
+  /* Evaluation of one batch (full sequence from zero state, no
+     synthesizer): returns the loss (mean squared distance per point, or
+     cross-entropy) and writes the predictions [batch, steps, output_size]
+     ([batch, output_size] with predict_last). */
   float (*eval)(void *trainer, const float *const *params,
                 const float *inputs, const void *targets,
                 float *predictions);
+  /* Feedback at the window boundaries of one batch (build-training's
+     `record`); NULL when the trainer was built without it. */
+  void (*record)(void *trainer, const ccrnn_batch *batch, ccrnn_record *out);
 } ccrnn_trainer_api;
 
 typedef const ccrnn_trainer_api *(*ccrnn_trainer_entry_fn)(void);

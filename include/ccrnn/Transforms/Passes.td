@@ -47,10 +47,28 @@ def CCRNNBuildTraining : Pass<"ccrnn-build-training", "mlir::ModuleOp"> {
 
     Function arguments and results carry `ccrnn.name` attributes: parameters,
     and the gradients `@m_train` returns, under their PyTorch `state_dict`
-    names (SPEC §7); `input`, `target`, `loss`, `prediction` otherwise. A model without a cerebellum gives the cRNN program; the
-    same model with one gives the ccRNN program. With `loss = xent` (or
-    `predict-last`) the readout and the loss apply to the last step only;
-    the target is `[batch]` class indices (xent) or `[batch, outputs]`.
+    names (SPEC §7); `input`, `target`, `loss`, `prediction` otherwise. A
+    model without a cerebellum gives the cRNN program; the same model with
+    one gives the ccRNN program. With `loss = xent` (or `predict-last`) the
+    readout and the loss apply to the last step only; the target is
+    `[batch]` class indices (xent) or `[batch, outputs]`.
+
+    `@m_train` also takes the initial state (`state.h_l<k>`, `state.c_l<k>`
+    per layer; zeros for a fresh batch, the previous batch's final state to
+    keep it) and returns the final state after the gradients. Stacked
+    layers share one synthesizer, applied to each layer's state; each
+    layer's synthesizer loss is divided by the number of layers (SPEC §2).
+    A cerebellum with `target_context` receives the target as context: the
+    one-hot class (xent) or the target point of the last step.
+
+    With `record`, `@m_record(params..., input, target, state...)` returns,
+    at each of the `ceil(steps / bptt) - 1` boundaries between windows and
+    for each layer, `[boundaries, layers, batch, |s|]` tensors: the state
+    `s`, the synthetic gradient `scale * S(s)`, the target gradient `g` the
+    next window's backward pass delivers at `s`, and the true gradient of
+    the whole sequence's loss (the sum of the window losses, backpropagated
+    without truncation) at `s`; with hidden synthesizer layers also the
+    first hidden layer's activity `[boundaries, layers, batch, width]`.
   }];
   let options = [
     Option<"bptt", "bptt", "int64_t", /*default=*/"1",
@@ -67,6 +85,18 @@ def CCRNNBuildTraining : Pass<"ccrnn-build-training", "mlir::ModuleOp"> {
            "Batch size B">,
     Option<"steps", "steps", "int64_t", /*default=*/"10",
            "Sequence length L">,
+    Option<"cerebellum", "cerebellum", "std::string", /*default=*/"\"train\"",
+           "What training does with the model's cerebellum: 'train' (inject "
+           "and learn), 'frozen' (inject, no synthesizer loss: the "
+           "inferior-olive lesion) or 'off' (the cRNN program with the same "
+           "parameters: the cerebellar ablation)">,
+    Option<"fibres", "fibres", "int64_t", /*default=*/"0",
+           "Sparse mossy fibres: each unit of the synthesizer's first layer "
+           "sees only the inputs a `fibre_mask` argument keeps (0: dense)">,
+    Option<"record", "record", "bool", /*default=*/"false",
+           "Also build `@m_record`: at every window boundary the state, the "
+           "synthetic gradient, the target gradient and the true full-BPTT "
+           "gradient">,
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::func::FuncDialect",
