@@ -24,6 +24,38 @@ def CCRNNPrintParameters : Pass<"ccrnn-print-parameters", "mlir::ModuleOp"> {
   ];
 }
 
+def CCRNNConfigureModel : Pass<"ccrnn-configure-model", "mlir::ModuleOp"> {
+  let summary = "Set the sizes of every model: recurrent and cerebellar";
+  let description = [{
+    Rewrites each `ccrnn.model` with the sizes given (the others are kept),
+    so that one model file serves a family of experiments: the hidden size
+    and the number of stacked layers of the recurrent network, and the
+    depth, width and scale of the cerebellum and whether it receives the
+    target as context. `ccrnn-train`'s `--nhid`, `--nlayers`,
+    `--synth-nlayers`, `--synth-nhid`, `--synth-scale` and `--context` run
+    this pass before building the training program.
+
+    ```
+    $ ccrnn-opt models/dni_lstm.mlir \
+        --ccrnn-configure-model='layers=2 synth-layers=1 synth-width=100'
+    ```
+  }];
+  let options = [
+    Option<"hidden", "hidden", "int64_t", /*default=*/"0",
+           "Hidden units of each recurrent layer (0: keep)">,
+    Option<"layers", "layers", "int64_t", /*default=*/"0",
+           "Stacked recurrent layers (0: keep)">,
+    Option<"synthLayers", "synth-layers", "int64_t", /*default=*/"-1",
+           "Hidden layers of the cerebellum (-1: keep)">,
+    Option<"synthWidth", "synth-width", "int64_t", /*default=*/"0",
+           "Width of the cerebellum's hidden layers (0: keep)">,
+    Option<"synthScale", "synth-scale", "double", /*default=*/"-1.0",
+           "Scale of the synthetic gradient (negative: keep)">,
+    Option<"context", "context", "std::string", /*default=*/"\"keep\"",
+           "Target context of the cerebellum: 'on', 'off' or 'keep'">,
+  ];
+}
+
 def CCRNNBuildTraining : Pass<"ccrnn-build-training", "mlir::ModuleOp"> {
   let summary = "Build the training and evaluation programs of every model";
   let description = [{

@@ -1,0 +1,102 @@
+//===- ConfigureModel.cpp - set a model's sizes ------------------*- C++ -*-===//
+//
+// Model files fix a network's sizes; experiments vary them (SPEC §2: hidden
+// size, stacked layers, the synthesizer's depth, width and scale, the
+// context variants). Rewriting the graph op by op keeps one source of truth
+// for what a model is: everything downstream reads the rewritten model.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ccrnn/Transforms/Passes.h"
+
+#include "ccrnn/CCRNNOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
+
+namespace ccrnn {
+#define GEN_PASS_DEF_CCRNNCONFIGUREMODEL
+#include "ccrnn/Transforms/Passes.h.inc"
+} // namespace ccrnn
+
+using namespace mlir;
+using namespace ccrnn;
+
+namespace {
+
+struct ConfigureModelPass
+    : ccrnn::impl::CCRNNConfigureModelBase<ConfigureModelPass> {
+  using Base::Base;
+
+  /// The first option that is out of range, or success.
+  LogicalResult checkOptions(Location loc) {
+    auto bad = [&](StringRef option, const Twine &expected) {
+      return emitError(loc) << "ccrnn-configure-model: option '" << option
+                            << "' must be " << expected;
+    };
+    if (hidden < 0)
+      return bad("hidden", "at least 1 (or 0 to keep)");
+    if (layers < 0)
+      return bad("layers", "at least 1 (or 0 to keep)");
+    if (synthLayers < -1)
+      return bad("synth-layers", "at least 0 (or -1 to keep)");
+    if (synthWidth < 0)
+      return bad("synth-width", "at least 1 (or 0 to keep)");
+    if (context != "keep" && context != "on" && context != "off")
+      return bad("context", "'on', 'off' or 'keep', got '" + context + "'");
+    return success();
+  }
+
+  bool changesCerebellum() {
+    return synthLayers >= 0 || synthWidth > 0 || synthScale >= 0 ||
+           context != "keep";
+  }
+
+  LogicalResult configure(ModelOp model) {
+    OpBuilder builder(model.getContext());
+    RecurrentLayerOpInterface layer = model.getRecurrentLayer();
+    Operation *op = layer.getOperation();
+    if (hidden > 0)
+      op->setAttr("hidden", builder.getI64IntegerAttr(hidden));
+    if (layers > 0)
+      op->setAttr("layers", builder.getI64IntegerAttr(layers));
+    // The result type follows the layer's sizes; its users (readout,
+    // cerebellum) derive their sizes from it.
+    auto type = cast<RecurrentType>(op->getResult(0).getType());
+    op->getResult(0).setType(RecurrentType::get(
+        model.getContext(), type.getCell(),
+        hidden > 0 ? int64_t(hidden) : type.getHidden(),
+        layers > 0 ? int64_t(layers) : type.getLayers()));
+
+    CerebellumOp cerebellum = model.getCerebellum();
+    if (!cerebellum && changesCerebellum())
+      return model.emitError("ccrnn-configure-model: the synth-* and context "
+                             "options need a model with a cerebellum, but @")
+             << model.getSymName() << " has none";
+    if (cerebellum) {
+      if (synthLayers >= 0)
+        cerebellum.setLayers(synthLayers);
+      // A synthesizer without hidden layers has no width to keep.
+      if (synthLayers == 0)
+        cerebellum.removeWidthAttr();
+      if (synthWidth > 0)
+        cerebellum.setWidthAttr(builder.getI64IntegerAttr(synthWidth));
+      if (synthScale >= 0)
+        cerebellum.setScale(APFloat(double(synthScale)));
+      if (context != "keep")
+        cerebellum.setTargetContext(context == "on");
+    }
+    return verify(model);
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (failed(checkOptions(module.getLoc())))
+      return signalPassFailure();
+    for (ModelOp model : module.getOps<ModelOp>())
+      if (failed(configure(model)))
+        return signalPassFailure();
+  }
+};
+
+} // namespace
