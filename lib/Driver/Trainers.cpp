@@ -167,7 +167,8 @@ std::string hex64(uint64_t h) {
 
 // Everything a compiled trainer depends on. Stored next to the trainer and
 // compared in full on reuse, so a hash collision cannot load the wrong one.
-std::string cacheKey(const std::string &modelText, const std::string &options,
+std::string cacheKey(const std::string &modelText,
+                     const std::string &configure, const std::string &options,
                      const std::string &tools, const std::string &cxx) {
   std::string cxxVersion;
   runProgram({cxx, "--version"}, cxxVersion);
@@ -176,6 +177,7 @@ std::string cacheKey(const std::string &modelText, const std::string &options,
       << "trainer abi " << CCRNN_TRAINER_ABI_VERSION << "\n"
       << "model " << hex64(hashName(modelText)) << " " << modelText.size()
       << "\n"
+      << "configure " << configure << "\n"
       << "options " << options << "\n"
       << "ccrnn-opt " << fileIdentity(tools + "/ccrnn-opt") << "\n"
       << "ccrnn-translate " << fileIdentity(tools + "/ccrnn-translate") << "\n"
@@ -207,10 +209,11 @@ LoadedTrainer loadLibrary(const std::string &so, const std::string &modelName) {
 
 } // namespace
 
-LoadedTrainer getTrainer(const ModelRef &model, const std::string &options,
-                         const std::string &cacheDir,
+LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
                          const std::function<void(const std::string &)> &log) {
-  if (model.bundled)
+  const ModelRef &model = spec.model;
+  const std::string &options = spec.options;
+  if (model.bundled && spec.configure.empty())
     if (const ccrnn_trainer_api *api = findBundledTrainer(model.name, options))
       return {api, "bundled", nullptr};
 
@@ -221,7 +224,8 @@ LoadedTrainer getTrainer(const ModelRef &model, const std::string &options,
     throw InputError(std::string("--model: ") + e.what());
   }
   const std::string tools = selfDirectory(), cxx = "c++";
-  const std::string key = cacheKey(modelText, options, tools, cxx);
+  const std::string key =
+      cacheKey(modelText, spec.configure, options, tools, cxx);
   const fs::path dir = fs::path(cacheDir) / hex64(hashName(key));
   const std::string so = (dir / "trainer.so").string();
   {
@@ -248,16 +252,21 @@ LoadedTrainer getTrainer(const ModelRef &model, const std::string &options,
     throw InputError("cache directory " + cacheDir + ": cannot create " +
                      tmp.string() + ": " + ec.message());
   if (log)
-    log("compiling model " + model.name + " (" + options + ") into " +
-        dir.string());
+    log("compiling model " + model.name + " (" +
+        (spec.configure.empty() ? "" : spec.configure + "; ") + options +
+        ") into " + dir.string());
 
   const std::string prog = (tmp / "prog.mlir").string(),
                     cpp = (tmp / "trainer.cpp").string(),
                     lib = (tmp / "trainer.so").string();
+  std::vector<std::string> compile = {tools + "/ccrnn-opt", model.file};
+  if (!spec.configure.empty())
+    compile.push_back("--ccrnn-configure-model=" + spec.configure);
+  compile.insert(compile.end(),
+                 {"--ccrnn-build-training=" + options, "--ccrnn-autodiff",
+                  "--ccrnn-optimize", "--convert-ccrnn-to-onednn", "-o", prog});
   const std::vector<std::vector<std::string>> commands = {
-      {tools + "/ccrnn-opt", model.file, "--ccrnn-build-training=" + options,
-       "--ccrnn-autodiff", "--ccrnn-optimize", "--convert-ccrnn-to-onednn",
-       "-o", prog},
+      compile,
       {tools + "/ccrnn-translate", "--emit-trainer=cpp", "--trainer-entry",
        prog, "-o", cpp},
       {cxx, "-std=c++17", "-O2", "-fPIC", "-shared",

@@ -65,13 +65,29 @@ struct LoadedTrainer {
   std::shared_ptr<void> library;
 };
 
-/// The bundled trainer of `model` when there is one; otherwise the cached
-/// compiled trainer, compiling it first when the cache has none. `log`
-/// reports a compilation before it starts. Throws InputError when a command
-/// fails (the message has its output) or the library cannot be loaded.
-LoadedTrainer getTrainer(const ModelRef &model, const std::string &options,
-                         const std::string &cacheDir,
+/// What to compile: the model, the ccrnn-configure-model options that
+/// resize it ("" keeps the model file's sizes) and the ccrnn-build-training
+/// options.
+struct TrainerSpec {
+  ModelRef model;
+  std::string configure;
+  std::string options;
+};
+
+/// The bundled trainer of the spec when there is one (only for a model not
+/// resized); otherwise the cached compiled trainer, compiling it first when
+/// the cache has none. `log` reports a compilation before it starts. Throws
+/// InputError when a command fails (the message has its output) or the
+/// library cannot be loaded.
+LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
                          const std::function<void(const std::string &)> &log);
+/// The trainer of `model` as its file says, built with `options`.
+inline LoadedTrainer
+getTrainer(const ModelRef &model, const std::string &options,
+           const std::string &cacheDir,
+           const std::function<void(const std::string &)> &log) {
+  return getTrainer(TrainerSpec{model, "", options}, cacheDir, log);
+}
 
 /// One created trainer (create() .. destroy()).
 class TrainerInstance {
