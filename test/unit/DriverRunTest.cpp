@@ -644,7 +644,7 @@ TEST(DriverTrainers, ModelNames) {
   EXPECT_TRUE(r.bundled);
   EXPECT_NE(inputErrorOf([] {
               resolveModel("gru");
-            }).find("unknown model 'gru' (bundled models: dni_lstm"),
+            }).find("unknown model 'gru' (bundled models: cdni_lstm, cdni_tanh, dni_lstm"),
             std::string::npos);
   std::string dir = tempDir("models");
   EXPECT_EQ(inputErrorOf([&] { resolveModel(dir + "/none.mlir"); }),
