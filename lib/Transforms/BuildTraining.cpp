@@ -457,7 +457,9 @@ func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
     SyntheticGradientOp::create(builder, loc, s1, prediction, scale);
     if (kind == WindowKind::Record) {
       returned.push_back(ScaleOp::create(builder, loc, prediction, scale));
-      activities.push_back(activity);
+      // A linear synthesizer (no hidden layer) has no activity to record.
+      if (recordsActivity)
+        activities.push_back(activity);
     }
   }
   returned.append(activities);
