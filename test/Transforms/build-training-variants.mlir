@@ -3,6 +3,7 @@
 // RUN: ccrnn-opt %s --split-input-file --ccrnn-build-training='bptt=2 batch=2 steps=3 cerebellum=off' | FileCheck %s --check-prefix=OFF --implicit-check-not=ccrnn.synthe --implicit-check-not=ccrnn.relu --implicit-check-not=ccrnn.one_hot
 // RUN: ccrnn-opt %s --split-input-file --ccrnn-build-training='bptt=2 batch=2 steps=3 fibres=3 record' | FileCheck %s --check-prefix=FIBRES
 // RUN: ccrnn-opt %s --split-input-file --ccrnn-build-training='bptt=2 batch=2 steps=5 record' | FileCheck %s --check-prefix=RECORD
+// RUN: ccrnn-opt %s --split-input-file --ccrnn-build-training='bptt=2 batch=2 steps=3 record' --ccrnn-autodiff | FileCheck %s --check-prefix=AD --implicit-check-not=ccrnn.synthe --implicit-check-not=ccrnn.truncate --implicit-check-not=ccrnn.value_and_grad
 
 // The variants of ccrnn-build-training (SPEC §2, §4): the lesions
 // (cerebellum=frozen|off), sparse fibres, stacked layers sharing one
@@ -106,6 +107,18 @@ ccrnn.model @lstm(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 // RECORD:         ccrnn.value_and_grad @lstm_exact_window(
 // RECORD-NOT:     ccrnn.value_and_grad
 // RECORD:         return
+
+// With two windows, the backward sweep of @m_record runs the last exact
+// window only; no function is left uncalled with its markers after autodiff
+// (what the trainer emitter cannot take).
+// AD-LABEL: func.func private @lstm_record_window_grad(
+// AD-LABEL: func.func private @lstm_record_window_last_grad(
+// AD-NOT:   @lstm_exact_window(
+// AD-LABEL: func.func private @lstm_exact_window_last_grad(
+// AD-LABEL: func.func @lstm_record(
+// AD:         call @lstm_record_window_grad(
+// AD:         call @lstm_record_window_last_grad(
+// AD:         call @lstm_exact_window_last_grad(
 
 // -----
 
