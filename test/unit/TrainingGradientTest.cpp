@@ -114,6 +114,9 @@ Tensor timeSlice(const Tensor &x, int64_t start, int64_t steps) {
 double relativeError(const Tensor &actual, const Tensor &expected) {
   double diff = 0, scale = 0;
   for (size_t i = 0; i < expected.data.size(); ++i) {
+    if (!std::isfinite(actual.data[i]))
+      return INFINITY; // std::max would skip a NaN
+
     diff = std::max(diff, std::abs(actual.data[i] - expected.data[i]));
     scale = std::max(scale, std::abs(expected.data[i]));
   }
@@ -744,6 +747,30 @@ public:
     return supervised ? sum / (supervised * s.batch * s.output) : 0.0;
   }
 
+  /// The loss @m_train reports (SPEC §3): 2 sum_w n_w l_w / L for per-step
+  /// regression, the squared distance of the point for predict-last, the
+  /// cross-entropy for classification.
+  double reportedLoss() const {
+    std::vector<Tensor> states = p.initialState;
+    double sum = 0;
+    for (int64_t w = 0; w < p.numWindows(); ++w) {
+      double loss = window(w, states);
+      if (spec.lastStep()) {
+        sum += loss;
+        continue;
+      }
+      int64_t supervised = 0;
+      for (int64_t t = windowStart(w); t < windowStart(w) + windowSteps(w); ++t)
+        supervised += t % p.options.interval == 0;
+      sum += supervised * loss;
+    }
+    if (spec.classify())
+      return sum;
+    if (spec.lastStep())
+      return sum * p.sizes.output;
+    return 2 * sum / p.sizes.steps;
+  }
+
   /// The first state of every window, then the final state, at the
   /// current parameters.
   std::vector<std::vector<Tensor>> windowStates() const {
@@ -884,6 +911,7 @@ TEST_P(TrainingVariantTest, MatchesDefinitions) {
   std::vector<Tensor> out = p.trainResults(*p.differentiated);
   ASSERT_EQ(out.size(), static_cast<size_t>(1 + p.numParams + d.numStates()));
 
+  EXPECT_NEAR(out[0].data[0], d.reportedLoss(), 1e-12) << "reported loss";
   std::vector<Tensor> expected = d.expectedGradients(c.mode);
   for (int64_t i = 0; i < p.numParams; ++i) {
     std::string what = "param " + std::to_string(i);
