@@ -1031,6 +1031,30 @@ INSTANTIATE_TEST_SUITE_P(
       return std::string(info.param.name);
     });
 
+/// `c` with windows of `bptt` steps.
+VariantCase withBPTT(VariantCase c, int64_t bptt) {
+  c.bptt = bptt;
+  return c;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Windows, TrainingVariantTest,
+    ::testing::Values(
+        // One window: S trained at the initial state, injected at the end.
+        withBPTT(variant("one_window_keep_stacked_lstm_mse",
+                         model("lstm", 2, 1, true, "mse"), 2, "train", 0, true),
+                 5),
+        // Five windows of one step.
+        withBPTT(variant("bptt1_stacked_tanh_xent",
+                         model("tanh", 2, 1, true, "xent")),
+                 1),
+        withBPTT(variant("bptt3_fibres_lstm_mse_last",
+                         model("lstm", 1, 2, false, "mse_last"), 1, "train", 2),
+                 3)),
+    [](const ::testing::TestParamInfo<VariantCase> &info) {
+      return std::string(info.param.name);
+    });
+
 // SPEC §4 ablation: with the cerebellum off, the recurrent network and the
 // readout get exactly the gradients of the same model without a cerebellum
 // (a cRNN, whose parameters lack the DNI wrapper's "rnn." level), compiled
@@ -1224,7 +1248,14 @@ INSTANTIATE_TEST_SUITE_P(
         variant("frozen_fibres_keep_lstm_mse",
                 model("lstm", 1, 1, false, "mse"), 1, "frozen", 3, true),
         variant("fibres_keep_stacked_lstm_mse",
-                model("lstm", 2, 2, true, "mse"), 2, "train", 2, true)),
+                model("lstm", 2, 2, true, "mse"), 2, "train", 2, true),
+        // Two windows (one boundary), and five windows of one step.
+        withBPTT(variant("two_windows_lstm_mse",
+                         model("lstm", 1, 1, false, "mse"), 2),
+                 3),
+        withBPTT(variant("bptt1_stacked_tanh_xent",
+                         model("tanh", 2, 1, true, "xent")),
+                 1)),
     [](const ::testing::TestParamInfo<VariantCase> &info) {
       return std::string(info.param.name);
     });
