@@ -457,7 +457,9 @@ func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
     SyntheticGradientOp::create(builder, loc, s1, prediction, scale);
     if (kind == WindowKind::Record) {
       returned.push_back(ScaleOp::create(builder, loc, prediction, scale));
-      activities.push_back(activity);
+      // A linear synthesizer (no hidden layer) has no activity to record.
+      if (recordsActivity)
+        activities.push_back(activity);
     }
   }
   returned.append(activities);
@@ -482,8 +484,12 @@ ProgramBuilder::buildWindows(WindowKind kind) {
   static const char *const suffixes[] = {"_window", "_record_window",
                                          "_exact_window"};
   std::string base = (model.getSymName() + suffixes[int(kind)]).str();
+  // The record program's backward sweep runs exact windows over windows
+  // 1 .. numWindows - 1 only: the regular one is needed from three windows
+  // on (an uncalled one would keep its markers through ccrnn-autodiff).
+  int64_t regularFrom = kind == WindowKind::Exact ? 3 : 2;
   func::FuncOp window;
-  if (numWindows > 1)
+  if (numWindows >= regularFrom)
     window = buildWindow(base, config.bptt, /*isLast=*/false, kind);
   // The last window differs when it is shorter, or when it alone carries
   // the loss (last-step prediction).
