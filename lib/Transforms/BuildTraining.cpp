@@ -439,7 +439,9 @@ func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
   SmallVector<Value> returned{loss};
   returned.append(finalStates);
   SmallVector<Value> activities;
-  for (int64_t k = 0; k < numLayers; ++k) {
+  for (int64_t k = 0; k < numLayers && (synthesizes ||
+                                         kind == WindowKind::Exact);
+       ++k) {
     Value s1 = synthesizerInput(finalStates, k);
     if (kind == WindowKind::Exact) {
       // The true gradient from the rest of the sequence, injected as is.
@@ -447,8 +449,6 @@ func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
                                   builder.getF64FloatAttr(1.0));
       continue;
     }
-    if (!synthesizes)
-      continue;
     Value activity;
     Value prediction = synthesizer(args, s1, contextArg, maskArg,
                                    recordsActivity ? &activity : nullptr);
