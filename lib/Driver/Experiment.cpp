@@ -40,19 +40,55 @@ namespace ccrnn::driver {
 
 namespace {
 
-// The metrics of the scores (per epoch) and of the test set.
-std::vector<std::string> scoreMetrics(const std::string &task) {
-  if (task == "seqmnist")
-    return {"train_loss", "val_loss", "val_accuracy"};
-  return {"train_loss", "val_loss"};
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// 2: scores have the behavioural metric.
+constexpr int kFormatVersion = 2;
+
+/// Loss over a data set, and the predictions when asked for.
+struct Evaluation {
+  double loss = 0;
+  double accuracy = kNaN;    ///< classification
+  double uncertainty = kNaN; ///< classification: 1 - mean max softmax
+  double dysmetria = kNaN;   ///< regression: mean over the trajectories
+  std::vector<float> predictions; ///< [size, prediction floats per sample]
+
+  /// SPEC §4's dysmetria score: uncertainty when classifying.
+  double behaviour() const {
+    return std::isnan(accuracy) ? dysmetria : uncertainty;
+  }
+};
+
+/// A metric of the scores: its name, and its value from an epoch's training
+/// loss and validation evaluation.
+struct ScoreMetric {
+  std::string name;
+  double (*value)(double trainLoss, const Evaluation &val);
+};
+
+// The metrics of the scores, in order. Dysmetria needs three drawn points
+// (so not with --predict-last).
+std::vector<ScoreMetric> scoreMetrics(const TrainConfig &c) {
+  std::vector<ScoreMetric> metrics = {
+      {"train_loss", [](double train, const Evaluation &) { return train; }},
+      {"val_loss", [](double, const Evaluation &v) { return v.loss; }}};
+  if (c.task == "seqmnist") {
+    metrics.push_back(
+        {"val_accuracy", [](double, const Evaluation &v) { return v.accuracy; }});
+    metrics.push_back({"val_uncertainty", [](double, const Evaluation &v) {
+                         return v.uncertainty;
+                       }});
+  } else if (!c.predictLast && c.data.seqLen >= 3) {
+    metrics.push_back({"val_dysmetria", [](double, const Evaluation &v) {
+                         return v.dysmetria;
+                       }});
+  }
+  return metrics;
 }
 std::vector<std::string> testMetricNames(const std::string &task) {
   if (task == "seqmnist")
     return {"test_loss", "test_accuracy", "test_dysmetria"};
   return {"test_loss", "test_dysmetria"};
 }
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr int kFormatVersion = 1;
 
 std::string shapeString(const std::vector<int64_t> &shape) {
   std::string s = "[";
@@ -372,18 +408,6 @@ void checkOutputDirectory(const std::string &dir, bool overwrite) {
 // The run
 //===----------------------------------------------------------------------===//
 
-namespace {
-
-/// Loss over a data set, and the predictions when asked for.
-struct Evaluation {
-  double loss = 0;
-  double accuracy = kNaN;    ///< classification
-  double uncertainty = kNaN; ///< classification: 1 - mean max softmax
-  std::vector<float> predictions; ///< [size, prediction floats per sample]
-};
-
-} // namespace
-
 struct Experiment::Impl {
   TrainConfig cfg;
   std::vector<ModelEntry> models;
@@ -393,7 +417,8 @@ struct Experiment::Impl {
   size_t S, M;
   int64_t E;
   int64_t Lt; ///< points per predicted trajectory (1 with predict-last)
-  std::vector<std::string> metrics, testMetrics;
+  std::vector<ScoreMetric> scoreDefs;
+  std::vector<std::string> metrics, testMetrics; ///< names
   bool mnist, classify;
   int64_t C;                    ///< classes of the trajectories (0: none)
   std::vector<int> classLabels; ///< linedraw: k; drawing tasks: the digit
@@ -435,7 +460,9 @@ struct Experiment::Impl {
     M = models.size();
     E = cfg.epochs;
     Lt = cfg.predictLast ? 1 : cfg.data.seqLen;
-    metrics = scoreMetrics(cfg.task);
+    scoreDefs = scoreMetrics(cfg);
+    for (const ScoreMetric &k : scoreDefs)
+      metrics.push_back(k.name);
     testMetrics = testMetricNames(cfg.task);
     mnist = isSeqMnistTask(cfg.task);
     classify = cfg.task == "seqmnist";
@@ -719,7 +746,8 @@ struct Experiment::Impl {
 
   // The trainer's batch size is fixed: the last batch is padded with zero
   // rows, whose predictions are ignored. The loss is computed here from the
-  // predictions, in double: SPEC §3's mean squared distance per point.
+  // predictions, in double: SPEC §3's mean squared distance per point; and
+  // SPEC §4's dysmetria, the mean over the drawn trajectories.
   Evaluation evaluate(size_t m, const Tensors &weights, const Dataset &data,
                       bool keepPredictions) {
     if (classify)
@@ -734,7 +762,7 @@ struct Experiment::Impl {
     Evaluation result;
     if (keepPredictions)
       result.predictions.resize(data.size * out);
-    double sum = 0;
+    double sum = 0, dys = 0;
     for (int64_t start = 0; start < data.size; start += B) {
       int64_t rows = std::min(B, data.size - start);
       std::fill(inputs.begin(), inputs.end(), 0.0f);
@@ -745,11 +773,14 @@ struct Experiment::Impl {
       trainer.eval(p.data(), inputs.data(), targets.data(), predictions.data());
       sum += sumSquaredDistance(predictions.data(), targets.data(),
                                 rows * out / 2, 2);
+      for (int64_t i = 0; i < rows; ++i)
+        dys += dysmetria(predictions.data() + i * out, out / 2, 2);
       if (keepPredictions)
         std::copy_n(predictions.begin(), rows * out,
                     result.predictions.begin() + start * out);
     }
     result.loss = sum / double(data.size * (out / 2));
+    result.dysmetria = dys / double(data.size);
     return result;
   }
 
@@ -805,19 +836,17 @@ struct Experiment::Impl {
     Evaluation ev = evaluate(m, params, test, /*keepPredictions=*/!classify);
     testLoss[k] = ev.loss;
     testAccuracy[k] = ev.accuracy;
+    testDysmetria[k] = ev.behaviour();
     const int64_t out = test.targetSize;
-    double dys = 0;
     std::vector<double> sums(C * out, 0.0);
     std::vector<int64_t> counts(C, 0);
     for (int64_t i = 0; i < (classify ? 0 : test.size); ++i) {
       const float *y = ev.predictions.data() + i * out;
-      dys += dysmetria(y, Lt, 2);
       int c = test.labels[i];
       ++counts[c];
       for (int64_t j = 0; j < out; ++j)
         sums[c * out + j] += y[j];
     }
-    testDysmetria[k] = classify ? ev.uncertainty : dys / double(test.size);
     for (int c = 0; c < C; ++c)
       for (int64_t j = 0; j < out; ++j)
         trajectories[(k * C + c) * out + j] =
@@ -846,10 +875,8 @@ struct Experiment::Impl {
       double dt =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
               .count();
-      score(s, m, 0, e - 1) = trainLoss;
-      score(s, m, 1, e - 1) = valLoss;
-      if (classify)
-        score(s, m, 2, e - 1) = valEval.accuracy;
+      for (size_t i = 0; i < scoreDefs.size(); ++i)
+        score(s, m, i, e - 1) = scoreDefs[i].value(trainLoss, valEval);
       epochSeconds[k * E + e - 1] = dt;
       dataSeconds[k * E + e - 1] = epochDataSeconds;
       computeSeconds[k * E + e - 1] = dt - epochDataSeconds;
@@ -863,9 +890,7 @@ struct Experiment::Impl {
         best = params;
       }
       if (hooks.onEpoch)
-        hooks.onEpoch({s, m, S, M, cfg.seeds[s], models[m].name, e, E,
-                       trainLoss, valLoss, dt, totalEpochsDone(),
-                       int64_t(S * M) * E, valEval.accuracy});
+        hooks.onEpoch(epochReport(s, m, e, valEval));
       if (hooks.stop && hooks.stop->load())
         return false;
       if (std::chrono::duration<double>(std::chrono::steady_clock::now() -
@@ -876,6 +901,27 @@ struct Experiment::Impl {
     finishPair(s, m);
     save();
     return true;
+  }
+
+  EpochReport epochReport(size_t s, size_t m, int64_t e,
+                          const Evaluation &valEval) {
+    const size_t k = pair(s, m);
+    EpochReport r{s,
+                  m,
+                  S,
+                  M,
+                  cfg.seeds[s],
+                  models[m].name,
+                  e,
+                  E,
+                  score(s, m, 0, e - 1),
+                  valEval.loss,
+                  epochSeconds[k * E + e - 1],
+                  totalEpochsDone(),
+                  int64_t(S * M) * E};
+    for (size_t i = 2; i < metrics.size(); ++i)
+      r.moreScores.emplace_back(metrics[i], score(s, m, i, e - 1));
+    return r;
   }
 
   //===--- Files ----------------------------------------------------------===//
@@ -1115,7 +1161,10 @@ struct Experiment::Impl {
             {{"mean", nanToNull(ms.testMean)}, {"sem", nanToNull(ms.testSem)}}},
            {"test_accuracy",
             {{"mean", nanToNull(ms.testAccMean)},
-             {"sem", nanToNull(ms.testAccSem)}}}});
+             {"sem", nanToNull(ms.testAccSem)}}},
+           {"test_dysmetria",
+            {{"mean", nanToNull(ms.dysmetriaMean)},
+             {"sem", nanToNull(ms.dysmetriaSem)}}}});
     j["files"] = {{"scores", "scores.npy"},
                   {"trajectories", C ? json("trajectories.npz") : json(nullptr)},
                   {"curves", "curves.png"},
@@ -1202,7 +1251,7 @@ struct Experiment::Impl {
   std::vector<ModelSummary> summarize() const {
     std::vector<ModelSummary> out;
     for (size_t m = 0; m < M; ++m) {
-      std::vector<double> vals, tests, accs;
+      std::vector<double> vals, tests, accs, dys;
       for (size_t s = 0; s < S; ++s) {
         size_t k = pair(s, m);
         if (!finished[k])
@@ -1210,9 +1259,12 @@ struct Experiment::Impl {
         vals.push_back(finalValLoss(k));
         tests.push_back(testLoss[k]);
         accs.push_back(testAccuracy[k]);
+        dys.push_back(testDysmetria[k]);
       }
-      ModelSummary ms{models[m].name, int64_t(vals.size()), mean(vals),
-                      sem(vals), mean(tests), sem(tests)};
+      ModelSummary ms{models[m].name, int64_t(vals.size()),
+                      mean(vals),     sem(vals),
+                      mean(tests),    sem(tests),
+                      mean(dys),      sem(dys)};
       if (classify) {
         ms.testAccMean = mean(accs);
         ms.testAccSem = sem(accs);

@@ -120,9 +120,11 @@ std::string plotCurves(const std::string &gnuplot, const std::string &png,
          << "set xlabel 'epoch'\nset grid\n"
          << "set key top right\n";
   for (size_t k = 0; k < metrics.size(); ++k) {
-    // Losses span decades; accuracies are fractions, read on a linear axis.
-    bool accuracy = metrics[k].find("accuracy") != std::string::npos;
-    script << (accuracy ? "unset logscale y\nset yrange [0:1]\n"
+    // Losses and dysmetria span decades; accuracy and uncertainty are
+    // fractions, read on a linear axis.
+    bool fraction = metrics[k].find("accuracy") != std::string::npos ||
+                    metrics[k].find("uncertainty") != std::string::npos;
+    script << (fraction ? "unset logscale y\nset yrange [0:1]\n"
                         : "set logscale y\nset autoscale y\n")
            << "set title " << quote(metrics[k]) << "\nplot ";
     for (size_t m = 0; m < models.size(); ++m) {

@@ -222,14 +222,18 @@ TEST(DriverRun, WritesScoresMetaCheckpointsTrajectories) {
 
   auto scores = ccrnn::npz::readNpy(dir + "/scores.npy");
   EXPECT_EQ(scores.dtype, ccrnn::npz::DType::F64);
-  EXPECT_EQ(scores.shape, (std::vector<int64_t>{2, 2, 2, 4}));
+  EXPECT_EQ(scores.shape, (std::vector<int64_t>{2, 2, 3, 4}));
   for (double v : scores.data)
     EXPECT_TRUE(std::isfinite(v));
   // The fake model learns: the training loss falls.
   EXPECT_LT(scores.data[3], scores.data[0]);
+  // It draws straight lines: no dysmetria.
+  for (int e = 0; e < 4; ++e)
+    EXPECT_NEAR(scores.data[2 * 4 + e], 0.0, 1e-9);
 
   auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
-  EXPECT_EQ(meta["metrics"], nlohmann::json::array({"train_loss", "val_loss"}));
+  EXPECT_EQ(meta["metrics"], nlohmann::json::array(
+                                 {"train_loss", "val_loss", "val_dysmetria"}));
   EXPECT_EQ(meta["status"], "complete");
   EXPECT_EQ(meta["seeds"], nlohmann::json::array({3, 5}));
   EXPECT_EQ(meta["models"][1]["name"], "fake_b");
@@ -241,7 +245,7 @@ TEST(DriverRun, WritesScoresMetaCheckpointsTrajectories) {
   EXPECT_EQ(meta["results"][0]["seed"], 3);
   EXPECT_TRUE(meta["results"][3]["test_loss"].is_number());
   EXPECT_EQ(meta["summary"][0]["seeds"], 2);
-  EXPECT_EQ(meta["scores"]["shape"], nlohmann::json::array({2, 2, 2, 4}));
+  EXPECT_EQ(meta["scores"]["shape"], nlohmann::json::array({2, 2, 3, 4}));
 
   Archive final = ccrnn::npz::readNpz(dir + "/seed5_fake_b_final.npz");
   ASSERT_EQ(final.size(), 3u);
@@ -428,8 +432,8 @@ TEST(DriverRun, NanLossStopsNamingSeedModelEpochBatch) {
   // The finished model's files stay.
   EXPECT_TRUE(fs::exists(dir + "/seed3_fake_a_final.npz"));
   auto scores = ccrnn::npz::readNpy(dir + "/scores.npy");
-  EXPECT_TRUE(std::isfinite(scores.data[8])); // fake_b, train, epoch 1
-  EXPECT_TRUE(std::isnan(scores.data[9]));    // fake_b, train, epoch 2
+  EXPECT_TRUE(std::isfinite(scores.data[12])); // fake_b, train, epoch 1
+  EXPECT_TRUE(std::isnan(scores.data[13]));    // fake_b, train, epoch 2
   EXPECT_NE(inputErrorOf([&] { readSavedRun(dir); }).find("diverged"),
             std::string::npos);
 }

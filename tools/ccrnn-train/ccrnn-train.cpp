@@ -89,7 +89,7 @@ public:
                  "seed %" PRIu64 " %s epoch %" PRId64 "/%" PRId64
                  ": train_loss %.6g val_loss %.6g%s (%.2f s)\n",
                  r.seed, r.model.c_str(), r.epoch, r.epochs, r.trainLoss,
-                 r.valLoss, accuracy(r).c_str(), r.seconds);
+                 r.valLoss, moreScores(r).c_str(), r.seconds);
   }
 
   void batch(const BatchReport &r) {
@@ -128,12 +128,17 @@ public:
     drawn = true;
   }
 
-  static std::string accuracy(const EpochReport &r) {
-    if (!std::isfinite(r.valAccuracy))
-      return "";
-    char buf[48];
-    std::snprintf(buf, sizeof buf, " val_accuracy %.4f", r.valAccuracy);
-    return buf;
+  /// The scores after the losses (accuracies as fractions).
+  static std::string moreScores(const EpochReport &r) {
+    std::string text;
+    char buf[96];
+    for (const auto &[name, value] : r.moreScores) {
+      bool fraction = name.find("accuracy") != std::string::npos;
+      std::snprintf(buf, sizeof buf, fraction ? " %s %.4f" : " %s %.6g",
+                    name.c_str(), value);
+      text += buf;
+    }
+    return text;
   }
 
   /// Ends the bar's line (before other output).

@@ -3,7 +3,10 @@
 // A run trains every model of the models axis for every seed, sequentially,
 // and writes its results into one directory (SPEC §7):
 //   scores.npy        float64 (seeds, models, metrics, epochs); NaN for
-//                     epochs not trained (yet)
+//                     epochs not trained (yet).
+//                     Metrics: train_loss, val_loss, then val_accuracy
+//                     and val_uncertainty (seqmnist) or val_dysmetria
+//                     (drawing tasks; SPEC §4)
 //   meta.json         settings, data parameters, seeds, models, metric
 //                     names, test metrics, timings, versions
 //   seed<S>_<model>_final.npz, seed<S>_<model>_best.npz
@@ -41,6 +44,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ccrnn::driver {
@@ -131,7 +135,9 @@ struct EpochReport {
   int64_t epoch, epochs;
   double trainLoss, valLoss, seconds;
   int64_t epochsDone, epochsTotal; ///< over the whole run
-  double valAccuracy = std::numeric_limits<double>::quiet_NaN(); ///< seqmnist
+  /// The scores after train_loss and val_loss (val_accuracy,
+  /// val_dysmetria, ...), by name, in the order of the scores.
+  std::vector<std::pair<std::string, double>> moreScores = {};
 };
 
 /// A finished training batch, for progress bars.
@@ -160,11 +166,12 @@ struct RunHooks {
 enum class RunStatus { Complete, Interrupted };
 
 /// Per model, over the seeds that finished: the final validation loss and
-/// the test loss.
+/// the test metrics.
 struct ModelSummary {
   std::string model;
   int64_t seeds = 0;
   double valMean, valSem, testMean, testSem;
+  double dysmetriaMean, dysmetriaSem; ///< test_dysmetria (SPEC §4)
   /// seqmnist: the test accuracy; NaN for the drawing tasks.
   double testAccMean = std::numeric_limits<double>::quiet_NaN(),
          testAccSem = std::numeric_limits<double>::quiet_NaN();

@@ -21,7 +21,8 @@ struct Curve {
 };
 
 /// Learning curves, one panel per metric (`metrics`), one curve per model
-/// with its mean +- SEM band, log-scale y. curves[metric][model].
+/// with its mean +- SEM band; log-scale y, but [0, 1] for accuracies and
+/// uncertainties. curves[metric][model].
 /// Returns "" or a warning.
 std::string plotCurves(const std::string &gnuplot, const std::string &png,
                        const std::vector<std::string> &metrics,
