@@ -41,7 +41,7 @@ namespace ccrnn::driver {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-// 2: scores have the behavioural metric.
+// 2: scores have the behavioural metric; meta.json has the schedules.
 constexpr int kFormatVersion = 2;
 
 /// Loss over a data set, and the predictions when asked for.
@@ -260,6 +260,16 @@ void validateConfig(const TrainConfig &c) {
                      number(c.clip));
   if (!(c.l2 >= 0) || !std::isfinite(c.l2))
     throw InputError("--l2 must be >= 0, got " + number(c.l2));
+  if (!(c.lrScale > 0 && c.lrScale < 1))
+    throw InputError("--lr-scale must be a factor between 0 and 1 "
+                     "(exclusive), got " +
+                     number(c.lrScale));
+  if (c.lrDecayPatience < 0)
+    throw InputError("--lr-decay-patience must be an integer >= 0, got " +
+                     std::to_string(c.lrDecayPatience));
+  if (c.earlyStopping < 0)
+    throw InputError("--early-stopping must be a positive integer, got " +
+                     std::to_string(c.earlyStopping));
   if (c.seeds.empty())
     throw InputError("no seeds (--seeds must be positive)");
   std::set<uint64_t> seen;
@@ -433,6 +443,7 @@ struct Experiment::Impl {
   std::vector<double> bestVal, testLoss, testDysmetria, trainSeconds;
   std::vector<double> testAccuracy;                 // [S][M]
   std::vector<double> dataSeconds, computeSeconds; // [S][M][E]
+  std::vector<double> epochLr;                      // [S][M][E]
   std::vector<double> trajectories; // [S][M][class][Lt][2]
 
   // The (seed, model) pair in training.
@@ -440,6 +451,7 @@ struct Experiment::Impl {
   size_t curS = 0, curM = 0;
   Tensors params, best;
   std::unique_ptr<Optimizer> optim;
+  std::unique_ptr<PlateauScheduler> plateau; ///< used with --decay-lr
 
   npz::Archive init;
   std::vector<std::unique_ptr<TrainerInstance>> instances;
@@ -507,6 +519,7 @@ struct Experiment::Impl {
     trainSeconds.assign(S * M, 0);
     dataSeconds.assign(S * M * E, kNaN);
     computeSeconds.assign(S * M * E, kNaN);
+    epochLr.assign(S * M * E, kNaN);
     trajectories.assign(S * M * C * Lt * 2, kNaN);
     instances.resize(M);
     startedAt = isoTime(std::time(nullptr));
@@ -567,7 +580,16 @@ struct Experiment::Impl {
     params = initialParameters(d, cfg.seeds[s], init.empty() ? nullptr : &init);
     best = params;
     optim = std::make_unique<Optimizer>(cfg.optim, cfg.lr, sizes(d));
+    plateau = makePlateau();
   }
+
+  std::unique_ptr<PlateauScheduler> makePlateau() const {
+    return std::make_unique<PlateauScheduler>(cfg.lrScale,
+                                              cfg.lrDecayPatience);
+  }
+
+  /// Whether pair k stopped before its last epoch (--early-stopping).
+  bool stoppedEarly(size_t k) const { return finished[k] && epochsDone[k] < E; }
 
   /// The class index of a digit (drawing tasks: its place in --numbers;
   /// seqmnist: the digit), -1 when unused.
@@ -861,7 +883,8 @@ struct Experiment::Impl {
     hasCurrent = false;
   }
 
-  /// Trains pair (s, m) to the end; false when stopped by hooks.stop.
+  /// Trains pair (s, m) to the end (its last epoch, or an early stop);
+  /// false when stopped by hooks.stop.
   bool trainPair(size_t s, size_t m, const RunHooks &hooks) {
     const size_t k = pair(s, m);
     if (!(hasCurrent && curS == s && curM == m))
@@ -869,6 +892,7 @@ struct Experiment::Impl {
     makeData(s);
     for (int64_t e = epochsDone[k] + 1; e <= E; ++e) {
       auto t0 = std::chrono::steady_clock::now();
+      const double lr = optim->lr();
       double trainLoss = trainEpoch(s, m, e, hooks);
       Evaluation valEval = evaluate(m, params, val, false);
       double valLoss = valEval.loss;
@@ -880,6 +904,7 @@ struct Experiment::Impl {
       epochSeconds[k * E + e - 1] = dt;
       dataSeconds[k * E + e - 1] = epochDataSeconds;
       computeSeconds[k * E + e - 1] = dt - epochDataSeconds;
+      epochLr[k * E + e - 1] = lr;
       trainSeconds[k] += dt;
       epochsDone[k] = e;
       // A NaN validation loss (not possible to rank) is best only until a
@@ -889,8 +914,17 @@ struct Experiment::Impl {
         bestEpoch[k] = e;
         best = params;
       }
+      if (cfg.decayLr)
+        optim->setLr(plateau->step(valLoss, lr));
+      // Early stopping counts from the epoch of the best checkpoint: an
+      // improvement is a strictly lower validation loss (ignite's
+      // EarlyStopping with min_delta 0).
+      const bool stopEarly =
+          cfg.earlyStopping > 0 && e - bestEpoch[k] >= cfg.earlyStopping;
       if (hooks.onEpoch)
-        hooks.onEpoch(epochReport(s, m, e, valEval));
+        hooks.onEpoch(epochReport(s, m, e, valEval, stopEarly));
+      if (stopEarly)
+        break;
       if (hooks.stop && hooks.stop->load())
         return false;
       if (std::chrono::duration<double>(std::chrono::steady_clock::now() -
@@ -904,7 +938,7 @@ struct Experiment::Impl {
   }
 
   EpochReport epochReport(size_t s, size_t m, int64_t e,
-                          const Evaluation &valEval) {
+                          const Evaluation &valEval, bool stopEarly) {
     const size_t k = pair(s, m);
     EpochReport r{s,
                   m,
@@ -921,6 +955,12 @@ struct Experiment::Impl {
                   int64_t(S * M) * E};
     for (size_t i = 2; i < metrics.size(); ++i)
       r.moreScores.emplace_back(metrics[i], score(s, m, i, e - 1));
+    if (cfg.decayLr) {
+      r.lr = epochLr[k * E + e - 1];
+      r.nextLr = optim->lr();
+    }
+    r.bestEpoch = bestEpoch[k];
+    r.stoppedEarly = stopEarly;
     return r;
   }
 
@@ -938,6 +978,7 @@ struct Experiment::Impl {
     a["scores"] = f64Array({s, m, int64_t(metrics.size()), E}, scores);
     a["data_seconds"] = f64Array({s, m, E}, dataSeconds);
     a["compute_seconds"] = f64Array({s, m, E}, computeSeconds);
+    a["epoch_lr"] = f64Array({s, m, E}, epochLr);
     a["test_accuracy"] = f64Array({s, m}, testAccuracy);
     a["epoch_seconds"] = f64Array({s, m, E}, epochSeconds);
     a["epochs_done"] = i64Array({s, m}, epochsDone);
@@ -954,6 +995,10 @@ struct Experiment::Impl {
       const ccrnn_trainer_desc &d = *models[curM].api->desc;
       a["current"] = i64Array({2}, {int64_t(curS), int64_t(curM)});
       a["optim_steps"] = i64Array({}, {optim->steps()});
+      // The schedule's state: a resumed run continues it.
+      a["optim_lr"] = f64Array({}, {optim->lr()});
+      a["plateau_best"] = f64Array({}, {plateau->best()});
+      a["plateau_bad_epochs"] = i64Array({}, {plateau->badEpochs()});
       for (int32_t i = 0; i < d.num_params; ++i) {
         std::string name = d.params[i].name;
         auto shape = paramShape(d.params[i]);
@@ -1077,6 +1122,12 @@ struct Experiment::Impl {
         {"optim_hyperparameters", hyper},
         {"clip", cfg.clip},
         {"l2", cfg.l2},
+        {"decay_lr", cfg.decayLr},
+        {"lr_scale", cfg.lrScale},
+        {"lr_decay_patience", cfg.lrDecayPatience},
+        {"lr_decay_threshold", PlateauScheduler::kThreshold},
+        {"early_stopping",
+         cfg.earlyStopping ? json(cfg.earlyStopping) : json(nullptr)},
         {"threads", cfg.threads},
         {"init", cfg.initFile.empty() ? json(nullptr) : json(cfg.initFile)}};
     j["seeds"] = cfg.seeds;
@@ -1119,6 +1170,8 @@ struct Experiment::Impl {
                   {"model", models[m].name},
                   {"epochs_completed", epochsDone[k]},
                   {"finished", bool(finished[k])},
+                  {"early_stopped_at",
+                   stoppedEarly(k) ? json(epochsDone[k]) : json(nullptr)},
                   {"final_val_loss", nanToNull(finalValLoss(k))},
                   {"best_epoch", bestEpoch[k]},
                   {"best_val_loss", nanToNull(bestVal[k])},
@@ -1139,6 +1192,10 @@ struct Experiment::Impl {
             computeTotal += computeSeconds[k * E + e];
         }
         r["epoch_seconds"] = secs;
+        if (cfg.decayLr)
+          r["lr"] = std::vector<double>(epochLr.begin() + k * E,
+                                        epochLr.begin() + k * E +
+                                            epochsDone[k]);
         // Per epoch: preparing batches (data) and training steps plus
         // validation (compute).
         r["data_seconds"] = dataSecs;
@@ -1319,6 +1376,7 @@ void Experiment::Impl::loadResume() {
   asDouble(get("scores", {s, m, int64_t(metrics.size()), E}), scores);
   asDouble(get("data_seconds", {s, m, E}), dataSeconds);
   asDouble(get("compute_seconds", {s, m, E}), computeSeconds);
+  asDouble(get("epoch_lr", {s, m, E}), epochLr);
   asDouble(get("test_accuracy", {s, m}), testAccuracy);
   asDouble(get("epoch_seconds", {s, m, E}), epochSeconds);
   asInt(get("epochs_done", {s, m}), epochsDone);
@@ -1341,6 +1399,10 @@ void Experiment::Impl::loadResume() {
     const ccrnn_trainer_desc &d = *models[curM].api->desc;
     optim = std::make_unique<Optimizer>(cfg.optim, cfg.lr, sizes(d));
     optim->setSteps(int64_t(get("optim_steps", {}).data[0]));
+    optim->setLr(get("optim_lr", {}).data[0]);
+    plateau = makePlateau();
+    plateau->setState(get("plateau_best", {}).data[0],
+                      int64_t(get("plateau_bad_epochs", {}).data[0]));
     params.assign(d.num_params, {});
     best.assign(d.num_params, {});
     for (int32_t i = 0; i < d.num_params; ++i) {
@@ -1455,6 +1517,12 @@ SavedRun readSavedRun(const std::string &dir) {
     c.optim = *optim;
     c.clip = tr.at("clip");
     c.l2 = tr.at("l2");
+    c.decayLr = tr.at("decay_lr");
+    c.lrScale = tr.at("lr_scale");
+    c.lrDecayPatience = tr.at("lr_decay_patience");
+    c.earlyStopping = tr.at("early_stopping").is_null()
+                          ? 0
+                          : tr.at("early_stopping").get<int64_t>();
     c.threads = tr.at("threads");
     c.initFile =
         tr.at("init").is_null() ? "" : tr.at("init").get<std::string>();

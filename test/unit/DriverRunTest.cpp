@@ -2,7 +2,8 @@
 //
 // A fake trainer implements the trainer ABI for a tiny linear model, so the
 // epoch loop, the result files, resuming, determinism, divergence, --init,
-// --dump-step and the input checks are tested without the compiler:
+// --dump-step, schedules and the input checks are tested without the
+// compiler:
 //   prediction[b, t] = s_t (W x[b, 0] + bias),  s_t = t / (L - 1)
 //   loss = mean over b, t of ||prediction - target||^2
 // plus a "synthesizer" parameter whose gradient is a constant, so that
@@ -246,6 +247,7 @@ TEST(DriverRun, WritesScoresMetaCheckpointsTrajectories) {
   EXPECT_TRUE(meta["results"][3]["test_loss"].is_number());
   EXPECT_EQ(meta["summary"][0]["seeds"], 2);
   EXPECT_EQ(meta["scores"]["shape"], nlohmann::json::array({2, 2, 3, 4}));
+  EXPECT_TRUE(meta["results"][0]["early_stopped_at"].is_null());
 
   Archive final = ccrnn::npz::readNpz(dir + "/seed5_fake_b_final.npz");
   ASSERT_EQ(final.size(), 3u);
@@ -355,9 +357,10 @@ TEST(DriverRun, OtherSeedOtherResults) {
 /// Interrupts a run after epoch `epoch` of pair (seed index, model index),
 /// resumes it (as --resume does: settings from meta.json) and checks that
 /// every result is bit-identical to an uninterrupted run.
-void resumeMatches(size_t seedIndex, size_t modelIndex, int64_t epoch) {
+void resumeMatches(size_t seedIndex, size_t modelIndex, int64_t epoch,
+                   const TrainConfig &config = smallConfig()) {
   std::string whole = tempDir("whole"), parts = tempDir("parts");
-  ASSERT_EQ(runTo(whole, quietHooks()), RunStatus::Complete);
+  ASSERT_EQ(runTo(whole, quietHooks(), config), RunStatus::Complete);
 
   std::atomic<bool> stop{false};
   RunHooks hooks = quietHooks();
@@ -368,14 +371,18 @@ void resumeMatches(size_t seedIndex, size_t modelIndex, int64_t epoch) {
         r.epoch == epoch)
       stop = true;
   };
-  ASSERT_EQ(runTo(parts, hooks), RunStatus::Interrupted);
+  ASSERT_EQ(runTo(parts, hooks, config), RunStatus::Interrupted);
   EXPECT_TRUE(fs::exists(parts + "/resume.npz"));
   auto meta = nlohmann::json::parse(slurp(parts + "/meta.json"));
   EXPECT_EQ(meta["status"], "interrupted");
 
   SavedRun saved = readSavedRun(parts);
-  EXPECT_EQ(saved.config.seeds, smallConfig().seeds);
-  EXPECT_EQ(saved.config.lr, smallConfig().lr);
+  EXPECT_EQ(saved.config.seeds, config.seeds);
+  EXPECT_EQ(saved.config.lr, config.lr);
+  EXPECT_EQ(saved.config.decayLr, config.decayLr);
+  EXPECT_EQ(saved.config.lrScale, config.lrScale);
+  EXPECT_EQ(saved.config.lrDecayPatience, config.lrDecayPatience);
+  EXPECT_EQ(saved.config.earlyStopping, config.earlyStopping);
   ASSERT_EQ(saved.models.size(), 2u);
   for (ModelEntry &m : saved.models)
     m.api = &kFake;
@@ -384,6 +391,14 @@ void resumeMatches(size_t seedIndex, size_t modelIndex, int64_t epoch) {
   ASSERT_EQ(resumed.run(quietHooks()), RunStatus::Complete);
   for (const char *f : kResultFiles)
     EXPECT_EQ(contents(whole + "/" + f), contents(parts + "/" + f)) << f;
+  auto lrs = [](const std::string &dir) {
+    auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto &r : meta["results"])
+      all.push_back(r.value("lr", nlohmann::json()));
+    return all;
+  };
+  EXPECT_EQ(lrs(whole), lrs(parts));
 }
 
 TEST(DriverRun, ResumeMidModelEqualsUninterrupted) { resumeMatches(0, 1, 2); }
@@ -392,6 +407,72 @@ TEST(DriverRun, ResumeAtFirstEpochEqualsUninterrupted) {
 }
 TEST(DriverRun, ResumeAfterLastEpochEqualsUninterrupted) {
   resumeMatches(1, 0, 4);
+}
+
+/// A schedule on a plateau: at lr 1e-6 the fake's validation loss moves by
+/// far less than the threshold (1e-4 relative), so the learning rate is
+/// halved after every second epoch.
+TrainConfig plateauConfig() {
+  TrainConfig c = smallConfig();
+  c.lr = 1e-6;
+  c.epochs = 6;
+  c.decayLr = true;
+  c.lrScale = 0.5;
+  c.lrDecayPatience = 1;
+  return c;
+}
+
+TEST(DriverRun, DecayLrHalvesTheRateOnAPlateau) {
+  std::string dir = tempDir("plateau");
+  ASSERT_EQ(runTo(dir, quietHooks(), plateauConfig()), RunStatus::Complete);
+  auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
+  EXPECT_EQ(meta["training"]["decay_lr"], true);
+  EXPECT_EQ(meta["training"]["lr_scale"], 0.5);
+  EXPECT_EQ(meta["training"]["lr_decay_patience"], 1);
+  for (const auto &r : meta["results"])
+    EXPECT_EQ(r["lr"], nlohmann::json::array(
+                           {1e-6, 1e-6, 1e-6, 5e-7, 5e-7, 2.5e-7}));
+}
+
+// Stopped with the plateau counter at 1 (epoch 2) and after the first
+// reduction (epoch 3): a resumed run that restarted the schedule would
+// differ.
+TEST(DriverRun, ResumeContinuesTheLearningRateSchedule) {
+  resumeMatches(0, 1, 2, plateauConfig());
+  resumeMatches(1, 0, 3, plateauConfig());
+}
+
+TEST(DriverRun, EarlyStoppingEndsAPairAfterPatienceEpochs) {
+  // lr 1e-30: the weights do not move, the validation loss is flat, so the
+  // best epoch is the first and training stops after epoch 1 + 2.
+  TrainConfig c = smallConfig();
+  c.lr = 1e-30;
+  c.epochs = 6;
+  c.earlyStopping = 2;
+  std::vector<int64_t> stoppedAt;
+  RunHooks hooks = quietHooks();
+  hooks.onEpoch = [&](const EpochReport &r) {
+    if (r.stoppedEarly)
+      stoppedAt.push_back(r.epoch);
+  };
+  std::string dir = tempDir("early");
+  ASSERT_EQ(runTo(dir, hooks, c), RunStatus::Complete);
+  EXPECT_EQ(stoppedAt, (std::vector<int64_t>{3, 3, 3, 3}));
+  auto scores = ccrnn::npz::readNpy(dir + "/scores.npy");
+  ASSERT_EQ(scores.shape, (std::vector<int64_t>{2, 2, 3, 6}));
+  for (int64_t series = 0; series < 2 * 2 * 3; ++series)
+    for (int64_t e = 0; e < 6; ++e)
+      EXPECT_EQ(std::isnan(scores.data[series * 6 + e]), e >= 3)
+          << "series " << series << " epoch " << e + 1;
+  auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
+  EXPECT_EQ(meta["training"]["early_stopping"], 2);
+  for (const auto &r : meta["results"]) {
+    EXPECT_EQ(r["early_stopped_at"], 3);
+    EXPECT_EQ(r["epochs_completed"], 3);
+    EXPECT_EQ(r["best_epoch"], 1);
+    EXPECT_TRUE(r["finished"].get<bool>());
+  }
+  EXPECT_TRUE(fs::exists(dir + "/seed5_fake_b_best.npz"));
 }
 
 TEST(DriverRun, ResumeRefusesCompleteRun) {

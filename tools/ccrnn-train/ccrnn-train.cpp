@@ -83,13 +83,27 @@ public:
       return;
     last = r;
     haveEpoch = true;
-    if (tty)
-      return; // the next batch redraws the bar
-    std::fprintf(stderr,
-                 "seed %" PRIu64 " %s epoch %" PRId64 "/%" PRId64
-                 ": train_loss %.6g val_loss %.6g%s (%.2f s)\n",
-                 r.seed, r.model.c_str(), r.epoch, r.epochs, r.trainLoss,
-                 r.valLoss, moreScores(r).c_str(), r.seconds);
+    // On a terminal the next batch redraws the bar.
+    if (!tty)
+      std::fprintf(stderr,
+                   "seed %" PRIu64 " %s epoch %" PRId64 "/%" PRId64
+                   ": train_loss %.6g val_loss %.6g%s (%.2f s)\n",
+                   r.seed, r.model.c_str(), r.epoch, r.epochs, r.trainLoss,
+                   r.valLoss, moreScores(r).c_str(), r.seconds);
+    // Schedule events get a line of their own, also on a terminal.
+    if (r.stoppedEarly) {
+      finish();
+      std::fprintf(stderr,
+                   "seed %" PRIu64 " %s: early stopping after epoch %" PRId64
+                   " (no lower val_loss since epoch %" PRId64 ")\n",
+                   r.seed, r.model.c_str(), r.epoch, r.bestEpoch);
+    } else if (r.nextLr < r.lr && r.epoch < r.epochs) {
+      finish();
+      std::fprintf(stderr,
+                   "seed %" PRIu64 " %s: learning rate %g -> %g after epoch "
+                   "%" PRId64 " (val_loss on a plateau)\n",
+                   r.seed, r.model.c_str(), r.lr, r.nextLr, r.epoch);
+    }
   }
 
   void batch(const BatchReport &r) {
@@ -128,7 +142,8 @@ public:
     drawn = true;
   }
 
-  /// The scores after the losses (accuracies as fractions).
+  /// The scores after the losses (accuracies as fractions), and the
+  /// learning rate when a schedule changes it.
   static std::string moreScores(const EpochReport &r) {
     std::string text;
     char buf[96];
@@ -136,6 +151,10 @@ public:
       bool fraction = name.find("accuracy") != std::string::npos;
       std::snprintf(buf, sizeof buf, fraction ? " %s %.4f" : " %s %.6g",
                     name.c_str(), value);
+      text += buf;
+    }
+    if (std::isfinite(r.lr)) {
+      std::snprintf(buf, sizeof buf, " lr %g", r.lr);
       text += buf;
     }
     return text;
@@ -291,6 +310,24 @@ int realMain(int argc, char **argv) {
                  "Weight decay, added to the gradient after clipping "
                  "(PyTorch's weight_decay)")
       ->group(train);
+  app.add_flag("--decay-lr,--decay_lr", cfg.decayLr,
+               "Reduce the learning rate on a plateau of the validation loss "
+               "(PyTorch's ReduceLROnPlateau: mode min, threshold 1e-4 rel)")
+      ->group(train);
+  app.add_option("--lr-scale,--lr_scale", cfg.lrScale,
+                 "--decay-lr: the factor applied to the learning rate")
+      ->group(train);
+  app.add_option("--lr-decay-patience,--lr_decay_patience",
+                 cfg.lrDecayPatience,
+                 "--decay-lr: epochs without improvement before a "
+                 "reduction")
+      ->group(train);
+  app.add_option("--early-stopping,--early_stopping", cfg.earlyStopping,
+                 "Stop training a (seed, model) pair after this many epochs "
+                 "without a lower validation loss (its remaining epochs are "
+                 "NaN in the scores)")
+      ->default_str("off")
+      ->group(train);
   app.add_option("--seeds,--nseeds", nseeds, "Seeds 0 .. N-1")->group(train);
   app.add_option("--seed-list", seedList,
                  "Seeds, comma-separated (instead of --seeds)")
@@ -395,6 +432,12 @@ int realMain(int argc, char **argv) {
         cfg.seeds.push_back(uint64_t(s));
     }
     cfg.initFile = initFile;
+    if (given("--early-stopping") && cfg.earlyStopping < 1)
+      throw InputError("--early-stopping must be a positive integer, got " +
+                       std::to_string(cfg.earlyStopping));
+    for (const char *flag : {"--lr-scale", "--lr-decay-patience"})
+      if (given(flag) && !cfg.decayLr)
+        throw InputError(std::string(flag) + " applies with --decay-lr");
     applyTaskDefaults(cfg, given);
     validateConfig(cfg);
     // The short names lstm and dni_lstm (also LSTM, DNI_LSTM) name the

@@ -3,7 +3,7 @@
 // A run trains every model of the models axis for every seed, sequentially,
 // and writes its results into one directory (SPEC §7):
 //   scores.npy        float64 (seeds, models, metrics, epochs); NaN for
-//                     epochs not trained (yet).
+//                     epochs not trained (yet, or after an early stop).
 //                     Metrics: train_loss, val_loss, then val_accuracy
 //                     and val_uncertainty (seqmnist) or val_dysmetria
 //                     (drawing tasks; SPEC §4)
@@ -14,8 +14,9 @@
 //   trajectories.npz  mean drawn line per class and model on the test set
 //                     (drawing tasks)
 //   curves.png, lines.png   (gnuplot; lines.png for drawing tasks)
-//   resume.npz        what --resume needs: parameters, optimizer state and
-//                     progress of the run
+//   resume.npz        what --resume needs: parameters, optimizer state
+//                     (with the learning rate and plateau counter of
+//                     --decay-lr) and progress of the run
 // Every file is written to "<name>.tmp" and renamed.
 //
 // One batch is train() (the trainer's gradient), clipping of the global
@@ -61,6 +62,14 @@ struct TrainConfig {
   OptimKind optim = OptimKind::Adam;
   double clip = 1.0; ///< 0: no clipping
   double l2 = 0.0;
+  // Schedules (SPEC §3): reduce-on-plateau decay of the learning rate on
+  // the validation loss (PlateauScheduler), and early stopping of a (seed,
+  // model) pair after `earlyStopping` epochs without a lower validation
+  // loss (0: off).
+  bool decayLr = false;
+  double lrScale = 0.1;
+  int64_t lrDecayPatience = 10;
+  int64_t earlyStopping = 0;
   std::vector<uint64_t> seeds = {0};
   int threads = 1;
   std::string initFile; ///< empty: seeded initialisation
@@ -138,6 +147,11 @@ struct EpochReport {
   /// The scores after train_loss and val_loss (val_accuracy,
   /// val_dysmetria, ...), by name, in the order of the scores.
   std::vector<std::pair<std::string, double>> moreScores = {};
+  /// With --decay-lr: the learning rate of this epoch and of the next.
+  double lr = std::numeric_limits<double>::quiet_NaN(),
+         nextLr = std::numeric_limits<double>::quiet_NaN();
+  int64_t bestEpoch = 0;     ///< the epoch of the lowest validation loss
+  bool stoppedEarly = false; ///< --early-stopping ends the pair's training
 };
 
 /// A finished training batch, for progress bars.
