@@ -27,7 +27,11 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -219,6 +223,219 @@ void printSummary(const std::vector<ModelSummary> &summary) {
   std::fflush(stdout);
 }
 
+/// The models of --model: bundled names, the reference's spellings or
+/// files. For the seqmnist tasks the short names lstm and dni_lstm (also
+/// LSTM, DNI_LSTM) name the task's models, seqmnist_{lstm,dni_lstm} for
+/// seqmnist and seqmnist_draw_{lstm,dni_lstm} for the drawing tasks; the
+/// models axis keeps the short name.
+std::vector<ModelRef> modelRefs(const std::vector<std::string> &specs,
+                                const std::string &task) {
+  if (specs.empty())
+    throw InputError("--model: no model given");
+  std::vector<ModelRef> refs;
+  std::set<std::string> names;
+  for (std::string spec : specs) {
+    std::string lower;
+    for (char ch : spec)
+      lower += char(std::tolower(static_cast<unsigned char>(ch)));
+    const bool shortName =
+        isSeqMnistTask(task) && (lower == "lstm" || lower == "dni_lstm");
+    if (shortName)
+      spec = (task == "seqmnist" ? "seqmnist_" : "seqmnist_draw_") + lower;
+    refs.push_back(resolveModel(spec));
+    if (shortName)
+      refs.back().name = lower;
+    if (!names.insert(refs.back().name).second)
+      throw InputError("model '" + refs.back().name + "' is given twice");
+  }
+  return refs;
+}
+
+/// The models of a saved run, resolved again from their files.
+std::vector<ModelRef> refsOf(const std::vector<ModelEntry> &models) {
+  std::vector<ModelRef> refs;
+  for (const ModelEntry &m : models) {
+    refs.push_back(resolveModel(m.file));
+    refs.back().name = m.name;
+  }
+  return refs;
+}
+
+/// A missing data file is reported before any trainer is compiled (the
+/// files are read when the run starts).
+void checkDataFiles(const TrainConfig &cfg) {
+  if (!isSeqMnistTask(cfg.task))
+    return;
+  ccrnn::idx::Paths paths = ccrnn::idx::dataPaths(dataDirectory(cfg));
+  for (const std::string &file : {paths.trainImages, paths.trainLabels,
+                                  paths.testImages, paths.testLabels})
+    if (access(file.c_str(), R_OK) != 0) {
+      try {
+        ccrnn::idx::readLabels(file); // throws the message naming the file
+      } catch (const ccrnn::idx::Error &e) {
+        throw InputError(e.what());
+      }
+      throw InputError(file + ": cannot be read");
+    }
+}
+
+/// What runs need besides their settings: trainers, --init, progress and
+/// the stop on SIGINT/SIGTERM.
+class Runner {
+public:
+  Runner(bool quiet, const std::string &cacheDir)
+      : quiet(quiet),
+        cacheDir(cacheDir.empty() ? defaultCacheDir() : cacheDir) {}
+
+  bool isQuiet() const { return quiet; }
+
+  void log(const std::string &line) const {
+    if (!quiet)
+      std::fprintf(stderr, "ccrnn-train: %s\n", line.c_str());
+  }
+
+  /// `refs` with their trainers for a run of `cfg` (each trainer loaded
+  /// once), checked against the task and --init: the input errors come
+  /// before anything is written.
+  std::vector<ModelEntry> load(const std::vector<ModelRef> &refs,
+                               const TrainConfig &cfg) {
+    checkDataFiles(cfg);
+    const ccrnn::npz::Archive &init = initArchive(cfg);
+    ccrnn::rt::setNumThreads(cfg.threads);
+    const std::string options =
+        trainingOptions(cfg.bptt, cfg.interval, cfg.batchSize,
+                        cfg.data.seqLen, cfg.predictLast);
+    std::vector<ModelEntry> models;
+    for (const ModelRef &ref : refs) {
+      const LoadedTrainer &t = trainer(ref, options);
+      models.push_back({ref.name, ref.file, options, t.id, t.api});
+    }
+    checkModels(cfg, models);
+    for (const ModelEntry &m : models)
+      if (!init.empty())
+        checkInit(init, cfg.initFile, *m.api->desc, m.name);
+    return models;
+  }
+
+  const LoadedTrainer &trainer(const ModelRef &ref,
+                               const std::string &options) {
+    auto key = std::make_pair(ref.name + "\n" + ref.file, options);
+    auto it = trainers.find(key);
+    if (it == trainers.end())
+      it = trainers
+               .emplace(key, getTrainer(ref, options, cacheDir,
+                                        [this](const std::string &line) {
+                                          log(line);
+                                        }))
+               .first;
+    return it->second;
+  }
+
+  const ccrnn::npz::Archive &initArchive(const TrainConfig &cfg) {
+    if (!cfg.initFile.empty() && init.empty())
+      init = readInit(cfg.initFile);
+    return init;
+  }
+
+  /// "training linedraw: lstm, dni_lstm; 2 seeds, 100 epochs -> DIR".
+  void announce(const std::string &prefix, const TrainConfig &cfg,
+                const std::vector<ModelEntry> &models, const std::string &dir,
+                bool resuming) const {
+    if (quiet)
+      return;
+    std::string names;
+    for (const ModelEntry &m : models)
+      names += (names.empty() ? "" : ", ") + m.name;
+    std::fprintf(stderr,
+                 "ccrnn-train: %s%s %s: %s; %zu seed%s, %" PRId64
+                 " epochs -> %s\n",
+                 prefix.c_str(), resuming ? "resuming" : "training",
+                 cfg.task.c_str(), names.c_str(), cfg.seeds.size(),
+                 cfg.seeds.size() == 1 ? "" : "s", cfg.epochs, dir.c_str());
+  }
+
+  /// The hooks of a run's progress; restart() starts the progress of the
+  /// next run (its ETA counts from there).
+  RunHooks hooks() {
+    RunHooks h;
+    h.onEpoch = [this](const EpochReport &r) { progress->epoch(r); };
+    h.onBatch = [this](const BatchReport &r) { progress->batch(r); };
+    h.onWarning = [this](const std::string &w) {
+      progress->finish();
+      std::fprintf(stderr, "ccrnn-train: warning: %s\n", w.c_str());
+    };
+    h.stop = &stopRequested;
+    return h;
+  }
+  void restart() { progress = std::make_unique<Progress>(quiet); }
+
+  /// Runs `train` with the signal handlers installed and the progress bar
+  /// ended afterwards; the exit status of an interrupted run.
+  std::optional<int> run(const std::function<RunStatus()> &train,
+                         const std::string &dir) {
+    installSignalHandlers();
+    RunStatus status;
+    try {
+      status = train();
+    } catch (...) {
+      progress->finish();
+      throw;
+    }
+    progress->finish();
+    if (status == RunStatus::Complete)
+      return std::nullopt;
+    std::fprintf(stderr,
+                 "ccrnn-train: stopped; continue with: ccrnn-train --resume "
+                 "%s\n",
+                 dir.c_str());
+    return 128 + stopSignal.load();
+  }
+
+private:
+  bool quiet;
+  std::string cacheDir;
+  std::map<std::pair<std::string, std::string>, LoadedTrainer> trainers;
+  ccrnn::npz::Archive init;
+  std::unique_ptr<Progress> progress = std::make_unique<Progress>(quiet);
+};
+
+/// --dump-step: one batch's gradients from the initial weights.
+int writeDumpStep(Runner &runner, const TrainConfig &cfg, const ModelRef &ref,
+                  const std::string &out, const std::string &batchFile) {
+  BatchFile batch = readBatchFile(batchFile);
+  const ccrnn::npz::Archive &init = runner.initArchive(cfg);
+  ccrnn::rt::setNumThreads(cfg.threads);
+  std::string options =
+      trainingOptions(cfg.bptt, cfg.interval, batch.inputs.shape[0],
+                      batch.inputs.shape[1], cfg.predictLast);
+  const ccrnn_trainer_api *api = runner.trainer(ref, options).api;
+  if (!init.empty())
+    checkInit(init, cfg.initFile, *api->desc, ref.name);
+  Tensors params = initialParameters(*api->desc, cfg.seeds[0],
+                                     init.empty() ? nullptr : &init);
+  ccrnn::npz::writeNpz(out, dumpStep(api, params, batch, batchFile));
+  return 0;
+}
+
+/// One run of `cfg` into `dir` (continued when `resuming`).
+int trainRun(Runner &runner, const TrainConfig &cfg,
+             const std::vector<ModelRef> &refs, const std::string &dir,
+             const std::vector<std::string> &commandLine, bool resuming) {
+  std::vector<ModelEntry> models = runner.load(refs, cfg);
+  Experiment run(cfg, models, dir, commandLine);
+  if (resuming)
+    run.loadResume();
+  runner.announce("", cfg, models, dir, resuming);
+  RunHooks hooks = runner.hooks();
+  if (auto status = runner.run([&] { return run.run(hooks); }, dir))
+    return *status;
+  if (!runner.isQuiet()) {
+    printSummary(run.summary());
+    std::printf("results in %s\n", dir.c_str());
+  }
+  return 0;
+}
+
 int realMain(int argc, char **argv) {
   CLI::App app{"ccrnn-train: trains cerebro-cerebellar RNNs (cRNN / ccRNN) "
                "on a task for a list of seeds and writes scores, metadata, "
@@ -384,9 +601,7 @@ int realMain(int argc, char **argv) {
                        "models/dni_lstm.mlir); write a model file with the "
                        "sizes you want and pass its path to --model");
 
-  std::vector<std::string> commandLine(argv, argv + argc);
-  std::vector<ModelRef> refs;
-  std::string outDir;
+  Runner runner(quiet, cacheDir);
   if (!resume.empty()) {
     // The settings are the saved run's; only how it runs may change.
     static const std::set<std::string> allowed = {
@@ -397,192 +612,59 @@ int realMain(int argc, char **argv) {
                          " cannot be combined with --resume (the run's "
                          "settings come from " +
                          resume + "/meta.json)");
-    SavedRun saved = readSavedRun(resume);
-    cfg = saved.config;
-    if (given("--threads"))
-      cfg.threads = app.get_option("--threads")->as<int>();
-    if (cfg.threads < 1)
+    if (given("--threads") && cfg.threads < 1)
       throw InputError("--threads must be a positive integer");
-    for (const ModelEntry &m : saved.models) {
-      ModelRef ref = resolveModel(m.file);
-      ref.name = m.name;
-      refs.push_back(ref);
-    }
-    commandLine = saved.commandLine;
-    outDir = resume;
-    checkOutputDirectory(outDir, /*overwrite=*/true);
+    SavedRun saved = readSavedRun(resume);
+    if (given("--threads"))
+      saved.config.threads = cfg.threads;
+    checkOutputDirectory(resume, /*overwrite=*/true);
+    return trainRun(runner, saved.config, refsOf(saved.models), resume,
+                    saved.commandLine, /*resuming=*/true);
+  }
+
+  auto kind = parseOptimizer(optim);
+  if (!kind)
+    throw InputError("unknown optimizer '" + optim +
+                     "' (valid: " + optimizerList() + ")");
+  cfg.optim = *kind;
+  if (given("--seeds") && given("--seed-list"))
+    throw InputError("--seeds and --seed-list exclude each other");
+  if (given("--seed-list")) {
+    cfg.seeds.clear();
+    for (const std::string &s : seedList)
+      cfg.seeds.push_back(parseSeed(s));
   } else {
-    auto kind = parseOptimizer(optim);
-    if (!kind)
-      throw InputError("unknown optimizer '" + optim +
-                       "' (valid: " + optimizerList() + ")");
-    cfg.optim = *kind;
-    if (given("--seeds") && given("--seed-list"))
-      throw InputError("--seeds and --seed-list exclude each other");
-    if (given("--seed-list")) {
-      cfg.seeds.clear();
-      for (const std::string &s : seedList)
-        cfg.seeds.push_back(parseSeed(s));
-    } else {
-      if (nseeds < 1)
-        throw InputError("--seeds must be a positive integer, got " +
-                         std::to_string(nseeds));
-      cfg.seeds.clear();
-      for (int64_t s = 0; s < nseeds; ++s)
-        cfg.seeds.push_back(uint64_t(s));
-    }
-    cfg.initFile = initFile;
-    if (given("--early-stopping") && cfg.earlyStopping < 1)
-      throw InputError("--early-stopping must be a positive integer, got " +
-                       std::to_string(cfg.earlyStopping));
-    for (const char *flag : {"--lr-scale", "--lr-decay-patience"})
-      if (given(flag) && !cfg.decayLr)
-        throw InputError(std::string(flag) + " applies with --decay-lr");
-    applyTaskDefaults(cfg, given);
-    validateConfig(cfg);
-    // The short names lstm and dni_lstm (also LSTM, DNI_LSTM) name the
-    // seqmnist tasks' models: seqmnist_{lstm,dni_lstm} for seqmnist,
-    // seqmnist_draw_{lstm,dni_lstm} for the drawing tasks; the models axis
-    // keeps the short name.
-    std::vector<std::string> axisNames(modelSpecs.size());
-    if (isSeqMnistTask(cfg.task))
-      for (size_t i = 0; i < modelSpecs.size(); ++i) {
-        std::string lower;
-        for (char ch : modelSpecs[i])
-          lower += char(std::tolower(static_cast<unsigned char>(ch)));
-        if (lower == "lstm" || lower == "dni_lstm") {
-          axisNames[i] = lower;
-          modelSpecs[i] =
-              (cfg.task == "seqmnist" ? "seqmnist_" : "seqmnist_draw_") + lower;
-        }
-      }
-    if (modelSpecs.empty())
-      throw InputError("--model: no model given");
-    std::set<std::string> names;
-    for (size_t i = 0; i < modelSpecs.size(); ++i) {
-      refs.push_back(resolveModel(modelSpecs[i]));
-      if (!axisNames[i].empty())
-        refs.back().name = axisNames[i];
-      if (!names.insert(refs.back().name).second)
-        throw InputError("model '" + refs.back().name + "' is given twice");
-    }
-    if (!dumpStep.empty() || !batchFile.empty()) {
-      if (dumpStep.empty() || batchFile.empty())
-        throw InputError("--dump-step and --batch go together");
-      if (refs.size() != 1)
-        throw InputError("--dump-step takes exactly one model (--model)");
-    } else {
-      outDir = out.empty() ? defaultOutDir(cfg.task) : out;
-      checkOutputDirectory(outDir, overwrite);
-    }
+    if (nseeds < 1)
+      throw InputError("--seeds must be a positive integer, got " +
+                       std::to_string(nseeds));
+    cfg.seeds.clear();
+    for (int64_t s = 0; s < nseeds; ++s)
+      cfg.seeds.push_back(uint64_t(s));
+  }
+  cfg.initFile = initFile;
+  if (given("--early-stopping") && cfg.earlyStopping < 1)
+    throw InputError("--early-stopping must be a positive integer, got " +
+                     std::to_string(cfg.earlyStopping));
+  for (const char *flag : {"--lr-scale", "--lr-decay-patience"})
+    if (given(flag) && !cfg.decayLr)
+      throw InputError(std::string(flag) + " applies with --decay-lr");
+
+  applyTaskDefaults(cfg, given);
+  validateConfig(cfg);
+  std::vector<ModelRef> refs = modelRefs(modelSpecs, cfg.task);
+
+  if (!dumpStep.empty() || !batchFile.empty()) {
+    if (dumpStep.empty() || batchFile.empty())
+      throw InputError("--dump-step and --batch go together");
+    if (refs.size() != 1)
+      throw InputError("--dump-step takes exactly one model (--model)");
+    return writeDumpStep(runner, cfg, refs[0], dumpStep, batchFile);
   }
 
-  // A missing data file is reported before any trainer is compiled (the
-  // files are read when the run starts).
-  if (isSeqMnistTask(cfg.task)) {
-    ccrnn::idx::Paths paths = ccrnn::idx::dataPaths(dataDirectory(cfg));
-    for (const std::string &file : {paths.trainImages, paths.trainLabels,
-                                    paths.testImages, paths.testLabels})
-      if (access(file.c_str(), R_OK) != 0) {
-        try {
-          ccrnn::idx::readLabels(file); // throws the message naming the file
-        } catch (const ccrnn::idx::Error &e) {
-          throw InputError(e.what());
-        }
-        throw InputError(file + ": cannot be read");
-      }
-  }
-
-  ccrnn::npz::Archive init;
-  if (!cfg.initFile.empty())
-    init = readInit(cfg.initFile);
-  if (cacheDir.empty())
-    cacheDir = defaultCacheDir();
-  ccrnn::rt::setNumThreads(cfg.threads);
-  auto log = [&](const std::string &line) {
-    if (!quiet)
-      std::fprintf(stderr, "ccrnn-train: %s\n", line.c_str());
-  };
-
-  std::vector<LoadedTrainer> loaded; // keeps compiled libraries open
-
-  if (!dumpStep.empty()) {
-    BatchFile batch = readBatchFile(batchFile);
-    std::string options =
-        trainingOptions(cfg.bptt, cfg.interval, batch.inputs.shape[0],
-                        batch.inputs.shape[1], cfg.predictLast);
-    loaded.push_back(getTrainer(refs[0], options, cacheDir, log));
-    const ccrnn_trainer_desc &d = *loaded[0].api->desc;
-    if (!init.empty())
-      checkInit(init, cfg.initFile, d, refs[0].name);
-    Tensors params =
-        initialParameters(d, cfg.seeds[0], init.empty() ? nullptr : &init);
-    ccrnn::npz::writeNpz(
-        dumpStep,
-        ccrnn::driver::dumpStep(loaded[0].api, params, batch, batchFile));
-    return 0;
-  }
-
-  const std::string options = trainingOptions(
-      cfg.bptt, cfg.interval, cfg.batchSize, cfg.data.seqLen, cfg.predictLast);
-  std::vector<ModelEntry> models;
-  for (const ModelRef &ref : refs) {
-    loaded.push_back(getTrainer(ref, options, cacheDir, log));
-    models.push_back(
-        {ref.name, ref.file, options, loaded.back().id, loaded.back().api});
-  }
-  checkModels(cfg, models);
-  if (!init.empty())
-    for (const ModelEntry &m : models)
-      checkInit(init, cfg.initFile, *m.api->desc, m.name);
-
-  Experiment run(cfg, models, outDir, commandLine);
-  if (!resume.empty())
-    run.loadResume();
-
-  if (!quiet) {
-    std::string names;
-    for (const ModelEntry &m : models)
-      names += (names.empty() ? "" : ", ") + m.name;
-    std::fprintf(stderr,
-                 "ccrnn-train: %s %s: %s; %zu seed%s, %" PRId64
-                 " epochs -> %s\n",
-                 resume.empty() ? "training" : "resuming", cfg.task.c_str(),
-                 names.c_str(), cfg.seeds.size(),
-                 cfg.seeds.size() == 1 ? "" : "s", cfg.epochs, outDir.c_str());
-  }
-
-  Progress progress(quiet);
-  RunHooks hooks;
-  hooks.onEpoch = [&](const EpochReport &r) { progress.epoch(r); };
-  hooks.onBatch = [&](const BatchReport &r) { progress.batch(r); };
-  hooks.onWarning = [&](const std::string &w) {
-    progress.finish();
-    std::fprintf(stderr, "ccrnn-train: warning: %s\n", w.c_str());
-  };
-  hooks.stop = &stopRequested;
-  installSignalHandlers();
-
-  RunStatus status;
-  try {
-    status = run.run(hooks);
-  } catch (...) {
-    progress.finish();
-    throw;
-  }
-  progress.finish();
-  if (status == RunStatus::Interrupted) {
-    std::fprintf(stderr,
-                 "ccrnn-train: stopped; continue with: ccrnn-train --resume "
-                 "%s\n",
-                 outDir.c_str());
-    return 128 + stopSignal.load();
-  }
-  if (!quiet) {
-    printSummary(run.summary());
-    std::printf("results in %s\n", outDir.c_str());
-  }
-  return 0;
+  const std::string outDir = out.empty() ? defaultOutDir(cfg.task) : out;
+  std::vector<std::string> commandLine(argv, argv + argc);
+  checkOutputDirectory(outDir, overwrite);
+  return trainRun(runner, cfg, refs, outDir, commandLine, /*resuming=*/false);
 }
 
 } // namespace
