@@ -124,14 +124,6 @@ std::string fileSafe(const std::string &name) {
   return s;
 }
 
-std::string isoTime(std::time_t t) {
-  char buf[32];
-  std::tm tm;
-  gmtime_r(&t, &tm);
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 npz::Array f64Array(std::vector<int64_t> shape, std::vector<double> data) {
   npz::Array a;
   a.shape = std::move(shape);
@@ -523,6 +515,7 @@ struct Experiment::Impl {
     trajectories.assign(S * M * C * Lt * 2, kNaN);
     instances.resize(M);
     startedAt = isoTime(std::time(nullptr));
+    sessionStart = std::chrono::steady_clock::now();
     if (!cfg.initFile.empty())
       init = readInit(cfg.initFile);
   }
@@ -1331,6 +1324,13 @@ struct Experiment::Impl {
     return out;
   }
 
+  void createDirectory() {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+      throw InputError("--out " + dir + ": cannot create: " + ec.message());
+  }
+
   void loadResume();
 };
 
@@ -1342,6 +1342,13 @@ Experiment::Experiment(TrainConfig config, std::vector<ModelEntry> models,
 Experiment::~Experiment() = default;
 
 void Experiment::loadResume() { impl->loadResume(); }
+
+void Experiment::prepare() {
+  Impl &r = *impl;
+  r.createDirectory();
+  r.status = "pending";
+  r.save();
+}
 
 void Experiment::Impl::loadResume() {
   const std::string file = path("resume.npz");
@@ -1426,10 +1433,8 @@ void Experiment::Impl::loadResume() {
 RunStatus Experiment::run(const RunHooks &hooks) {
   Impl &r = *impl;
   r.sessionStart = std::chrono::steady_clock::now();
+  r.createDirectory();
   std::error_code ec;
-  fs::create_directories(r.dir, ec);
-  if (ec)
-    throw InputError("--out " + r.dir + ": cannot create: " + ec.message());
   r.status = "running";
   r.save();
   try {

@@ -2,8 +2,8 @@
 //
 // A fake trainer implements the trainer ABI for a tiny linear model, so the
 // epoch loop, the result files, resuming, determinism, divergence, --init,
-// --dump-step, schedules and the input checks are tested without the
-// compiler:
+// --dump-step, schedules, sweeps and the input checks are tested without
+// the compiler:
 //   prediction[b, t] = s_t (W x[b, 0] + bias),  s_t = t / (L - 1)
 //   loss = mean over b, t of ||prediction - target||^2
 // plus a "synthesizer" parameter whose gradient is a constant, so that
@@ -13,6 +13,7 @@
 
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Experiment.h"
+#include "ccrnn/Driver/Sweep.h"
 #include "ccrnn/Driver/Trainers.h"
 
 #include "gtest/gtest.h"
@@ -742,6 +743,220 @@ TEST(DriverTrainers, ModelNames) {
             "bptt=1 interval=2 batch=50 steps=10");
   EXPECT_EQ(trainingOptions(3, 1, 4, 28, true),
             "bptt=3 interval=1 batch=4 steps=28 predict-last");
+}
+
+//===--- Sweeps
+//----------------------------------------------------------------===//
+
+TEST(DriverSweep, ListValues) {
+  EXPECT_EQ(parseFlagList("--bptt", {"1", "28", "3"}, true),
+            (std::vector<double>{1, 28, 3}));
+  EXPECT_EQ(parseFlagList("--lr", {"1e-3", "0.5"}, false),
+            (std::vector<double>{1e-3, 0.5}));
+  EXPECT_EQ(inputErrorOf([] { parseFlagList("--bptt", {"1", "2.5"}, true); }),
+            "--bptt: '2.5' is not an integer (one value, or a comma-separated "
+            "list for a sweep, e.g. --bptt 1,2,3)");
+  EXPECT_EQ(inputErrorOf([] { parseFlagList("--lr", {"inf"}, false); }),
+            "--lr: 'inf' is not a number (one value, or a comma-separated "
+            "list for a sweep, e.g. --lr 1e-3,1e-4)");
+  EXPECT_EQ(
+      inputErrorOf([] { parseFlagList("--interval", {"2", "2"}, true); }),
+      "--interval: 2 is given twice");
+  EXPECT_EQ(formatValue(28), "28");
+  EXPECT_EQ(formatValue(1e-3), "0.001");
+  EXPECT_EQ(formatValue(1e-5), "1e-05");
+}
+
+TEST(DriverSweep, GridOfEveryCombination) {
+  Sweep sweep({{"bptt", {1, 3}}, {"lr", {0.05, 0.01}}}, smallConfig(),
+              twoModels(), "unused", {});
+  std::vector<std::string> dirs;
+  for (const SweepPoint &p : sweep.points())
+    dirs.push_back(p.dir);
+  EXPECT_EQ(dirs, (std::vector<std::string>{"bptt=1,lr=0.05", "bptt=1,lr=0.01",
+                                            "bptt=3,lr=0.05",
+                                            "bptt=3,lr=0.01"}));
+  EXPECT_EQ(sweep.points()[2].config.bptt, 3);
+  EXPECT_EQ(sweep.points()[2].config.lr, 0.05);
+  EXPECT_EQ(sweep.points()[2].status, "pending");
+  // Every point is checked when the sweep is made.
+  EXPECT_EQ(inputErrorOf([] {
+              Sweep({{"interval", {2, 0}}}, smallConfig(), twoModels(), "x",
+                    {});
+            }),
+            "--interval must be a positive integer, got 0");
+}
+
+// A cRNN version of the fake: no synthesizer parameter. With clipping on,
+// the ccRNN fake's constant synthesizer gradient scales its other
+// gradients, so the two learn differently.
+const ccrnn_trainer_desc kCrnnDesc = [] {
+  ccrnn_trainer_desc d = kDesc;
+  d.has_cerebellum = 0;
+  d.num_params = 2;
+  return d;
+}();
+float fakeCrnnTrain(void *t, const float *const *params, const float *inputs,
+                    const void *targets, float *const *grads) {
+  float synthesizer[3];
+  float *const all[3] = {grads[0], grads[1], synthesizer};
+  return fakeTrain(t, params, inputs, targets, all);
+}
+const ccrnn_trainer_api kFakeCrnn = {&kCrnnDesc, fakeCreate, fakeDestroy,
+                                     fakeCrnnTrain, fakeEval};
+
+TrainConfig sweepConfig() {
+  TrainConfig c = smallConfig();
+  c.clip = 0.02;
+  return c;
+}
+
+Sweep crnnVsCcrnnSweep(const std::string &dir) {
+  return Sweep({{"lr", {0.05, 0.01}}}, sweepConfig(),
+               {{"fake", "", kDesc.options, "test", &kFakeCrnn},
+                {"dni_fake", "", kDesc.options, "test", &kFake}},
+               dir, {"test"});
+}
+
+RunStatus runSweep(Sweep &sweep, const SweepHooks &hooks) {
+  sweep.prepare(hooks);
+  return sweep.run(hooks);
+}
+
+TEST(DriverSweep, GathersScoresAndRelativePerformance) {
+  std::string dir = tempDir("sweep");
+  Sweep sweep = crnnVsCcrnnSweep(dir);
+  SweepHooks hooks;
+  hooks.run = quietHooks();
+  ASSERT_EQ(runSweep(sweep, hooks), RunStatus::Complete);
+
+  // The points' scores, stacked along a leading axis.
+  auto scores = ccrnn::npz::readNpy(dir + "/scores.npy");
+  EXPECT_EQ(scores.shape, (std::vector<int64_t>{2, 2, 2, 3, 4}));
+  std::vector<double> stacked;
+  for (const char *point : {"/lr=0.05", "/lr=0.01"}) {
+    auto a = ccrnn::npz::readNpy(dir + point + "/scores.npy");
+    stacked.insert(stacked.end(), a.data.begin(), a.data.end());
+  }
+  EXPECT_EQ(scores.data, stacked);
+
+  auto j = nlohmann::json::parse(slurp(dir + "/sweep.json"));
+  EXPECT_EQ(j["format"], "ccrnn-train sweep");
+  EXPECT_EQ(j["status"], "complete");
+  EXPECT_EQ(j["axes"], nlohmann::json::parse(
+                           R"([{"name": "lr", "values": [0.05, 0.01]}])"));
+  EXPECT_EQ(j["scores"]["axes"],
+            nlohmann::json::array({"point", "seed", "model", "metric",
+                                   "epoch"}));
+  EXPECT_EQ(j["metrics"], nlohmann::json::array(
+                              {"train_loss", "val_loss", "val_dysmetria"}));
+  ASSERT_EQ(j["points"].size(), 2u);
+  for (size_t p = 0; p < 2; ++p) {
+    const auto &point = j["points"][p];
+    EXPECT_EQ(point["status"], "complete");
+    auto meta = nlohmann::json::parse(
+        slurp(dir + "/" + point["dir"].get<std::string>() + "/meta.json"));
+    EXPECT_EQ(meta["training"]["lr"], point["values"]["lr"]);
+    EXPECT_EQ(point["summary"], meta["summary"]);
+    // dni_fake against fake, per seed: results are [seed][model].
+    double ratios = 0;
+    for (size_t s = 0; s < 2; ++s)
+      ratios += meta["results"][s * 2 + 1]["final_val_loss"].get<double>() /
+                meta["results"][s * 2]["final_val_loss"].get<double>();
+    const auto &relative = point["relative"][0];
+    EXPECT_EQ(relative["model"], "dni_fake");
+    EXPECT_EQ(relative["baseline"], "fake");
+    EXPECT_EQ(relative["seeds"], 2);
+    EXPECT_NEAR(relative["final_val_loss_ratio"]["mean"].get<double>(),
+                ratios / 2, 1e-12);
+    EXPECT_NE(relative["final_val_loss_ratio"]["mean"].get<double>(), 1.0);
+  }
+  EXPECT_EQ(j["plot"]["y"], "final_val_loss"); // not a horizon sweep
+  EXPECT_EQ(sweep.summaries().size(), 2u);
+  EXPECT_EQ(sweep.relatives()[1][0].model, "dni_fake");
+  EXPECT_NE(inputErrorOf([&] { Sweep::open(dir); })
+                .find("the sweep is complete; nothing to resume"),
+            std::string::npos);
+}
+
+TEST(DriverSweep, ADivergingPointDoesNotStopTheOthers) {
+  std::string dir = tempDir("sweep-nan");
+  SweepHooks hooks;
+  hooks.run = quietHooks();
+  std::vector<std::string> warnings;
+  hooks.run.onWarning = [&](const std::string &w) { warnings.push_back(w); };
+  trainCalls = 0;
+  nanAtCall = 2; // the first point's first model, epoch 1, batch 2
+  std::string message;
+  Sweep sweep = crnnVsCcrnnSweep(dir);
+  try {
+    runSweep(sweep, hooks);
+  } catch (const DivergedError &e) {
+    message = e.what();
+  }
+  nanAtCall = -1;
+  EXPECT_EQ(message, "grid point lr=0.05: training loss is nan at seed 3, "
+                     "model fake, epoch 1, batch 2 of 4 (the other grid "
+                     "points were trained)");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("going on with the next grid point"),
+            std::string::npos);
+  auto j = nlohmann::json::parse(slurp(dir + "/sweep.json"));
+  EXPECT_EQ(j["status"], "diverged");
+  EXPECT_EQ(j["points"][0]["status"], "diverged");
+  EXPECT_EQ(j["points"][1]["status"], "complete");
+  EXPECT_EQ(inputErrorOf([&] { Sweep::open(dir); }),
+            "--resume " + dir +
+                ": the sweep is finished (grid point lr=0.05 diverged); "
+                "nothing to resume");
+}
+
+TEST(DriverSweep, ResumeSkipsFinishedPointsAndMatches) {
+  std::string whole = tempDir("sweep-whole"), parts = tempDir("sweep-parts");
+  SweepHooks hooks;
+  hooks.run = quietHooks();
+  Sweep a = crnnVsCcrnnSweep(whole);
+  ASSERT_EQ(runSweep(a, hooks), RunStatus::Complete);
+
+  // Stopped in the second point: the first is complete, the second
+  // resumes mid-run.
+  std::atomic<bool> stop{false};
+  size_t point = 0;
+  hooks.onPointStart = [&](size_t i, const SweepPoint &) { point = i; };
+  hooks.run.stop = &stop;
+  hooks.run.saveEverySeconds = 1e9;
+  hooks.run.onEpoch = [&](const EpochReport &r) {
+    if (point == 1 && r.seedIndex == 1 && r.modelIndex == 0 && r.epoch == 2)
+      stop = true;
+  };
+  Sweep b = crnnVsCcrnnSweep(parts);
+  ASSERT_EQ(runSweep(b, hooks), RunStatus::Interrupted);
+  auto j = nlohmann::json::parse(slurp(parts + "/sweep.json"));
+  EXPECT_EQ(j["status"], "interrupted");
+  EXPECT_EQ(j["points"][0]["status"], "complete");
+  EXPECT_EQ(j["points"][1]["status"], "interrupted");
+
+  Sweep resumed = Sweep::open(parts);
+  ASSERT_EQ(resumed.points().size(), 2u);
+  EXPECT_TRUE(resumed.points()[0].done());
+  EXPECT_FALSE(resumed.points()[1].done());
+  EXPECT_EQ(resumed.points()[1].config.lr, 0.01);
+  for (ModelEntry &m : resumed.points()[1].models)
+    m.api = m.name == "fake" ? &kFakeCrnn : &kFake;
+  std::vector<size_t> started;
+  SweepHooks quiet;
+  quiet.run = quietHooks();
+  quiet.onPointStart = [&](size_t i, const SweepPoint &) {
+    started.push_back(i);
+  };
+  ASSERT_EQ(resumed.run(quiet), RunStatus::Complete);
+  EXPECT_EQ(started, std::vector<size_t>{1});
+  for (const char *f : {"scores.npy", "lr=0.05/scores.npy",
+                        "lr=0.01/scores.npy", "lr=0.01/trajectories.npz",
+                        "lr=0.01/seed5_dni_fake_final.npz"})
+    EXPECT_EQ(contents(whole + "/" + f), contents(parts + "/" + f)) << f;
+  EXPECT_EQ(nlohmann::json::parse(slurp(parts + "/sweep.json"))["status"],
+            "complete");
 }
 
 } // namespace

@@ -14,6 +14,7 @@
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Experiment.h"
 #include "ccrnn/Driver/SeqMnist.h"
+#include "ccrnn/Driver/Sweep.h"
 #include "ccrnn/Driver/Trainers.h"
 #include "ccrnn/Runtime/Idx.h"
 #include "ccrnn/Runtime/Kernels.h"
@@ -27,6 +28,7 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -223,6 +225,27 @@ void printSummary(const std::vector<ModelSummary> &summary) {
   std::fflush(stdout);
 }
 
+/// Per grid point its summary table; then, for the models with a
+/// cerebellum, their final validation loss relative to their baseline.
+void printSweepSummary(const Sweep &sweep) {
+  const auto &points = sweep.points();
+  for (size_t i = 0; i < points.size(); ++i) {
+    std::printf("%s%s\n", i ? "\n" : "", points[i].dir.c_str());
+    printSummary(sweep.summaries()[i]);
+  }
+  bool header = false;
+  for (size_t i = 0; i < points.size(); ++i)
+    for (const SweepRelative &r : sweep.relatives()[i]) {
+      if (!header)
+        std::printf("\nfinal val loss ratio (below 1: the model with a "
+                    "cerebellum ends lower)\n");
+      header = true;
+      std::printf("%s  %s / %s  %.6g +- %.3g\n", points[i].dir.c_str(),
+                  r.model.c_str(), r.baseline.c_str(), r.mean, r.sem);
+    }
+  std::fflush(stdout);
+}
+
 /// The models of --model: bundled names, the reference's spellings or
 /// files. For the seqmnist tasks the short names lstm and dni_lstm (also
 /// LSTM, DNI_LSTM) name the task's models, seqmnist_{lstm,dni_lstm} for
@@ -251,7 +274,8 @@ std::vector<ModelRef> modelRefs(const std::vector<std::string> &specs,
   return refs;
 }
 
-/// The models of a saved run, resolved again from their files.
+/// The models of a saved run or of a sweep's point, resolved again from
+/// their files.
 std::vector<ModelRef> refsOf(const std::vector<ModelEntry> &models) {
   std::vector<ModelRef> refs;
   for (const ModelEntry &m : models) {
@@ -436,6 +460,43 @@ int trainRun(Runner &runner, const TrainConfig &cfg,
   return 0;
 }
 
+/// The grid points of `sweep` that are not done, one after the other. A new
+/// sweep's points are all prepared first (after every trainer is loaded).
+int trainSweep(Runner &runner, Sweep &sweep, bool resuming) {
+  for (SweepPoint &p : sweep.points())
+    if (!p.done())
+      p.models = runner.load(refsOf(p.models), p.config);
+  SweepHooks hooks;
+  hooks.run = runner.hooks();
+  if (!resuming)
+    sweep.prepare(hooks);
+  std::string axes;
+  for (const SweepAxis &a : sweep.axes()) {
+    axes += (axes.empty() ? "" : " x ") + a.name + " ";
+    for (size_t i = 0; i < a.values.size(); ++i)
+      axes += (i ? "," : "") + formatValue(a.values[i]);
+  }
+  runner.log(std::string(resuming ? "resuming" : "running") + " a sweep of " +
+             std::to_string(sweep.points().size()) + " grid points (" + axes +
+             ") -> " + sweep.dir());
+  const size_t count = sweep.points().size();
+  hooks.onPointStart = [&](size_t i, const SweepPoint &p) {
+    runner.restart();
+    runner.announce("grid point " + std::to_string(i + 1) + "/" +
+                        std::to_string(count) + " " + p.dir + ": ",
+                    p.config, p.models,
+                    (std::filesystem::path(sweep.dir()) / p.dir).string(),
+                    p.status != "pending");
+  };
+  if (auto status = runner.run([&] { return sweep.run(hooks); }, sweep.dir()))
+    return *status;
+  if (!runner.isQuiet()) {
+    printSweepSummary(sweep);
+    std::printf("results in %s\n", sweep.dir().c_str());
+  }
+  return 0;
+}
+
 int realMain(int argc, char **argv) {
   CLI::App app{"ccrnn-train: trains cerebro-cerebellar RNNs (cRNN / ccRNN) "
                "on a task for a list of seeds and writes scores, metadata, "
@@ -449,6 +510,8 @@ int realMain(int argc, char **argv) {
       optim = "adam";
   bool overwrite = false, quiet = false;
   int64_t refused = 0;
+  // A list makes a sweep axis (Sweep.h).
+  std::vector<std::string> bpttList, intervalList, lrList;
 
   const char *task = "Task (SPEC §5)", *model = "Model",
              *train = "Training (SPEC §3)", *files = "Files and runs";
@@ -490,9 +553,12 @@ int realMain(int argc, char **argv) {
                  "$CCRNN_DATA_DIR/<dataset> or ~/.cache/ccrnn/data/<dataset>; "
                  "install with tools/install-data.sh)")
       ->group(task);
-  app.add_option("--interval,--spars-int,--spars_int", cfg.interval,
+  app.add_option("--interval,--spars-int,--spars_int", intervalList,
                  "Feedback interval k: only steps t with t % k == 0 are "
-                 "supervised")
+                 "supervised; a comma-separated list runs a sweep")
+      ->delimiter(',')
+      ->type_name("INT[,INT...]")
+      ->default_str("2 (seqmnist tasks: 1)")
       ->group(task);
   app.add_option("--model", modelSpecs,
                  "Models (the models axis), comma-separated: bundled names "
@@ -500,9 +566,14 @@ int realMain(int argc, char **argv) {
                  "or paths to .mlir files")
       ->delimiter(',')
       ->group(model);
-  app.add_option("--bptt", cfg.bptt,
+  app.add_option("--bptt", bpttList,
                  "Truncation window T in steps (feedback horizon); T >= L is "
-                 "full BPTT")
+                 "full BPTT. A comma-separated list (e.g. 1,2,3,5,7,28) runs "
+                 "a sweep: one run per value in <out>/bptt=<T>/, gathered in "
+                 "<out>/scores.npy, sweep.json and sweep.png")
+      ->delimiter(',')
+      ->type_name("INT[,INT...]")
+      ->default_str("1 (seqmnist tasks: 3)")
       ->group(model);
   app.add_flag("--predict-last", cfg.predictLast,
                "Train and evaluate the last step only (the endpoint)")
@@ -516,7 +587,12 @@ int realMain(int argc, char **argv) {
   app.add_option("--epochs", cfg.epochs, "Epochs")->group(train);
   app.add_option("--batch-size,--batch_size", cfg.batchSize, "Batch size")
       ->group(train);
-  app.add_option("--lr", cfg.lr, "Learning rate")->group(train);
+  app.add_option("--lr", lrList,
+                 "Learning rate; a comma-separated list runs a sweep")
+      ->delimiter(',')
+      ->type_name("FLOAT[,FLOAT...]")
+      ->default_str("1e-3 (seqmnist tasks: 1e-4)")
+      ->group(train);
   app.add_option("--optim", optim, "Optimizer: " + optimizerList())
       ->group(train);
   app.add_option("--clip", cfg.clip,
@@ -614,9 +690,19 @@ int realMain(int argc, char **argv) {
                          resume + "/meta.json)");
     if (given("--threads") && cfg.threads < 1)
       throw InputError("--threads must be a positive integer");
+    auto setThreads = [&](TrainConfig &c) {
+      if (given("--threads"))
+        c.threads = cfg.threads;
+    };
+    if (Sweep::isSweep(resume)) {
+      Sweep sweep = Sweep::open(resume);
+      for (SweepPoint &p : sweep.points())
+        setThreads(p.config);
+      checkOutputDirectory(resume, /*overwrite=*/true);
+      return trainSweep(runner, sweep, /*resuming=*/true);
+    }
     SavedRun saved = readSavedRun(resume);
-    if (given("--threads"))
-      saved.config.threads = cfg.threads;
+    setThreads(saved.config);
     checkOutputDirectory(resume, /*overwrite=*/true);
     return trainRun(runner, saved.config, refsOf(saved.models), resume,
                     saved.commandLine, /*resuming=*/true);
@@ -649,6 +735,24 @@ int realMain(int argc, char **argv) {
     if (given(flag) && !cfg.decayLr)
       throw InputError(std::string(flag) + " applies with --decay-lr");
 
+  // One value of a list-valued flag sets it; several make a sweep axis.
+  std::vector<SweepAxis> axes;
+  struct ListFlag {
+    const char *flag, *axis;
+    const std::vector<std::string> &items;
+  };
+  for (const ListFlag &f : {ListFlag{"--bptt", "bptt", bpttList},
+                            ListFlag{"--interval", "interval", intervalList},
+                            ListFlag{"--lr", "lr", lrList}}) {
+    if (!given(f.flag))
+      continue;
+    std::vector<double> values =
+        parseFlagList(f.flag, f.items, std::string(f.axis) != "lr");
+    if (values.size() == 1)
+      setSweepValue(cfg, f.axis, values[0]);
+    else
+      axes.push_back({f.axis, values});
+  }
   applyTaskDefaults(cfg, given);
   validateConfig(cfg);
   std::vector<ModelRef> refs = modelRefs(modelSpecs, cfg.task);
@@ -658,13 +762,25 @@ int realMain(int argc, char **argv) {
       throw InputError("--dump-step and --batch go together");
     if (refs.size() != 1)
       throw InputError("--dump-step takes exactly one model (--model)");
+    if (!axes.empty())
+      throw InputError("--dump-step takes one value of --" + axes[0].name);
     return writeDumpStep(runner, cfg, refs[0], dumpStep, batchFile);
   }
 
   const std::string outDir = out.empty() ? defaultOutDir(cfg.task) : out;
   std::vector<std::string> commandLine(argv, argv + argc);
+  if (axes.empty()) {
+    checkOutputDirectory(outDir, overwrite);
+    return trainRun(runner, cfg, refs, outDir, commandLine,
+                    /*resuming=*/false);
+  }
+  // Every grid point's settings are checked before anything is written.
+  std::vector<ModelEntry> entries;
+  for (const ModelRef &ref : refs)
+    entries.push_back({ref.name, ref.file, "", "", nullptr});
+  Sweep sweep(axes, cfg, entries, outDir, commandLine);
   checkOutputDirectory(outDir, overwrite);
-  return trainRun(runner, cfg, refs, outDir, commandLine, /*resuming=*/false);
+  return trainSweep(runner, sweep, /*resuming=*/false);
 }
 
 } // namespace

@@ -205,6 +205,11 @@ public:
   /// configuration and models must be those of that run (readSavedRun).
   void loadResume();
 
+  /// Creates the directory and writes the files of a run that has not
+  /// started (status "pending"), so that --resume starts it: a sweep
+  /// prepares every grid point before training the first.
+  void prepare();
+
   /// Trains what is left. Throws DivergedError on a NaN/Inf loss, after
   /// saving scores and metadata (status "diverged").
   RunStatus run(const RunHooks &hooks);
