@@ -40,19 +40,55 @@ namespace ccrnn::driver {
 
 namespace {
 
-// The metrics of the scores (per epoch) and of the test set.
-std::vector<std::string> scoreMetrics(const std::string &task) {
-  if (task == "seqmnist")
-    return {"train_loss", "val_loss", "val_accuracy"};
-  return {"train_loss", "val_loss"};
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// 2: scores have the behavioural metric; meta.json has the schedules.
+constexpr int kFormatVersion = 2;
+
+/// Loss over a data set, and the predictions when asked for.
+struct Evaluation {
+  double loss = 0;
+  double accuracy = kNaN;    ///< classification
+  double uncertainty = kNaN; ///< classification: 1 - mean max softmax
+  double dysmetria = kNaN;   ///< regression: mean over the trajectories
+  std::vector<float> predictions; ///< [size, prediction floats per sample]
+
+  /// SPEC §4's dysmetria score: uncertainty when classifying.
+  double behaviour() const {
+    return std::isnan(accuracy) ? dysmetria : uncertainty;
+  }
+};
+
+/// A metric of the scores: its name, and its value from an epoch's training
+/// loss and validation evaluation.
+struct ScoreMetric {
+  std::string name;
+  double (*value)(double trainLoss, const Evaluation &val);
+};
+
+// The metrics of the scores, in order. Dysmetria needs three drawn points
+// (so not with --predict-last).
+std::vector<ScoreMetric> scoreMetrics(const TrainConfig &c) {
+  std::vector<ScoreMetric> metrics = {
+      {"train_loss", [](double train, const Evaluation &) { return train; }},
+      {"val_loss", [](double, const Evaluation &v) { return v.loss; }}};
+  if (c.task == "seqmnist") {
+    metrics.push_back(
+        {"val_accuracy", [](double, const Evaluation &v) { return v.accuracy; }});
+    metrics.push_back({"val_uncertainty", [](double, const Evaluation &v) {
+                         return v.uncertainty;
+                       }});
+  } else if (!c.predictLast && c.data.seqLen >= 3) {
+    metrics.push_back({"val_dysmetria", [](double, const Evaluation &v) {
+                         return v.dysmetria;
+                       }});
+  }
+  return metrics;
 }
 std::vector<std::string> testMetricNames(const std::string &task) {
   if (task == "seqmnist")
     return {"test_loss", "test_accuracy", "test_dysmetria"};
   return {"test_loss", "test_dysmetria"};
 }
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr int kFormatVersion = 1;
 
 std::string shapeString(const std::vector<int64_t> &shape) {
   std::string s = "[";
@@ -86,14 +122,6 @@ std::string fileSafe(const std::string &name) {
         c != '.')
       c = '_';
   return s;
-}
-
-std::string isoTime(std::time_t t) {
-  char buf[32];
-  std::tm tm;
-  gmtime_r(&t, &tm);
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 npz::Array f64Array(std::vector<int64_t> shape, std::vector<double> data) {
@@ -224,6 +252,16 @@ void validateConfig(const TrainConfig &c) {
                      number(c.clip));
   if (!(c.l2 >= 0) || !std::isfinite(c.l2))
     throw InputError("--l2 must be >= 0, got " + number(c.l2));
+  if (!(c.lrScale > 0 && c.lrScale < 1))
+    throw InputError("--lr-scale must be a factor between 0 and 1 "
+                     "(exclusive), got " +
+                     number(c.lrScale));
+  if (c.lrDecayPatience < 0)
+    throw InputError("--lr-decay-patience must be an integer >= 0, got " +
+                     std::to_string(c.lrDecayPatience));
+  if (c.earlyStopping < 0)
+    throw InputError("--early-stopping must be a positive integer, got " +
+                     std::to_string(c.earlyStopping));
   if (c.seeds.empty())
     throw InputError("no seeds (--seeds must be positive)");
   std::set<uint64_t> seen;
@@ -372,18 +410,6 @@ void checkOutputDirectory(const std::string &dir, bool overwrite) {
 // The run
 //===----------------------------------------------------------------------===//
 
-namespace {
-
-/// Loss over a data set, and the predictions when asked for.
-struct Evaluation {
-  double loss = 0;
-  double accuracy = kNaN;    ///< classification
-  double uncertainty = kNaN; ///< classification: 1 - mean max softmax
-  std::vector<float> predictions; ///< [size, prediction floats per sample]
-};
-
-} // namespace
-
 struct Experiment::Impl {
   TrainConfig cfg;
   std::vector<ModelEntry> models;
@@ -393,7 +419,8 @@ struct Experiment::Impl {
   size_t S, M;
   int64_t E;
   int64_t Lt; ///< points per predicted trajectory (1 with predict-last)
-  std::vector<std::string> metrics, testMetrics;
+  std::vector<ScoreMetric> scoreDefs;
+  std::vector<std::string> metrics, testMetrics; ///< names
   bool mnist, classify;
   int64_t C;                    ///< classes of the trajectories (0: none)
   std::vector<int> classLabels; ///< linedraw: k; drawing tasks: the digit
@@ -408,6 +435,7 @@ struct Experiment::Impl {
   std::vector<double> bestVal, testLoss, testDysmetria, trainSeconds;
   std::vector<double> testAccuracy;                 // [S][M]
   std::vector<double> dataSeconds, computeSeconds; // [S][M][E]
+  std::vector<double> epochLr;                      // [S][M][E]
   std::vector<double> trajectories; // [S][M][class][Lt][2]
 
   // The (seed, model) pair in training.
@@ -415,6 +443,7 @@ struct Experiment::Impl {
   size_t curS = 0, curM = 0;
   Tensors params, best;
   std::unique_ptr<Optimizer> optim;
+  std::unique_ptr<PlateauScheduler> plateau; ///< used with --decay-lr
 
   npz::Archive init;
   std::vector<std::unique_ptr<TrainerInstance>> instances;
@@ -435,7 +464,9 @@ struct Experiment::Impl {
     M = models.size();
     E = cfg.epochs;
     Lt = cfg.predictLast ? 1 : cfg.data.seqLen;
-    metrics = scoreMetrics(cfg.task);
+    scoreDefs = scoreMetrics(cfg);
+    for (const ScoreMetric &k : scoreDefs)
+      metrics.push_back(k.name);
     testMetrics = testMetricNames(cfg.task);
     mnist = isSeqMnistTask(cfg.task);
     classify = cfg.task == "seqmnist";
@@ -480,9 +511,11 @@ struct Experiment::Impl {
     trainSeconds.assign(S * M, 0);
     dataSeconds.assign(S * M * E, kNaN);
     computeSeconds.assign(S * M * E, kNaN);
+    epochLr.assign(S * M * E, kNaN);
     trajectories.assign(S * M * C * Lt * 2, kNaN);
     instances.resize(M);
     startedAt = isoTime(std::time(nullptr));
+    sessionStart = std::chrono::steady_clock::now();
     if (!cfg.initFile.empty())
       init = readInit(cfg.initFile);
   }
@@ -540,7 +573,16 @@ struct Experiment::Impl {
     params = initialParameters(d, cfg.seeds[s], init.empty() ? nullptr : &init);
     best = params;
     optim = std::make_unique<Optimizer>(cfg.optim, cfg.lr, sizes(d));
+    plateau = makePlateau();
   }
+
+  std::unique_ptr<PlateauScheduler> makePlateau() const {
+    return std::make_unique<PlateauScheduler>(cfg.lrScale,
+                                              cfg.lrDecayPatience);
+  }
+
+  /// Whether pair k stopped before its last epoch (--early-stopping).
+  bool stoppedEarly(size_t k) const { return finished[k] && epochsDone[k] < E; }
 
   /// The class index of a digit (drawing tasks: its place in --numbers;
   /// seqmnist: the digit), -1 when unused.
@@ -719,7 +761,8 @@ struct Experiment::Impl {
 
   // The trainer's batch size is fixed: the last batch is padded with zero
   // rows, whose predictions are ignored. The loss is computed here from the
-  // predictions, in double: SPEC §3's mean squared distance per point.
+  // predictions, in double: SPEC §3's mean squared distance per point; and
+  // SPEC §4's dysmetria, the mean over the drawn trajectories.
   Evaluation evaluate(size_t m, const Tensors &weights, const Dataset &data,
                       bool keepPredictions) {
     if (classify)
@@ -734,7 +777,7 @@ struct Experiment::Impl {
     Evaluation result;
     if (keepPredictions)
       result.predictions.resize(data.size * out);
-    double sum = 0;
+    double sum = 0, dys = 0;
     for (int64_t start = 0; start < data.size; start += B) {
       int64_t rows = std::min(B, data.size - start);
       std::fill(inputs.begin(), inputs.end(), 0.0f);
@@ -745,11 +788,14 @@ struct Experiment::Impl {
       trainer.eval(p.data(), inputs.data(), targets.data(), predictions.data());
       sum += sumSquaredDistance(predictions.data(), targets.data(),
                                 rows * out / 2, 2);
+      for (int64_t i = 0; i < rows; ++i)
+        dys += dysmetria(predictions.data() + i * out, out / 2, 2);
       if (keepPredictions)
         std::copy_n(predictions.begin(), rows * out,
                     result.predictions.begin() + start * out);
     }
     result.loss = sum / double(data.size * (out / 2));
+    result.dysmetria = dys / double(data.size);
     return result;
   }
 
@@ -805,19 +851,17 @@ struct Experiment::Impl {
     Evaluation ev = evaluate(m, params, test, /*keepPredictions=*/!classify);
     testLoss[k] = ev.loss;
     testAccuracy[k] = ev.accuracy;
+    testDysmetria[k] = ev.behaviour();
     const int64_t out = test.targetSize;
-    double dys = 0;
     std::vector<double> sums(C * out, 0.0);
     std::vector<int64_t> counts(C, 0);
     for (int64_t i = 0; i < (classify ? 0 : test.size); ++i) {
       const float *y = ev.predictions.data() + i * out;
-      dys += dysmetria(y, Lt, 2);
       int c = test.labels[i];
       ++counts[c];
       for (int64_t j = 0; j < out; ++j)
         sums[c * out + j] += y[j];
     }
-    testDysmetria[k] = classify ? ev.uncertainty : dys / double(test.size);
     for (int c = 0; c < C; ++c)
       for (int64_t j = 0; j < out; ++j)
         trajectories[(k * C + c) * out + j] =
@@ -832,7 +876,8 @@ struct Experiment::Impl {
     hasCurrent = false;
   }
 
-  /// Trains pair (s, m) to the end; false when stopped by hooks.stop.
+  /// Trains pair (s, m) to the end (its last epoch, or an early stop);
+  /// false when stopped by hooks.stop.
   bool trainPair(size_t s, size_t m, const RunHooks &hooks) {
     const size_t k = pair(s, m);
     if (!(hasCurrent && curS == s && curM == m))
@@ -840,19 +885,19 @@ struct Experiment::Impl {
     makeData(s);
     for (int64_t e = epochsDone[k] + 1; e <= E; ++e) {
       auto t0 = std::chrono::steady_clock::now();
+      const double lr = optim->lr();
       double trainLoss = trainEpoch(s, m, e, hooks);
       Evaluation valEval = evaluate(m, params, val, false);
       double valLoss = valEval.loss;
       double dt =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
               .count();
-      score(s, m, 0, e - 1) = trainLoss;
-      score(s, m, 1, e - 1) = valLoss;
-      if (classify)
-        score(s, m, 2, e - 1) = valEval.accuracy;
+      for (size_t i = 0; i < scoreDefs.size(); ++i)
+        score(s, m, i, e - 1) = scoreDefs[i].value(trainLoss, valEval);
       epochSeconds[k * E + e - 1] = dt;
       dataSeconds[k * E + e - 1] = epochDataSeconds;
       computeSeconds[k * E + e - 1] = dt - epochDataSeconds;
+      epochLr[k * E + e - 1] = lr;
       trainSeconds[k] += dt;
       epochsDone[k] = e;
       // A NaN validation loss (not possible to rank) is best only until a
@@ -862,10 +907,17 @@ struct Experiment::Impl {
         bestEpoch[k] = e;
         best = params;
       }
+      if (cfg.decayLr)
+        optim->setLr(plateau->step(valLoss, lr));
+      // Early stopping counts from the epoch of the best checkpoint: an
+      // improvement is a strictly lower validation loss (ignite's
+      // EarlyStopping with min_delta 0).
+      const bool stopEarly =
+          cfg.earlyStopping > 0 && e - bestEpoch[k] >= cfg.earlyStopping;
       if (hooks.onEpoch)
-        hooks.onEpoch({s, m, S, M, cfg.seeds[s], models[m].name, e, E,
-                       trainLoss, valLoss, dt, totalEpochsDone(),
-                       int64_t(S * M) * E, valEval.accuracy});
+        hooks.onEpoch(epochReport(s, m, e, valEval, stopEarly));
+      if (stopEarly)
+        break;
       if (hooks.stop && hooks.stop->load())
         return false;
       if (std::chrono::duration<double>(std::chrono::steady_clock::now() -
@@ -876,6 +928,33 @@ struct Experiment::Impl {
     finishPair(s, m);
     save();
     return true;
+  }
+
+  EpochReport epochReport(size_t s, size_t m, int64_t e,
+                          const Evaluation &valEval, bool stopEarly) {
+    const size_t k = pair(s, m);
+    EpochReport r{s,
+                  m,
+                  S,
+                  M,
+                  cfg.seeds[s],
+                  models[m].name,
+                  e,
+                  E,
+                  score(s, m, 0, e - 1),
+                  valEval.loss,
+                  epochSeconds[k * E + e - 1],
+                  totalEpochsDone(),
+                  int64_t(S * M) * E};
+    for (size_t i = 2; i < metrics.size(); ++i)
+      r.moreScores.emplace_back(metrics[i], score(s, m, i, e - 1));
+    if (cfg.decayLr) {
+      r.lr = epochLr[k * E + e - 1];
+      r.nextLr = optim->lr();
+    }
+    r.bestEpoch = bestEpoch[k];
+    r.stoppedEarly = stopEarly;
+    return r;
   }
 
   //===--- Files ----------------------------------------------------------===//
@@ -892,6 +971,7 @@ struct Experiment::Impl {
     a["scores"] = f64Array({s, m, int64_t(metrics.size()), E}, scores);
     a["data_seconds"] = f64Array({s, m, E}, dataSeconds);
     a["compute_seconds"] = f64Array({s, m, E}, computeSeconds);
+    a["epoch_lr"] = f64Array({s, m, E}, epochLr);
     a["test_accuracy"] = f64Array({s, m}, testAccuracy);
     a["epoch_seconds"] = f64Array({s, m, E}, epochSeconds);
     a["epochs_done"] = i64Array({s, m}, epochsDone);
@@ -908,6 +988,10 @@ struct Experiment::Impl {
       const ccrnn_trainer_desc &d = *models[curM].api->desc;
       a["current"] = i64Array({2}, {int64_t(curS), int64_t(curM)});
       a["optim_steps"] = i64Array({}, {optim->steps()});
+      // The schedule's state: a resumed run continues it.
+      a["optim_lr"] = f64Array({}, {optim->lr()});
+      a["plateau_best"] = f64Array({}, {plateau->best()});
+      a["plateau_bad_epochs"] = i64Array({}, {plateau->badEpochs()});
       for (int32_t i = 0; i < d.num_params; ++i) {
         std::string name = d.params[i].name;
         auto shape = paramShape(d.params[i]);
@@ -1031,6 +1115,12 @@ struct Experiment::Impl {
         {"optim_hyperparameters", hyper},
         {"clip", cfg.clip},
         {"l2", cfg.l2},
+        {"decay_lr", cfg.decayLr},
+        {"lr_scale", cfg.lrScale},
+        {"lr_decay_patience", cfg.lrDecayPatience},
+        {"lr_decay_threshold", PlateauScheduler::kThreshold},
+        {"early_stopping",
+         cfg.earlyStopping ? json(cfg.earlyStopping) : json(nullptr)},
         {"threads", cfg.threads},
         {"init", cfg.initFile.empty() ? json(nullptr) : json(cfg.initFile)}};
     j["seeds"] = cfg.seeds;
@@ -1073,6 +1163,8 @@ struct Experiment::Impl {
                   {"model", models[m].name},
                   {"epochs_completed", epochsDone[k]},
                   {"finished", bool(finished[k])},
+                  {"early_stopped_at",
+                   stoppedEarly(k) ? json(epochsDone[k]) : json(nullptr)},
                   {"final_val_loss", nanToNull(finalValLoss(k))},
                   {"best_epoch", bestEpoch[k]},
                   {"best_val_loss", nanToNull(bestVal[k])},
@@ -1093,6 +1185,10 @@ struct Experiment::Impl {
             computeTotal += computeSeconds[k * E + e];
         }
         r["epoch_seconds"] = secs;
+        if (cfg.decayLr)
+          r["lr"] = std::vector<double>(epochLr.begin() + k * E,
+                                        epochLr.begin() + k * E +
+                                            epochsDone[k]);
         // Per epoch: preparing batches (data) and training steps plus
         // validation (compute).
         r["data_seconds"] = dataSecs;
@@ -1115,7 +1211,10 @@ struct Experiment::Impl {
             {{"mean", nanToNull(ms.testMean)}, {"sem", nanToNull(ms.testSem)}}},
            {"test_accuracy",
             {{"mean", nanToNull(ms.testAccMean)},
-             {"sem", nanToNull(ms.testAccSem)}}}});
+             {"sem", nanToNull(ms.testAccSem)}}},
+           {"test_dysmetria",
+            {{"mean", nanToNull(ms.dysmetriaMean)},
+             {"sem", nanToNull(ms.dysmetriaSem)}}}});
     j["files"] = {{"scores", "scores.npy"},
                   {"trajectories", C ? json("trajectories.npz") : json(nullptr)},
                   {"curves", "curves.png"},
@@ -1202,7 +1301,7 @@ struct Experiment::Impl {
   std::vector<ModelSummary> summarize() const {
     std::vector<ModelSummary> out;
     for (size_t m = 0; m < M; ++m) {
-      std::vector<double> vals, tests, accs;
+      std::vector<double> vals, tests, accs, dys;
       for (size_t s = 0; s < S; ++s) {
         size_t k = pair(s, m);
         if (!finished[k])
@@ -1210,9 +1309,12 @@ struct Experiment::Impl {
         vals.push_back(finalValLoss(k));
         tests.push_back(testLoss[k]);
         accs.push_back(testAccuracy[k]);
+        dys.push_back(testDysmetria[k]);
       }
-      ModelSummary ms{models[m].name, int64_t(vals.size()), mean(vals),
-                      sem(vals), mean(tests), sem(tests)};
+      ModelSummary ms{models[m].name, int64_t(vals.size()),
+                      mean(vals),     sem(vals),
+                      mean(tests),    sem(tests),
+                      mean(dys),      sem(dys)};
       if (classify) {
         ms.testAccMean = mean(accs);
         ms.testAccSem = sem(accs);
@@ -1220,6 +1322,13 @@ struct Experiment::Impl {
       out.push_back(ms);
     }
     return out;
+  }
+
+  void createDirectory() {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+      throw InputError("--out " + dir + ": cannot create: " + ec.message());
   }
 
   void loadResume();
@@ -1233,6 +1342,13 @@ Experiment::Experiment(TrainConfig config, std::vector<ModelEntry> models,
 Experiment::~Experiment() = default;
 
 void Experiment::loadResume() { impl->loadResume(); }
+
+void Experiment::prepare() {
+  Impl &r = *impl;
+  r.createDirectory();
+  r.status = "pending";
+  r.save();
+}
 
 void Experiment::Impl::loadResume() {
   const std::string file = path("resume.npz");
@@ -1267,6 +1383,7 @@ void Experiment::Impl::loadResume() {
   asDouble(get("scores", {s, m, int64_t(metrics.size()), E}), scores);
   asDouble(get("data_seconds", {s, m, E}), dataSeconds);
   asDouble(get("compute_seconds", {s, m, E}), computeSeconds);
+  asDouble(get("epoch_lr", {s, m, E}), epochLr);
   asDouble(get("test_accuracy", {s, m}), testAccuracy);
   asDouble(get("epoch_seconds", {s, m, E}), epochSeconds);
   asInt(get("epochs_done", {s, m}), epochsDone);
@@ -1289,6 +1406,10 @@ void Experiment::Impl::loadResume() {
     const ccrnn_trainer_desc &d = *models[curM].api->desc;
     optim = std::make_unique<Optimizer>(cfg.optim, cfg.lr, sizes(d));
     optim->setSteps(int64_t(get("optim_steps", {}).data[0]));
+    optim->setLr(get("optim_lr", {}).data[0]);
+    plateau = makePlateau();
+    plateau->setState(get("plateau_best", {}).data[0],
+                      int64_t(get("plateau_bad_epochs", {}).data[0]));
     params.assign(d.num_params, {});
     best.assign(d.num_params, {});
     for (int32_t i = 0; i < d.num_params; ++i) {
@@ -1312,10 +1433,8 @@ void Experiment::Impl::loadResume() {
 RunStatus Experiment::run(const RunHooks &hooks) {
   Impl &r = *impl;
   r.sessionStart = std::chrono::steady_clock::now();
+  r.createDirectory();
   std::error_code ec;
-  fs::create_directories(r.dir, ec);
-  if (ec)
-    throw InputError("--out " + r.dir + ": cannot create: " + ec.message());
   r.status = "running";
   r.save();
   try {
@@ -1403,6 +1522,12 @@ SavedRun readSavedRun(const std::string &dir) {
     c.optim = *optim;
     c.clip = tr.at("clip");
     c.l2 = tr.at("l2");
+    c.decayLr = tr.at("decay_lr");
+    c.lrScale = tr.at("lr_scale");
+    c.lrDecayPatience = tr.at("lr_decay_patience");
+    c.earlyStopping = tr.at("early_stopping").is_null()
+                          ? 0
+                          : tr.at("early_stopping").get<int64_t>();
     c.threads = tr.at("threads");
     c.initFile =
         tr.at("init").is_null() ? "" : tr.at("init").get<std::string>();

@@ -189,6 +189,21 @@ void Optimizer::step(Tensors &params, const Tensors &grads) {
   }
 }
 
+double PlateauScheduler::step(double loss, double lr) {
+  // is_better in mode min, threshold mode rel. A NaN loss is no improvement.
+  if (loss < best_ * (1 - kThreshold)) {
+    best_ = loss;
+    badEpochs_ = 0;
+  } else {
+    ++badEpochs_;
+  }
+  if (badEpochs_ <= patience_)
+    return lr;
+  badEpochs_ = 0;
+  double reduced = std::max(lr * factor_, 0.0); // min_lr 0
+  return lr - reduced > kEps ? reduced : lr;
+}
+
 double globalNorm(const Tensors &grads) {
   double sum = 0;
   for (const auto &g : grads)

@@ -65,6 +65,17 @@ std::string cannotPlot(const std::string &gnuplot, const std::string &png,
   return "";
 }
 
+// Writes one data file of a plot: "" or why it failed.
+std::string writeData(const std::string &file, const std::string &data,
+                      const char *what) {
+  try {
+    writeFileAtomic(file, data);
+  } catch (const std::exception &e) {
+    return std::string(e.what()) + "; " + what + " not plotted";
+  }
+  return "";
+}
+
 // Runs `script` (which writes "<png>.tmp") and renames the result.
 std::string render(const std::string &gnuplot, const std::string &png,
                    const ScratchDir &scratch, const std::string &script) {
@@ -120,9 +131,11 @@ std::string plotCurves(const std::string &gnuplot, const std::string &png,
          << "set xlabel 'epoch'\nset grid\n"
          << "set key top right\n";
   for (size_t k = 0; k < metrics.size(); ++k) {
-    // Losses span decades; accuracies are fractions, read on a linear axis.
-    bool accuracy = metrics[k].find("accuracy") != std::string::npos;
-    script << (accuracy ? "unset logscale y\nset yrange [0:1]\n"
+    // Losses and dysmetria span decades; accuracy and uncertainty are
+    // fractions, read on a linear axis.
+    bool fraction = metrics[k].find("accuracy") != std::string::npos ||
+                    metrics[k].find("uncertainty") != std::string::npos;
+    script << (fraction ? "unset logscale y\nset yrange [0:1]\n"
                         : "set logscale y\nset autoscale y\n")
            << "set title " << quote(metrics[k]) << "\nplot ";
     for (size_t m = 0; m < models.size(); ++m) {
@@ -138,11 +151,9 @@ std::string plotCurves(const std::string &gnuplot, const std::string &png,
       }
       std::string file =
           scratch.path + "/curve" + std::to_string(k) + "_" + std::to_string(m);
-      try {
-        writeFileAtomic(file, data.str());
-      } catch (const std::exception &e) {
-        return std::string(e.what()) + "; curves not plotted";
-      }
+      if (std::string why = writeData(file, data.str(), "curves");
+          !why.empty())
+        return why;
       script << (m ? ", " : "") << quote(file)
              << " using 1:3:4 with filledcurves fillstyle transparent solid "
                 "0.25 noborder lc "
@@ -179,14 +190,12 @@ plotLines(const std::string &gnuplot, const std::string &png,
     return data.str();
   };
   std::string targetFile = scratch.path + "/targets";
-  try {
-    writeFileAtomic(targetFile, blocks(targets));
-    for (size_t m = 0; m < models.size(); ++m)
-      writeFileAtomic(scratch.path + "/lines" + std::to_string(m),
-                      blocks(lines[m]));
-  } catch (const std::exception &e) {
-    return std::string(e.what()) + "; lines not plotted";
-  }
+  std::string why = writeData(targetFile, blocks(targets), "lines");
+  for (size_t m = 0; m < models.size() && why.empty(); ++m)
+    why = writeData(scratch.path + "/lines" + std::to_string(m),
+                    blocks(lines[m]), "lines");
+  if (!why.empty())
+    return why;
   std::ostringstream script;
   script << header(png, 450 * int(models.size()), 480)
          << "set multiplot layout 1," << models.size() << "\n"
@@ -206,6 +215,47 @@ plotLines(const std::string &gnuplot, const std::string &png,
     script << "\n";
   }
   script << "unset multiplot\n";
+  return render(gnuplot, png, scratch, script.str());
+}
+
+std::string plotSweep(const std::string &gnuplot, const std::string &png,
+                      const SweepPlot &plot) {
+  if (gnuplot.empty())
+    return "";
+  ScratchDir scratch;
+  if (std::string why = cannotPlot(gnuplot, png, scratch); !why.empty())
+    return why;
+  std::ostringstream script;
+  script << header(png, 760, 480) << "set title " << quote(plot.title)
+         << "\nset xlabel " << quote(plot.xLabel) << "\nset ylabel "
+         << quote(plot.yLabel) << "\nset grid\nset key outside right\n"
+         << (plot.logX ? "set logscale x\n" : "")
+         << (plot.logY ? "set logscale y\n" : "")
+         // Points at the ends of the axis stay visible.
+         << "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n";
+  for (size_t i = 0; i < plot.xTics.size(); ++i)
+    script << (i ? ", " : "set xtics (") << number(plot.xTics[i])
+           << (i + 1 == plot.xTics.size() ? ")\n" : "");
+  if (std::isfinite(plot.referenceY))
+    script << "set arrow from graph 0, first " << number(plot.referenceY)
+           << " to graph 1, first " << number(plot.referenceY)
+           << " nohead dt 2 lc rgb 'gray50'\n";
+  script << "plot ";
+  for (size_t i = 0; i < plot.series.size(); ++i) {
+    const Series &s = plot.series[i];
+    std::ostringstream data;
+    for (size_t j = 0; j < s.x.size(); ++j)
+      data << number(s.x[j]) << " " << number(s.mean[j]) << " "
+           << number(std::isfinite(s.sem[j]) ? s.sem[j] : 0) << "\n";
+    std::string file = scratch.path + "/series" + std::to_string(i);
+    if (std::string why = writeData(file, data.str(), "sweep"); !why.empty())
+      return why;
+    script << (i ? ", " : "") << quote(file)
+           << " using 1:2:3 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb '"
+           << kClassColors[i % kClassColors.size()] << "' title "
+           << quote(s.title);
+  }
+  script << "\n";
   return render(gnuplot, png, scratch, script.str());
 }
 

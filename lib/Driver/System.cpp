@@ -160,4 +160,12 @@ std::string shellJoin(const std::vector<std::string> &argv) {
   return s;
 }
 
+std::string isoTime(std::time_t t) {
+  char buf[32];
+  std::tm tm;
+  gmtime_r(&t, &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 } // namespace ccrnn::driver

@@ -3,6 +3,7 @@
 #ifndef CCRNN_LIB_DRIVER_SYSTEM_H
 #define CCRNN_LIB_DRIVER_SYSTEM_H
 
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ void writeFileAtomic(const std::string &path, const std::string &contents);
 
 /// The whole file; throws std::runtime_error naming it.
 std::string readWholeFile(const std::string &path);
+
+/// `t` in UTC as ISO 8601, e.g. "2024-05-01T12:00:00Z".
+std::string isoTime(std::time_t t);
 
 /// A command line for messages: arguments quoted where a shell needs it.
 std::string shellJoin(const std::vector<std::string> &argv);

@@ -132,4 +132,68 @@ TEST(DriverWeightDecay, SgdStepWithDecay) {
   EXPECT_FLOAT_EQ(p[0][0], 0.94f);
 }
 
+//===--- Reduce-on-plateau ---------------------------------------------===//
+
+/// The learning rate after each loss, from `lr`.
+std::vector<double> plateauLrs(double factor, int64_t patience, double lr,
+                               const std::vector<double> &losses) {
+  PlateauScheduler plateau(factor, patience);
+  std::vector<double> lrs;
+  for (double loss : losses)
+    lrs.push_back(lr = plateau.step(loss, lr));
+  return lrs;
+}
+
+TEST(DriverPlateau, ReducesAfterMoreThanPatienceEpochsWithoutImprovement) {
+  // torch.optim.lr_scheduler.ReduceLROnPlateau(factor=0.5, patience=2),
+  // mode min, threshold 1e-4 rel: an improvement is a loss below
+  // best * (1 - 1e-4).
+  //   1.0      best 1.0
+  //   0.9      best 0.9
+  //   0.95     bad 1
+  //   0.9      bad 2 (equal is no improvement)
+  //   0.89995  bad 3 > 2 (lower, but not by 1e-4 of 0.9): lr 0.5, bad 0
+  //   0.8      best 0.8
+  //   0.8 x 3  bad 1, 2, 3: lr 0.25
+  EXPECT_EQ(plateauLrs(0.5, 2, 1.0,
+                       {1.0, 0.9, 0.95, 0.9, 0.89995, 0.8, 0.8, 0.8, 0.8}),
+            (std::vector<double>{1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.25}));
+}
+
+TEST(DriverPlateau, PatienceZeroNaNAndEps) {
+  // Patience 0 reduces at every epoch without improvement; a NaN loss is
+  // none. PyTorch skips a reduction smaller than eps = 1e-8: from 1e-8 the
+  // rate stays.
+  auto lrs = plateauLrs(0.1, 0, 1e-7, {1.0, std::nan(""), 1.0, 1.0});
+  ASSERT_EQ(lrs.size(), 4u);
+  EXPECT_DOUBLE_EQ(lrs[0], 1e-7);
+  EXPECT_DOUBLE_EQ(lrs[1], 1e-8);
+  EXPECT_DOUBLE_EQ(lrs[2], 1e-8);
+  EXPECT_DOUBLE_EQ(lrs[3], 1e-8);
+}
+
+TEST(DriverPlateau, StateRoundTrips) {
+  // A scheduler given the saved best and counter continues as the
+  // original: the next epoch without improvement reduces.
+  PlateauScheduler a(0.5, 1);
+  EXPECT_EQ(a.step(2.0, 1.0), 1.0);
+  EXPECT_EQ(a.step(3.0, 1.0), 1.0);
+  EXPECT_EQ(a.best(), 2.0);
+  EXPECT_EQ(a.badEpochs(), 1);
+  PlateauScheduler b(0.5, 1);
+  b.setState(a.best(), a.badEpochs());
+  EXPECT_EQ(b.step(2.5, 1.0), 0.5);
+  EXPECT_EQ(b.badEpochs(), 0);
+}
+
+TEST(DriverOptimizer, LearningRateCanChange) {
+  // SGD's first step is lr * g: the new rate applies from the next step.
+  Tensors p = {{1.0f}}, g = {{1.0f}};
+  Optimizer sgd(OptimKind::SGD, 0.1, {1});
+  sgd.setLr(0.01);
+  EXPECT_EQ(sgd.lr(), 0.01);
+  sgd.step(p, g);
+  EXPECT_FLOAT_EQ(p[0][0], 0.99f);
+}
+
 } // namespace

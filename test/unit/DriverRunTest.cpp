@@ -2,7 +2,8 @@
 //
 // A fake trainer implements the trainer ABI for a tiny linear model, so the
 // epoch loop, the result files, resuming, determinism, divergence, --init,
-// --dump-step and the input checks are tested without the compiler:
+// --dump-step, schedules, sweeps and the input checks are tested without
+// the compiler:
 //   prediction[b, t] = s_t (W x[b, 0] + bias),  s_t = t / (L - 1)
 //   loss = mean over b, t of ||prediction - target||^2
 // plus a "synthesizer" parameter whose gradient is a constant, so that
@@ -12,6 +13,7 @@
 
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Experiment.h"
+#include "ccrnn/Driver/Sweep.h"
 #include "ccrnn/Driver/Trainers.h"
 
 #include "gtest/gtest.h"
@@ -223,14 +225,18 @@ TEST(DriverRun, WritesScoresMetaCheckpointsTrajectories) {
 
   auto scores = ccrnn::npz::readNpy(dir + "/scores.npy");
   EXPECT_EQ(scores.dtype, ccrnn::npz::DType::F64);
-  EXPECT_EQ(scores.shape, (std::vector<int64_t>{2, 2, 2, 4}));
+  EXPECT_EQ(scores.shape, (std::vector<int64_t>{2, 2, 3, 4}));
   for (double v : scores.data)
     EXPECT_TRUE(std::isfinite(v));
   // The fake model learns: the training loss falls.
   EXPECT_LT(scores.data[3], scores.data[0]);
+  // It draws straight lines: no dysmetria.
+  for (int e = 0; e < 4; ++e)
+    EXPECT_NEAR(scores.data[2 * 4 + e], 0.0, 1e-9);
 
   auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
-  EXPECT_EQ(meta["metrics"], nlohmann::json::array({"train_loss", "val_loss"}));
+  EXPECT_EQ(meta["metrics"], nlohmann::json::array(
+                                 {"train_loss", "val_loss", "val_dysmetria"}));
   EXPECT_EQ(meta["status"], "complete");
   EXPECT_EQ(meta["seeds"], nlohmann::json::array({3, 5}));
   EXPECT_EQ(meta["models"][1]["name"], "fake_b");
@@ -242,7 +248,8 @@ TEST(DriverRun, WritesScoresMetaCheckpointsTrajectories) {
   EXPECT_EQ(meta["results"][0]["seed"], 3);
   EXPECT_TRUE(meta["results"][3]["test_loss"].is_number());
   EXPECT_EQ(meta["summary"][0]["seeds"], 2);
-  EXPECT_EQ(meta["scores"]["shape"], nlohmann::json::array({2, 2, 2, 4}));
+  EXPECT_EQ(meta["scores"]["shape"], nlohmann::json::array({2, 2, 3, 4}));
+  EXPECT_TRUE(meta["results"][0]["early_stopped_at"].is_null());
 
   Archive final = ccrnn::npz::readNpz(dir + "/seed5_fake_b_final.npz");
   ASSERT_EQ(final.size(), 3u);
@@ -352,9 +359,10 @@ TEST(DriverRun, OtherSeedOtherResults) {
 /// Interrupts a run after epoch `epoch` of pair (seed index, model index),
 /// resumes it (as --resume does: settings from meta.json) and checks that
 /// every result is bit-identical to an uninterrupted run.
-void resumeMatches(size_t seedIndex, size_t modelIndex, int64_t epoch) {
+void resumeMatches(size_t seedIndex, size_t modelIndex, int64_t epoch,
+                   const TrainConfig &config = smallConfig()) {
   std::string whole = tempDir("whole"), parts = tempDir("parts");
-  ASSERT_EQ(runTo(whole, quietHooks()), RunStatus::Complete);
+  ASSERT_EQ(runTo(whole, quietHooks(), config), RunStatus::Complete);
 
   std::atomic<bool> stop{false};
   RunHooks hooks = quietHooks();
@@ -365,14 +373,18 @@ void resumeMatches(size_t seedIndex, size_t modelIndex, int64_t epoch) {
         r.epoch == epoch)
       stop = true;
   };
-  ASSERT_EQ(runTo(parts, hooks), RunStatus::Interrupted);
+  ASSERT_EQ(runTo(parts, hooks, config), RunStatus::Interrupted);
   EXPECT_TRUE(fs::exists(parts + "/resume.npz"));
   auto meta = nlohmann::json::parse(slurp(parts + "/meta.json"));
   EXPECT_EQ(meta["status"], "interrupted");
 
   SavedRun saved = readSavedRun(parts);
-  EXPECT_EQ(saved.config.seeds, smallConfig().seeds);
-  EXPECT_EQ(saved.config.lr, smallConfig().lr);
+  EXPECT_EQ(saved.config.seeds, config.seeds);
+  EXPECT_EQ(saved.config.lr, config.lr);
+  EXPECT_EQ(saved.config.decayLr, config.decayLr);
+  EXPECT_EQ(saved.config.lrScale, config.lrScale);
+  EXPECT_EQ(saved.config.lrDecayPatience, config.lrDecayPatience);
+  EXPECT_EQ(saved.config.earlyStopping, config.earlyStopping);
   ASSERT_EQ(saved.models.size(), 2u);
   for (ModelEntry &m : saved.models)
     m.api = &kFake;
@@ -381,6 +393,14 @@ void resumeMatches(size_t seedIndex, size_t modelIndex, int64_t epoch) {
   ASSERT_EQ(resumed.run(quietHooks()), RunStatus::Complete);
   for (const char *f : kResultFiles)
     EXPECT_EQ(contents(whole + "/" + f), contents(parts + "/" + f)) << f;
+  auto lrs = [](const std::string &dir) {
+    auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto &r : meta["results"])
+      all.push_back(r.value("lr", nlohmann::json()));
+    return all;
+  };
+  EXPECT_EQ(lrs(whole), lrs(parts));
 }
 
 TEST(DriverRun, ResumeMidModelEqualsUninterrupted) { resumeMatches(0, 1, 2); }
@@ -389,6 +409,72 @@ TEST(DriverRun, ResumeAtFirstEpochEqualsUninterrupted) {
 }
 TEST(DriverRun, ResumeAfterLastEpochEqualsUninterrupted) {
   resumeMatches(1, 0, 4);
+}
+
+/// A schedule on a plateau: at lr 1e-6 the fake's validation loss moves by
+/// far less than the threshold (1e-4 relative), so the learning rate is
+/// halved after every second epoch.
+TrainConfig plateauConfig() {
+  TrainConfig c = smallConfig();
+  c.lr = 1e-6;
+  c.epochs = 6;
+  c.decayLr = true;
+  c.lrScale = 0.5;
+  c.lrDecayPatience = 1;
+  return c;
+}
+
+TEST(DriverRun, DecayLrHalvesTheRateOnAPlateau) {
+  std::string dir = tempDir("plateau");
+  ASSERT_EQ(runTo(dir, quietHooks(), plateauConfig()), RunStatus::Complete);
+  auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
+  EXPECT_EQ(meta["training"]["decay_lr"], true);
+  EXPECT_EQ(meta["training"]["lr_scale"], 0.5);
+  EXPECT_EQ(meta["training"]["lr_decay_patience"], 1);
+  for (const auto &r : meta["results"])
+    EXPECT_EQ(r["lr"], nlohmann::json::array(
+                           {1e-6, 1e-6, 1e-6, 5e-7, 5e-7, 2.5e-7}));
+}
+
+// Stopped with the plateau counter at 1 (epoch 2) and after the first
+// reduction (epoch 3): a resumed run that restarted the schedule would
+// differ.
+TEST(DriverRun, ResumeContinuesTheLearningRateSchedule) {
+  resumeMatches(0, 1, 2, plateauConfig());
+  resumeMatches(1, 0, 3, plateauConfig());
+}
+
+TEST(DriverRun, EarlyStoppingEndsAPairAfterPatienceEpochs) {
+  // lr 1e-30: the weights do not move, the validation loss is flat, so the
+  // best epoch is the first and training stops after epoch 1 + 2.
+  TrainConfig c = smallConfig();
+  c.lr = 1e-30;
+  c.epochs = 6;
+  c.earlyStopping = 2;
+  std::vector<int64_t> stoppedAt;
+  RunHooks hooks = quietHooks();
+  hooks.onEpoch = [&](const EpochReport &r) {
+    if (r.stoppedEarly)
+      stoppedAt.push_back(r.epoch);
+  };
+  std::string dir = tempDir("early");
+  ASSERT_EQ(runTo(dir, hooks, c), RunStatus::Complete);
+  EXPECT_EQ(stoppedAt, (std::vector<int64_t>{3, 3, 3, 3}));
+  auto scores = ccrnn::npz::readNpy(dir + "/scores.npy");
+  ASSERT_EQ(scores.shape, (std::vector<int64_t>{2, 2, 3, 6}));
+  for (int64_t series = 0; series < 2 * 2 * 3; ++series)
+    for (int64_t e = 0; e < 6; ++e)
+      EXPECT_EQ(std::isnan(scores.data[series * 6 + e]), e >= 3)
+          << "series " << series << " epoch " << e + 1;
+  auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
+  EXPECT_EQ(meta["training"]["early_stopping"], 2);
+  for (const auto &r : meta["results"]) {
+    EXPECT_EQ(r["early_stopped_at"], 3);
+    EXPECT_EQ(r["epochs_completed"], 3);
+    EXPECT_EQ(r["best_epoch"], 1);
+    EXPECT_TRUE(r["finished"].get<bool>());
+  }
+  EXPECT_TRUE(fs::exists(dir + "/seed5_fake_b_best.npz"));
 }
 
 TEST(DriverRun, ResumeRefusesCompleteRun) {
@@ -429,8 +515,8 @@ TEST(DriverRun, NanLossStopsNamingSeedModelEpochBatch) {
   // The finished model's files stay.
   EXPECT_TRUE(fs::exists(dir + "/seed3_fake_a_final.npz"));
   auto scores = ccrnn::npz::readNpy(dir + "/scores.npy");
-  EXPECT_TRUE(std::isfinite(scores.data[8])); // fake_b, train, epoch 1
-  EXPECT_TRUE(std::isnan(scores.data[9]));    // fake_b, train, epoch 2
+  EXPECT_TRUE(std::isfinite(scores.data[12])); // fake_b, train, epoch 1
+  EXPECT_TRUE(std::isnan(scores.data[13]));    // fake_b, train, epoch 2
   EXPECT_NE(inputErrorOf([&] { readSavedRun(dir); }).find("diverged"),
             std::string::npos);
 }
@@ -658,6 +744,220 @@ TEST(DriverTrainers, ModelNames) {
             "bptt=1 interval=2 batch=50 steps=10");
   EXPECT_EQ(trainingOptions(3, 1, 4, 28, true),
             "bptt=3 interval=1 batch=4 steps=28 predict-last");
+}
+
+//===--- Sweeps
+//----------------------------------------------------------------===//
+
+TEST(DriverSweep, ListValues) {
+  EXPECT_EQ(parseFlagList("--bptt", {"1", "28", "3"}, true),
+            (std::vector<double>{1, 28, 3}));
+  EXPECT_EQ(parseFlagList("--lr", {"1e-3", "0.5"}, false),
+            (std::vector<double>{1e-3, 0.5}));
+  EXPECT_EQ(inputErrorOf([] { parseFlagList("--bptt", {"1", "2.5"}, true); }),
+            "--bptt: '2.5' is not an integer (one value, or a comma-separated "
+            "list for a sweep, e.g. --bptt 1,2,3)");
+  EXPECT_EQ(inputErrorOf([] { parseFlagList("--lr", {"inf"}, false); }),
+            "--lr: 'inf' is not a number (one value, or a comma-separated "
+            "list for a sweep, e.g. --lr 1e-3,1e-4)");
+  EXPECT_EQ(
+      inputErrorOf([] { parseFlagList("--interval", {"2", "2"}, true); }),
+      "--interval: 2 is given twice");
+  EXPECT_EQ(formatValue(28), "28");
+  EXPECT_EQ(formatValue(1e-3), "0.001");
+  EXPECT_EQ(formatValue(1e-5), "1e-05");
+}
+
+TEST(DriverSweep, GridOfEveryCombination) {
+  Sweep sweep({{"bptt", {1, 3}}, {"lr", {0.05, 0.01}}}, smallConfig(),
+              twoModels(), "unused", {});
+  std::vector<std::string> dirs;
+  for (const SweepPoint &p : sweep.points())
+    dirs.push_back(p.dir);
+  EXPECT_EQ(dirs, (std::vector<std::string>{"bptt=1,lr=0.05", "bptt=1,lr=0.01",
+                                            "bptt=3,lr=0.05",
+                                            "bptt=3,lr=0.01"}));
+  EXPECT_EQ(sweep.points()[2].config.bptt, 3);
+  EXPECT_EQ(sweep.points()[2].config.lr, 0.05);
+  EXPECT_EQ(sweep.points()[2].status, "pending");
+  // Every point is checked when the sweep is made.
+  EXPECT_EQ(inputErrorOf([] {
+              Sweep({{"interval", {2, 0}}}, smallConfig(), twoModels(), "x",
+                    {});
+            }),
+            "--interval must be a positive integer, got 0");
+}
+
+// A cRNN version of the fake: no synthesizer parameter. With clipping on,
+// the ccRNN fake's constant synthesizer gradient scales its other
+// gradients, so the two learn differently.
+const ccrnn_trainer_desc kCrnnDesc = [] {
+  ccrnn_trainer_desc d = kDesc;
+  d.has_cerebellum = 0;
+  d.num_params = 2;
+  return d;
+}();
+float fakeCrnnTrain(void *t, const float *const *params, const float *inputs,
+                    const void *targets, float *const *grads) {
+  float synthesizer[3];
+  float *const all[3] = {grads[0], grads[1], synthesizer};
+  return fakeTrain(t, params, inputs, targets, all);
+}
+const ccrnn_trainer_api kFakeCrnn = {&kCrnnDesc, fakeCreate, fakeDestroy,
+                                     fakeCrnnTrain, fakeEval};
+
+TrainConfig sweepConfig() {
+  TrainConfig c = smallConfig();
+  c.clip = 0.02;
+  return c;
+}
+
+Sweep crnnVsCcrnnSweep(const std::string &dir) {
+  return Sweep({{"lr", {0.05, 0.01}}}, sweepConfig(),
+               {{"fake", "", kDesc.options, "test", &kFakeCrnn},
+                {"dni_fake", "", kDesc.options, "test", &kFake}},
+               dir, {"test"});
+}
+
+RunStatus runSweep(Sweep &sweep, const SweepHooks &hooks) {
+  sweep.prepare(hooks);
+  return sweep.run(hooks);
+}
+
+TEST(DriverSweep, GathersScoresAndRelativePerformance) {
+  std::string dir = tempDir("sweep");
+  Sweep sweep = crnnVsCcrnnSweep(dir);
+  SweepHooks hooks;
+  hooks.run = quietHooks();
+  ASSERT_EQ(runSweep(sweep, hooks), RunStatus::Complete);
+
+  // The points' scores, stacked along a leading axis.
+  auto scores = ccrnn::npz::readNpy(dir + "/scores.npy");
+  EXPECT_EQ(scores.shape, (std::vector<int64_t>{2, 2, 2, 3, 4}));
+  std::vector<double> stacked;
+  for (const char *point : {"/lr=0.05", "/lr=0.01"}) {
+    auto a = ccrnn::npz::readNpy(dir + point + "/scores.npy");
+    stacked.insert(stacked.end(), a.data.begin(), a.data.end());
+  }
+  EXPECT_EQ(scores.data, stacked);
+
+  auto j = nlohmann::json::parse(slurp(dir + "/sweep.json"));
+  EXPECT_EQ(j["format"], "ccrnn-train sweep");
+  EXPECT_EQ(j["status"], "complete");
+  EXPECT_EQ(j["axes"], nlohmann::json::parse(
+                           R"([{"name": "lr", "values": [0.05, 0.01]}])"));
+  EXPECT_EQ(j["scores"]["axes"],
+            nlohmann::json::array({"point", "seed", "model", "metric",
+                                   "epoch"}));
+  EXPECT_EQ(j["metrics"], nlohmann::json::array(
+                              {"train_loss", "val_loss", "val_dysmetria"}));
+  ASSERT_EQ(j["points"].size(), 2u);
+  for (size_t p = 0; p < 2; ++p) {
+    const auto &point = j["points"][p];
+    EXPECT_EQ(point["status"], "complete");
+    auto meta = nlohmann::json::parse(
+        slurp(dir + "/" + point["dir"].get<std::string>() + "/meta.json"));
+    EXPECT_EQ(meta["training"]["lr"], point["values"]["lr"]);
+    EXPECT_EQ(point["summary"], meta["summary"]);
+    // dni_fake against fake, per seed: results are [seed][model].
+    double ratios = 0;
+    for (size_t s = 0; s < 2; ++s)
+      ratios += meta["results"][s * 2 + 1]["final_val_loss"].get<double>() /
+                meta["results"][s * 2]["final_val_loss"].get<double>();
+    const auto &relative = point["relative"][0];
+    EXPECT_EQ(relative["model"], "dni_fake");
+    EXPECT_EQ(relative["baseline"], "fake");
+    EXPECT_EQ(relative["seeds"], 2);
+    EXPECT_NEAR(relative["final_val_loss_ratio"]["mean"].get<double>(),
+                ratios / 2, 1e-12);
+    EXPECT_NE(relative["final_val_loss_ratio"]["mean"].get<double>(), 1.0);
+  }
+  EXPECT_EQ(j["plot"]["y"], "final_val_loss"); // not a horizon sweep
+  EXPECT_EQ(sweep.summaries().size(), 2u);
+  EXPECT_EQ(sweep.relatives()[1][0].model, "dni_fake");
+  EXPECT_NE(inputErrorOf([&] { Sweep::open(dir); })
+                .find("the sweep is complete; nothing to resume"),
+            std::string::npos);
+}
+
+TEST(DriverSweep, ADivergingPointDoesNotStopTheOthers) {
+  std::string dir = tempDir("sweep-nan");
+  SweepHooks hooks;
+  hooks.run = quietHooks();
+  std::vector<std::string> warnings;
+  hooks.run.onWarning = [&](const std::string &w) { warnings.push_back(w); };
+  trainCalls = 0;
+  nanAtCall = 2; // the first point's first model, epoch 1, batch 2
+  std::string message;
+  Sweep sweep = crnnVsCcrnnSweep(dir);
+  try {
+    runSweep(sweep, hooks);
+  } catch (const DivergedError &e) {
+    message = e.what();
+  }
+  nanAtCall = -1;
+  EXPECT_EQ(message, "grid point lr=0.05: training loss is nan at seed 3, "
+                     "model fake, epoch 1, batch 2 of 4 (the other grid "
+                     "points were trained)");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("going on with the next grid point"),
+            std::string::npos);
+  auto j = nlohmann::json::parse(slurp(dir + "/sweep.json"));
+  EXPECT_EQ(j["status"], "diverged");
+  EXPECT_EQ(j["points"][0]["status"], "diverged");
+  EXPECT_EQ(j["points"][1]["status"], "complete");
+  EXPECT_EQ(inputErrorOf([&] { Sweep::open(dir); }),
+            "--resume " + dir +
+                ": the sweep is finished (grid point lr=0.05 diverged); "
+                "nothing to resume");
+}
+
+TEST(DriverSweep, ResumeSkipsFinishedPointsAndMatches) {
+  std::string whole = tempDir("sweep-whole"), parts = tempDir("sweep-parts");
+  SweepHooks hooks;
+  hooks.run = quietHooks();
+  Sweep a = crnnVsCcrnnSweep(whole);
+  ASSERT_EQ(runSweep(a, hooks), RunStatus::Complete);
+
+  // Stopped in the second point: the first is complete, the second
+  // resumes mid-run.
+  std::atomic<bool> stop{false};
+  size_t point = 0;
+  hooks.onPointStart = [&](size_t i, const SweepPoint &) { point = i; };
+  hooks.run.stop = &stop;
+  hooks.run.saveEverySeconds = 1e9;
+  hooks.run.onEpoch = [&](const EpochReport &r) {
+    if (point == 1 && r.seedIndex == 1 && r.modelIndex == 0 && r.epoch == 2)
+      stop = true;
+  };
+  Sweep b = crnnVsCcrnnSweep(parts);
+  ASSERT_EQ(runSweep(b, hooks), RunStatus::Interrupted);
+  auto j = nlohmann::json::parse(slurp(parts + "/sweep.json"));
+  EXPECT_EQ(j["status"], "interrupted");
+  EXPECT_EQ(j["points"][0]["status"], "complete");
+  EXPECT_EQ(j["points"][1]["status"], "interrupted");
+
+  Sweep resumed = Sweep::open(parts);
+  ASSERT_EQ(resumed.points().size(), 2u);
+  EXPECT_TRUE(resumed.points()[0].done());
+  EXPECT_FALSE(resumed.points()[1].done());
+  EXPECT_EQ(resumed.points()[1].config.lr, 0.01);
+  for (ModelEntry &m : resumed.points()[1].models)
+    m.api = m.name == "fake" ? &kFakeCrnn : &kFake;
+  std::vector<size_t> started;
+  SweepHooks quiet;
+  quiet.run = quietHooks();
+  quiet.onPointStart = [&](size_t i, const SweepPoint &) {
+    started.push_back(i);
+  };
+  ASSERT_EQ(resumed.run(quiet), RunStatus::Complete);
+  EXPECT_EQ(started, std::vector<size_t>{1});
+  for (const char *f : {"scores.npy", "lr=0.05/scores.npy",
+                        "lr=0.01/scores.npy", "lr=0.01/trajectories.npz",
+                        "lr=0.01/seed5_dni_fake_final.npz"})
+    EXPECT_EQ(contents(whole + "/" + f), contents(parts + "/" + f)) << f;
+  EXPECT_EQ(nlohmann::json::parse(slurp(parts + "/sweep.json"))["status"],
+            "complete");
 }
 
 } // namespace

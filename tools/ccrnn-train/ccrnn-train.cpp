@@ -14,6 +14,7 @@
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Experiment.h"
 #include "ccrnn/Driver/SeqMnist.h"
+#include "ccrnn/Driver/Sweep.h"
 #include "ccrnn/Driver/Trainers.h"
 #include "ccrnn/Runtime/Idx.h"
 #include "ccrnn/Runtime/Kernels.h"
@@ -27,7 +28,12 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
+#include <functional>
 #include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -83,13 +89,27 @@ public:
       return;
     last = r;
     haveEpoch = true;
-    if (tty)
-      return; // the next batch redraws the bar
-    std::fprintf(stderr,
-                 "seed %" PRIu64 " %s epoch %" PRId64 "/%" PRId64
-                 ": train_loss %.6g val_loss %.6g%s (%.2f s)\n",
-                 r.seed, r.model.c_str(), r.epoch, r.epochs, r.trainLoss,
-                 r.valLoss, accuracy(r).c_str(), r.seconds);
+    // On a terminal the next batch redraws the bar.
+    if (!tty)
+      std::fprintf(stderr,
+                   "seed %" PRIu64 " %s epoch %" PRId64 "/%" PRId64
+                   ": train_loss %.6g val_loss %.6g%s (%.2f s)\n",
+                   r.seed, r.model.c_str(), r.epoch, r.epochs, r.trainLoss,
+                   r.valLoss, moreScores(r).c_str(), r.seconds);
+    // Schedule events get a line of their own, also on a terminal.
+    if (r.stoppedEarly) {
+      finish();
+      std::fprintf(stderr,
+                   "seed %" PRIu64 " %s: early stopping after epoch %" PRId64
+                   " (no lower val_loss since epoch %" PRId64 ")\n",
+                   r.seed, r.model.c_str(), r.epoch, r.bestEpoch);
+    } else if (r.nextLr < r.lr && r.epoch < r.epochs) {
+      finish();
+      std::fprintf(stderr,
+                   "seed %" PRIu64 " %s: learning rate %g -> %g after epoch "
+                   "%" PRId64 " (val_loss on a plateau)\n",
+                   r.seed, r.model.c_str(), r.lr, r.nextLr, r.epoch);
+    }
   }
 
   void batch(const BatchReport &r) {
@@ -128,12 +148,22 @@ public:
     drawn = true;
   }
 
-  static std::string accuracy(const EpochReport &r) {
-    if (!std::isfinite(r.valAccuracy))
-      return "";
-    char buf[48];
-    std::snprintf(buf, sizeof buf, " val_accuracy %.4f", r.valAccuracy);
-    return buf;
+  /// The scores after the losses (accuracies as fractions), and the
+  /// learning rate when a schedule changes it.
+  static std::string moreScores(const EpochReport &r) {
+    std::string text;
+    char buf[96];
+    for (const auto &[name, value] : r.moreScores) {
+      bool fraction = name.find("accuracy") != std::string::npos;
+      std::snprintf(buf, sizeof buf, fraction ? " %s %.4f" : " %s %.6g",
+                    name.c_str(), value);
+      text += buf;
+    }
+    if (std::isfinite(r.lr)) {
+      std::snprintf(buf, sizeof buf, " lr %g", r.lr);
+      text += buf;
+    }
+    return text;
   }
 
   /// Ends the bar's line (before other output).
@@ -195,6 +225,278 @@ void printSummary(const std::vector<ModelSummary> &summary) {
   std::fflush(stdout);
 }
 
+/// Per grid point its summary table; then, for the models with a
+/// cerebellum, their final validation loss relative to their baseline.
+void printSweepSummary(const Sweep &sweep) {
+  const auto &points = sweep.points();
+  for (size_t i = 0; i < points.size(); ++i) {
+    std::printf("%s%s\n", i ? "\n" : "", points[i].dir.c_str());
+    printSummary(sweep.summaries()[i]);
+  }
+  bool header = false;
+  for (size_t i = 0; i < points.size(); ++i)
+    for (const SweepRelative &r : sweep.relatives()[i]) {
+      if (!header)
+        std::printf("\nfinal val loss ratio (below 1: the model with a "
+                    "cerebellum ends lower)\n");
+      header = true;
+      std::printf("%s  %s / %s  %.6g +- %.3g\n", points[i].dir.c_str(),
+                  r.model.c_str(), r.baseline.c_str(), r.mean, r.sem);
+    }
+  std::fflush(stdout);
+}
+
+/// The models of --model: bundled names, the reference's spellings or
+/// files. For the seqmnist tasks the short names lstm and dni_lstm (also
+/// LSTM, DNI_LSTM) name the task's models, seqmnist_{lstm,dni_lstm} for
+/// seqmnist and seqmnist_draw_{lstm,dni_lstm} for the drawing tasks; the
+/// models axis keeps the short name.
+std::vector<ModelRef> modelRefs(const std::vector<std::string> &specs,
+                                const std::string &task) {
+  if (specs.empty())
+    throw InputError("--model: no model given");
+  std::vector<ModelRef> refs;
+  std::set<std::string> names;
+  for (std::string spec : specs) {
+    std::string lower;
+    for (char ch : spec)
+      lower += char(std::tolower(static_cast<unsigned char>(ch)));
+    const bool shortName =
+        isSeqMnistTask(task) && (lower == "lstm" || lower == "dni_lstm");
+    if (shortName)
+      spec = (task == "seqmnist" ? "seqmnist_" : "seqmnist_draw_") + lower;
+    refs.push_back(resolveModel(spec));
+    if (shortName)
+      refs.back().name = lower;
+    if (!names.insert(refs.back().name).second)
+      throw InputError("model '" + refs.back().name + "' is given twice");
+  }
+  return refs;
+}
+
+/// The models of a saved run or of a sweep's point, resolved again from
+/// their files.
+std::vector<ModelRef> refsOf(const std::vector<ModelEntry> &models) {
+  std::vector<ModelRef> refs;
+  for (const ModelEntry &m : models) {
+    refs.push_back(resolveModel(m.file));
+    refs.back().name = m.name;
+  }
+  return refs;
+}
+
+/// A missing data file is reported before any trainer is compiled (the
+/// files are read when the run starts).
+void checkDataFiles(const TrainConfig &cfg) {
+  if (!isSeqMnistTask(cfg.task))
+    return;
+  ccrnn::idx::Paths paths = ccrnn::idx::dataPaths(dataDirectory(cfg));
+  for (const std::string &file : {paths.trainImages, paths.trainLabels,
+                                  paths.testImages, paths.testLabels})
+    if (access(file.c_str(), R_OK) != 0) {
+      try {
+        ccrnn::idx::readLabels(file); // throws the message naming the file
+      } catch (const ccrnn::idx::Error &e) {
+        throw InputError(e.what());
+      }
+      throw InputError(file + ": cannot be read");
+    }
+}
+
+/// What runs need besides their settings: trainers, --init, progress and
+/// the stop on SIGINT/SIGTERM.
+class Runner {
+public:
+  Runner(bool quiet, const std::string &cacheDir)
+      : quiet(quiet),
+        cacheDir(cacheDir.empty() ? defaultCacheDir() : cacheDir) {}
+
+  bool isQuiet() const { return quiet; }
+
+  void log(const std::string &line) const {
+    if (!quiet)
+      std::fprintf(stderr, "ccrnn-train: %s\n", line.c_str());
+  }
+
+  /// `refs` with their trainers for a run of `cfg` (each trainer loaded
+  /// once), checked against the task and --init: the input errors come
+  /// before anything is written.
+  std::vector<ModelEntry> load(const std::vector<ModelRef> &refs,
+                               const TrainConfig &cfg) {
+    checkDataFiles(cfg);
+    const ccrnn::npz::Archive &init = initArchive(cfg);
+    ccrnn::rt::setNumThreads(cfg.threads);
+    const std::string options =
+        trainingOptions(cfg.bptt, cfg.interval, cfg.batchSize,
+                        cfg.data.seqLen, cfg.predictLast);
+    std::vector<ModelEntry> models;
+    for (const ModelRef &ref : refs) {
+      const LoadedTrainer &t = trainer(ref, options);
+      models.push_back({ref.name, ref.file, options, t.id, t.api});
+    }
+    checkModels(cfg, models);
+    for (const ModelEntry &m : models)
+      if (!init.empty())
+        checkInit(init, cfg.initFile, *m.api->desc, m.name);
+    return models;
+  }
+
+  const LoadedTrainer &trainer(const ModelRef &ref,
+                               const std::string &options) {
+    auto key = std::make_pair(ref.name + "\n" + ref.file, options);
+    auto it = trainers.find(key);
+    if (it == trainers.end())
+      it = trainers
+               .emplace(key, getTrainer(ref, options, cacheDir,
+                                        [this](const std::string &line) {
+                                          log(line);
+                                        }))
+               .first;
+    return it->second;
+  }
+
+  const ccrnn::npz::Archive &initArchive(const TrainConfig &cfg) {
+    if (!cfg.initFile.empty() && init.empty())
+      init = readInit(cfg.initFile);
+    return init;
+  }
+
+  /// "training linedraw: lstm, dni_lstm; 2 seeds, 100 epochs -> DIR".
+  void announce(const std::string &prefix, const TrainConfig &cfg,
+                const std::vector<ModelEntry> &models, const std::string &dir,
+                bool resuming) const {
+    if (quiet)
+      return;
+    std::string names;
+    for (const ModelEntry &m : models)
+      names += (names.empty() ? "" : ", ") + m.name;
+    std::fprintf(stderr,
+                 "ccrnn-train: %s%s %s: %s; %zu seed%s, %" PRId64
+                 " epochs -> %s\n",
+                 prefix.c_str(), resuming ? "resuming" : "training",
+                 cfg.task.c_str(), names.c_str(), cfg.seeds.size(),
+                 cfg.seeds.size() == 1 ? "" : "s", cfg.epochs, dir.c_str());
+  }
+
+  /// The hooks of a run's progress; restart() starts the progress of the
+  /// next run (its ETA counts from there).
+  RunHooks hooks() {
+    RunHooks h;
+    h.onEpoch = [this](const EpochReport &r) { progress->epoch(r); };
+    h.onBatch = [this](const BatchReport &r) { progress->batch(r); };
+    h.onWarning = [this](const std::string &w) {
+      progress->finish();
+      std::fprintf(stderr, "ccrnn-train: warning: %s\n", w.c_str());
+    };
+    h.stop = &stopRequested;
+    return h;
+  }
+  void restart() { progress = std::make_unique<Progress>(quiet); }
+
+  /// Runs `train` with the signal handlers installed and the progress bar
+  /// ended afterwards; the exit status of an interrupted run.
+  std::optional<int> run(const std::function<RunStatus()> &train,
+                         const std::string &dir) {
+    installSignalHandlers();
+    RunStatus status;
+    try {
+      status = train();
+    } catch (...) {
+      progress->finish();
+      throw;
+    }
+    progress->finish();
+    if (status == RunStatus::Complete)
+      return std::nullopt;
+    std::fprintf(stderr,
+                 "ccrnn-train: stopped; continue with: ccrnn-train --resume "
+                 "%s\n",
+                 dir.c_str());
+    return 128 + stopSignal.load();
+  }
+
+private:
+  bool quiet;
+  std::string cacheDir;
+  std::map<std::pair<std::string, std::string>, LoadedTrainer> trainers;
+  ccrnn::npz::Archive init;
+  std::unique_ptr<Progress> progress = std::make_unique<Progress>(quiet);
+};
+
+/// --dump-step: one batch's gradients from the initial weights.
+int writeDumpStep(Runner &runner, const TrainConfig &cfg, const ModelRef &ref,
+                  const std::string &out, const std::string &batchFile) {
+  BatchFile batch = readBatchFile(batchFile);
+  const ccrnn::npz::Archive &init = runner.initArchive(cfg);
+  ccrnn::rt::setNumThreads(cfg.threads);
+  std::string options =
+      trainingOptions(cfg.bptt, cfg.interval, batch.inputs.shape[0],
+                      batch.inputs.shape[1], cfg.predictLast);
+  const ccrnn_trainer_api *api = runner.trainer(ref, options).api;
+  if (!init.empty())
+    checkInit(init, cfg.initFile, *api->desc, ref.name);
+  Tensors params = initialParameters(*api->desc, cfg.seeds[0],
+                                     init.empty() ? nullptr : &init);
+  ccrnn::npz::writeNpz(out, dumpStep(api, params, batch, batchFile));
+  return 0;
+}
+
+/// One run of `cfg` into `dir` (continued when `resuming`).
+int trainRun(Runner &runner, const TrainConfig &cfg,
+             const std::vector<ModelRef> &refs, const std::string &dir,
+             const std::vector<std::string> &commandLine, bool resuming) {
+  std::vector<ModelEntry> models = runner.load(refs, cfg);
+  Experiment run(cfg, models, dir, commandLine);
+  if (resuming)
+    run.loadResume();
+  runner.announce("", cfg, models, dir, resuming);
+  RunHooks hooks = runner.hooks();
+  if (auto status = runner.run([&] { return run.run(hooks); }, dir))
+    return *status;
+  if (!runner.isQuiet()) {
+    printSummary(run.summary());
+    std::printf("results in %s\n", dir.c_str());
+  }
+  return 0;
+}
+
+/// The grid points of `sweep` that are not done, one after the other. A new
+/// sweep's points are all prepared first (after every trainer is loaded).
+int trainSweep(Runner &runner, Sweep &sweep, bool resuming) {
+  for (SweepPoint &p : sweep.points())
+    if (!p.done())
+      p.models = runner.load(refsOf(p.models), p.config);
+  SweepHooks hooks;
+  hooks.run = runner.hooks();
+  if (!resuming)
+    sweep.prepare(hooks);
+  std::string axes;
+  for (const SweepAxis &a : sweep.axes()) {
+    axes += (axes.empty() ? "" : " x ") + a.name + " ";
+    for (size_t i = 0; i < a.values.size(); ++i)
+      axes += (i ? "," : "") + formatValue(a.values[i]);
+  }
+  runner.log(std::string(resuming ? "resuming" : "running") + " a sweep of " +
+             std::to_string(sweep.points().size()) + " grid points (" + axes +
+             ") -> " + sweep.dir());
+  const size_t count = sweep.points().size();
+  hooks.onPointStart = [&](size_t i, const SweepPoint &p) {
+    runner.restart();
+    runner.announce("grid point " + std::to_string(i + 1) + "/" +
+                        std::to_string(count) + " " + p.dir + ": ",
+                    p.config, p.models,
+                    (std::filesystem::path(sweep.dir()) / p.dir).string(),
+                    p.status != "pending");
+  };
+  if (auto status = runner.run([&] { return sweep.run(hooks); }, sweep.dir()))
+    return *status;
+  if (!runner.isQuiet()) {
+    printSweepSummary(sweep);
+    std::printf("results in %s\n", sweep.dir().c_str());
+  }
+  return 0;
+}
+
 int realMain(int argc, char **argv) {
   CLI::App app{"ccrnn-train: trains cerebro-cerebellar RNNs (cRNN / ccRNN) "
                "on a task for a list of seeds and writes scores, metadata, "
@@ -208,6 +510,8 @@ int realMain(int argc, char **argv) {
       optim = "adam";
   bool overwrite = false, quiet = false;
   int64_t refused = 0;
+  // A list makes a sweep axis (Sweep.h).
+  std::vector<std::string> bpttList, intervalList, lrList;
 
   const char *task = "Task (SPEC §5)", *model = "Model",
              *train = "Training (SPEC §3)", *files = "Files and runs";
@@ -249,9 +553,12 @@ int realMain(int argc, char **argv) {
                  "$CCRNN_DATA_DIR/<dataset> or ~/.cache/ccrnn/data/<dataset>; "
                  "install with tools/install-data.sh)")
       ->group(task);
-  app.add_option("--interval,--spars-int,--spars_int", cfg.interval,
+  app.add_option("--interval,--spars-int,--spars_int", intervalList,
                  "Feedback interval k: only steps t with t % k == 0 are "
-                 "supervised")
+                 "supervised; a comma-separated list runs a sweep")
+      ->delimiter(',')
+      ->type_name("INT[,INT...]")
+      ->default_str("2 (seqmnist tasks: 1)")
       ->group(task);
   app.add_option("--model", modelSpecs,
                  "Models (the models axis), comma-separated: bundled names "
@@ -259,9 +566,14 @@ int realMain(int argc, char **argv) {
                  "or paths to .mlir files")
       ->delimiter(',')
       ->group(model);
-  app.add_option("--bptt", cfg.bptt,
+  app.add_option("--bptt", bpttList,
                  "Truncation window T in steps (feedback horizon); T >= L is "
-                 "full BPTT")
+                 "full BPTT. A comma-separated list (e.g. 1,2,3,5,7,28) runs "
+                 "a sweep: one run per value in <out>/bptt=<T>/, gathered in "
+                 "<out>/scores.npy, sweep.json and sweep.png")
+      ->delimiter(',')
+      ->type_name("INT[,INT...]")
+      ->default_str("1 (seqmnist tasks: 3)")
       ->group(model);
   app.add_flag("--predict-last", cfg.predictLast,
                "Train and evaluate the last step only (the endpoint)")
@@ -275,7 +587,12 @@ int realMain(int argc, char **argv) {
   app.add_option("--epochs", cfg.epochs, "Epochs")->group(train);
   app.add_option("--batch-size,--batch_size", cfg.batchSize, "Batch size")
       ->group(train);
-  app.add_option("--lr", cfg.lr, "Learning rate")->group(train);
+  app.add_option("--lr", lrList,
+                 "Learning rate; a comma-separated list runs a sweep")
+      ->delimiter(',')
+      ->type_name("FLOAT[,FLOAT...]")
+      ->default_str("1e-3 (seqmnist tasks: 1e-4)")
+      ->group(train);
   app.add_option("--optim", optim, "Optimizer: " + optimizerList())
       ->group(train);
   app.add_option("--clip", cfg.clip,
@@ -285,6 +602,24 @@ int realMain(int argc, char **argv) {
   app.add_option("--l2,--l2-norm", cfg.l2,
                  "Weight decay, added to the gradient after clipping "
                  "(PyTorch's weight_decay)")
+      ->group(train);
+  app.add_flag("--decay-lr,--decay_lr", cfg.decayLr,
+               "Reduce the learning rate on a plateau of the validation loss "
+               "(PyTorch's ReduceLROnPlateau: mode min, threshold 1e-4 rel)")
+      ->group(train);
+  app.add_option("--lr-scale,--lr_scale", cfg.lrScale,
+                 "--decay-lr: the factor applied to the learning rate")
+      ->group(train);
+  app.add_option("--lr-decay-patience,--lr_decay_patience",
+                 cfg.lrDecayPatience,
+                 "--decay-lr: epochs without improvement before a "
+                 "reduction")
+      ->group(train);
+  app.add_option("--early-stopping,--early_stopping", cfg.earlyStopping,
+                 "Stop training a (seed, model) pair after this many epochs "
+                 "without a lower validation loss (its remaining epochs are "
+                 "NaN in the scores)")
+      ->default_str("off")
       ->group(train);
   app.add_option("--seeds,--nseeds", nseeds, "Seeds 0 .. N-1")->group(train);
   app.add_option("--seed-list", seedList,
@@ -342,9 +677,7 @@ int realMain(int argc, char **argv) {
                        "models/dni_lstm.mlir); write a model file with the "
                        "sizes you want and pass its path to --model");
 
-  std::vector<std::string> commandLine(argv, argv + argc);
-  std::vector<ModelRef> refs;
-  std::string outDir;
+  Runner runner(quiet, cacheDir);
   if (!resume.empty()) {
     // The settings are the saved run's; only how it runs may change.
     static const std::set<std::string> allowed = {
@@ -355,186 +688,99 @@ int realMain(int argc, char **argv) {
                          " cannot be combined with --resume (the run's "
                          "settings come from " +
                          resume + "/meta.json)");
-    SavedRun saved = readSavedRun(resume);
-    cfg = saved.config;
-    if (given("--threads"))
-      cfg.threads = app.get_option("--threads")->as<int>();
-    if (cfg.threads < 1)
+    if (given("--threads") && cfg.threads < 1)
       throw InputError("--threads must be a positive integer");
-    for (const ModelEntry &m : saved.models) {
-      ModelRef ref = resolveModel(m.file);
-      ref.name = m.name;
-      refs.push_back(ref);
+    auto setThreads = [&](TrainConfig &c) {
+      if (given("--threads"))
+        c.threads = cfg.threads;
+    };
+    if (Sweep::isSweep(resume)) {
+      Sweep sweep = Sweep::open(resume);
+      for (SweepPoint &p : sweep.points())
+        setThreads(p.config);
+      checkOutputDirectory(resume, /*overwrite=*/true);
+      return trainSweep(runner, sweep, /*resuming=*/true);
     }
-    commandLine = saved.commandLine;
-    outDir = resume;
-    checkOutputDirectory(outDir, /*overwrite=*/true);
+    SavedRun saved = readSavedRun(resume);
+    setThreads(saved.config);
+    checkOutputDirectory(resume, /*overwrite=*/true);
+    return trainRun(runner, saved.config, refsOf(saved.models), resume,
+                    saved.commandLine, /*resuming=*/true);
+  }
+
+  auto kind = parseOptimizer(optim);
+  if (!kind)
+    throw InputError("unknown optimizer '" + optim +
+                     "' (valid: " + optimizerList() + ")");
+  cfg.optim = *kind;
+  if (given("--seeds") && given("--seed-list"))
+    throw InputError("--seeds and --seed-list exclude each other");
+  if (given("--seed-list")) {
+    cfg.seeds.clear();
+    for (const std::string &s : seedList)
+      cfg.seeds.push_back(parseSeed(s));
   } else {
-    auto kind = parseOptimizer(optim);
-    if (!kind)
-      throw InputError("unknown optimizer '" + optim +
-                       "' (valid: " + optimizerList() + ")");
-    cfg.optim = *kind;
-    if (given("--seeds") && given("--seed-list"))
-      throw InputError("--seeds and --seed-list exclude each other");
-    if (given("--seed-list")) {
-      cfg.seeds.clear();
-      for (const std::string &s : seedList)
-        cfg.seeds.push_back(parseSeed(s));
-    } else {
-      if (nseeds < 1)
-        throw InputError("--seeds must be a positive integer, got " +
-                         std::to_string(nseeds));
-      cfg.seeds.clear();
-      for (int64_t s = 0; s < nseeds; ++s)
-        cfg.seeds.push_back(uint64_t(s));
-    }
-    cfg.initFile = initFile;
-    applyTaskDefaults(cfg, given);
-    validateConfig(cfg);
-    // The short names lstm and dni_lstm (also LSTM, DNI_LSTM) name the
-    // seqmnist tasks' models: seqmnist_{lstm,dni_lstm} for seqmnist,
-    // seqmnist_draw_{lstm,dni_lstm} for the drawing tasks; the models axis
-    // keeps the short name.
-    std::vector<std::string> axisNames(modelSpecs.size());
-    if (isSeqMnistTask(cfg.task))
-      for (size_t i = 0; i < modelSpecs.size(); ++i) {
-        std::string lower;
-        for (char ch : modelSpecs[i])
-          lower += char(std::tolower(static_cast<unsigned char>(ch)));
-        if (lower == "lstm" || lower == "dni_lstm") {
-          axisNames[i] = lower;
-          modelSpecs[i] =
-              (cfg.task == "seqmnist" ? "seqmnist_" : "seqmnist_draw_") + lower;
-        }
-      }
-    if (modelSpecs.empty())
-      throw InputError("--model: no model given");
-    std::set<std::string> names;
-    for (size_t i = 0; i < modelSpecs.size(); ++i) {
-      refs.push_back(resolveModel(modelSpecs[i]));
-      if (!axisNames[i].empty())
-        refs.back().name = axisNames[i];
-      if (!names.insert(refs.back().name).second)
-        throw InputError("model '" + refs.back().name + "' is given twice");
-    }
-    if (!dumpStep.empty() || !batchFile.empty()) {
-      if (dumpStep.empty() || batchFile.empty())
-        throw InputError("--dump-step and --batch go together");
-      if (refs.size() != 1)
-        throw InputError("--dump-step takes exactly one model (--model)");
-    } else {
-      outDir = out.empty() ? defaultOutDir(cfg.task) : out;
-      checkOutputDirectory(outDir, overwrite);
-    }
+    if (nseeds < 1)
+      throw InputError("--seeds must be a positive integer, got " +
+                       std::to_string(nseeds));
+    cfg.seeds.clear();
+    for (int64_t s = 0; s < nseeds; ++s)
+      cfg.seeds.push_back(uint64_t(s));
   }
+  cfg.initFile = initFile;
+  if (given("--early-stopping") && cfg.earlyStopping < 1)
+    throw InputError("--early-stopping must be a positive integer, got " +
+                     std::to_string(cfg.earlyStopping));
+  for (const char *flag : {"--lr-scale", "--lr-decay-patience"})
+    if (given(flag) && !cfg.decayLr)
+      throw InputError(std::string(flag) + " applies with --decay-lr");
 
-  // A missing data file is reported before any trainer is compiled (the
-  // files are read when the run starts).
-  if (isSeqMnistTask(cfg.task)) {
-    ccrnn::idx::Paths paths = ccrnn::idx::dataPaths(dataDirectory(cfg));
-    for (const std::string &file : {paths.trainImages, paths.trainLabels,
-                                    paths.testImages, paths.testLabels})
-      if (access(file.c_str(), R_OK) != 0) {
-        try {
-          ccrnn::idx::readLabels(file); // throws the message naming the file
-        } catch (const ccrnn::idx::Error &e) {
-          throw InputError(e.what());
-        }
-        throw InputError(file + ": cannot be read");
-      }
-  }
-
-  ccrnn::npz::Archive init;
-  if (!cfg.initFile.empty())
-    init = readInit(cfg.initFile);
-  if (cacheDir.empty())
-    cacheDir = defaultCacheDir();
-  ccrnn::rt::setNumThreads(cfg.threads);
-  auto log = [&](const std::string &line) {
-    if (!quiet)
-      std::fprintf(stderr, "ccrnn-train: %s\n", line.c_str());
+  // One value of a list-valued flag sets it; several make a sweep axis.
+  std::vector<SweepAxis> axes;
+  struct ListFlag {
+    const char *flag, *axis;
+    const std::vector<std::string> &items;
   };
+  for (const ListFlag &f : {ListFlag{"--bptt", "bptt", bpttList},
+                            ListFlag{"--interval", "interval", intervalList},
+                            ListFlag{"--lr", "lr", lrList}}) {
+    if (!given(f.flag))
+      continue;
+    std::vector<double> values =
+        parseFlagList(f.flag, f.items, std::string(f.axis) != "lr");
+    if (values.size() == 1)
+      setSweepValue(cfg, f.axis, values[0]);
+    else
+      axes.push_back({f.axis, values});
+  }
+  applyTaskDefaults(cfg, given);
+  validateConfig(cfg);
+  std::vector<ModelRef> refs = modelRefs(modelSpecs, cfg.task);
 
-  std::vector<LoadedTrainer> loaded; // keeps compiled libraries open
-
-  if (!dumpStep.empty()) {
-    BatchFile batch = readBatchFile(batchFile);
-    std::string options =
-        trainingOptions(cfg.bptt, cfg.interval, batch.inputs.shape[0],
-                        batch.inputs.shape[1], cfg.predictLast);
-    loaded.push_back(getTrainer(refs[0], options, cacheDir, log));
-    const ccrnn_trainer_desc &d = *loaded[0].api->desc;
-    if (!init.empty())
-      checkInit(init, cfg.initFile, d, refs[0].name);
-    Tensors params =
-        initialParameters(d, cfg.seeds[0], init.empty() ? nullptr : &init);
-    ccrnn::npz::writeNpz(
-        dumpStep,
-        ccrnn::driver::dumpStep(loaded[0].api, params, batch, batchFile));
-    return 0;
+  if (!dumpStep.empty() || !batchFile.empty()) {
+    if (dumpStep.empty() || batchFile.empty())
+      throw InputError("--dump-step and --batch go together");
+    if (refs.size() != 1)
+      throw InputError("--dump-step takes exactly one model (--model)");
+    if (!axes.empty())
+      throw InputError("--dump-step takes one value of --" + axes[0].name);
+    return writeDumpStep(runner, cfg, refs[0], dumpStep, batchFile);
   }
 
-  const std::string options = trainingOptions(
-      cfg.bptt, cfg.interval, cfg.batchSize, cfg.data.seqLen, cfg.predictLast);
-  std::vector<ModelEntry> models;
-  for (const ModelRef &ref : refs) {
-    loaded.push_back(getTrainer(ref, options, cacheDir, log));
-    models.push_back(
-        {ref.name, ref.file, options, loaded.back().id, loaded.back().api});
+  const std::string outDir = out.empty() ? defaultOutDir(cfg.task) : out;
+  std::vector<std::string> commandLine(argv, argv + argc);
+  if (axes.empty()) {
+    checkOutputDirectory(outDir, overwrite);
+    return trainRun(runner, cfg, refs, outDir, commandLine,
+                    /*resuming=*/false);
   }
-  checkModels(cfg, models);
-  if (!init.empty())
-    for (const ModelEntry &m : models)
-      checkInit(init, cfg.initFile, *m.api->desc, m.name);
-
-  Experiment run(cfg, models, outDir, commandLine);
-  if (!resume.empty())
-    run.loadResume();
-
-  if (!quiet) {
-    std::string names;
-    for (const ModelEntry &m : models)
-      names += (names.empty() ? "" : ", ") + m.name;
-    std::fprintf(stderr,
-                 "ccrnn-train: %s %s: %s; %zu seed%s, %" PRId64
-                 " epochs -> %s\n",
-                 resume.empty() ? "training" : "resuming", cfg.task.c_str(),
-                 names.c_str(), cfg.seeds.size(),
-                 cfg.seeds.size() == 1 ? "" : "s", cfg.epochs, outDir.c_str());
-  }
-
-  Progress progress(quiet);
-  RunHooks hooks;
-  hooks.onEpoch = [&](const EpochReport &r) { progress.epoch(r); };
-  hooks.onBatch = [&](const BatchReport &r) { progress.batch(r); };
-  hooks.onWarning = [&](const std::string &w) {
-    progress.finish();
-    std::fprintf(stderr, "ccrnn-train: warning: %s\n", w.c_str());
-  };
-  hooks.stop = &stopRequested;
-  installSignalHandlers();
-
-  RunStatus status;
-  try {
-    status = run.run(hooks);
-  } catch (...) {
-    progress.finish();
-    throw;
-  }
-  progress.finish();
-  if (status == RunStatus::Interrupted) {
-    std::fprintf(stderr,
-                 "ccrnn-train: stopped; continue with: ccrnn-train --resume "
-                 "%s\n",
-                 outDir.c_str());
-    return 128 + stopSignal.load();
-  }
-  if (!quiet) {
-    printSummary(run.summary());
-    std::printf("results in %s\n", outDir.c_str());
-  }
-  return 0;
+  // Every grid point's settings are checked before anything is written.
+  std::vector<ModelEntry> entries;
+  for (const ModelRef &ref : refs)
+    entries.push_back({ref.name, ref.file, "", "", nullptr});
+  Sweep sweep(axes, cfg, entries, outDir, commandLine);
+  checkOutputDirectory(outDir, overwrite);
+  return trainSweep(runner, sweep, /*resuming=*/false);
 }
 
 } // namespace

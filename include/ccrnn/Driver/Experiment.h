@@ -3,7 +3,10 @@
 // A run trains every model of the models axis for every seed, sequentially,
 // and writes its results into one directory (SPEC §7):
 //   scores.npy        float64 (seeds, models, metrics, epochs); NaN for
-//                     epochs not trained (yet)
+//                     epochs not trained (yet, or after an early stop).
+//                     Metrics: train_loss, val_loss, then val_accuracy
+//                     and val_uncertainty (seqmnist) or val_dysmetria
+//                     (drawing tasks; SPEC §4)
 //   meta.json         settings, data parameters, seeds, models, metric
 //                     names, test metrics, timings, versions
 //   seed<S>_<model>_final.npz, seed<S>_<model>_best.npz
@@ -11,8 +14,9 @@
 //   trajectories.npz  mean drawn line per class and model on the test set
 //                     (drawing tasks)
 //   curves.png, lines.png   (gnuplot; lines.png for drawing tasks)
-//   resume.npz        what --resume needs: parameters, optimizer state and
-//                     progress of the run
+//   resume.npz        what --resume needs: parameters, optimizer state
+//                     (with the learning rate and plateau counter of
+//                     --decay-lr) and progress of the run
 // Every file is written to "<name>.tmp" and renamed.
 //
 // One batch is train() (the trainer's gradient), clipping of the global
@@ -41,6 +45,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ccrnn::driver {
@@ -57,6 +62,14 @@ struct TrainConfig {
   OptimKind optim = OptimKind::Adam;
   double clip = 1.0; ///< 0: no clipping
   double l2 = 0.0;
+  // Schedules (SPEC §3): reduce-on-plateau decay of the learning rate on
+  // the validation loss (PlateauScheduler), and early stopping of a (seed,
+  // model) pair after `earlyStopping` epochs without a lower validation
+  // loss (0: off).
+  bool decayLr = false;
+  double lrScale = 0.1;
+  int64_t lrDecayPatience = 10;
+  int64_t earlyStopping = 0;
   std::vector<uint64_t> seeds = {0};
   int threads = 1;
   std::string initFile; ///< empty: seeded initialisation
@@ -131,7 +144,14 @@ struct EpochReport {
   int64_t epoch, epochs;
   double trainLoss, valLoss, seconds;
   int64_t epochsDone, epochsTotal; ///< over the whole run
-  double valAccuracy = std::numeric_limits<double>::quiet_NaN(); ///< seqmnist
+  /// The scores after train_loss and val_loss (val_accuracy,
+  /// val_dysmetria, ...), by name, in the order of the scores.
+  std::vector<std::pair<std::string, double>> moreScores = {};
+  /// With --decay-lr: the learning rate of this epoch and of the next.
+  double lr = std::numeric_limits<double>::quiet_NaN(),
+         nextLr = std::numeric_limits<double>::quiet_NaN();
+  int64_t bestEpoch = 0;     ///< the epoch of the lowest validation loss
+  bool stoppedEarly = false; ///< --early-stopping ends the pair's training
 };
 
 /// A finished training batch, for progress bars.
@@ -160,11 +180,12 @@ struct RunHooks {
 enum class RunStatus { Complete, Interrupted };
 
 /// Per model, over the seeds that finished: the final validation loss and
-/// the test loss.
+/// the test metrics.
 struct ModelSummary {
   std::string model;
   int64_t seeds = 0;
   double valMean, valSem, testMean, testSem;
+  double dysmetriaMean, dysmetriaSem; ///< test_dysmetria (SPEC §4)
   /// seqmnist: the test accuracy; NaN for the drawing tasks.
   double testAccMean = std::numeric_limits<double>::quiet_NaN(),
          testAccSem = std::numeric_limits<double>::quiet_NaN();
@@ -183,6 +204,11 @@ public:
   /// Picks up where the run saved in dir/resume.npz left off. The
   /// configuration and models must be those of that run (readSavedRun).
   void loadResume();
+
+  /// Creates the directory and writes the files of a run that has not
+  /// started (status "pending"), so that --resume starts it: a sweep
+  /// prepares every grid point before training the first.
+  void prepare();
 
   /// Trains what is left. Throws DivergedError on a NaN/Inf loss, after
   /// saving scores and metadata (status "diverged").

@@ -20,6 +20,7 @@
 #define CCRNN_DRIVER_OPTIMIZER_H
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,9 @@ public:
   void step(Tensors &params, const Tensors &grads);
 
   OptimKind kind() const { return kind_; }
+  /// The learning rate of the next step (a schedule changes it).
+  double lr() const { return lr_; }
+  void setLr(double lr) { lr_ = lr; }
   /// Updates done so far (PyTorch's state["step"]).
   int64_t steps() const { return steps_; }
   void setSteps(int64_t steps) { steps_ = steps; }
@@ -66,6 +70,37 @@ private:
   int64_t steps_ = 0;
   std::vector<std::string> slotNames_;
   std::vector<Tensors> slots_;
+};
+
+/// torch.optim.lr_scheduler.ReduceLROnPlateau with mode "min", threshold
+/// 1e-4 in mode "rel", no cooldown, min_lr 0 and eps 1e-8: after each epoch
+/// step() is given the validation loss; when it has not improved on the
+/// best by the threshold for more than `patience` epochs, the learning rate
+/// is multiplied by `factor` (unless that changes it by less than eps).
+class PlateauScheduler {
+public:
+  PlateauScheduler(double factor, int64_t patience)
+      : factor_(factor), patience_(patience) {}
+
+  /// The learning rate after an epoch that ran with `lr` and ended with
+  /// validation loss `loss`.
+  double step(double loss, double lr);
+
+  static constexpr double kThreshold = 1e-4, kEps = 1e-8;
+
+  /// PyTorch's best and num_bad_epochs; saved and restored by resume files.
+  double best() const { return best_; }
+  int64_t badEpochs() const { return badEpochs_; }
+  void setState(double best, int64_t badEpochs) {
+    best_ = best;
+    badEpochs_ = badEpochs;
+  }
+
+private:
+  double factor_;
+  int64_t patience_;
+  double best_ = std::numeric_limits<double>::infinity();
+  int64_t badEpochs_ = 0;
 };
 
 /// The L2 norm of all gradients together (in double).

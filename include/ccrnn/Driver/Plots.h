@@ -10,6 +10,7 @@
 #define CCRNN_DRIVER_PLOTS_H
 
 #include <array>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,8 @@ struct Curve {
 };
 
 /// Learning curves, one panel per metric (`metrics`), one curve per model
-/// with its mean +- SEM band, log-scale y. curves[metric][model].
+/// with its mean +- SEM band; log-scale y, but [0, 1] for accuracies and
+/// uncertainties. curves[metric][model].
 /// Returns "" or a warning.
 std::string plotCurves(const std::string &gnuplot, const std::string &png,
                        const std::vector<std::string> &metrics,
@@ -39,6 +41,27 @@ plotLines(const std::string &gnuplot, const std::string &png,
           const std::vector<std::vector<std::vector<double>>> &lines,
           const std::vector<std::vector<double>> &targets,
           std::array<double, 4> box = {-12, 12, -12, 12});
+
+/// One series of a sweep plot: mean +- SEM at each x.
+struct Series {
+  std::string title;
+  std::vector<double> x, mean, sem;
+};
+
+/// A sweep's final performance against a swept value (sweep.png).
+struct SweepPlot {
+  std::string title, xLabel, yLabel;
+  bool logX = false, logY = false;
+  std::vector<double> xTics; ///< the swept values; empty: gnuplot's
+  /// A dashed horizontal line at this y (e.g. 1 for a ratio); NaN: none.
+  double referenceY = std::numeric_limits<double>::quiet_NaN();
+  std::vector<Series> series;
+};
+
+/// One panel: each series as points joined by lines with SEM error bars.
+/// Returns "" or a warning.
+std::string plotSweep(const std::string &gnuplot, const std::string &png,
+                      const SweepPlot &plot);
 
 } // namespace ccrnn::driver
 
