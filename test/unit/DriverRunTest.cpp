@@ -797,14 +797,14 @@ const ccrnn_trainer_desc kCrnnDesc = [] {
   d.num_params = 2;
   return d;
 }();
-float fakeCrnnTrain(void *t, const float *const *params, const float *inputs,
-                    const void *targets, float *const *grads) {
+float fakeCrnnTrain(void *t, const ccrnn_batch *batch, float *const *grads,
+                    float *finalState) {
   float synthesizer[3];
   float *const all[3] = {grads[0], grads[1], synthesizer};
-  return fakeTrain(t, params, inputs, targets, all);
+  return fakeTrain(t, batch, all, finalState);
 }
 const ccrnn_trainer_api kFakeCrnn = {&kCrnnDesc, fakeCreate, fakeDestroy,
-                                     fakeCrnnTrain, fakeEval};
+                                     fakeCrnnTrain, fakeEval, nullptr};
 
 TrainConfig sweepConfig() {
   TrainConfig c = smallConfig();
