@@ -4,6 +4,7 @@
 
 #include "System.h"
 #include "ccrnn/Driver/Error.h"
+#include "ccrnn/Driver/Feedback.h"
 #include "ccrnn/Driver/Metrics.h"
 #include "ccrnn/Driver/Plots.h"
 #include "ccrnn/Driver/Rng.h"
@@ -14,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
+#include <map>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -42,7 +45,8 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // 2: scores have the behavioural metric; meta.json has the schedules.
-constexpr int kFormatVersion = 2;
+// 3: meta.json has the model sizes and the controls.
+constexpr int kFormatVersion = 3;
 
 /// Loss over a data set, and the predictions when asked for.
 struct Evaluation {
@@ -60,26 +64,61 @@ struct Evaluation {
 
 /// A metric of the scores: its name, and its value from an epoch's training
 /// loss and validation evaluation.
+/// The feedback recorded for one (seed, model) pair (--record-grads): per
+/// recorded epoch, each array's [boundaries, layers, kept sequences,
+/// width] values.
+struct FeedbackLog {
+  static constexpr const char *kNames[5] = {
+      "state", "synthetic", "target_grad", "true_grad", "activity"};
+  std::vector<int64_t> epochs;
+  std::array<std::vector<float>, 5> arrays;
+};
+
+/// The synthesizer's first weight, the one sparse fibres mask.
+bool isFirstSynthesizerWeight(const std::string &name) {
+  const std::string suffix = "synthesizer.input_trigger.weight";
+  return name.size() >= suffix.size() &&
+         name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+/// What an epoch measured.
+struct EpochOutcome {
+  double trainLoss;
+  const Evaluation &val;
+  /// --record-grads: the recorded batch's mean cosine similarities with
+  /// the true gradient (Feedback.h).
+  double cosineSynthetic, cosineTarget;
+};
+
 struct ScoreMetric {
   std::string name;
-  double (*value)(double trainLoss, const Evaluation &val);
+  double (*value)(const EpochOutcome &);
 };
 
 // The metrics of the scores, in order. Dysmetria needs three drawn points
 // (so not with --predict-last).
 std::vector<ScoreMetric> scoreMetrics(const TrainConfig &c) {
   std::vector<ScoreMetric> metrics = {
-      {"train_loss", [](double train, const Evaluation &) { return train; }},
-      {"val_loss", [](double, const Evaluation &v) { return v.loss; }}};
+      {"train_loss", [](const EpochOutcome &o) { return o.trainLoss; }},
+      {"val_loss", [](const EpochOutcome &o) { return o.val.loss; }}};
   if (c.task == "seqmnist") {
     metrics.push_back(
-        {"val_accuracy", [](double, const Evaluation &v) { return v.accuracy; }});
-    metrics.push_back({"val_uncertainty", [](double, const Evaluation &v) {
-                         return v.uncertainty;
+        {"val_accuracy", [](const EpochOutcome &o) { return o.val.accuracy; }});
+    metrics.push_back({"val_uncertainty", [](const EpochOutcome &o) {
+                         return o.val.uncertainty;
                        }});
   } else if (!c.predictLast && c.data.seqLen >= 3) {
-    metrics.push_back({"val_dysmetria", [](double, const Evaluation &v) {
-                         return v.dysmetria;
+    metrics.push_back({"val_dysmetria", [](const EpochOutcome &o) {
+                         return o.val.dysmetria;
+                       }});
+  }
+  // NaN for models without a cerebellum.
+  if (c.recordGrads) {
+    metrics.push_back({"cosine_synthetic_true", [](const EpochOutcome &o) {
+                         return o.cosineSynthetic;
+                       }});
+    metrics.push_back({"cosine_target_true", [](const EpochOutcome &o) {
+                         return o.cosineTarget;
                        }});
   }
   return metrics;
@@ -190,6 +229,44 @@ std::string dataDirectory(const TrainConfig &c) {
   return c.dataDir.empty() ? idx::defaultDataDir(c.dataset) : c.dataDir;
 }
 
+/// The model sizes and SPEC §4's controls.
+static void validateControls(const TrainConfig &c) {
+  auto atLeast = [](const char *flag, int64_t v, int64_t min,
+                    const char *what) {
+    if (v < min)
+      throw InputError(std::string(flag) + " must be " + what + ", got " +
+                       std::to_string(v));
+  };
+  atLeast("--nhid", c.nhid, 0, "a positive integer");
+  atLeast("--nlayers", c.nlayers, 0, "a positive integer");
+  atLeast("--synth-nlayers", c.synthNlayers, -1, "an integer >= 0");
+  atLeast("--synth-nhid", c.synthNhid, 0, "a positive integer");
+  if (!std::isfinite(c.synthScale) || (c.synthScale < 0 && c.synthScale != -1))
+    throw InputError("--synth-scale must be >= 0, got " +
+                     number(c.synthScale));
+  if (!c.context.empty() && c.context != "on" && c.context != "off")
+    throw InputError("--context must be 'on' or 'off', got '" + c.context +
+                     "'");
+  auto epoch = [&](const char *flag, int64_t e) {
+    if (e != 0 && (e < 1 || e > c.epochs))
+      throw InputError(std::string(flag) + " must be an epoch from 1 to " +
+                       std::to_string(c.epochs) + " (--epochs), got " +
+                       std::to_string(e));
+  };
+  epoch("--ablation-epoch", c.ablationEpoch);
+  epoch("--synth-ablation-epoch", c.synthAblationEpoch);
+  if (c.fixedSynth && c.synthAblationEpoch)
+    throw InputError("--fixed-synth freezes the synthesizer from the start; "
+                     "it cannot be combined with --synth-ablation-epoch");
+  atLeast("--nfibres", c.nfibres, 0, "a positive integer");
+  atLeast("--record-samples", c.recordSamples, 1, "a positive integer");
+  if (c.recordGrads && std::min(c.bptt, c.data.seqLen) >= c.data.seqLen)
+    throw InputError("--record-grads compares feedback at the boundaries "
+                     "between windows: --bptt must be shorter than the "
+                     "sequence (" +
+                     std::to_string(c.data.seqLen) + " steps)");
+}
+
 void validateConfig(const TrainConfig &c) {
   auto positive = [](const char *flag, int64_t v) {
     if (v < 1)
@@ -270,6 +347,54 @@ void validateConfig(const TrainConfig &c) {
       throw InputError("--seed-list: seed " + std::to_string(s) +
                        " appears twice");
   positive("--threads", c.threads);
+  validateControls(c);
+}
+
+bool usesCerebellumSettings(const TrainConfig &c) {
+  return c.synthNlayers >= 0 || c.synthNhid > 0 || c.synthScale >= 0 ||
+         !c.context.empty() || c.ablationEpoch || c.synthAblationEpoch ||
+         c.fixedSynth || c.nfibres || c.recordGrads;
+}
+
+std::string configureOptions(const TrainConfig &c, bool hasCerebellum) {
+  std::ostringstream s;
+  auto option = [&](const char *name, const std::string &value) {
+    s << (s.tellp() > 0 ? " " : "") << name << "=" << value;
+  };
+  if (c.nhid > 0)
+    option("hidden", std::to_string(c.nhid));
+  if (c.nlayers > 0)
+    option("layers", std::to_string(c.nlayers));
+  if (!hasCerebellum)
+    return s.str();
+  if (c.synthNlayers >= 0)
+    option("synth-layers", std::to_string(c.synthNlayers));
+  if (c.synthNhid > 0)
+    option("synth-width", std::to_string(c.synthNhid));
+  if (c.synthScale >= 0)
+    option("synth-scale", number(c.synthScale));
+  if (!c.context.empty())
+    option("context", c.context);
+  return s.str();
+}
+
+TrainerOptions trainerOptions(const TrainConfig &c, int64_t batch,
+                              int64_t steps, bool hasCerebellum) {
+  const std::string base =
+      trainingOptions(c.bptt, c.interval, batch, steps, c.predictLast);
+  TrainerOptions t{base, "", ""};
+  if (!hasCerebellum)
+    return t;
+  // Every program of a model takes the same arguments: the fibre mask too.
+  const std::string fibres =
+      c.nfibres ? " fibres=" + std::to_string(c.nfibres) : "";
+  t.main = base + (c.fixedSynth ? " cerebellum=frozen" : "") + fibres +
+           (c.recordGrads ? " record" : "");
+  if (c.synthAblationEpoch && !c.fixedSynth)
+    t.frozen = base + " cerebellum=frozen" + fibres;
+  if (c.ablationEpoch)
+    t.ablated = base + " cerebellum=off" + fibres;
+  return t;
 }
 
 int64_t trainSamplesPerEpoch(const TrainConfig &c) {
@@ -446,7 +571,14 @@ struct Experiment::Impl {
   std::unique_ptr<PlateauScheduler> plateau; ///< used with --decay-lr
 
   npz::Archive init;
-  std::vector<std::unique_ptr<TrainerInstance>> instances;
+  /// A trainer instance per program (a model's lesions are programs too).
+  std::map<const ccrnn_trainer_api *, std::unique_ptr<TrainerInstance>>
+      instances;
+  // The pair in training: its fibre mask (empty: dense), the kept state
+  // (--keep-hidden), the feedback recorded so far and this epoch's.
+  std::vector<float> fibreMask, hiddenState;
+  FeedbackLog feedback;
+  double epochCosineSynthetic = kNaN, epochCosineTarget = kNaN;
   // The fixed data sets of one seed.
   size_t dataSeed = SIZE_MAX;
   Dataset val, test;
@@ -513,7 +645,6 @@ struct Experiment::Impl {
     computeSeconds.assign(S * M * E, kNaN);
     epochLr.assign(S * M * E, kNaN);
     trajectories.assign(S * M * C * Lt * 2, kNaN);
-    instances.resize(M);
     startedAt = isoTime(std::time(nullptr));
     sessionStart = std::chrono::steady_clock::now();
     if (!cfg.initFile.empty())
@@ -553,9 +684,57 @@ struct Experiment::Impl {
   }
 
   TrainerInstance &instance(size_t m) {
-    if (!instances[m])
-      instances[m] = std::make_unique<TrainerInstance>(models[m].api);
-    return *instances[m];
+    return instance(models[m].api);
+  }
+  TrainerInstance &instance(const ccrnn_trainer_api *api) {
+    std::unique_ptr<TrainerInstance> &t = instances[api];
+    if (!t)
+      t = std::make_unique<TrainerInstance>(api);
+    return *t;
+  }
+
+  /// The program model m trains with in `epoch` (SPEC §4: epochs count
+  /// from 1, a lesion applies from the start of its epoch on).
+  const ccrnn_trainer_api *program(size_t m, int64_t epoch) const {
+    const ModelEntry &me = models[m];
+    if (me.ablatedApi && epoch >= cfg.ablationEpoch)
+      return me.ablatedApi;
+    if (me.frozenApi && epoch >= cfg.synthAblationEpoch)
+      return me.frozenApi;
+    return me.api;
+  }
+
+  /// Which parameters the optimizer leaves alone in `epoch`: the
+  /// synthesizer's, whenever it is not learning.
+  std::vector<bool> frozenParameters(size_t m, int64_t epoch) const {
+    const ccrnn_trainer_desc &d = *models[m].api->desc;
+    bool frozen = cfg.fixedSynth || program(m, epoch) != models[m].api;
+    std::vector<bool> out(d.num_params, false);
+    for (int32_t i = 0; i < d.num_params; ++i)
+      out[i] = frozen && d.params[i].group == CCRNN_GROUP_SYNTHESIZER;
+    return out;
+  }
+
+  /// The pair's fibre mask (SPEC §4 nfibres): each unit of the
+  /// synthesizer's first layer keeps `nfibres` of its inputs, chosen from
+  /// the seed's stream "synthesizer.fibres". Empty without --nfibres.
+  std::vector<float> makeFibreMask(size_t s, size_t m) const {
+    const ccrnn_trainer_desc &d = *models[m].api->desc;
+    if (!d.fibre_mask_rows)
+      return {};
+    const int64_t rows = d.fibre_mask_rows, cols = d.fibre_mask_cols;
+    std::vector<float> mask(rows * cols, 0.0f);
+    Rng rng(cfg.seeds[s], "synthesizer.fibres");
+    std::vector<int64_t> inputs(cols);
+    for (int64_t r = 0; r < rows; ++r) {
+      std::iota(inputs.begin(), inputs.end(), 0);
+      // The first nfibres of a partial Fisher-Yates shuffle.
+      for (int64_t i = 0; i < cfg.nfibres; ++i) {
+        std::swap(inputs[i], inputs[i + rng.below(uint64_t(cols - i))]);
+        mask[r * cols + inputs[i]] = 1.0f;
+      }
+    }
+    return mask;
   }
 
   std::vector<int64_t> sizes(const ccrnn_trainer_desc &d) const {
@@ -571,6 +750,13 @@ struct Experiment::Impl {
     curS = s;
     curM = m;
     params = initialParameters(d, cfg.seeds[s], init.empty() ? nullptr : &init);
+    // Masked fibres start at zero (and their gradient is zero).
+    fibreMask = makeFibreMask(s, m);
+    for (int32_t i = 0; i < d.num_params && !fibreMask.empty(); ++i)
+      if (isFirstSynthesizerWeight(d.params[i].name))
+        for (size_t j = 0; j < fibreMask.size(); ++j)
+          params[i][j] *= fibreMask[j];
+    feedback = FeedbackLog();
     best = params;
     optim = std::make_unique<Optimizer>(cfg.optim, cfg.lr, sizes(d));
     plateau = makePlateau();
@@ -691,7 +877,14 @@ struct Experiment::Impl {
   }
 
   double trainEpoch(size_t s, size_t m, int64_t epoch, const RunHooks &hooks) {
-    TrainerInstance &trainer = instance(m);
+    TrainerInstance &trainer = instance(program(m, epoch));
+    const std::vector<bool> frozen = frozenParameters(m, epoch);
+    // The kept state starts each epoch at zero.
+    const int64_t stateSize = trainer.desc().state_size;
+    if (cfg.keepHidden)
+      hiddenState.assign(stateSize, 0.0f);
+    std::vector<float> nextState(cfg.keepHidden ? stateSize : 0);
+    epochCosineSynthetic = epochCosineTarget = kNaN;
     const int64_t B = cfg.batchSize;
     auto tData = Clock::now();
     Dataset lineData;
@@ -728,20 +921,28 @@ struct Experiment::Impl {
     for (int64_t b = 0; b < batches; ++b) {
       for (size_t i = 0; i < params.size(); ++i)
         p[i] = params[i].data();
-      float loss;
+      ccrnn_batch batch{p.data(), nullptr, nullptr,
+                        cfg.keepHidden ? hiddenState.data() : nullptr,
+                        fibreMask.empty() ? nullptr : fibreMask.data()};
       if (mnist) {
         auto t0 = Clock::now();
         gatherBatch(data, order, b, batchInputs, batchTargets, batchLabels);
         epochDataSeconds += since(t0);
-        loss = trainer.train(p.data(), batchInputs.data(),
-                             classify ? static_cast<const void *>(
-                                            batchLabels.data())
-                                      : batchTargets.data(),
-                             g.data());
+        batch.inputs = batchInputs.data();
+        batch.targets = classify
+                            ? static_cast<const void *>(batchLabels.data())
+                            : batchTargets.data();
       } else {
-        loss = trainer.train(p.data(), data.inputs.data() + b * B * in,
-                             data.targets.data() + b * B * out, g.data());
+        batch.inputs = data.inputs.data() + b * B * in;
+        batch.targets = data.targets.data() + b * B * out;
       }
+      // The feedback of the epoch's first batch, before its update.
+      if (b == 0 && cfg.recordGrads && models[m].api->record)
+        recordFeedback(m, epoch, batch);
+      float loss = trainer.train(batch, g.data(),
+                                 cfg.keepHidden ? nextState.data() : nullptr);
+      if (cfg.keepHidden)
+        hiddenState.swap(nextState);
       if (!std::isfinite(loss))
         throw DivergedError(
             "training loss is " + number(loss) + " at seed " +
@@ -751,12 +952,42 @@ struct Experiment::Impl {
       sum += loss;
       clipGradNorm(grads, cfg.clip);
       addWeightDecay(grads, params, cfg.l2);
-      optim->step(params, grads);
+      optim->step(params, grads, frozen);
       if (hooks.onBatch)
         hooks.onBatch({s, m, S, M, models[m].name, epoch, E, b + 1, batches,
                        totalEpochsDone(), int64_t(S * M) * E});
     }
     return sum / double(batches);
+  }
+
+  /// Records the feedback of `batch` (SPEC §4 record_grads): the epoch's
+  /// cosine similarities over the whole batch, and the first
+  /// --record-samples sequences of every recorded array for the feedback
+  /// file.
+  void recordFeedback(size_t m, int64_t epoch, const ccrnn_batch &batch) {
+    TrainerInstance &trainer = instance(models[m].api);
+    const ccrnn_trainer_desc &d = trainer.desc();
+    const int64_t rows = d.record_boundaries * d.record_layers, B = d.batch,
+                  S = d.record_state, W = d.record_width;
+    std::vector<std::vector<float>> out(4, std::vector<float>(rows * B * S));
+    std::vector<float> activity(rows * B * W);
+    ccrnn_record record{out[0].data(), out[1].data(), out[2].data(),
+                        out[3].data(), activity.data()};
+    trainer.record(batch, record);
+    epochCosineSynthetic =
+        meanCosine(out[1].data(), out[3].data(), rows * B, S);
+    epochCosineTarget = meanCosine(out[2].data(), out[3].data(), rows * B, S);
+    const int64_t kept = std::min(cfg.recordSamples, B);
+    auto keep = [&](const std::vector<float> &x, int64_t width,
+                    std::vector<float> &to) {
+      for (int64_t r = 0; r < rows; ++r)
+        to.insert(to.end(), x.begin() + r * B * width,
+                  x.begin() + (r * B + kept) * width);
+    };
+    feedback.epochs.push_back(epoch);
+    for (int i = 0; i < 4; ++i)
+      keep(out[i], S, feedback.arrays[i]);
+    keep(activity, W, feedback.arrays[4]);
   }
 
   // The trainer's batch size is fixed: the last batch is padded with zero
@@ -873,6 +1104,7 @@ struct Experiment::Impl {
     npz::writeNpz(path(checkpointName(s, m, "best")),
                   parametersArchive(d, best));
     finished[k] = 1;
+    writeFeedback();
     hasCurrent = false;
   }
 
@@ -892,8 +1124,10 @@ struct Experiment::Impl {
       double dt =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
               .count();
+      const EpochOutcome outcome{trainLoss, valEval, epochCosineSynthetic,
+                                 epochCosineTarget};
       for (size_t i = 0; i < scoreDefs.size(); ++i)
-        score(s, m, i, e - 1) = scoreDefs[i].value(trainLoss, valEval);
+        score(s, m, i, e - 1) = scoreDefs[i].value(outcome);
       epochSeconds[k * E + e - 1] = dt;
       dataSeconds[k * E + e - 1] = epochDataSeconds;
       computeSeconds[k * E + e - 1] = dt - epochDataSeconds;
@@ -1123,6 +1357,26 @@ struct Experiment::Impl {
          cfg.earlyStopping ? json(cfg.earlyStopping) : json(nullptr)},
         {"threads", cfg.threads},
         {"init", cfg.initFile.empty() ? json(nullptr) : json(cfg.initFile)}};
+    // Null: the model file's size; off.
+    auto sizeOrNull = [](int64_t v, int64_t keep) {
+      return v == keep ? json(nullptr) : json(v);
+    };
+    auto epochOrNull = [](int64_t e) { return e ? json(e) : json(nullptr); };
+    j["model_sizes"] = {
+        {"nhid", sizeOrNull(cfg.nhid, 0)},
+        {"nlayers", sizeOrNull(cfg.nlayers, 0)},
+        {"synth_nlayers", sizeOrNull(cfg.synthNlayers, -1)},
+        {"synth_nhid", sizeOrNull(cfg.synthNhid, 0)},
+        {"synth_scale", cfg.synthScale < 0 ? json(nullptr) : json(cfg.synthScale)},
+        {"context", cfg.context.empty() ? json(nullptr) : json(cfg.context)}};
+    j["controls"] = {{"ablation_epoch", epochOrNull(cfg.ablationEpoch)},
+                     {"synth_ablation_epoch",
+                      epochOrNull(cfg.synthAblationEpoch)},
+                     {"fixed_synth", cfg.fixedSynth},
+                     {"nfibres", sizeOrNull(cfg.nfibres, 0)},
+                     {"keep_hidden", cfg.keepHidden},
+                     {"record_grads", cfg.recordGrads},
+                     {"record_samples", cfg.recordSamples}};
     j["seeds"] = cfg.seeds;
     j["models"] = json::array();
     for (const ModelEntry &m : models) {
@@ -1144,8 +1398,16 @@ struct Experiment::Impl {
       j["models"].push_back({{"name", m.name},
                              {"file", m.file},
                              {"symbol", d.model},
+                             {"configure", m.configure},
                              {"options", m.options},
                              {"trainer", m.trainerId},
+                             // The lesions' programs (SPEC §4), or null.
+                             {"frozen_options",
+                              m.frozenApi ? json(m.frozenApi->desc->options)
+                                          : json(nullptr)},
+                             {"ablated_options",
+                              m.ablatedApi ? json(m.ablatedApi->desc->options)
+                                           : json(nullptr)},
                              {"has_cerebellum", bool(d.has_cerebellum)},
                              {"num_parameters", total},
                              {"parameters", ps}});
@@ -1241,7 +1503,51 @@ struct Experiment::Impl {
     writeFileAtomic(path("meta.json"), metaJson().dump(2) + "\n");
   }
 
+  std::string feedbackName(size_t s, size_t m) const {
+    return "feedback_seed" + std::to_string(cfg.seeds[s]) + "_" +
+           fileSafe(models[m].name) + ".npz";
+  }
+
+  /// The feedback file of the pair in training (see FeedbackLog).
+  void writeFeedback() {
+    if (!hasCurrent || feedback.epochs.empty())
+      return;
+    const ccrnn_trainer_desc &d = *models[curM].api->desc;
+    const int64_t R = int64_t(feedback.epochs.size()),
+                  kept = std::min(cfg.recordSamples, d.batch);
+    npz::Archive a;
+    a["epoch"] = i64Array({R}, feedback.epochs);
+    for (int i = 0; i < 5; ++i) {
+      int64_t width = i == 4 ? d.record_width : d.record_state;
+      if (width)
+        a[FeedbackLog::kNames[i]] =
+            f32Array({R, d.record_boundaries, d.record_layers, kept, width},
+                     feedback.arrays[i]);
+    }
+    npz::writeNpz(path(feedbackName(curS, curM)), a);
+  }
+
+  /// Picks up the feedback recorded before an interruption.
+  void readFeedback() {
+    feedback = FeedbackLog();
+    const std::string file = path(feedbackName(curS, curM));
+    if (!cfg.recordGrads || !fs::exists(file))
+      return;
+    try {
+      npz::Archive a = npz::readNpz(file);
+      feedback.epochs.assign(a.at("epoch").data.begin(),
+                             a.at("epoch").data.end());
+      for (int i = 0; i < 5; ++i)
+        if (auto it = a.find(FeedbackLog::kNames[i]); it != a.end())
+          feedback.arrays[i].assign(it->second.data.begin(),
+                                    it->second.data.end());
+    } catch (const std::exception &e) {
+      throw InputError("--resume: " + file + ": " + e.what());
+    }
+  }
+
   void save() {
+    writeFeedback();
     writeResume();
     writeScores();
     if (C && std::find(finished.begin(), finished.end(), 1) != finished.end())
@@ -1407,6 +1713,8 @@ void Experiment::Impl::loadResume() {
     optim = std::make_unique<Optimizer>(cfg.optim, cfg.lr, sizes(d));
     optim->setSteps(int64_t(get("optim_steps", {}).data[0]));
     optim->setLr(get("optim_lr", {}).data[0]);
+    fibreMask = makeFibreMask(curS, curM);
+    readFeedback();
     plateau = makePlateau();
     plateau->setState(get("plateau_best", {}).data[0],
                       int64_t(get("plateau_bad_epochs", {}).data[0]));
@@ -1529,6 +1837,27 @@ SavedRun readSavedRun(const std::string &dir) {
                           ? 0
                           : tr.at("early_stopping").get<int64_t>();
     c.threads = tr.at("threads");
+    auto intOr = [](const json &v, int64_t keep) {
+      return v.is_null() ? keep : v.get<int64_t>();
+    };
+    const json &sizes = j.at("model_sizes"), &controls = j.at("controls");
+    c.nhid = intOr(sizes.at("nhid"), 0);
+    c.nlayers = intOr(sizes.at("nlayers"), 0);
+    c.synthNlayers = intOr(sizes.at("synth_nlayers"), -1);
+    c.synthNhid = intOr(sizes.at("synth_nhid"), 0);
+    c.synthScale = sizes.at("synth_scale").is_null()
+                       ? -1.0
+                       : sizes.at("synth_scale").get<double>();
+    c.context = sizes.at("context").is_null()
+                    ? ""
+                    : sizes.at("context").get<std::string>();
+    c.ablationEpoch = intOr(controls.at("ablation_epoch"), 0);
+    c.synthAblationEpoch = intOr(controls.at("synth_ablation_epoch"), 0);
+    c.fixedSynth = controls.at("fixed_synth");
+    c.nfibres = intOr(controls.at("nfibres"), 0);
+    c.keepHidden = controls.at("keep_hidden");
+    c.recordGrads = controls.at("record_grads");
+    c.recordSamples = controls.at("record_samples");
     c.initFile =
         tr.at("init").is_null() ? "" : tr.at("init").get<std::string>();
     if (isSeqMnistTask(c.task)) {
@@ -1548,6 +1877,7 @@ SavedRun readSavedRun(const std::string &dir) {
       ModelEntry e;
       e.name = m.at("name");
       e.file = m.at("file");
+      e.configure = m.at("configure");
       e.options = m.at("options");
       saved.models.push_back(e);
     }

@@ -99,11 +99,14 @@ Optimizer::Optimizer(OptimKind kind, double lr,
   }
 }
 
-void Optimizer::step(Tensors &params, const Tensors &grads) {
+void Optimizer::step(Tensors &params, const Tensors &grads,
+                     const std::vector<bool> &frozen) {
   assert(params.size() == grads.size());
   ++steps_;
   const double t = double(steps_);
   for (size_t i = 0; i < params.size(); ++i) {
+    if (i < frozen.size() && frozen[i])
+      continue;
     float *p = params[i].data();
     const float *g = grads[i].data();
     const size_t n = params[i].size();

@@ -132,20 +132,23 @@ std::string plotCurves(const std::string &gnuplot, const std::string &png,
          << "set key top right\n";
   for (size_t k = 0; k < metrics.size(); ++k) {
     // Losses and dysmetria span decades; accuracy and uncertainty are
-    // fractions, read on a linear axis.
+    // fractions and cosine similarities lie in [-1, 1], read on a linear
+    // axis.
     bool fraction = metrics[k].find("accuracy") != std::string::npos ||
                     metrics[k].find("uncertainty") != std::string::npos;
+    bool cosine = metrics[k].rfind("cosine", 0) == 0;
     script << (fraction ? "unset logscale y\nset yrange [0:1]\n"
+               : cosine ? "unset logscale y\nset yrange [-1:1]\n"
                         : "set logscale y\nset autoscale y\n")
            << "set title " << quote(metrics[k]) << "\nplot ";
     for (size_t m = 0; m < models.size(); ++m) {
-      // Columns: epoch, mean, band low, band high. The band's low end is
-      // kept positive for the log scale.
+      // Columns: epoch, mean, band low, band high. On the log scale the
+      // band's low end is kept positive.
       std::ostringstream data;
       const Curve &c = curves[k][m];
       for (size_t e = 0; e < c.mean.size(); ++e) {
         double mu = c.mean[e], se = std::isfinite(c.sem[e]) ? c.sem[e] : 0;
-        double lo = mu - se > 0 ? mu - se : mu * 1e-3;
+        double lo = mu - se > 0 || fraction || cosine ? mu - se : mu * 1e-3;
         data << e + 1 << " " << number(mu) << " " << number(lo) << " "
              << number(mu + se) << "\n";
       }

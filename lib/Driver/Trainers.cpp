@@ -67,6 +67,17 @@ void checkModelFile(const std::string &spec, const std::string &file) {
 
 } // namespace
 
+bool hasCerebellum(const ModelRef &model) {
+  std::istringstream in(readWholeFile(model.file));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::string code = line.substr(0, line.find("//"));
+    if (code.find("ccrnn.cerebellum") != std::string::npos)
+      return true;
+  }
+  return false;
+}
+
 ModelRef resolveModel(const std::string &spec) {
   std::vector<std::string> bundled = bundledModelNames();
   ModelRef ref;

@@ -189,8 +189,8 @@ TrainConfig smallConfig() {
 }
 
 std::vector<ModelEntry> twoModels() {
-  return {{"fake_a", "", kDesc.options, "test", &kFake},
-          {"fake_b", "", kDesc.options, "test", &kFake}};
+  return {{"fake_a", "", "", kDesc.options, "test", &kFake},
+          {"fake_b", "", "", kDesc.options, "test", &kFake}};
 }
 
 RunHooks quietHooks() {
@@ -694,7 +694,7 @@ TEST(DriverChecks, ModelsMustFitTheTask) {
   ccrnn_trainer_api api = kFake;
   api.desc = &classifier;
   EXPECT_NE(inputErrorOf([&] {
-              checkModels(c, {{"xent", "", "", "", &api}});
+              checkModels(c, {{"xent", "", "", "", "", &api}});
             }).find("is a classifier"),
             std::string::npos);
 }
@@ -814,8 +814,8 @@ TrainConfig sweepConfig() {
 
 Sweep crnnVsCcrnnSweep(const std::string &dir) {
   return Sweep({{"lr", {0.05, 0.01}}}, sweepConfig(),
-               {{"fake", "", kDesc.options, "test", &kFakeCrnn},
-                {"dni_fake", "", kDesc.options, "test", &kFake}},
+               {{"fake", "", "", kDesc.options, "test", &kFakeCrnn},
+                {"dni_fake", "", "", kDesc.options, "test", &kFake}},
                dir, {"test"});
 }
 

@@ -326,14 +326,30 @@ public:
     checkDataFiles(cfg);
     const ccrnn::npz::Archive &init = initArchive(cfg);
     ccrnn::rt::setNumThreads(cfg.threads);
-    const std::string options =
-        trainingOptions(cfg.bptt, cfg.interval, cfg.batchSize,
-                        cfg.data.seqLen, cfg.predictLast);
     std::vector<ModelEntry> models;
+    bool anyCerebellum = false;
     for (const ModelRef &ref : refs) {
-      const LoadedTrainer &t = trainer(ref, options);
-      models.push_back({ref.name, ref.file, options, t.id, t.api});
+      bool cerebellum = hasCerebellum(ref);
+      anyCerebellum |= cerebellum;
+      TrainerOptions options =
+          trainerOptions(cfg, cfg.batchSize, cfg.data.seqLen, cerebellum);
+      const std::string configure = configureOptions(cfg, cerebellum);
+      const LoadedTrainer &t = trainer({ref, configure, options.main});
+      ModelEntry entry{ref.name, ref.file, configure,
+                       options.main, t.id, t.api};
+      // The lesions' programs, compiled before anything is written.
+      if (!options.frozen.empty())
+        entry.frozenApi = trainer({ref, configure, options.frozen}).api;
+      if (!options.ablated.empty())
+        entry.ablatedApi = trainer({ref, configure, options.ablated}).api;
+      models.push_back(entry);
     }
+    if (usesCerebellumSettings(cfg) && !anyCerebellum)
+      throw InputError("the synthesizer's settings and the controls "
+                       "(--synth-*, --context, --ablation-epoch, "
+                       "--synth-ablation-epoch, --fixed-synth, --nfibres, "
+                       "--record-grads) apply to models with a cerebellum, "
+                       "and no model of --model has one");
     checkModels(cfg, models);
     for (const ModelEntry &m : models)
       if (!init.empty())
@@ -341,13 +357,13 @@ public:
     return models;
   }
 
-  const LoadedTrainer &trainer(const ModelRef &ref,
-                               const std::string &options) {
-    auto key = std::make_pair(ref.name + "\n" + ref.file, options);
+  const LoadedTrainer &trainer(const TrainerSpec &spec) {
+    auto key = std::make_pair(spec.model.name + "\n" + spec.model.file,
+                              spec.configure + "\n" + spec.options);
     auto it = trainers.find(key);
     if (it == trainers.end())
       it = trainers
-               .emplace(key, getTrainer(ref, options, cacheDir,
+               .emplace(key, getTrainer(spec, cacheDir,
                                         [this](const std::string &line) {
                                           log(line);
                                         }))
@@ -429,10 +445,12 @@ int writeDumpStep(Runner &runner, const TrainConfig &cfg, const ModelRef &ref,
   BatchFile batch = readBatchFile(batchFile);
   const ccrnn::npz::Archive &init = runner.initArchive(cfg);
   ccrnn::rt::setNumThreads(cfg.threads);
-  std::string options =
-      trainingOptions(cfg.bptt, cfg.interval, batch.inputs.shape[0],
-                      batch.inputs.shape[1], cfg.predictLast);
-  const ccrnn_trainer_api *api = runner.trainer(ref, options).api;
+  bool cerebellum = hasCerebellum(ref);
+  TrainerOptions options = trainerOptions(cfg, batch.inputs.shape[0],
+                                          batch.inputs.shape[1], cerebellum);
+  const ccrnn_trainer_api *api =
+      runner.trainer({ref, configureOptions(cfg, cerebellum), options.main})
+          .api;
   if (!init.empty())
     checkInit(init, cfg.initFile, *api->desc, ref.name);
   Tensors params = initialParameters(*api->desc, cfg.seeds[0],
@@ -509,7 +527,6 @@ int realMain(int argc, char **argv) {
   std::string out, resume, initFile, dumpStep, batchFile, cacheDir,
       optim = "adam";
   bool overwrite = false, quiet = false;
-  int64_t refused = 0;
   // A list makes a sweep axis (Sweep.h).
   std::vector<std::string> bpttList, intervalList, lrList;
 
@@ -578,12 +595,68 @@ int realMain(int argc, char **argv) {
   app.add_flag("--predict-last", cfg.predictLast,
                "Train and evaluate the last step only (the endpoint)")
       ->group(model);
-  for (const char *flag :
-       {"--nhid", "--synth-nhid", "--synth-nlayers", "--nlayers"})
-    app.add_option(flag, refused,
-                   "Refused: model sizes come from the model file")
-        ->default_str("")
-        ->group("Reference-script flags that do not apply");
+  // Sizes: the model file's unless given (ccrnn-configure-model).
+  app.add_option("--nhid", cfg.nhid, "Hidden units of each recurrent layer")
+      ->default_str("the model file's")
+      ->group(model);
+  app.add_option("--nlayers", cfg.nlayers,
+                 "Stacked recurrent layers; one synthesizer serves every "
+                 "layer's state (SPEC §2)")
+      ->default_str("the model file's")
+      ->group(model);
+  app.add_option("--synth-nlayers,--synth_nlayers", cfg.synthNlayers,
+                 "Hidden layers of the cerebellum (0: one linear map)")
+      ->default_str("the model file's")
+      ->group(model);
+  app.add_option("--synth-nhid,--synth_nhid", cfg.synthNhid,
+                 "Width of the cerebellum's hidden layers")
+      ->default_str("the model file's")
+      ->group(model);
+  app.add_option("--synth-scale", cfg.synthScale,
+                 "Scale of the synthetic gradient")
+      ->default_str("the model file's (0.1)")
+      ->group(model);
+  app.add_option("--context", cfg.context,
+                 "on: the cerebellum also receives the target (cDNI: the "
+                 "one-hot class, or the endpoint); off: it does not")
+      ->default_str("the model file's")
+      ->group(model);
+  const char *controls = "Controls (SPEC §4; models with a cerebellum)";
+  app.add_option("--ablation-epoch,--ablation_epoch", cfg.ablationEpoch,
+                 "Remove the cerebellum from this epoch on: the model trains "
+                 "as a cRNN with the same truncation")
+      ->default_str("off")
+      ->group(controls);
+  app.add_option("--synth-ablation-epoch,--synth_ablation_epoch",
+                 cfg.synthAblationEpoch,
+                 "Inferior-olive lesion from this epoch on: the cerebellum "
+                 "still injects its predictions but no longer learns")
+      ->default_str("off")
+      ->group(controls);
+  app.add_flag("--fixed-synth,--fixed_synth", cfg.fixedSynth,
+               "The cerebellum never learns (its initial predictions are "
+               "injected throughout)")
+      ->group(controls);
+  app.add_option("--nfibres", cfg.nfibres,
+                 "Sparse mossy fibres: each unit of the cerebellum's first "
+                 "layer keeps this many random inputs (drawn from the seed); "
+                 "the others are zero and stay zero")
+      ->default_str("all")
+      ->group(controls);
+  app.add_flag("--keep-hidden,--keep_hidden", cfg.keepHidden,
+               "Each batch starts from the previous batch's final state "
+               "(detached; zero at the start of an epoch)")
+      ->group(controls);
+  app.add_flag("--record-grads,--record_grads", cfg.recordGrads,
+               "Per epoch, on its first batch: the synthetic, target and "
+               "true full-BPTT gradients at the window boundaries; adds the "
+               "scores cosine_synthetic_true and cosine_target_true and "
+               "writes feedback_seed<S>_<model>.npz (see ccrnn-analyze)")
+      ->group(controls);
+  app.add_option("--record-samples", cfg.recordSamples,
+                 "--record-grads: sequences of the recorded batch kept in "
+                 "the feedback files")
+      ->group(controls);
   app.add_option("--epochs", cfg.epochs, "Epochs")->group(train);
   app.add_option("--batch-size,--batch_size", cfg.batchSize, "Batch size")
       ->group(train);
@@ -668,14 +741,8 @@ int realMain(int argc, char **argv) {
   }
   auto given = [&](const char *name) { return app.count(name) > 0; };
 
-  for (const char *flag :
-       {"--nhid", "--synth-nhid", "--synth-nlayers", "--nlayers"})
-    if (given(flag))
-      throw InputError(std::string(flag) +
-                       ": model sizes come from the model file (e.g. "
-                       "'hidden = 50' and 'layers = 2, width = 400' in "
-                       "models/dni_lstm.mlir); write a model file with the "
-                       "sizes you want and pass its path to --model");
+  if (given("--context") && cfg.context.empty())
+    throw InputError("--context must be 'on' or 'off', got ''");
 
   Runner runner(quiet, cacheDir);
   if (!resume.empty()) {
@@ -777,7 +844,7 @@ int realMain(int argc, char **argv) {
   // Every grid point's settings are checked before anything is written.
   std::vector<ModelEntry> entries;
   for (const ModelRef &ref : refs)
-    entries.push_back({ref.name, ref.file, "", "", nullptr});
+    entries.push_back({ref.name, ref.file, "", "", "", nullptr});
   Sweep sweep(axes, cfg, entries, outDir, commandLine);
   checkOutputDirectory(outDir, overwrite);
   return trainSweep(runner, sweep, /*resuming=*/false);

@@ -80,7 +80,38 @@ struct TrainConfig {
   int64_t inputSize = 28;        ///< pixels per step
   std::string numbers;           ///< drawing tasks: digits used, "" all
   bool freeMagnitude = false;    ///< seqmnist-lines: grid endpoints
+  // Model sizes (ccrnn-configure-model); the defaults keep the model
+  // file's.
+  int64_t nhid = 0, nlayers = 0, synthNlayers = -1, synthNhid = 0;
+  double synthScale = -1;
+  std::string context; ///< "on", "off"; "": the model file's
+  // The experimental controls of SPEC §4, for models with a cerebellum;
+  // 0 / false: off.
+  int64_t ablationEpoch = 0;      ///< cerebellum removed from this epoch on
+  int64_t synthAblationEpoch = 0; ///< synthesizer frozen from this epoch on
+  bool fixedSynth = false;        ///< synthesizer never updated
+  int64_t nfibres = 0;            ///< inputs per first-layer unit
+  bool keepHidden = false; ///< carry the state from batch to batch
+  bool recordGrads = false; ///< record feedback on one batch per epoch
+  int64_t recordSamples = 10; ///< sequences of it kept in feedback files
 };
+
+/// The ccrnn-configure-model options of the model-size settings for a
+/// model with or without a cerebellum (the synthesizer's settings apply to
+/// the first kind only); "" when they keep the model file's sizes.
+std::string configureOptions(const TrainConfig &config, bool hasCerebellum);
+
+/// Whether any of SPEC §4's controls or the synthesizer's settings is on.
+bool usesCerebellumSettings(const TrainConfig &config);
+
+/// The ccrnn-build-training options of each trainer a model needs.
+struct TrainerOptions {
+  std::string main;    ///< the run's program
+  std::string frozen;  ///< --synth-ablation-epoch's, or ""
+  std::string ablated; ///< --ablation-epoch's, or ""
+};
+TrainerOptions trainerOptions(const TrainConfig &config, int64_t batch,
+                              int64_t steps, bool hasCerebellum);
 
 /// Sets the SPEC §5 defaults of `task` in `config` for the settings not
 /// `given` (a predicate on flag names such as "--lr"): for the seqmnist
@@ -107,9 +138,14 @@ int64_t trainSamplesPerEpoch(const TrainConfig &config);
 struct ModelEntry {
   std::string name;      ///< axis label, checkpoint file names
   std::string file;      ///< the model file ("" when unknown)
+  std::string configure; ///< ccrnn-configure-model options ("": none)
   std::string options;   ///< ccrnn-build-training options
   std::string trainerId; ///< "bundled" or the shared library
   const ccrnn_trainer_api *api = nullptr;
+  /// The programs of the lesions (SPEC §4), when the run has them: the
+  /// cerebellum frozen (--synth-ablation-epoch) and removed
+  /// (--ablation-epoch); same parameters as `api`.
+  const ccrnn_trainer_api *frozenApi = nullptr, *ablatedApi = nullptr;
 };
 
 /// Checks that each model's trainer fits the task and the configuration

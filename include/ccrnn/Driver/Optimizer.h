@@ -48,8 +48,11 @@ public:
   /// `sizes`: the number of elements of each parameter.
   Optimizer(OptimKind kind, double lr, const std::vector<int64_t> &sizes);
 
-  /// One update of every parameter from its gradient.
-  void step(Tensors &params, const Tensors &grads);
+  /// One update of every parameter from its gradient, except the frozen
+  /// ones (`frozen[i]`; empty: none), which keep their value and state as
+  /// if they were not in the optimizer (a lesioned cerebellum, SPEC §4).
+  void step(Tensors &params, const Tensors &grads,
+            const std::vector<bool> &frozen = {});
 
   OptimKind kind() const { return kind_; }
   /// The learning rate of the next step (a schedule changes it).

@@ -34,6 +34,10 @@ struct ModelRef {
   bool bundled = false;
 };
 
+/// Whether the model file has a cerebellum (a ccrnn.cerebellum op outside
+/// comments): the controls of SPEC §4 apply to it.
+bool hasCerebellum(const ModelRef &model);
+
 /// The bundled models: the stems of models/*.mlir, sorted.
 std::vector<std::string> bundledModelNames();
 
