@@ -452,6 +452,8 @@ void Sweep::gather(const SweepHooks &hooks, const std::string &status) {
   plot.xLabel = axes_[x].name == "bptt" ? "feedback horizon T (bptt, steps)"
                                         : axes_[x].name;
   plot.logX = axes_[x].name == "lr";
+  // Ratios and losses span decades.
+  plot.logY = true;
   plot.xTics = axes_[x].values;
   if (ratio) {
     plot.title = "final validation loss, ccRNN / cRNN (mean +- SEM over seeds)";
@@ -460,7 +462,6 @@ void Sweep::gather(const SweepHooks &hooks, const std::string &status) {
   } else {
     plot.title = "final validation loss (mean +- SEM over seeds)";
     plot.yLabel = "final val loss";
-    plot.logY = true;
   }
   j["plot"] = {{"file", "sweep.png"},
                {"x", axes_[x].name},
