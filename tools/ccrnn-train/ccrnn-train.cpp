@@ -326,11 +326,21 @@ public:
     checkDataFiles(cfg);
     const ccrnn::npz::Archive &init = initArchive(cfg);
     ccrnn::rt::setNumThreads(cfg.threads);
+    std::vector<bool> cerebellums;
+    for (const ModelRef &ref : refs)
+      cerebellums.push_back(hasCerebellum(ref));
+    if (usesCerebellumSettings(cfg) &&
+        std::find(cerebellums.begin(), cerebellums.end(), true) ==
+            cerebellums.end())
+      throw InputError("the synthesizer's settings and the controls "
+                       "(--synth-*, --context, --ablation-epoch, "
+                       "--synth-ablation-epoch, --fixed-synth, --nfibres, "
+                       "--record-grads) apply to models with a cerebellum, "
+                       "and no model of --model has one");
     std::vector<ModelEntry> models;
-    bool anyCerebellum = false;
-    for (const ModelRef &ref : refs) {
-      bool cerebellum = hasCerebellum(ref);
-      anyCerebellum |= cerebellum;
+    for (size_t i = 0; i < refs.size(); ++i) {
+      const ModelRef &ref = refs[i];
+      bool cerebellum = cerebellums[i];
       TrainerOptions options =
           trainerOptions(cfg, cfg.batchSize, cfg.data.seqLen, cerebellum);
       const std::string configure = configureOptions(cfg, cerebellum);
@@ -344,12 +354,6 @@ public:
         entry.ablatedApi = trainer({ref, configure, options.ablated}).api;
       models.push_back(entry);
     }
-    if (usesCerebellumSettings(cfg) && !anyCerebellum)
-      throw InputError("the synthesizer's settings and the controls "
-                       "(--synth-*, --context, --ablation-epoch, "
-                       "--synth-ablation-epoch, --fixed-synth, --nfibres, "
-                       "--record-grads) apply to models with a cerebellum, "
-                       "and no model of --model has one");
     checkModels(cfg, models);
     for (const ModelEntry &m : models)
       if (!init.empty())
