@@ -59,6 +59,57 @@ std::string floatLiteral(double value) {
   return llvm::formatv("{0:e9}f", static_cast<float>(value)).str();
 }
 
+/// The floating-point operations of the matrix products of `f` (see
+/// ccrnn_trainer_desc::flops_per_batch), loops and calls included.
+double countFlops(func::FuncOp f, ModuleOp module);
+
+double countFlops(Block &block, ModuleOp module) {
+  double flops = 0;
+  for (Operation &op : block) {
+    auto gemm = [](int64_t m, int64_t n, int64_t k) {
+      return 2.0 * double(m) * double(n) * double(k);
+    };
+    if (isa<MatmulOp, FusedMatmulOp>(op)) {
+      ArrayRef<int64_t> c = shapeOf(op.getResult(0));
+      ArrayRef<int64_t> a = shapeOf(op.getOperand(0));
+      bool transposeLhs = op.hasAttr("transpose_lhs");
+      flops += gemm(c[0], c[1], transposeLhs ? a[0] : a[1]);
+    } else if (isa<LSTMSeqOp, RNNTanhSeqOp, LSTMSeqGradOp, RNNTanhSeqGradOp>(
+                   op)) {
+      // [B, T, I] input, [B, H] state: the window's input projection and
+      // its T recurrent products, all gates at once; backward has two
+      // products (data and weights) for each.
+      ArrayRef<int64_t> x = shapeOf(op.getOperand(0));
+      int64_t h = shapeOf(op.getOperand(1))[1];
+      int64_t gates = isa<LSTMSeqOp, LSTMSeqGradOp>(op) ? 4 : 1;
+      double forward = gemm(x[0] * x[1], gates * h, x[2]) +
+                       gemm(x[0] * x[1], gates * h, h);
+      flops += isa<LSTMSeqGradOp, RNNTanhSeqGradOp>(op) ? 2 * forward
+                                                          : forward;
+    } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      auto bound = [](Value v) -> int64_t {
+        auto c = v.getDefiningOp<arith::ConstantIndexOp>();
+        return c ? c.value() : 0;
+      };
+      int64_t step = bound(loop.getStep());
+      int64_t trips = step > 0 ? (bound(loop.getUpperBound()) -
+                                  bound(loop.getLowerBound()) + step - 1) /
+                                     step
+                               : 0;
+      flops += double(std::max<int64_t>(trips, 0)) *
+               countFlops(*loop.getBody(), module);
+    } else if (auto call = dyn_cast<func::CallOp>(op)) {
+      if (auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee()))
+        flops += countFlops(callee, module);
+    }
+  }
+  return flops;
+}
+
+double countFlops(func::FuncOp f, ModuleOp module) {
+  return f.isExternal() ? 0 : countFlops(f.getBody().front(), module);
+}
+
 class Emitter {
 public:
   Emitter(ModuleOp module, const CppTrainerOptions &options)
@@ -646,7 +697,9 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
      << "    " << numParams << ", kParams,\n"
      << "    " << stateSize << ", " << maskRows << ", " << maskCols << ",\n"
      << "    " << recorded[0] << ", " << recorded[1] << ", " << recorded[2]
-     << ", " << recorded[3] << "};\n\n";
+     << ", " << recorded[3] << ",\n"
+     << "    " << llvm::formatv("{0:e6}", countFlops(train, module))
+     << "};\n\n";
 }
 
 std::string Emitter::batchArguments(func::FuncOp f, int numParams,

@@ -41,7 +41,15 @@
 // CHECK-NEXT:      1, 0, 0,
 // CHECK-NEXT:      12, kParams,
 // CHECK-NEXT:      5000, 0, 0,
-// CHECK-NEXT:      0, 0, 0, 0};
+// CHECK-NEXT:      0, 0, 0, 0,
+// FLOPs of a batch, counted by hand: per window (T = 1, 10 windows) the
+// LSTM 2*50*200*(1 + 50) forward and twice that backward = 3.06e6, the
+// readout 3 * 2*50*2*50 = 3e4, the synthesizer's forward at s1
+// 2*50*(100*400 + 400*400 + 400*100) = 2.4e7 and its training backward
+// 2.4e7 (weights) + 2*50*(400*100 + 400*400) = 2e7 (activations; none into
+// the truncated state): 7.109e7; times 10, plus S(s0) of the first window
+// once (2.4e7): 7.349e8.
+// CHECK-NEXT:      7.349000e+08};
 // The batch's initial state is the zero state unless given.
 // CHECK:       float train(void *trainer, const ccrnn_batch *batch,
 // CHECK:           batch->initial_state ? batch->initial_state : t->zeros.get();

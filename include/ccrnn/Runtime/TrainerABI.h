@@ -17,7 +17,7 @@
 extern "C" {
 #endif
 
-#define CCRNN_TRAINER_ABI_VERSION 2
+#define CCRNN_TRAINER_ABI_VERSION 3
 
 enum ccrnn_init_kind { CCRNN_INIT_UNIFORM = 0, CCRNN_INIT_ZEROS = 1 };
 enum ccrnn_param_group {
@@ -56,6 +56,12 @@ typedef struct {
   /* With a record function: its boundaries, layers, |s| and the width of
      the recorded synthesizer activity (0: none); all 0 without one. */
   int64_t record_boundaries, record_layers, record_state, record_width;
+  /* Floating-point operations of one train() call, counted by the compiler:
+     2 * M * N * K for every matrix product (the linear layers, and in the
+     recurrent windows the input projection and the recurrent product,
+     their backward products counted twice); element-wise work is not
+     counted. For GFLOP/s figures. */
+  double flops_per_batch;
 } ccrnn_trainer_desc;
 
 /* One batch of a training or recording call. */
