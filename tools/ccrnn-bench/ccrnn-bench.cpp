@@ -1,0 +1,183 @@
+//===- ccrnn-bench.cpp - Speed of the machine and of the trainers ---------===//
+//
+// ccrnn-bench sgemm [--size N] [--threads T]
+//   GFLOP/s of oneDNN's matmul on N x N x N float32 (the machine's limit the
+//   trainers are compared with).
+// ccrnn-bench train [ccrnn-train's task, model and size flags] [--threads T]
+//                   [--batches N]
+//   ms per training batch (the trainer's train(), clipping, Adam: what
+//   ccrnn-train does per batch, without data preparation) on random data,
+//   the trainer's FLOPs per batch (counted by the compiler) and GFLOP/s.
+// Both print one line "key value ..." per measurement, for scripts
+// (tools/bench/bench-suite.sh). Errors: "ccrnn-bench: error: ..." and 2.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ccrnn/Driver/Error.h"
+#include "ccrnn/Driver/Experiment.h"
+#include "ccrnn/Driver/Optimizer.h"
+#include "ccrnn/Driver/Rng.h"
+#include "ccrnn/Driver/Trainers.h"
+#include "ccrnn/Runtime/Kernels.h"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+using namespace ccrnn;
+using namespace ccrnn::driver;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+/// The median of `repeats` timings of `work`, after one warm-up.
+template <typename F> double medianSeconds(int repeats, F &&work) {
+  work();
+  std::vector<double> t;
+  for (int i = 0; i < repeats; ++i) {
+    auto t0 = Clock::now();
+    work();
+    t.push_back(seconds(t0));
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+int sgemm(int64_t n, int threads) {
+  rt::setNumThreads(threads);
+  std::vector<float> a(n * n), b(n * n), c(n * n);
+  Rng rng(0, "bench.sgemm");
+  for (float &x : a)
+    x = float(rng.uniform(-1, 1));
+  for (float &x : b)
+    x = float(rng.uniform(-1, 1));
+  rt::Matmul matmul(n, n, n, false, false);
+  double s = medianSeconds(5, [&] { matmul.run(a.data(), b.data(), nullptr,
+                                               c.data()); });
+  std::printf("sgemm size %lld threads %d seconds %.6f gflops %.2f\n",
+              (long long)n, threads, s, 2.0 * n * n * n / s * 1e-9);
+  return 0;
+}
+
+int train(const TrainConfig &cfg, const std::string &modelSpec,
+          const std::string &cacheDir, int64_t batches) {
+  rt::setNumThreads(cfg.threads);
+  ModelRef ref = resolveModel(modelSpec);
+  bool cerebellum = hasCerebellum(ref);
+  TrainerOptions options = trainerOptions(cfg, cfg.batchSize, cfg.data.seqLen,
+                                          cerebellum);
+  LoadedTrainer loaded = getTrainer(
+      {ref, configureOptions(cfg, cerebellum), options.main},
+      cacheDir.empty() ? defaultCacheDir() : cacheDir,
+      [](const std::string &line) {
+        std::fprintf(stderr, "ccrnn-bench: %s\n", line.c_str());
+      });
+  TrainerInstance trainer(loaded.api);
+  const ccrnn_trainer_desc &d = trainer.desc();
+
+  // Random data of the trainer's shapes: the time does not depend on it.
+  Rng rng(0, "bench.data");
+  std::vector<float> inputs(d.batch * d.steps * d.input_size);
+  for (float &x : inputs)
+    x = float(rng.uniform(0, 1));
+  std::vector<float> targets(d.batch * (d.predict_last ? 1 : d.steps) *
+                             d.output_size);
+  for (float &x : targets)
+    x = float(rng.uniform(-10, 10));
+  std::vector<int64_t> labels(d.batch);
+  for (int64_t &l : labels)
+    l = int64_t(rng.below(uint64_t(d.output_size)));
+  const void *target =
+      d.classify ? static_cast<const void *>(labels.data()) : targets.data();
+
+  Tensors params = initialParameters(d, 0, nullptr), grads = params;
+  std::vector<int64_t> sizes;
+  for (const auto &p : params)
+    sizes.push_back(int64_t(p.size()));
+  Optimizer optim(OptimKind::Adam, 1e-6, sizes);
+  std::vector<const float *> p(params.size());
+  std::vector<float *> g(grads.size());
+  auto step = [&] {
+    for (size_t i = 0; i < params.size(); ++i) {
+      p[i] = params[i].data();
+      g[i] = grads[i].data();
+    }
+    trainer.train(p.data(), inputs.data(), target, g.data());
+    clipGradNorm(grads, 1.0);
+    optim.step(params, grads);
+  };
+  double s = medianSeconds(3, [&] {
+               for (int64_t b = 0; b < batches; ++b)
+                 step();
+             }) /
+             double(batches);
+  std::printf("train model %s options %s threads %d ms_per_batch %.4f "
+              "flops_per_batch %.6e gflops %.2f\n",
+              ref.name.c_str(), options.main.c_str(), cfg.threads, s * 1e3,
+              d.flops_per_batch, d.flops_per_batch / s * 1e-9);
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"ccrnn-bench: the machine's sgemm rate and the speed of "
+               "generated trainers"};
+  app.require_subcommand(1);
+  int64_t size = 2048;
+  int threads = 1;
+  CLI::App *gemm = app.add_subcommand(
+      "sgemm", "GFLOP/s of oneDNN's float32 matmul of two N x N matrices");
+  gemm->add_option("--size", size, "N")->check(CLI::PositiveNumber);
+  gemm->add_option("--threads", threads, "Threads")->check(CLI::PositiveNumber);
+
+  TrainConfig cfg;
+  std::string model = "dni_lstm", task = "linedraw", cacheDir;
+  int64_t batches = 20;
+  CLI::App *tr = app.add_subcommand(
+      "train", "ms per training batch of a model's trainer, its FLOPs (from "
+               "the compiler) and GFLOP/s");
+  tr->add_option("--task", task, "linedraw or seqmnist (sets the shapes)");
+  tr->add_option("--model", model, "A bundled model or a .mlir file");
+  tr->add_option("--bptt", cfg.bptt, "Truncation window");
+  tr->add_option("--interval", cfg.interval, "Feedback interval");
+  tr->add_option("--batch-size", cfg.batchSize, "Batch size");
+  tr->add_option("--seq-len", cfg.data.seqLen, "Sequence length (linedraw)");
+  tr->add_option("--nhid", cfg.nhid, "Hidden units");
+  tr->add_option("--synth-nlayers", cfg.synthNlayers, "Synthesizer depth");
+  tr->add_option("--synth-nhid", cfg.synthNhid, "Synthesizer width");
+  tr->add_option("--threads", cfg.threads, "Threads")
+      ->check(CLI::PositiveNumber);
+  tr->add_option("--batches", batches, "Batches per timing")
+      ->check(CLI::PositiveNumber);
+  tr->add_option("--cache-dir", cacheDir, "Cache of compiled trainers");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    if (*gemm)
+      return sgemm(size, threads);
+    cfg.task = task;
+    applyTaskDefaults(cfg, [&](const char *flag) {
+      const CLI::Option *option = tr->get_option_no_throw(flag);
+      return option && option->count() > 0;
+    });
+    validateConfig(cfg);
+    return train(cfg, model, cacheDir, batches);
+  } catch (const InputError &e) {
+    std::fprintf(stderr, "ccrnn-bench: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "ccrnn-bench: error: %s\n", e.what());
+    return 1;
+  }
+}
