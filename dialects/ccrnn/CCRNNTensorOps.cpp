@@ -87,6 +87,17 @@ LogicalResult FusedMatmulOp::verify() {
   return expectShape(*this, "bias", getBias(), {sizes->second});
 }
 
+LogicalResult MatmulAccumulateOp::verify() {
+  if (failed(verifyMatmul(*this, getLhs(), getRhs(), getTransposeLhs(),
+                          getTransposeRhs(), getResult())))
+    return failure();
+  if (getAccumulator().getType() != getResult().getType())
+    return emitOpError("accumulator must have the result type ")
+           << getResult().getType() << ", got "
+           << getAccumulator().getType();
+  return success();
+}
+
 LogicalResult BroadcastOp::verify() {
   ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
   if (out.size() != in.size() + 1 || out.drop_front() != in)

@@ -434,6 +434,33 @@ def CCRNN_FusedMatmulOp : CCRNN_Op<"fused_matmul", [Pure]> {
   let hasVerifier = 1;
 }
 
+def CCRNN_MatmulAccumulateOp : CCRNN_Op<"matmul_accumulate", [Pure]> {
+  let summary = "add a matrix product to an accumulator (a oneDNN matmul)";
+  let description = [{
+    `accumulator + op(lhs) x op(rhs)`: one oneDNN matmul primitive with a
+    sum post-op, which adds the product to the accumulator as it writes it.
+    Produced by `--convert-ccrnn-to-onednn` from `ccrnn.add` of a
+    `ccrnn.matmul` whose product nothing else reads, above all the
+    accumulation of a window's weight gradients into the batch's; when the
+    accumulator is a loop-carried value, the C++ trainer updates it in
+    place. Not differentiable (it appears after autodiff).
+
+    ```mlir
+    %acc2 = ccrnn.matmul_accumulate %acc, %dy, %x {transpose_lhs}
+        : tensor<400x100xf32>, tensor<50x400xf32>, tensor<50x100xf32> -> tensor<400x100xf32>
+    ```
+  }];
+  let arguments = (ins CCRNN_Tensor:$accumulator, CCRNN_Tensor:$lhs,
+                       CCRNN_Tensor:$rhs, UnitAttr:$transpose_lhs,
+                       UnitAttr:$transpose_rhs);
+  let results = (outs CCRNN_Tensor:$result);
+  let assemblyFormat = [{
+    $accumulator `,` $lhs `,` $rhs attr-dict `:` type($accumulator) `,`
+    type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Autodiff request
 //===----------------------------------------------------------------------===//

@@ -275,7 +275,8 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
     compile.push_back("--ccrnn-configure-model=" + spec.configure);
   compile.insert(compile.end(),
                  {"--ccrnn-build-training=" + options, "--ccrnn-autodiff",
-                  "--ccrnn-optimize", "--convert-ccrnn-to-onednn", "-o", prog});
+                  "--ccrnn-optimize", "--ccrnn-inline-windows",
+                  "--convert-ccrnn-to-onednn", "-o", prog});
   const std::vector<std::vector<std::string>> commands = {
       compile,
       {tools + "/ccrnn-translate", "--emit-trainer=cpp", "--trainer-entry",

@@ -326,7 +326,7 @@ private:
     using F = FailureOr<Results>;
     return llvm::TypeSwitch<Operation *, F>(op)
         .Case<func::CallOp, scf::ForOp, arith::ConstantOp, MatmulOp,
-              FusedMatmulOp,
+              FusedMatmulOp, MatmulAccumulateOp,
               BroadcastOp, ReduceSumOp, ReshapeOp, ConcatOp, SplitOp,
               TimeSliceOp, OneHotOp, SupervisedStepsOp, MSELossOp, MSELossGradOp,
               CrossEntropyLossOp, CrossEntropyLossGradOp, LSTMSeqOp,
@@ -546,6 +546,22 @@ private:
       if (op.getRelu())
         result.data[i] = std::max(result.data[i], 0.0);
     }
+    return one(std::move(result));
+  }
+
+  /// accumulator + op(lhs) x op(rhs).
+  FailureOr<Results> eval(MatmulAccumulateOp op) {
+    FailureOr<Results> product =
+        matmul(op, tensor(op.getLhs()), tensor(op.getRhs()),
+               op.getTransposeLhs(), op.getTransposeRhs());
+    if (failed(product))
+      return failure();
+    Tensor result = std::get<Tensor>((*product)[0]);
+    const Tensor &acc = tensor(op.getAccumulator());
+    if (failed(expectShape(op, acc, result.shape, "accumulator")))
+      return failure();
+    for (size_t i = 0; i < result.data.size(); ++i)
+      result.data[i] += acc.data[i];
     return one(std::move(result));
   }
 

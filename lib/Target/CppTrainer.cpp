@@ -69,9 +69,11 @@ double countFlops(Block &block, ModuleOp module) {
     auto gemm = [](int64_t m, int64_t n, int64_t k) {
       return 2.0 * double(m) * double(n) * double(k);
     };
-    if (isa<MatmulOp, FusedMatmulOp>(op)) {
+    if (isa<MatmulOp, FusedMatmulOp, MatmulAccumulateOp>(op)) {
       ArrayRef<int64_t> c = shapeOf(op.getResult(0));
-      ArrayRef<int64_t> a = shapeOf(op.getOperand(0));
+      // The left factor: the accumulator comes first in matmul_accumulate.
+      ArrayRef<int64_t> a =
+          shapeOf(op.getOperand(isa<MatmulAccumulateOp>(op) ? 1 : 0));
       bool transposeLhs = op.hasAttr("transpose_lhs");
       flops += gemm(c[0], c[1], transposeLhs ? a[0] : a[1]);
     } else if (isa<LSTMSeqOp, RNNTanhSeqOp, LSTMSeqGradOp, RNNTanhSeqGradOp>(
@@ -349,9 +351,14 @@ LogicalResult Emitter::emitFor(scf::ForOp loop) {
   for (auto [i, yielded] : llvm::enumerate(yield.getOperands())) {
     Operation *def = yielded.getDefiningOp();
     Value iterArg = loop.getRegionIterArgs()[i];
-    if (def && def->getBlock() == loop.getBody() &&
-        isa<AddOp, SubOp, MulOp, ScaleOp>(def) && iterArg.hasOneUse() &&
-        *iterArg.getUsers().begin() == def)
+    if (!def || def->getBlock() != loop.getBody() || !iterArg.hasOneUse() ||
+        *iterArg.getUsers().begin() != def)
+      continue;
+    // Element-wise ops read each element before writing it; a matmul adds
+    // into its accumulator, which must be the loop-carried value.
+    auto accumulate = dyn_cast<MatmulAccumulateOp>(def);
+    if (isa<AddOp, SubOp, MulOp, ScaleOp>(def) ||
+        (accumulate && accumulate.getAccumulator() == iterArg))
       inPlace[yielded] = name(iterArg);
   }
   std::string iv = "iv" + std::to_string(nextValue++);
@@ -539,6 +546,27 @@ LogicalResult Emitter::emitOp(Operation *op) {
         line() << member << "->run(" << name(m.getLhs()) << ", "
                << name(m.getRhs()) << ", " << name(m.getBias()) << ", " << out
                << ");\n";
+        return success();
+      })
+      .Case([&](MatmulAccumulateOp m) {
+        ArrayRef<int64_t> c = shapeOf(m.getResult());
+        ArrayRef<int64_t> a = shapeOf(m.getLhs());
+        int64_t k = m.getTransposeLhs() ? a[0] : a[1];
+        std::string member =
+            kernel("rt::Matmul",
+                   llvm::formatv("{0}, {1}, {2}, {3}, {4}, false, false, true",
+                                 c[0], c[1], k, m.getTransposeLhs(),
+                                 m.getTransposeRhs()),
+                   /*shareable=*/true);
+        // In place, the result's storage already holds the accumulator.
+        bool inPlaceHere = inPlace.lookup(m.getResult()) ==
+                           name(m.getAccumulator());
+        std::string out = result();
+        if (!inPlaceHere)
+          line() << "rt::copy(" << sizeOf(m) << ", "
+                 << name(m.getAccumulator()) << ", " << out << ");\n";
+        line() << member << "->run(" << name(m.getLhs()) << ", "
+               << name(m.getRhs()) << ", nullptr, " << out << ");\n";
         return success();
       })
       .Case([&](BroadcastOp b) {

@@ -42,3 +42,20 @@ func.func @needed(%x: tensor<4x3xf32>, %w: tensor<5x3xf32>, %b: tensor<5xf32>)
   %m = ccrnn.mul %p2, %p2 : tensor<4x5xf32>
   return %r, %s, %a2, %m : tensor<4x5xf32>, tensor<4x5xf32>, tensor<4x5xf32>, tensor<4x5xf32>
 }
+
+// A product added to anything but a broadcast bias (a gradient into its
+// accumulator) is accumulated as it is written: one matmul with a sum
+// post-op, whichever side of the add it is on.
+// CHECK-LABEL: func.func @accumulate(
+// CHECK-SAME:    %[[ACC:.*]]: tensor<5x3xf32>, %[[DY:.*]]: tensor<4x5xf32>, %[[X:.*]]: tensor<4x3xf32>
+// CHECK:         %[[A1:.*]] = ccrnn.matmul_accumulate %[[ACC]], %[[DY]], %[[X]] {transpose_lhs} : tensor<5x3xf32>, tensor<4x5xf32>, tensor<4x3xf32> -> tensor<5x3xf32>
+// CHECK:         %[[A2:.*]] = ccrnn.matmul_accumulate %[[A1]], %[[DY]], %[[X]] {transpose_lhs}
+// CHECK-NOT:     ccrnn.add
+// CHECK:         return %[[A2]]
+func.func @accumulate(%acc: tensor<5x3xf32>, %dy: tensor<4x5xf32>, %x: tensor<4x3xf32>) -> tensor<5x3xf32> {
+  %g = ccrnn.matmul %dy, %x {transpose_lhs} : tensor<4x5xf32>, tensor<4x3xf32> -> tensor<5x3xf32>
+  %a = ccrnn.add %acc, %g : tensor<5x3xf32>
+  %g2 = ccrnn.matmul %dy, %x {transpose_lhs} : tensor<4x5xf32>, tensor<4x3xf32> -> tensor<5x3xf32>
+  %a2 = ccrnn.add %g2, %a : tensor<5x3xf32>
+  return %a2 : tensor<5x3xf32>
+}

@@ -1,5 +1,5 @@
 // RUN: ccrnn-opt %models/dni_lstm.mlir --ccrnn-build-training='bptt=1 interval=2' \
-// RUN:   --ccrnn-autodiff --ccrnn-optimize --convert-ccrnn-to-onednn -o %t.mlir
+// RUN:   --ccrnn-autodiff --ccrnn-optimize --ccrnn-inline-windows --convert-ccrnn-to-onednn -o %t.mlir
 // RUN: ccrnn-translate --emit-trainer=cpp %t.mlir -o %t.cpp
 // RUN: FileCheck %s < %t.cpp
 // The generated trainer compiles cleanly on its own.
@@ -21,15 +21,25 @@
 // CHECK:         [[LSTM]] = std::make_unique<rt::LSTMWindow>(50, 1, 1, 50);
 // The synthesizer's linear layers are oneDNN matmuls with a bias post-op.
 // CHECK:         = std::make_unique<rt::Matmul>(50, 400, 100, false, true, true, false);
+// Weight gradients accumulate: a transposed product with a sum post-op.
+// CHECK:         = std::make_unique<rt::Matmul>(400, 400, 50, true, false, false, false, true);
 // CHECK:       void Trainer::f_dni_lstm_window_grad(
 // CHECK:           const float *a0 /* rnn.rnn.weight_ih_l0 */,
 // CHECK:         [[LSTM]]->forward(
 // The backward pass reuses the activations the forward pass stored.
 // CHECK:         [[LSTM]]->backward({{.*}}, true,
-// The training loop over windows calls the window gradient function.
+// The training loop over windows holds the window (inlined); the window's
+// weight gradients are added into the loop-carried sums by the products
+// that compute them (a sum post-op), in place: no separate add or copy of
+// the 400 x 400 weight's gradient. The last window is a call.
 // CHECK:       void Trainer::f_dni_lstm_train(
 // CHECK:         for (int64_t [[IV:iv[0-9]+]] =
-// CHECK:           f_dni_lstm_window_grad(
+// CHECK-NOT:       f_dni_lstm_window_grad(
+// CHECK-NOT:       160000
+// CHECK:           [[ACC:k[0-9]+]]->run({{.*}}, nullptr, v{{[0-9]+}});
+// CHECK-NOT:       rt::add(160000,
+// CHECK:         }
+// CHECK:         f_dni_lstm_window_grad(
 // CHECK:       const ccrnn_param_info kParams[] = {
 // CHECK-NEXT:      {"rnn.rnn.weight_ih_l0", 2, {200, 1, 0, 0}, CCRNN_INIT_UNIFORM, 1.41421356237309{{[0-9]+}}e-01, CCRNN_GROUP_RECURRENT},
 // CHECK:           {"rnn.backward_interface.synthesizer.layers.1.weight", 2, {100, 400, 0, 0}, CCRNN_INIT_ZEROS, {{.*}}, CCRNN_GROUP_SYNTHESIZER},

@@ -88,7 +88,7 @@ TEST_P(GeneratedTrainerTest, MatchesReferenceEvaluator) {
   ccrnn::registerCCRNNConversionPasses();
   PassManager pm(&context);
   std::string pipeline = std::string("ccrnn-build-training{") + desc.options +
-                         "},ccrnn-autodiff,ccrnn-optimize,"
+                         "},ccrnn-autodiff,ccrnn-optimize,ccrnn-inline-windows,"
                          "convert-ccrnn-to-onednn";
   ASSERT_TRUE(succeeded(parsePassPipeline(pipeline, pm))) << pipeline;
   ASSERT_TRUE(succeeded(pm.run(*module)));

@@ -173,4 +173,21 @@ def CCRNNOptimize : Pass<"ccrnn-optimize", "mlir::ModuleOp"> {
                            "mlir::func::FuncDialect"];
 }
 
+def CCRNNInlineWindows : Pass<"ccrnn-inline-windows", "mlir::ModuleOp"> {
+  let summary = "Inline the window functions into the window loop";
+  let description = [{
+    Replaces each `func.call` inside an `scf.for` (the training loop over
+    truncation windows) by the body of its callee, a private single-block
+    function (the window's generated gradient function), and removes the
+    functions nothing calls any more. The loop body then holds the window's
+    computation and the accumulation of its results side by side, so that
+    later rewrites see both: above all `--convert-ccrnn-to-onednn` turns a
+    window's weight-gradient product and its accumulation into the batch's
+    gradient into one `ccrnn.matmul_accumulate`, which the C++ trainer
+    updates in place. Calls outside loops (the last window, the unrolled
+    feedback recording) are left alone: inlining them only copies code.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect"];
+}
+
 #endif // CCRNN_TRANSFORMS_PASSES_TD

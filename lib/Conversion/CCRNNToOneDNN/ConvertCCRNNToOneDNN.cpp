@@ -57,11 +57,35 @@ struct FuseRelu : OpRewritePattern<ReluOp> {
   }
 };
 
+/// add(acc, matmul(a, b)) -> matmul_accumulate(acc, a, b): the product is
+/// added as it is written (oneDNN's sum post-op) instead of in a second pass
+/// over memory. Linear layers (a broadcast bias) are FuseBias's.
+struct AccumulateMatmul : OpRewritePattern<AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(AddOp add,
+                                PatternRewriter &rewriter) const override {
+    for (auto [acc, product] : {std::make_pair(add.getLhs(), add.getRhs()),
+                                std::make_pair(add.getRhs(), add.getLhs())}) {
+      auto matmul = product.getDefiningOp<MatmulOp>();
+      if (!matmul || !matmul->hasOneUse() || acc.getDefiningOp<BroadcastOp>())
+        continue;
+      rewriter.replaceOpWithNewOp<MatmulAccumulateOp>(
+          add, add.getType(), acc, matmul.getLhs(), matmul.getRhs(),
+          matmul.getTransposeLhsAttr(), matmul.getTransposeRhsAttr());
+      return success();
+    }
+    return rewriter.notifyMatchFailure(add, "no product to accumulate");
+  }
+};
+
 struct ConvertCCRNNToOneDNNPass
     : ccrnn::impl::ConvertCCRNNToOneDNNBase<ConvertCCRNNToOneDNNPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseBias, FuseRelu>(&getContext());
+    // A linear layer's add is a bias, not an accumulation.
+    patterns.add<FuseBias>(&getContext(), /*benefit=*/2);
+    patterns.add<FuseRelu, AccumulateMatmul>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

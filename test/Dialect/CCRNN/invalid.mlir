@@ -642,3 +642,27 @@ func.func @f(%x: tensor<4x3xf32>, %w: tensor<5x3xf32>, %b: tensor<4xf32>) {
   %y = ccrnn.fused_matmul %x, %w, %b {transpose_rhs} : tensor<4x3xf32>, tensor<5x3xf32>, tensor<4xf32> -> tensor<4x5xf32>
   return
 }
+
+// -----
+
+func.func @f(%acc: tensor<5x4xf32>, %dy: tensor<4x5xf32>, %x: tensor<4x3xf32>) {
+  // expected-error @below {{'ccrnn.matmul_accumulate' op accumulator must have the result type 'tensor<5x3xf32>', got 'tensor<5x4xf32>'}}
+  %y = ccrnn.matmul_accumulate %acc, %dy, %x {transpose_lhs} : tensor<5x4xf32>, tensor<4x5xf32>, tensor<4x3xf32> -> tensor<5x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%acc: tensor<5x3xf32>, %dy: tensor<4x5xf32>, %x: tensor<4x3xf32>) {
+  // expected-error @below {{'ccrnn.matmul_accumulate' op}}
+  %y = ccrnn.matmul_accumulate %acc, %dy, %x : tensor<5x3xf32>, tensor<4x5xf32>, tensor<4x3xf32> -> tensor<5x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%labels: tensor<4xi64>) {
+  // expected-error @below {{'ccrnn.one_hot' op must take [batch] labels to [batch, classes], got 'tensor<4xi64>' -> 'tensor<3x10xf32>'}}
+  %c = ccrnn.one_hot %labels : tensor<4xi64> -> tensor<3x10xf32>
+  return
+}

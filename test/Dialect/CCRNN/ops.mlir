@@ -95,6 +95,9 @@ func.func @dynamic(%logits: tensor<?x10xf64>, %labels: tensor<?xi32>) -> tensor<
 // CHECK:         ccrnn.rnn_tanh_seq_grad {{.*}} cotangents
 // CHECK:         ccrnn.mse_loss_grad %{{.*}}, %{{.*}}, %{{.*}} start %{{.*}} {interval = 2 : i64} : tensor<2x2x1xf32>, tensor<f32>
 // CHECK:         ccrnn.xent_loss_grad %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x3xf32>, tensor<2xi64>, tensor<f32>
+// CHECK:         ccrnn.one_hot %{{.*}} : tensor<2xi64> -> tensor<2x4xf32>
+// CHECK:         ccrnn.matmul_accumulate %{{.*}}, %{{.*}}, %{{.*}} {transpose_lhs} : tensor<3x3xf32>, tensor<2x3xf32>, tensor<2x3xf32> -> tensor<3x3xf32>
+// CHECK:         ccrnn.synthesizer_target %{{.*}}, %{{.*}} {scale = 5.000000e-01 : f64} : tensor<2x3xf32>
 func.func @tensor_ops(%a: tensor<2x3xf32>, %v: tensor<3xf32>, %x: tensor<2x5x1xf32>, %t: index,
                       %h: tensor<2x3xf32>, %wih: tensor<12x1xf32>, %whh: tensor<12x3xf32>, %b: tensor<12xf32>,
                       %tih: tensor<3x1xf32>, %thh: tensor<3x3xf32>, %tb: tensor<3xf32>,
@@ -125,5 +128,8 @@ func.func @tensor_ops(%a: tensor<2x3xf32>, %v: tensor<3xf32>, %x: tensor<2x5x1xf
       : tensor<2x2x1xf32>, tensor<2x3xf32>, tensor<3x1xf32>, tensor<3x3xf32>, tensor<3xf32>, tensor<2x2x3xf32>
   %16 = ccrnn.mse_loss_grad %14, %14, %cot start %t {interval = 2} : tensor<2x2x1xf32>, tensor<f32>
   %17 = ccrnn.xent_loss_grad %a, %labels, %cot : tensor<2x3xf32>, tensor<2xi64>, tensor<f32>
+  %18 = ccrnn.one_hot %labels : tensor<2xi64> -> tensor<2x4xf32>
+  %19 = ccrnn.matmul_accumulate %8, %a, %a {transpose_lhs} : tensor<3x3xf32>, tensor<2x3xf32>, tensor<2x3xf32> -> tensor<3x3xf32>
+  ccrnn.synthesizer_target %a, %a {scale = 0.5} : tensor<2x3xf32>
   return
 }
