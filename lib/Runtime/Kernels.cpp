@@ -8,6 +8,9 @@
 
 #include "ccrnn/Runtime/Kernels.h"
 
+#include <cstdlib>
+#include <unistd.h>
+
 #include <omp.h>
 #include <oneapi/dnnl/dnnl.hpp>
 
@@ -20,6 +23,14 @@
 namespace ccrnn::rt {
 
 void setNumThreads(int threads) { omp_set_num_threads(threads); }
+
+void preferSleepingThreads(int threads, char **argv) {
+  if (threads <= 1 || std::getenv("OMP_WAIT_POLICY") ||
+      std::getenv("GOMP_SPINCOUNT"))
+    return;
+  setenv("OMP_WAIT_POLICY", "PASSIVE", /*overwrite=*/0);
+  execv("/proc/self/exe", argv);
+}
 
 //===----------------------------------------------------------------------===//
 // Matmul

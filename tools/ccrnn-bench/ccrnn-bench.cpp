@@ -50,7 +50,10 @@ template <typename F> double medianSeconds(int repeats, F &&work) {
   return t[t.size() / 2];
 }
 
+char **commandArgv = nullptr;
+
 int sgemm(int64_t n, int threads) {
+  rt::preferSleepingThreads(threads, commandArgv);
   rt::setNumThreads(threads);
   std::vector<float> a(n * n), b(n * n), c(n * n);
   Rng rng(0, "bench.sgemm");
@@ -68,6 +71,7 @@ int sgemm(int64_t n, int threads) {
 
 int train(const TrainConfig &cfg, const std::string &modelSpec,
           const std::string &cacheDir, int64_t batches) {
+  rt::preferSleepingThreads(cfg.threads, commandArgv);
   rt::setNumThreads(cfg.threads);
   ModelRef ref = resolveModel(modelSpec);
   bool cerebellum = hasCerebellum(ref);
@@ -128,6 +132,7 @@ int train(const TrainConfig &cfg, const std::string &modelSpec,
 } // namespace
 
 int main(int argc, char **argv) {
+  commandArgv = argv;
   CLI::App app{"ccrnn-bench: the machine's sgemm rate and the speed of "
                "generated trainers"};
   app.require_subcommand(1);

@@ -303,6 +303,15 @@ void checkDataFiles(const TrainConfig &cfg) {
     }
 }
 
+/// The command line, for re-executing with sleeping threads.
+char **commandArgv = nullptr;
+
+/// The kernels' threads, idle ones sleeping (see preferSleepingThreads).
+void setThreads(int threads) {
+  ccrnn::rt::preferSleepingThreads(threads, commandArgv);
+  ccrnn::rt::setNumThreads(threads);
+}
+
 /// What runs need besides their settings: trainers, --init, progress and
 /// the stop on SIGINT/SIGTERM.
 class Runner {
@@ -325,7 +334,7 @@ public:
                                const TrainConfig &cfg) {
     checkDataFiles(cfg);
     const ccrnn::npz::Archive &init = initArchive(cfg);
-    ccrnn::rt::setNumThreads(cfg.threads);
+    setThreads(cfg.threads);
     std::vector<bool> cerebellums;
     for (const ModelRef &ref : refs)
       cerebellums.push_back(hasCerebellum(ref));
@@ -448,7 +457,7 @@ int writeDumpStep(Runner &runner, const TrainConfig &cfg, const ModelRef &ref,
                   const std::string &out, const std::string &batchFile) {
   BatchFile batch = readBatchFile(batchFile);
   const ccrnn::npz::Archive &init = runner.initArchive(cfg);
-  ccrnn::rt::setNumThreads(cfg.threads);
+  setThreads(cfg.threads);
   bool cerebellum = hasCerebellum(ref);
   TrainerOptions options = trainerOptions(cfg, batch.inputs.shape[0],
                                           batch.inputs.shape[1], cerebellum);
@@ -857,6 +866,7 @@ int realMain(int argc, char **argv) {
 } // namespace
 
 int main(int argc, char **argv) {
+  commandArgv = argv;
   try {
     return realMain(argc, argv);
   } catch (const InputError &e) {

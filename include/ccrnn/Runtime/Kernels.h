@@ -18,6 +18,16 @@ namespace ccrnn::rt {
 /// Sets the number of threads oneDNN may use (before creating trainers).
 void setNumThreads(int threads);
 
+/// Makes idle kernel threads sleep rather than spin. libgomp's threads spin
+/// after every parallel region unless OMP_WAIT_POLICY says otherwise, which
+/// on a shared machine takes the core from other processes and stalls ours
+/// whenever a spinning thread is descheduled (10x slower batches were
+/// measured under load). The policy is read when libgomp loads, so with
+/// more than one thread and no OMP_WAIT_POLICY (or GOMP_SPINCOUNT) set,
+/// this sets OMP_WAIT_POLICY=PASSIVE and re-executes the program with
+/// `argv` once; it returns when nothing needs doing or exec fails.
+void preferSleepingThreads(int threads, char **argv);
+
 /// c = op(a) x op(b) [+ broadcast(bias)] [then relu], [accumulated into c].
 /// op transposes when requested; a is [m, k] or [k, m], b is [k, n] or
 /// [n, k], c and bias are [m, n] and [n]. Backed by a oneDNN matmul
