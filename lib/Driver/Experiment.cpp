@@ -864,11 +864,11 @@ struct Experiment::Impl {
   void gatherBatch(const Dataset &data, const std::vector<int64_t> &order,
                    int64_t b, std::vector<float> &inputs,
                    std::vector<float> &targets, std::vector<int64_t> &labels) {
-    const int64_t B = cfg.batchSize, in = data.steps * data.inputSize,
+    const int64_t B = cfg.batchSize, in = data.sampleInputs(),
                   out = data.targetSize, n = data.size;
     for (int64_t i = 0; i < B; ++i) {
       int64_t j = order[(b * B + i) % n];
-      std::copy_n(data.inputs.begin() + j * in, in, inputs.begin() + i * in);
+      data.readInputs(j, 1, inputs.data() + i * in);
       if (out)
         std::copy_n(data.targets.begin() + j * out, out,
                     targets.begin() + i * out);
@@ -904,13 +904,12 @@ struct Experiment::Impl {
                               cfg.predictLast);
     }
     const Dataset &data = mnist ? train : lineData;
-    const int64_t in = data.steps * data.inputSize, out = data.targetSize;
-    std::vector<float> batchInputs, batchTargets;
+    const int64_t in = data.sampleInputs(), out = data.targetSize;
+    // The batch's inputs are always copied (seqmnist: converted from bytes).
+    std::vector<float> batchInputs(B * in), batchTargets;
     std::vector<int64_t> batchLabels(B);
-    if (mnist) {
-      batchInputs.resize(B * in);
+    if (mnist)
       batchTargets.resize(B * out);
-    }
     epochDataSeconds = since(tData);
     Tensors grads = params;
     std::vector<const float *> p(params.size());
@@ -921,21 +920,20 @@ struct Experiment::Impl {
     for (int64_t b = 0; b < batches; ++b) {
       for (size_t i = 0; i < params.size(); ++i)
         p[i] = params[i].data();
-      ccrnn_batch batch{p.data(), nullptr, nullptr,
+      ccrnn_batch batch{p.data(), batchInputs.data(), nullptr,
                         cfg.keepHidden ? hiddenState.data() : nullptr,
                         fibreMask.empty() ? nullptr : fibreMask.data()};
+      auto t0 = Clock::now();
       if (mnist) {
-        auto t0 = Clock::now();
         gatherBatch(data, order, b, batchInputs, batchTargets, batchLabels);
-        epochDataSeconds += since(t0);
-        batch.inputs = batchInputs.data();
         batch.targets = classify
                             ? static_cast<const void *>(batchLabels.data())
                             : batchTargets.data();
       } else {
-        batch.inputs = data.inputs.data() + b * B * in;
+        data.readInputs(b * B, B, batchInputs.data());
         batch.targets = data.targets.data() + b * B * out;
       }
+      epochDataSeconds += since(t0);
       // The feedback of the epoch's first batch, before its update.
       if (b == 0 && cfg.recordGrads && models[m].api->record)
         recordFeedback(m, epoch, batch);
@@ -1000,7 +998,7 @@ struct Experiment::Impl {
       return evaluateClassifier(m, weights, data, keepPredictions);
     TrainerInstance &trainer = instance(m);
     const int64_t B = cfg.batchSize;
-    const int64_t in = data.steps * data.inputSize, out = data.targetSize;
+    const int64_t in = data.sampleInputs(), out = data.targetSize;
     std::vector<float> inputs(B * in), targets(B * out), predictions(B * out);
     std::vector<const float *> p;
     for (const auto &w : weights)
@@ -1013,7 +1011,7 @@ struct Experiment::Impl {
       int64_t rows = std::min(B, data.size - start);
       std::fill(inputs.begin(), inputs.end(), 0.0f);
       std::fill(targets.begin(), targets.end(), 0.0f);
-      std::copy_n(data.inputs.begin() + start * in, rows * in, inputs.begin());
+      data.readInputs(start, rows, inputs.data());
       std::copy_n(data.targets.begin() + start * out, rows * out,
                   targets.begin());
       trainer.eval(p.data(), inputs.data(), targets.data(), predictions.data());
@@ -1036,7 +1034,7 @@ struct Experiment::Impl {
                                 const Dataset &data, bool keepPredictions) {
     TrainerInstance &trainer = instance(m);
     const int64_t B = cfg.batchSize, K = trainer.desc().output_size;
-    const int64_t in = data.steps * data.inputSize;
+    const int64_t in = data.sampleInputs();
     std::vector<float> inputs(B * in), logits(B * K);
     std::vector<int64_t> labels(B);
     std::vector<const float *> p;
@@ -1050,7 +1048,7 @@ struct Experiment::Impl {
       int64_t rows = std::min(B, data.size - start);
       std::fill(inputs.begin(), inputs.end(), 0.0f);
       std::fill(labels.begin(), labels.end(), 0);
-      std::copy_n(data.inputs.begin() + start * in, rows * in, inputs.begin());
+      data.readInputs(start, rows, inputs.data());
       for (int64_t i = 0; i < rows; ++i)
         labels[i] = data.labels[start + i];
       trainer.eval(p.data(), inputs.data(), labels.data(), logits.data());

@@ -4,6 +4,7 @@
 
 #include "ccrnn/Driver/Rng.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <string>
@@ -32,6 +33,19 @@ std::vector<float> lineDrawTarget(int k, int64_t seqLen) {
     line[2 * t + 1] = float(end[1] * f);
   }
   return line;
+}
+
+void Dataset::readInputs(int64_t first, int64_t count, float *out) const {
+  assert(first >= 0 && count >= 0 && first + count <= size && "bad range");
+  const int64_t n = count * sampleInputs(), at = first * sampleInputs();
+  if (pixels.empty()) {
+    std::copy_n(inputs.begin() + at, n, out);
+    return;
+  }
+  // Division, not a product with 1/255: the floats the sets held before.
+  const uint8_t *px = pixels.data() + at;
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = float(px[i]) / 255.0f;
 }
 
 Dataset makeLineDraw(const LineDrawParams &params, int64_t size, uint64_t seed,

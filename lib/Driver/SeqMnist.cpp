@@ -156,15 +156,13 @@ Dataset makeSeqMnist(const std::vector<uint8_t> &pixels,
   d.steps = seqMnistSteps(inputSize);
   d.inputSize = inputSize;
   d.targetSize = targets.empty() ? 0 : d.steps * 2;
-  d.inputs.resize(d.size * kMnistPixels);
+  d.pixels.resize(d.size * kMnistPixels);
   d.targets.resize(d.size * d.targetSize);
   d.labels.resize(d.size);
   for (int64_t i = 0; i < d.size; ++i) {
     int64_t n = indices[i];
-    const uint8_t *px = pixels.data() + n * kMnistPixels;
-    float *in = d.inputs.data() + i * kMnistPixels;
-    for (int64_t p = 0; p < kMnistPixels; ++p)
-      in[p] = float(px[p]) / 255.0f;
+    std::copy_n(pixels.begin() + n * kMnistPixels, kMnistPixels,
+                d.pixels.begin() + i * kMnistPixels);
     int c = labels[n];
     d.labels[i] = c;
     if (!targets.empty())

@@ -108,6 +108,12 @@ TEST(DriverLineDraw, InputCodingWithoutNoise) {
       EXPECT_EQ(d.targets[i * 20 + j], line[j]);
   }
   EXPECT_EQ(classes.size(), 7u); // all classes drawn
+  // Held as floats; readInputs copies a range of samples as they are.
+  EXPECT_TRUE(d.pixels.empty());
+  std::vector<float> in(3 * 10, -1.0f);
+  d.readInputs(7, 3, in.data());
+  EXPECT_EQ(in,
+            std::vector<float>(d.inputs.begin() + 70, d.inputs.begin() + 100));
 }
 
 TEST(DriverLineDraw, NoiseOnlyAfterTheFirstStep) {

@@ -11,6 +11,7 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -185,10 +186,27 @@ TEST(SeqMnistOptions, InputSizeSplitting) {
   EXPECT_EQ(ds.inputSize, 16);
   EXPECT_EQ(ds.targetSize, 98);
   EXPECT_EQ(ds.labels, (std::vector<int>{8, 3}));
-  // Sample 0 is image 1: step t, pixel j is image pixel 16 t + j.
-  EXPECT_FLOAT_EQ(ds.inputs[0], 1.0f);
-  EXPECT_FLOAT_EQ(ds.inputs[16 * 2 + 5], float(255 - 37) / 255.0f);
-  EXPECT_FLOAT_EQ(ds.inputs[784 + 16 * 3 + 1], float(49) / 255.0f);
+  // Kept as the selected images' bytes, in sample order; no floats.
+  EXPECT_TRUE(ds.inputs.empty());
+  ASSERT_EQ(ds.pixels.size(), 2u * 784);
+  EXPECT_TRUE(std::equal(ds.pixels.begin(), ds.pixels.begin() + 784,
+                         pixels.begin() + 784));
+  EXPECT_TRUE(
+      std::equal(ds.pixels.begin() + 784, ds.pixels.end(), pixels.begin()));
+  // Sample 0 is image 1: step t, pixel j is image pixel 16 t + j, read as
+  // the byte / 255.
+  std::vector<float> in(2 * 784, -1.0f);
+  ds.readInputs(0, 2, in.data());
+  EXPECT_EQ(in[0], 1.0f);
+  EXPECT_EQ(in[16 * 2 + 5], float(255 - 37) / 255.0f);
+  EXPECT_EQ(in[784 + 16 * 3 + 1], float(49) / 255.0f);
+  EXPECT_EQ(in[784], 0.0f);
+  for (int i = 0; i < 2 * 784; ++i)
+    ASSERT_EQ(in[i], float(ds.pixels[i]) / 255.0f) << i;
+  // A sub-range: sample 1 alone, written at the buffer's start.
+  std::vector<float> one(784, -1.0f);
+  ds.readInputs(1, 1, one.data());
+  EXPECT_TRUE(std::equal(one.begin(), one.end(), in.begin() + 784));
   EXPECT_EQ(std::vector<float>(ds.targets.begin(), ds.targets.begin() + 98),
             targets[8]);
   // Classification: no targets.
@@ -196,6 +214,9 @@ TEST(SeqMnistOptions, InputSizeSplitting) {
   EXPECT_EQ(cl.targetSize, 0);
   EXPECT_EQ(cl.steps, 28);
   EXPECT_TRUE(cl.targets.empty());
+  EXPECT_TRUE(cl.inputs.empty());
+  EXPECT_EQ(cl.pixels,
+            std::vector<uint8_t>(pixels.begin(), pixels.begin() + 784));
 }
 
 } // namespace

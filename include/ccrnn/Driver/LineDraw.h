@@ -28,14 +28,24 @@ struct LineDrawParams {
   int64_t testSize = 10000;
 };
 
-/// Samples of a task, batch-first, in the layout the trainers take.
+/// Samples of a task, batch-first, in the layout the trainers take. The
+/// inputs are held either as floats or, for the image tasks, as bytes that
+/// readInputs converts per batch (MNIST's training set would take 150 MB as
+/// floats, 38 MB as bytes).
 struct Dataset {
   int64_t size = 0, steps = 0, inputSize = 0;
   /// Target floats per sample: steps * outputs, or outputs with predict-last.
   int64_t targetSize = 0;
-  std::vector<float> inputs;  ///< [size, steps, inputSize]
-  std::vector<float> targets; ///< [size, steps, 2] or [size, 2]
-  std::vector<int> labels;    ///< class index c = k + 3 in [0, 7)
+  std::vector<float> inputs;   ///< [size, steps, inputSize]; empty if pixels
+  std::vector<uint8_t> pixels; ///< [size, steps, inputSize]; input = p / 255
+  std::vector<float> targets;  ///< [size, steps, 2] or [size, 2]
+  std::vector<int> labels;     ///< class index c = k + 3 in [0, 7)
+
+  /// Input floats per sample: steps * inputSize.
+  int64_t sampleInputs() const { return steps * inputSize; }
+  /// Writes the float inputs of samples [first, first + count) to `out`
+  /// (count * sampleInputs() floats), from `pixels` when it is non-empty.
+  void readInputs(int64_t first, int64_t count, float *out) const;
 };
 
 /// The endpoint of class k (-3 <= k <= 3): 10 (sin t, cos t), t = 0 deg for

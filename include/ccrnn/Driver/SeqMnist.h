@@ -67,9 +67,10 @@ seqMnistTarget(const std::string &task, int digit, int64_t steps,
                const std::vector<std::array<double, 2>> &freeEndpoints);
 
 /// Samples from MNIST images: `indices` select images of `pixels` (count x
-/// 784 bytes) and `labels`. Inputs [n, 784 / inputSize, inputSize] scaled
-/// to [0, 1]; labels the digits; for drawing tasks the targets are
-/// `targets[label]` ([steps, 2] each), for seqmnist none.
+/// 784 bytes) and `labels`. Inputs [n, 784 / inputSize, inputSize], kept as
+/// the images' bytes (Dataset::pixels; readInputs scales them to [0, 1]);
+/// labels the digits; for drawing tasks the targets are `targets[label]`
+/// ([steps, 2] each), for seqmnist none.
 Dataset makeSeqMnist(const std::vector<uint8_t> &pixels,
                      const std::vector<uint8_t> &labels,
                      const std::vector<int64_t> &indices, int64_t inputSize,
