@@ -26,7 +26,7 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.ccrnn_tools_dir, config.llvm_tools_dir]
-tools = ["ccrnn-analyze", "ccrnn-data", "ccrnn-opt", "ccrnn-run", "ccrnn-translate", "ccrnn-train"]
+tools = ["ccrnn-analyze", "ccrnn-bench", "ccrnn-data", "ccrnn-opt", "ccrnn-run", "ccrnn-translate", "ccrnn-train"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 if shutil.which("nvcc") or os.path.exists("/usr/local/cuda/bin/nvcc"):
