@@ -5,7 +5,7 @@
 # (tools/bench/ccrnn_torch.py, OpenBLAS), their ratio, ccrnn's GFLOP/s
 # (matrix-product FLOPs counted by the compiler, the same count for both)
 # and that as a fraction of the machine's oneDNN sgemm rate (2048^3) with
-# as many threads.
+# as many threads, measured right before the row.
 #
 # Usage: tools/bench/bench-suite.sh [--threads 1,2] [--quick]
 #   --threads LIST  thread counts (default 1,2)
@@ -70,9 +70,11 @@ printf '%-32s %7s %12s %12s %8s %10s %8s %9s\n' configuration threads \
   "ccrnn ms" "PyTorch ms" ratio "GFLOP/s" "sgemm" "fraction"
 IFS=, read -ra thread_counts <<<"$threads_list"
 for threads in "${thread_counts[@]}"; do
-  sgemm=$("$BENCH" sgemm --size 2048 --threads "$threads" |
-          awk '{ for (i = 1; i < NF; ++i) if ($i == "gflops") print $(i + 1) }')
   for config in "${configs[@]}"; do
+    # The machine's rate right before each row: on a shared machine it
+    # drifts by 20 % within minutes.
+    sgemm=$("$BENCH" sgemm --size 2048 --threads "$threads" |
+            awk '{ for (i = 1; i < NF; ++i) if ($i == "gflops") print $(i + 1) }')
     IFS='|' read -r name ours theirs <<<"$config"
     # A large-model batch takes seconds: fewer of them.
     b=$batches tb=$torch_batches
