@@ -59,9 +59,38 @@ dnnl::memory::desc matrix(int64_t rows, int64_t cols, bool transposed) {
 }
 } // namespace
 
+/// Products below this many FLOPs run on the calling thread alone. Waking
+/// a second thread for them costs more than it saves (measured on the
+/// 2-core development machine: a linedraw ccRNN batch, whose largest
+/// product is 16 MFLOP, took 25 ms with two sleeping-when-idle threads and
+/// 10-11 ms with one), while products of the large model (100+ MFLOP)
+/// gain 1.5x from a second thread.
+constexpr double kParallelMatmulFlops = 64e6;
+
+/// Sets the calling thread's OpenMP thread count for a scope: oneDNN sizes
+/// a primitive's parallelism when it is created and runs it with as many
+/// threads when executed.
+class ThreadScope {
+public:
+  explicit ThreadScope(bool single)
+      : previous(single ? omp_get_max_threads() : 0) {
+    if (single)
+      omp_set_num_threads(1);
+  }
+  ~ThreadScope() {
+    if (previous)
+      omp_set_num_threads(previous);
+  }
+
+private:
+  int previous;
+};
+
 struct Matmul::Impl {
   int64_t m, n;
   bool hasBias, relu, accumulate;
+  /// Small enough to run single-threaded (kParallelMatmulFlops).
+  bool single = false;
   dnnl::engine engine;
   dnnl::stream stream;
   dnnl::memory::desc a, b, bias, c;
@@ -92,6 +121,8 @@ Matmul::Matmul(int64_t m, int64_t n, int64_t k, bool transposeA,
   // oneDNN 2.6 divides by zero on some empty shapes; runEmpty does those.
   if (m == 0 || n == 0 || k == 0)
     return;
+  impl->single = 2.0 * double(m) * double(n) * double(k) < kParallelMatmulFlops;
+  ThreadScope threads(impl->single);
   impl->a = matrix(m, k, transposeA);
   impl->b = matrix(k, n, transposeB);
   impl->c = matrix(m, n, false);
@@ -147,6 +178,7 @@ void Matmul::run(const float *a, const float *b, const float *bias,
   bind(DNNL_ARG_DST, c);
   if (impl->hasBias)
     bind(DNNL_ARG_BIAS, bias);
+  ThreadScope threads(impl->single);
   impl->primitive.execute(impl->stream, impl->args);
   impl->stream.wait();
 }
