@@ -524,19 +524,20 @@ private:
     return one(std::move(result));
   }
 
-  FailureOr<Results> eval(MatmulOp op) {
+  FailureOr<Results> eval(MatmulOp op) { return matrixProduct(op); }
+
+  /// op(lhs) x op(rhs) of any of the matmul ops.
+  template <typename Op> FailureOr<Results> matrixProduct(Op op) {
     return matmul(op, tensor(op.getLhs()), tensor(op.getRhs()),
                   op.getTransposeLhs(), op.getTransposeRhs());
   }
 
   /// op(lhs) x op(rhs) + broadcast(bias), then relu if asked.
   FailureOr<Results> eval(FusedMatmulOp op) {
-    FailureOr<Results> product =
-        matmul(op, tensor(op.getLhs()), tensor(op.getRhs()),
-               op.getTransposeLhs(), op.getTransposeRhs());
-    if (failed(product))
+    FailureOr<Results> p = matrixProduct(op);
+    if (failed(p))
       return failure();
-    Tensor result = std::get<Tensor>((*product)[0]);
+    Tensor result = std::get<Tensor>((*p)[0]);
     const Tensor &bias = tensor(op.getBias());
     int64_t n = result.shape[1];
     if (bias.numElements() != n)
@@ -551,12 +552,10 @@ private:
 
   /// accumulator + op(lhs) x op(rhs).
   FailureOr<Results> eval(MatmulAccumulateOp op) {
-    FailureOr<Results> product =
-        matmul(op, tensor(op.getLhs()), tensor(op.getRhs()),
-               op.getTransposeLhs(), op.getTransposeRhs());
-    if (failed(product))
+    FailureOr<Results> p = matrixProduct(op);
+    if (failed(p))
       return failure();
-    Tensor result = std::get<Tensor>((*product)[0]);
+    Tensor result = std::get<Tensor>((*p)[0]);
     const Tensor &acc = tensor(op.getAccumulator());
     if (failed(expectShape(op, acc, result.shape, "accumulator")))
       return failure();
