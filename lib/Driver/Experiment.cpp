@@ -171,22 +171,22 @@ npz::Array f64Array(std::vector<int64_t> shape, std::vector<double> data) {
   return a;
 }
 
-npz::Array i64Array(std::vector<int64_t> shape,
-                    const std::vector<int64_t> &data) {
+template <typename T>
+npz::Array typedArray(npz::DType dtype, std::vector<int64_t> shape,
+                      const std::vector<T> &data) {
   npz::Array a;
   a.shape = std::move(shape);
   a.data.assign(data.begin(), data.end());
-  a.dtype = npz::DType::I64;
+  a.dtype = dtype;
   return a;
 }
-
+npz::Array i64Array(std::vector<int64_t> shape,
+                    const std::vector<int64_t> &data) {
+  return typedArray(npz::DType::I64, std::move(shape), data);
+}
 npz::Array f32Array(std::vector<int64_t> shape,
                     const std::vector<float> &data) {
-  npz::Array a;
-  a.shape = std::move(shape);
-  a.data.assign(data.begin(), data.end());
-  a.dtype = npz::DType::F32;
-  return a;
+  return typedArray(npz::DType::F32, std::move(shape), data);
 }
 
 json nanToNull(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
@@ -229,14 +229,16 @@ std::string dataDirectory(const TrainConfig &c) {
   return c.dataDir.empty() ? idx::defaultDataDir(c.dataset) : c.dataDir;
 }
 
+/// InputError "<flag> must be <what>, got <v>" when v < min.
+static void atLeast(const char *flag, int64_t v, int64_t min,
+                    const char *what) {
+  if (v < min)
+    throw InputError(std::string(flag) + " must be " + what + ", got " +
+                     std::to_string(v));
+}
+
 /// The model sizes and SPEC §4's controls.
 static void validateControls(const TrainConfig &c) {
-  auto atLeast = [](const char *flag, int64_t v, int64_t min,
-                    const char *what) {
-    if (v < min)
-      throw InputError(std::string(flag) + " must be " + what + ", got " +
-                       std::to_string(v));
-  };
   atLeast("--nhid", c.nhid, 0, "a positive integer");
   atLeast("--nlayers", c.nlayers, 0, "a positive integer");
   atLeast("--synth-nlayers", c.synthNlayers, -1, "an integer >= 0");
@@ -269,9 +271,7 @@ static void validateControls(const TrainConfig &c) {
 
 void validateConfig(const TrainConfig &c) {
   auto positive = [](const char *flag, int64_t v) {
-    if (v < 1)
-      throw InputError(std::string(flag) + " must be a positive integer, got " +
-                       std::to_string(v));
+    atLeast(flag, v, 1, "a positive integer");
   };
   if (c.task != "linedraw" && !isSeqMnistTask(c.task))
     throw InputError("unknown task '" + c.task + "' (valid: " + taskList() +

@@ -200,6 +200,24 @@ private:
     auto name = f.getArgAttrOfType<StringAttr>(i, "ccrnn.name");
     return name ? name.getValue() : StringRef();
   }
+  /// The sizes of a batch's optional inputs (ccrnn_batch): the initial
+  /// state and the fibre mask, from the training function's arguments.
+  struct BatchInputs {
+    int64_t stateSize = 0, maskRows = 0, maskCols = 0;
+  };
+  static BatchInputs batchInputs(func::FuncOp train) {
+    BatchInputs b;
+    for (unsigned i = numParameters(train); i < train.getNumArguments(); ++i) {
+      Type type = train.getArgumentTypes()[i];
+      if (argumentName(train, i).starts_with("state."))
+        b.stateSize += numElements(type);
+      if (argumentName(train, i) == "fibre_mask") {
+        b.maskRows = cast<RankedTensorType>(type).getDimSize(0);
+        b.maskCols = cast<RankedTensorType>(type).getDimSize(1);
+      }
+    }
+    return b;
+  }
   /// The training function's parameters: the arguments with a gradient.
   static int numParameters(func::FuncOp train) {
     int n = 0;
@@ -692,18 +710,7 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
       (info.getAs<StringAttr>("model").getValue() + "_eval").str());
   ArrayRef<int64_t> prediction =
       cast<RankedTensorType>(eval.getResultTypes()[1]).getShape();
-  int64_t stateSize = 0, maskRows = 0, maskCols = 0;
-  for (unsigned i = numParams; i < train.getNumArguments(); ++i) {
-    StringRef name = argumentName(train, i);
-    ArrayRef<int64_t> shape =
-        cast<RankedTensorType>(train.getArgumentTypes()[i]).getShape();
-    if (name.starts_with("state."))
-      stateSize += numElements(train.getArgumentTypes()[i]);
-    if (name == "fibre_mask") {
-      maskRows = shape[0];
-      maskCols = shape[1];
-    }
-  }
+  BatchInputs batch = batchInputs(train);
   // [boundaries, layers, batch, |s|] and the activity's width.
   SmallVector<int64_t, 5> recorded(5, 0);
   if (record) {
@@ -723,7 +730,8 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
      << "    " << flag("has_cerebellum") << ", " << flag("classify") << ", "
      << flag("predict_last") << ",\n"
      << "    " << numParams << ", kParams,\n"
-     << "    " << stateSize << ", " << maskRows << ", " << maskCols << ",\n"
+     << "    " << batch.stateSize << ", " << batch.maskRows << ", "
+     << batch.maskCols << ",\n"
      << "    " << recorded[0] << ", " << recorded[1] << ", " << recorded[2]
      << ", " << recorded[3] << ",\n"
      << "    " << llvm::formatv("{0:e6}", countFlops(train, module))
@@ -849,13 +857,9 @@ LogicalResult Emitter::emit(raw_ostream &os) {
     return train.emitOpError("has no evaluation function @")
            << model << "_eval";
   auto record = module.lookupSymbol<func::FuncOp>((model + "_record").str());
-  int64_t stateSize = 0, maskSize = 0;
-  for (unsigned i = numParameters(train); i < train.getNumArguments(); ++i) {
-    if (argumentName(train, i).starts_with("state."))
-      stateSize += numElements(train.getArgumentTypes()[i]);
-    if (argumentName(train, i) == "fibre_mask")
-      maskSize = numElements(train.getArgumentTypes()[i]);
-  }
+  BatchInputs batch = batchInputs(train);
+  int64_t stateSize = batch.stateSize,
+          maskSize = batch.maskRows * batch.maskCols;
 
   SmallVector<func::FuncOp> functions(module.getOps<func::FuncOp>());
   std::string declarations;
