@@ -85,13 +85,6 @@ struct TrainerSpec {
 /// library cannot be loaded.
 LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
                          const std::function<void(const std::string &)> &log);
-/// The trainer of `model` as its file says, built with `options`.
-inline LoadedTrainer
-getTrainer(const ModelRef &model, const std::string &options,
-           const std::string &cacheDir,
-           const std::function<void(const std::string &)> &log) {
-  return getTrainer(TrainerSpec{model, "", options}, cacheDir, log);
-}
 
 /// One created trainer (create() .. destroy()).
 class TrainerInstance {
