@@ -11,6 +11,7 @@
 #include "ccrnn/Driver/SeqMnist.h"
 #include "ccrnn/Driver/Trainers.h"
 #include "ccrnn/Runtime/Idx.h"
+#include "ccrnn/Runtime/Kernels.h"
 
 #include <nlohmann/json.hpp>
 
@@ -29,7 +30,12 @@
 #include <numeric>
 #include <set>
 #include <sstream>
+#include <thread>
+#include <mutex>
+#include <atomic>
+#include <exception>
 
+#include <sched.h>
 #include <unistd.h>
 
 #ifndef CCRNN_VERSION
@@ -347,6 +353,9 @@ void validateConfig(const TrainConfig &c) {
       throw InputError("--seed-list: seed " + std::to_string(s) +
                        " appears twice");
   positive("--threads", c.threads);
+  if (c.jobs < 0)
+    throw InputError("--jobs must be a positive integer, got " +
+                     std::to_string(c.jobs));
   validateControls(c);
 }
 
@@ -395,6 +404,16 @@ TrainerOptions trainerOptions(const TrainConfig &c, int64_t batch,
   if (c.ablationEpoch)
     t.ablated = base + " cerebellum=off" + fibres;
   return t;
+}
+
+int parallelJobs(const TrainConfig &c) {
+  if (c.jobs > 0)
+    return c.jobs;
+  cpu_set_t set;
+  int cores = sched_getaffinity(0, sizeof set, &set) == 0
+                  ? CPU_COUNT(&set)
+                  : int(std::thread::hardware_concurrency());
+  return std::max(1, cores / std::max(1, c.threads));
 }
 
 int64_t trainSamplesPerEpoch(const TrainConfig &c) {
@@ -535,6 +554,42 @@ void checkOutputDirectory(const std::string &dir, bool overwrite) {
 // The run
 //===----------------------------------------------------------------------===//
 
+namespace {
+/// The training state of one (seed, model) pair, owned by the worker that
+/// trains it.
+struct PairRun {
+  size_t s = 0, m = 0;
+  Tensors params, best;
+  std::unique_ptr<Optimizer> optim;
+  std::unique_ptr<PlateauScheduler> plateau; ///< used with --decay-lr
+  // Its fibre mask (empty: dense), the kept state (--keep-hidden), the
+  // feedback recorded so far and the epoch's cosines.
+  std::vector<float> fibreMask, hiddenState;
+  FeedbackLog feedback;
+  double epochCosineSynthetic = kNaN, epochCosineTarget = kNaN;
+  double epochDataSeconds = 0; ///< of the epoch in progress
+};
+
+/// What a worker thread keeps from pair to pair: its trainer instances (a
+/// trainer's oneDNN primitives run on the stream of the thread that made
+/// them), one per program (a model's lesions are programs too), and the
+/// fixed data sets of the seed it trained last.
+struct Worker {
+  std::map<const ccrnn_trainer_api *, std::unique_ptr<TrainerInstance>>
+      instances;
+  size_t dataSeed = SIZE_MAX;
+  Dataset val, test;
+  Dataset train; ///< seqmnist tasks: the training set of seed dataSeed
+
+  TrainerInstance &instance(const ccrnn_trainer_api *api) {
+    std::unique_ptr<TrainerInstance> &t = instances[api];
+    if (!t)
+      t = std::make_unique<TrainerInstance>(api);
+    return *t;
+  }
+};
+} // namespace
+
 struct Experiment::Impl {
   TrainConfig cfg;
   std::vector<ModelEntry> models;
@@ -563,26 +618,18 @@ struct Experiment::Impl {
   std::vector<double> epochLr;                      // [S][M][E]
   std::vector<double> trajectories; // [S][M][class][Lt][2]
 
-  // The (seed, model) pair in training.
-  bool hasCurrent = false;
-  size_t curS = 0, curM = 0;
-  Tensors params, best;
-  std::unique_ptr<Optimizer> optim;
-  std::unique_ptr<PlateauScheduler> plateau; ///< used with --decay-lr
-
   npz::Archive init;
-  /// A trainer instance per program (a model's lesions are programs too).
-  std::map<const ccrnn_trainer_api *, std::unique_ptr<TrainerInstance>>
-      instances;
-  // The pair in training: its fibre mask (empty: dense), the kept state
-  // (--keep-hidden), the feedback recorded so far and this epoch's.
-  std::vector<float> fibreMask, hiddenState;
-  FeedbackLog feedback;
-  double epochCosineSynthetic = kNaN, epochCosineTarget = kNaN;
-  // The fixed data sets of one seed.
-  size_t dataSeed = SIZE_MAX;
-  Dataset val, test;
-  Dataset train; ///< seqmnist tasks: the training set of seed dataSeed
+  /// The resume entries of each pair in training as of its last finished
+  /// epoch (by pair index), so that a save by one worker never reads
+  /// another's state mid-epoch.
+  std::map<size_t, npz::Archive> snapshots;
+  /// Pairs read from resume.npz, for the workers that take them up.
+  std::map<size_t, std::unique_ptr<PairRun>> resumed;
+  /// The sizes of the last data sets made (meta.json).
+  int64_t lastTrainSize = -1, lastValSize = -1, lastTestSize = -1;
+  /// Guards everything the workers share: the results, the snapshots,
+  /// the files and the hooks.
+  std::mutex mutex;
 
   std::string startedAt, status = "running", error;
   double previousSeconds = 0;
@@ -683,16 +730,6 @@ struct Experiment::Impl {
     return done;
   }
 
-  TrainerInstance &instance(size_t m) {
-    return instance(models[m].api);
-  }
-  TrainerInstance &instance(const ccrnn_trainer_api *api) {
-    std::unique_ptr<TrainerInstance> &t = instances[api];
-    if (!t)
-      t = std::make_unique<TrainerInstance>(api);
-    return *t;
-  }
-
   /// The program model m trains with in `epoch` (SPEC §4: epochs count
   /// from 1, a lesion applies from the start of its epoch on).
   const ccrnn_trainer_api *program(size_t m, int64_t epoch) const {
@@ -744,22 +781,36 @@ struct Experiment::Impl {
     return n;
   }
 
-  void startPair(size_t s, size_t m) {
+  std::unique_ptr<PairRun> startPair(size_t s, size_t m) const {
     const ccrnn_trainer_desc &d = *models[m].api->desc;
-    hasCurrent = true;
-    curS = s;
-    curM = m;
-    params = initialParameters(d, cfg.seeds[s], init.empty() ? nullptr : &init);
+    auto p = std::make_unique<PairRun>();
+    p->s = s;
+    p->m = m;
+    p->params =
+        initialParameters(d, cfg.seeds[s], init.empty() ? nullptr : &init);
     // Masked fibres start at zero (and their gradient is zero).
-    fibreMask = makeFibreMask(s, m);
-    for (int32_t i = 0; i < d.num_params && !fibreMask.empty(); ++i)
+    p->fibreMask = makeFibreMask(s, m);
+    for (int32_t i = 0; i < d.num_params && !p->fibreMask.empty(); ++i)
       if (isFirstSynthesizerWeight(d.params[i].name))
-        for (size_t j = 0; j < fibreMask.size(); ++j)
-          params[i][j] *= fibreMask[j];
-    feedback = FeedbackLog();
-    best = params;
-    optim = std::make_unique<Optimizer>(cfg.optim, cfg.lr, sizes(d));
-    plateau = makePlateau();
+        for (size_t j = 0; j < p->fibreMask.size(); ++j)
+          p->params[i][j] *= p->fibreMask[j];
+    p->best = p->params;
+    p->optim = std::make_unique<Optimizer>(cfg.optim, cfg.lr, sizes(d));
+    p->plateau = makePlateau();
+    return p;
+  }
+
+  /// Pair k's state: as read from resume.npz, or a fresh start.
+  std::unique_ptr<PairRun> takePair(size_t k) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (auto it = resumed.find(k); it != resumed.end()) {
+        std::unique_ptr<PairRun> p = std::move(it->second);
+        resumed.erase(it);
+        return p;
+      }
+    }
+    return startPair(k / M, k % M);
   }
 
   std::unique_ptr<PlateauScheduler> makePlateau() const {
@@ -815,7 +866,7 @@ struct Experiment::Impl {
   // training and validation by a permutation from stream "seqmnist.split"
   // (48000/12000 for MNIST's 60000), then filtered by --numbers and capped
   // by --train-size / --val-size; the first --test-size test images.
-  void makeMnistData(size_t s) {
+  void makeMnistData(Worker &w, size_t s) {
     const int64_t n = int64_t(mnistTrain.labels.values.size());
     std::vector<int64_t> perm(n);
     std::iota(perm.begin(), perm.end(), 0);
@@ -827,37 +878,39 @@ struct Experiment::Impl {
         valPool(perm.begin() + nTrain, perm.end()),
         testPool(mnistTest.labels.values.size());
     std::iota(testPool.begin(), testPool.end(), 0);
-    train = mnistSet(mnistTrain,
-                     select(mnistTrain, trainPool, cfg.data.trainSize),
-                     "training");
-    val = mnistSet(mnistTrain, select(mnistTrain, valPool, cfg.data.valSize),
-                   "validation");
-    test = mnistSet(mnistTest, select(mnistTest, testPool, cfg.data.testSize),
-                    "test");
+    w.train = mnistSet(mnistTrain,
+                       select(mnistTrain, trainPool, cfg.data.trainSize),
+                       "training");
+    w.val = mnistSet(mnistTrain,
+                     select(mnistTrain, valPool, cfg.data.valSize),
+                     "validation");
+    w.test = mnistSet(mnistTest,
+                      select(mnistTest, testPool, cfg.data.testSize), "test");
   }
 
-  void makeData(size_t s) {
-    if (dataSeed == s)
+  /// The fixed data sets of seed s in w.
+  void makeData(Worker &w, size_t s) {
+    if (w.dataSeed == s)
       return;
     if (mnist) {
-      makeMnistData(s);
-      dataSeed = s;
-      return;
+      makeMnistData(w, s);
+    } else {
+      w.val = makeLineDraw(cfg.data, cfg.data.valSize, cfg.seeds[s],
+                           "linedraw.val", 0, cfg.predictLast);
+      w.test = makeLineDraw(cfg.data, cfg.data.testSize, cfg.seeds[s],
+                            "linedraw.test", 0, cfg.predictLast);
     }
-    val = makeLineDraw(cfg.data, cfg.data.valSize, cfg.seeds[s], "linedraw.val",
-                       0, cfg.predictLast);
-    test = makeLineDraw(cfg.data, cfg.data.testSize, cfg.seeds[s],
-                        "linedraw.test", 0, cfg.predictLast);
-    dataSeed = s;
+    w.dataSeed = s;
+    std::lock_guard<std::mutex> lock(mutex);
+    lastTrainSize = w.train.size;
+    lastValSize = w.val.size;
+    lastTestSize = w.test.size;
   }
 
   using Clock = std::chrono::steady_clock;
   static double since(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
   }
-
-  /// Seconds of the epoch in progress spent preparing data.
-  double epochDataSeconds = 0;
 
   // seqmnist: one batch of the epoch's order (stream "seqmnist.shuffle",
   // index epoch). The last batch is filled up from the start of the order.
@@ -876,26 +929,28 @@ struct Experiment::Impl {
     }
   }
 
-  double trainEpoch(size_t s, size_t m, int64_t epoch, const RunHooks &hooks) {
-    TrainerInstance &trainer = instance(program(m, epoch));
+  double trainEpoch(Worker &w, PairRun &pr, int64_t epoch,
+                    const RunHooks &hooks) {
+    const size_t s = pr.s, m = pr.m;
+    TrainerInstance &trainer = w.instance(program(m, epoch));
     const std::vector<bool> frozen = frozenParameters(m, epoch);
     // The kept state starts each epoch at zero.
     const int64_t stateSize = trainer.desc().state_size;
     if (cfg.keepHidden)
-      hiddenState.assign(stateSize, 0.0f);
+      pr.hiddenState.assign(stateSize, 0.0f);
     std::vector<float> nextState(cfg.keepHidden ? stateSize : 0);
-    epochCosineSynthetic = epochCosineTarget = kNaN;
+    pr.epochCosineSynthetic = pr.epochCosineTarget = kNaN;
     const int64_t B = cfg.batchSize;
     auto tData = Clock::now();
     Dataset lineData;
     std::vector<int64_t> order;
     int64_t batches;
     if (mnist) {
-      batches = (train.size + B - 1) / B;
-      order.resize(train.size);
+      batches = (w.train.size + B - 1) / B;
+      order.resize(w.train.size);
       std::iota(order.begin(), order.end(), 0);
       Rng rng(cfg.seeds[s], "seqmnist.shuffle", uint64_t(epoch));
-      for (int64_t i = train.size - 1; i > 0; --i)
+      for (int64_t i = w.train.size - 1; i > 0; --i)
         std::swap(order[i], order[rng.below(uint64_t(i + 1))]);
     } else {
       batches = trainSamplesPerEpoch(cfg) / B;
@@ -903,26 +958,26 @@ struct Experiment::Impl {
                               "linedraw.train", uint64_t(epoch),
                               cfg.predictLast);
     }
-    const Dataset &data = mnist ? train : lineData;
+    const Dataset &data = mnist ? w.train : lineData;
     const int64_t in = data.sampleInputs(), out = data.targetSize;
     // The batch's inputs are always copied (seqmnist: converted from bytes).
     std::vector<float> batchInputs(B * in), batchTargets;
     std::vector<int64_t> batchLabels(B);
     if (mnist)
       batchTargets.resize(B * out);
-    epochDataSeconds = since(tData);
-    Tensors grads = params;
-    std::vector<const float *> p(params.size());
+    pr.epochDataSeconds = since(tData);
+    Tensors grads = pr.params;
+    std::vector<const float *> p(pr.params.size());
     std::vector<float *> g(grads.size());
     for (size_t i = 0; i < grads.size(); ++i)
       g[i] = grads[i].data();
     double sum = 0;
     for (int64_t b = 0; b < batches; ++b) {
-      for (size_t i = 0; i < params.size(); ++i)
-        p[i] = params[i].data();
+      for (size_t i = 0; i < pr.params.size(); ++i)
+        p[i] = pr.params[i].data();
       ccrnn_batch batch{p.data(), batchInputs.data(), nullptr,
-                        cfg.keepHidden ? hiddenState.data() : nullptr,
-                        fibreMask.empty() ? nullptr : fibreMask.data()};
+                        cfg.keepHidden ? pr.hiddenState.data() : nullptr,
+                        pr.fibreMask.empty() ? nullptr : pr.fibreMask.data()};
       auto t0 = Clock::now();
       if (mnist) {
         gatherBatch(data, order, b, batchInputs, batchTargets, batchLabels);
@@ -933,14 +988,14 @@ struct Experiment::Impl {
         data.readInputs(b * B, B, batchInputs.data());
         batch.targets = data.targets.data() + b * B * out;
       }
-      epochDataSeconds += since(t0);
+      pr.epochDataSeconds += since(t0);
       // The feedback of the epoch's first batch, before its update.
       if (b == 0 && cfg.recordGrads && models[m].api->record)
-        recordFeedback(m, epoch, batch);
+        recordFeedback(w, pr, epoch, batch);
       float loss = trainer.train(batch, g.data(),
                                  cfg.keepHidden ? nextState.data() : nullptr);
       if (cfg.keepHidden)
-        hiddenState.swap(nextState);
+        pr.hiddenState.swap(nextState);
       if (!std::isfinite(loss))
         throw DivergedError(
             "training loss is " + number(loss) + " at seed " +
@@ -949,11 +1004,13 @@ struct Experiment::Impl {
             std::to_string(b + 1) + " of " + std::to_string(batches));
       sum += loss;
       clipGradNorm(grads, cfg.clip);
-      addWeightDecay(grads, params, cfg.l2);
-      optim->step(params, grads, frozen);
-      if (hooks.onBatch)
+      addWeightDecay(grads, pr.params, cfg.l2);
+      pr.optim->step(pr.params, grads, frozen);
+      if (hooks.onBatch) {
+        std::lock_guard<std::mutex> lock(mutex);
         hooks.onBatch({s, m, S, M, models[m].name, epoch, E, b + 1, batches,
                        totalEpochsDone(), int64_t(S * M) * E});
+      }
     }
     return sum / double(batches);
   }
@@ -962,8 +1019,9 @@ struct Experiment::Impl {
   /// cosine similarities over the whole batch, and the first
   /// --record-samples sequences of every recorded array for the feedback
   /// file.
-  void recordFeedback(size_t m, int64_t epoch, const ccrnn_batch &batch) {
-    TrainerInstance &trainer = instance(models[m].api);
+  void recordFeedback(Worker &w, PairRun &pr, int64_t epoch,
+                      const ccrnn_batch &batch) {
+    TrainerInstance &trainer = w.instance(models[pr.m].api);
     const ccrnn_trainer_desc &d = trainer.desc();
     const int64_t rows = d.record_boundaries * d.record_layers, B = d.batch,
                   S = d.record_state, W = d.record_width;
@@ -972,9 +1030,10 @@ struct Experiment::Impl {
     ccrnn_record record{out[0].data(), out[1].data(), out[2].data(),
                         out[3].data(), activity.data()};
     trainer.record(batch, record);
-    epochCosineSynthetic =
+    pr.epochCosineSynthetic =
         meanCosine(out[1].data(), out[3].data(), rows * B, S);
-    epochCosineTarget = meanCosine(out[2].data(), out[3].data(), rows * B, S);
+    pr.epochCosineTarget =
+        meanCosine(out[2].data(), out[3].data(), rows * B, S);
     const int64_t kept = std::min(cfg.recordSamples, B);
     auto keep = [&](const std::vector<float> &x, int64_t width,
                     std::vector<float> &to) {
@@ -982,21 +1041,21 @@ struct Experiment::Impl {
         to.insert(to.end(), x.begin() + r * B * width,
                   x.begin() + (r * B + kept) * width);
     };
-    feedback.epochs.push_back(epoch);
+    pr.feedback.epochs.push_back(epoch);
     for (int i = 0; i < 4; ++i)
-      keep(out[i], S, feedback.arrays[i]);
-    keep(activity, W, feedback.arrays[4]);
+      keep(out[i], S, pr.feedback.arrays[i]);
+    keep(activity, W, pr.feedback.arrays[4]);
   }
 
   // The trainer's batch size is fixed: the last batch is padded with zero
   // rows, whose predictions are ignored. The loss is computed here from the
   // predictions, in double: SPEC §3's mean squared distance per point; and
   // SPEC §4's dysmetria, the mean over the drawn trajectories.
-  Evaluation evaluate(size_t m, const Tensors &weights, const Dataset &data,
-                      bool keepPredictions) {
+  Evaluation evaluate(Worker &w, size_t m, const Tensors &weights,
+                      const Dataset &data, bool keepPredictions) {
     if (classify)
-      return evaluateClassifier(m, weights, data, keepPredictions);
-    TrainerInstance &trainer = instance(m);
+      return evaluateClassifier(w, m, weights, data, keepPredictions);
+    TrainerInstance &trainer = w.instance(models[m].api);
     const int64_t B = cfg.batchSize;
     const int64_t in = data.sampleInputs(), out = data.targetSize;
     std::vector<float> inputs(B * in), targets(B * out), predictions(B * out);
@@ -1030,9 +1089,9 @@ struct Experiment::Impl {
 
   // Classification (SPEC §3): mean cross-entropy of the logits, accuracy,
   // and 1 - mean max softmax, in double.
-  Evaluation evaluateClassifier(size_t m, const Tensors &weights,
+  Evaluation evaluateClassifier(Worker &w, size_t m, const Tensors &weights,
                                 const Dataset &data, bool keepPredictions) {
-    TrainerInstance &trainer = instance(m);
+    TrainerInstance &trainer = w.instance(models[m].api);
     const int64_t B = cfg.batchSize, K = trainer.desc().output_size;
     const int64_t in = data.sampleInputs();
     std::vector<float> inputs(B * in), logits(B * K);
@@ -1074,13 +1133,11 @@ struct Experiment::Impl {
   }
 
   // Test metrics, trajectories and checkpoints of a trained pair.
-  void finishPair(size_t s, size_t m) {
-    const size_t k = pair(s, m);
-    makeData(s);
-    Evaluation ev = evaluate(m, params, test, /*keepPredictions=*/!classify);
-    testLoss[k] = ev.loss;
-    testAccuracy[k] = ev.accuracy;
-    testDysmetria[k] = ev.behaviour();
+  void finishPair(Worker &w, PairRun &pr) {
+    const size_t s = pr.s, m = pr.m, k = pair(s, m);
+    makeData(w, s);
+    const Dataset &test = w.test;
+    Evaluation ev = evaluate(w, m, pr.params, test, /*keepPredictions=*/!classify);
     const int64_t out = test.targetSize;
     std::vector<double> sums(C * out, 0.0);
     std::vector<int64_t> counts(C, 0);
@@ -1091,80 +1148,146 @@ struct Experiment::Impl {
       for (int64_t j = 0; j < out; ++j)
         sums[c * out + j] += y[j];
     }
+    const ccrnn_trainer_desc &d = *models[m].api->desc;
+    npz::writeNpz(path(checkpointName(s, m, "final")),
+                  parametersArchive(d, pr.params));
+    npz::writeNpz(path(checkpointName(s, m, "best")),
+                  parametersArchive(d, pr.best));
+    writeFeedback(pr);
+
+    std::lock_guard<std::mutex> lock(mutex);
+    testLoss[k] = ev.loss;
+    testAccuracy[k] = ev.accuracy;
+    testDysmetria[k] = ev.behaviour();
     for (int c = 0; c < C; ++c)
       for (int64_t j = 0; j < out; ++j)
         trajectories[(k * C + c) * out + j] =
             counts[c] ? sums[c * out + j] / double(counts[c]) : kNaN;
-
-    const ccrnn_trainer_desc &d = *models[m].api->desc;
-    npz::writeNpz(path(checkpointName(s, m, "final")),
-                  parametersArchive(d, params));
-    npz::writeNpz(path(checkpointName(s, m, "best")),
-                  parametersArchive(d, best));
     finished[k] = 1;
-    writeFeedback();
-    hasCurrent = false;
+    snapshots.erase(k);
+    save();
   }
 
-  /// Trains pair (s, m) to the end (its last epoch, or an early stop);
-  /// false when stopped by hooks.stop.
-  bool trainPair(size_t s, size_t m, const RunHooks &hooks) {
-    const size_t k = pair(s, m);
-    if (!(hasCurrent && curS == s && curM == m))
-      startPair(s, m);
-    makeData(s);
+  /// Trains a pair to the end (its last epoch, or an early stop); false
+  /// when stopped after an epoch by hooks.stop or `abort` (another
+  /// worker's failure).
+  bool trainPair(Worker &w, PairRun &pr, const RunHooks &hooks,
+                 const std::atomic<bool> &abort) {
+    const size_t s = pr.s, m = pr.m, k = pair(s, m);
+    makeData(w, s);
+    // Only this worker writes pair k's entries: it reads them unlocked.
     for (int64_t e = epochsDone[k] + 1; e <= E; ++e) {
       auto t0 = std::chrono::steady_clock::now();
-      const double lr = optim->lr();
-      double trainLoss = trainEpoch(s, m, e, hooks);
-      Evaluation valEval = evaluate(m, params, val, false);
+      const double lr = pr.optim->lr();
+      double trainLoss = trainEpoch(w, pr, e, hooks);
+      Evaluation valEval = evaluate(w, m, pr.params, w.val, false);
       double valLoss = valEval.loss;
       double dt =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
               .count();
-      const EpochOutcome outcome{trainLoss, valEval, epochCosineSynthetic,
-                                 epochCosineTarget};
-      for (size_t i = 0; i < scoreDefs.size(); ++i)
-        score(s, m, i, e - 1) = scoreDefs[i].value(outcome);
-      epochSeconds[k * E + e - 1] = dt;
-      dataSeconds[k * E + e - 1] = epochDataSeconds;
-      computeSeconds[k * E + e - 1] = dt - epochDataSeconds;
-      epochLr[k * E + e - 1] = lr;
-      trainSeconds[k] += dt;
-      epochsDone[k] = e;
+      const EpochOutcome outcome{trainLoss, valEval, pr.epochCosineSynthetic,
+                                 pr.epochCosineTarget};
       // A NaN validation loss (not possible to rank) is best only until a
       // number comes.
-      if (bestEpoch[k] == 0 || std::isnan(bestVal[k]) || valLoss < bestVal[k]) {
-        bestVal[k] = valLoss;
-        bestEpoch[k] = e;
-        best = params;
-      }
+      const bool improved =
+          bestEpoch[k] == 0 || std::isnan(bestVal[k]) || valLoss < bestVal[k];
+      if (improved)
+        pr.best = pr.params;
       if (cfg.decayLr)
-        optim->setLr(plateau->step(valLoss, lr));
+        pr.optim->setLr(pr.plateau->step(valLoss, lr));
       // Early stopping counts from the epoch of the best checkpoint: an
       // improvement is a strictly lower validation loss (ignite's
       // EarlyStopping with min_delta 0).
+      const int64_t bestE = improved ? e : bestEpoch[k];
       const bool stopEarly =
-          cfg.earlyStopping > 0 && e - bestEpoch[k] >= cfg.earlyStopping;
+          cfg.earlyStopping > 0 && e - bestE >= cfg.earlyStopping;
+      npz::Archive snap = snapshot(pr);
+
+      std::lock_guard<std::mutex> lock(mutex);
+      for (size_t i = 0; i < scoreDefs.size(); ++i)
+        score(s, m, i, e - 1) = scoreDefs[i].value(outcome);
+      epochSeconds[k * E + e - 1] = dt;
+      dataSeconds[k * E + e - 1] = pr.epochDataSeconds;
+      computeSeconds[k * E + e - 1] = dt - pr.epochDataSeconds;
+      epochLr[k * E + e - 1] = lr;
+      trainSeconds[k] += dt;
+      epochsDone[k] = e;
+      if (improved) {
+        bestVal[k] = valLoss;
+        bestEpoch[k] = e;
+      }
+      snapshots[k] = std::move(snap);
       if (hooks.onEpoch)
-        hooks.onEpoch(epochReport(s, m, e, valEval, stopEarly));
+        hooks.onEpoch(epochReport(pr, e, valEval, stopEarly));
       if (stopEarly)
         break;
-      if (hooks.stop && hooks.stop->load())
+      if ((hooks.stop && hooks.stop->load()) || abort.load()) {
+        writeFeedback(pr);
         return false;
+      }
       if (std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                         lastSave)
-              .count() >= hooks.saveEverySeconds)
+              .count() >= hooks.saveEverySeconds) {
+        writeFeedback(pr);
         save();
+      }
     }
-    finishPair(s, m);
-    save();
+    finishPair(w, pr);
     return true;
   }
 
-  EpochReport epochReport(size_t s, size_t m, int64_t e,
+  /// Trains every unfinished pair, up to `jobs` at once, each pair on one
+  /// worker thread; false when stopped by hooks.stop. A worker's failure
+  /// (a diverged loss, a file that cannot be written) stops the others
+  /// after their epoch and is rethrown here.
+  bool trainAll(const RunHooks &hooks) {
+    std::vector<size_t> todo;
+    for (size_t k = 0; k < S * M; ++k)
+      if (!finished[k])
+        todo.push_back(k);
+    std::atomic<size_t> next{0};
+    std::atomic<bool> abort{false}, stopped{false};
+    std::exception_ptr failure;
+    auto work = [&] {
+      // OpenMP's thread count is per thread: a new one starts from the
+      // process's default.
+      rt::setNumThreads(cfg.threads);
+      Worker w;
+      try {
+        for (size_t i; (i = next++) < todo.size();) {
+          if (abort.load())
+            break;
+          if ((hooks.stop && hooks.stop->load()) ||
+              !trainPair(w, *takePair(todo[i]), hooks, abort)) {
+            stopped = true;
+            break;
+          }
+        }
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!failure)
+          failure = std::current_exception();
+        abort = true;
+      }
+    };
+    const size_t jobs = std::min(size_t(parallelJobs(cfg)), todo.size());
+    if (jobs <= 1) {
+      work();
+    } else {
+      std::vector<std::thread> threads;
+      for (size_t j = 0; j < jobs; ++j)
+        threads.emplace_back(work);
+      for (std::thread &t : threads)
+        t.join();
+    }
+    if (failure)
+      std::rethrow_exception(failure);
+    return !stopped.load();
+  }
+
+  EpochReport epochReport(const PairRun &pr, int64_t e,
                           const Evaluation &valEval, bool stopEarly) {
-    const size_t k = pair(s, m);
+    const size_t s = pr.s, m = pr.m, k = pair(s, m);
     EpochReport r{s,
                   m,
                   S,
@@ -1182,7 +1305,7 @@ struct Experiment::Impl {
       r.moreScores.emplace_back(metrics[i], score(s, m, i, e - 1));
     if (cfg.decayLr) {
       r.lr = epochLr[k * E + e - 1];
-      r.nextLr = optim->lr();
+      r.nextLr = pr.optim->lr();
     }
     r.bestEpoch = bestEpoch[k];
     r.stoppedEarly = stopEarly;
@@ -1216,25 +1339,41 @@ struct Experiment::Impl {
     if (C)
       a["trajectories"] = f64Array({s, m, C, Lt, 2}, trajectories);
     a["training_seconds"] = f64Array({}, {seconds()});
-    if (hasCurrent) {
-      const ccrnn_trainer_desc &d = *models[curM].api->desc;
-      a["current"] = i64Array({2}, {int64_t(curS), int64_t(curM)});
-      a["optim_steps"] = i64Array({}, {optim->steps()});
-      // The schedule's state: a resumed run continues it.
-      a["optim_lr"] = f64Array({}, {optim->lr()});
-      a["plateau_best"] = f64Array({}, {plateau->best()});
-      a["plateau_bad_epochs"] = i64Array({}, {plateau->badEpochs()});
-      for (int32_t i = 0; i < d.num_params; ++i) {
-        std::string name = d.params[i].name;
-        auto shape = paramShape(d.params[i]);
-        a["param/" + name] = f32Array(shape, params[i]);
-        a["best/" + name] = f32Array(shape, best[i]);
-        for (size_t j = 0; j < optim->slotNames().size(); ++j)
-          a["optim/" + optim->slotNames()[j] + "/" + name] =
-              f32Array(shape, optim->slot(j)[i]);
-      }
+    // The pairs in training: "current" lists them ([n, 2]: seed index,
+    // model index), the state of the i-th under "pair<i>/".
+    std::vector<int64_t> current;
+    for (const auto &[k, snap] : snapshots) {
+      const std::string prefix =
+          "pair" + std::to_string(current.size() / 2) + "/";
+      current.push_back(int64_t(k / M));
+      current.push_back(int64_t(k % M));
+      for (const auto &[name, array] : snap)
+        a[prefix + name] = array;
     }
+    if (!current.empty())
+      a["current"] = i64Array({int64_t(current.size() / 2), 2}, current);
     npz::writeNpz(path("resume.npz"), a);
+  }
+
+  /// A pair's resume entries: parameters, best parameters, the optimizer's
+  /// slots and the learning-rate schedule (a resumed run continues it).
+  npz::Archive snapshot(const PairRun &pr) const {
+    const ccrnn_trainer_desc &d = *models[pr.m].api->desc;
+    npz::Archive a;
+    a["optim_steps"] = i64Array({}, {pr.optim->steps()});
+    a["optim_lr"] = f64Array({}, {pr.optim->lr()});
+    a["plateau_best"] = f64Array({}, {pr.plateau->best()});
+    a["plateau_bad_epochs"] = i64Array({}, {pr.plateau->badEpochs()});
+    for (int32_t i = 0; i < d.num_params; ++i) {
+      std::string name = d.params[i].name;
+      auto shape = paramShape(d.params[i]);
+      a["param/" + name] = f32Array(shape, pr.params[i]);
+      a["best/" + name] = f32Array(shape, pr.best[i]);
+      for (size_t j = 0; j < pr.optim->slotNames().size(); ++j)
+        a["optim/" + pr.optim->slotNames()[j] + "/" + name] =
+            f32Array(shape, pr.optim->slot(j)[i]);
+    }
+    return a;
   }
 
   std::vector<std::vector<double>> targetLines() const {
@@ -1304,8 +1443,8 @@ struct Experiment::Impl {
                  {"input_noise", cfg.data.inputNoise},
                  {"train_size", cfg.data.trainSize},
                  {"train_samples_per_epoch",
-                  mnist && dataSeed != SIZE_MAX
-                      ? (train.size + cfg.batchSize - 1) / cfg.batchSize *
+                  mnist && lastTrainSize >= 0
+                      ? (lastTrainSize + cfg.batchSize - 1) / cfg.batchSize *
                             cfg.batchSize
                       : trainSamplesPerEpoch(cfg)},
                  {"val_size", cfg.data.valSize},
@@ -1320,10 +1459,10 @@ struct Experiment::Impl {
                    "train_size/val_size; test: the first test_size test "
                    "images of the digits used";
       t["pixel_scale"] = "byte / 255";
-      if (dataSeed != SIZE_MAX)
-        t["sizes_of_last_seed"] = {{"train", train.size},
-                                   {"val", val.size},
-                                   {"test", test.size}};
+      if (lastTrainSize >= 0)
+        t["sizes_of_last_seed"] = {{"train", lastTrainSize},
+                                   {"val", lastValSize},
+                                   {"test", lastTestSize}};
       t["numbers"] = classify ? json(nullptr) : json(classLabels);
       t["free_magnitude"] = cfg.freeMagnitude;
       if (cfg.freeMagnitude) {
@@ -1506,11 +1645,12 @@ struct Experiment::Impl {
            fileSafe(models[m].name) + ".npz";
   }
 
-  /// The feedback file of the pair in training (see FeedbackLog).
-  void writeFeedback() {
-    if (!hasCurrent || feedback.epochs.empty())
+  /// The feedback file of a pair (see FeedbackLog).
+  void writeFeedback(const PairRun &pr) const {
+    const FeedbackLog &feedback = pr.feedback;
+    if (feedback.epochs.empty())
       return;
-    const ccrnn_trainer_desc &d = *models[curM].api->desc;
+    const ccrnn_trainer_desc &d = *models[pr.m].api->desc;
     const int64_t R = int64_t(feedback.epochs.size()),
                   kept = std::min(cfg.recordSamples, d.batch);
     npz::Archive a;
@@ -1522,13 +1662,14 @@ struct Experiment::Impl {
             f32Array({R, d.record_boundaries, d.record_layers, kept, width},
                      feedback.arrays[i]);
     }
-    npz::writeNpz(path(feedbackName(curS, curM)), a);
+    npz::writeNpz(path(feedbackName(pr.s, pr.m)), a);
   }
 
   /// Picks up the feedback recorded before an interruption.
-  void readFeedback() {
+  void readFeedback(PairRun &pr) const {
+    FeedbackLog &feedback = pr.feedback;
     feedback = FeedbackLog();
-    const std::string file = path(feedbackName(curS, curM));
+    const std::string file = path(feedbackName(pr.s, pr.m));
     if (!cfg.recordGrads || !fs::exists(file))
       return;
     try {
@@ -1544,8 +1685,8 @@ struct Experiment::Impl {
     }
   }
 
+  /// Writes the run's files (the caller holds `mutex` or runs alone).
   void save() {
-    writeFeedback();
     writeResume();
     writeScores();
     if (C && std::find(finished.begin(), finished.end(), 1) != finished.end())
@@ -1700,32 +1841,48 @@ void Experiment::Impl::loadResume() {
   if (C)
     asDouble(get("trajectories", {s, m, C, Lt, 2}), trajectories);
   previousSeconds = get("training_seconds", {}).data[0];
-  hasCurrent = a.count("current") != 0;
-  if (hasCurrent) {
-    const npz::Array &cur = get("current", {2});
-    curS = size_t(cur.data[0]);
-    curM = size_t(cur.data[1]);
-    if (curS >= S || curM >= M)
-      throw InputError("--resume: " + file + ": 'current' out of range");
-    const ccrnn_trainer_desc &d = *models[curM].api->desc;
-    optim = std::make_unique<Optimizer>(cfg.optim, cfg.lr, sizes(d));
-    optim->setSteps(int64_t(get("optim_steps", {}).data[0]));
-    optim->setLr(get("optim_lr", {}).data[0]);
-    fibreMask = makeFibreMask(curS, curM);
-    readFeedback();
-    plateau = makePlateau();
-    plateau->setState(get("plateau_best", {}).data[0],
-                      int64_t(get("plateau_bad_epochs", {}).data[0]));
-    params.assign(d.num_params, {});
-    best.assign(d.num_params, {});
-    for (int32_t i = 0; i < d.num_params; ++i) {
-      std::string name = d.params[i].name;
-      auto shape = paramShape(d.params[i]);
-      asFloat(get("param/" + name, shape), params[i]);
-      asFloat(get("best/" + name, shape), best[i]);
-      for (size_t j = 0; j < optim->slotNames().size(); ++j)
-        asFloat(get("optim/" + optim->slotNames()[j] + "/" + name, shape),
-                optim->slot(j)[i]);
+  // "current" is [n, 2] with each pair's state under "pair<i>/"; runs
+  // saved before pairs trained in parallel have one pair, [2], unprefixed.
+  if (auto it = a.find("current"); it != a.end()) {
+    const npz::Array &cur = it->second;
+    const bool single = cur.shape == std::vector<int64_t>{2};
+    if (!single && (cur.shape.size() != 2 || cur.shape[1] != 2))
+      throw InputError("--resume: " + file + ": array 'current' has shape " +
+                       shapeString(cur.shape) + ", expected [n, 2]");
+    for (size_t i = 0; i < cur.data.size() / 2; ++i) {
+      const std::string prefix =
+          single ? "" : "pair" + std::to_string(i) + "/";
+      auto p = std::make_unique<PairRun>();
+      p->s = size_t(cur.data[2 * i]);
+      p->m = size_t(cur.data[2 * i + 1]);
+      if (p->s >= S || p->m >= M)
+        throw InputError("--resume: " + file + ": 'current' out of range");
+      const ccrnn_trainer_desc &d = *models[p->m].api->desc;
+      p->optim = std::make_unique<Optimizer>(cfg.optim, cfg.lr, sizes(d));
+      p->optim->setSteps(int64_t(get(prefix + "optim_steps", {}).data[0]));
+      p->optim->setLr(get(prefix + "optim_lr", {}).data[0]);
+      p->fibreMask = makeFibreMask(p->s, p->m);
+      readFeedback(*p);
+      p->plateau = makePlateau();
+      p->plateau->setState(
+          get(prefix + "plateau_best", {}).data[0],
+          int64_t(get(prefix + "plateau_bad_epochs", {}).data[0]));
+      p->params.assign(d.num_params, {});
+      p->best.assign(d.num_params, {});
+      for (int32_t j = 0; j < d.num_params; ++j) {
+        std::string name = d.params[j].name;
+        auto shape = paramShape(d.params[j]);
+        asFloat(get(prefix + "param/" + name, shape), p->params[j]);
+        asFloat(get(prefix + "best/" + name, shape), p->best[j]);
+        for (size_t o = 0; o < p->optim->slotNames().size(); ++o)
+          asFloat(get(prefix + "optim/" + p->optim->slotNames()[o] + "/" +
+                          name,
+                      shape),
+                  p->optim->slot(o)[j]);
+      }
+      const size_t k = pair(p->s, p->m);
+      snapshots[k] = snapshot(*p);
+      resumed[k] = std::move(p);
     }
   }
   try {
@@ -1744,17 +1901,12 @@ RunStatus Experiment::run(const RunHooks &hooks) {
   r.status = "running";
   r.save();
   try {
-    for (size_t s = 0; s < r.S; ++s)
-      for (size_t m = 0; m < r.M; ++m) {
-        if (r.finished[r.pair(s, m)])
-          continue;
-        if (!r.trainPair(s, m, hooks)) {
-          r.status = "interrupted";
-          r.save();
-          r.plot(hooks);
-          return RunStatus::Interrupted;
-        }
-      }
+    if (!r.trainAll(hooks)) {
+      r.status = "interrupted";
+      r.save();
+      r.plot(hooks);
+      return RunStatus::Interrupted;
+    }
   } catch (const DivergedError &e) {
     // Completed epochs and finished models stay. Resuming would only
     // diverge again: no resume.npz.

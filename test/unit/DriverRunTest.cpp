@@ -20,8 +20,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
 #include <cstdlib>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -38,8 +44,10 @@ namespace {
 //---------------------------------------------------===//
 
 constexpr int64_t kBatch = 10, kSteps = 5;
-int trainCalls = 0;
+std::atomic<int> trainCalls{0};
 int nanAtCall = -1; ///< the train() call (counted from 1) that returns NaN
+/// Called by every train() (tests that pace the workers).
+std::function<void()> beforeTrain;
 
 const ccrnn_param_info kParams[] = {
     {"linear.weight",
@@ -113,10 +121,12 @@ float fakeForward(const float *const *params, const float *inputs,
 
 float fakeTrain(void *, const ccrnn_batch *batch, float *const *grads,
                 float *) {
-  ++trainCalls;
+  if (beforeTrain)
+    beforeTrain();
+  const int call = ++trainCalls;
   float loss = fakeForward(batch->params, batch->inputs, batch->targets,
                            nullptr, grads);
-  return trainCalls == nanAtCall ? std::numeric_limits<float>::quiet_NaN()
+  return call == nanAtCall ? std::numeric_limits<float>::quiet_NaN()
                                  : loss;
 }
 
@@ -185,6 +195,7 @@ TrainConfig smallConfig() {
   c.batchSize = kBatch;
   c.lr = 0.05;
   c.seeds = {3, 5};
+  c.jobs = 1; // one pair after the other unless a test asks
   return c;
 }
 
@@ -404,6 +415,123 @@ void resumeMatches(size_t seedIndex, size_t modelIndex, int64_t epoch,
 }
 
 TEST(DriverRun, ResumeMidModelEqualsUninterrupted) { resumeMatches(0, 1, 2); }
+
+//===--- Pairs in parallel (--jobs)
+//------------------------------------------===//
+
+TEST(DriverRun, PairsInParallelGiveTheSameBitsAsOneByOne) {
+  TrainConfig c = smallConfig();
+  c.seeds = {3, 5, 7};
+  std::string one = tempDir("jobs-1"), three = tempDir("jobs-3");
+  ASSERT_EQ(runTo(one, quietHooks(), c), RunStatus::Complete);
+  c.jobs = 3;
+  ASSERT_EQ(runTo(three, quietHooks(), c), RunStatus::Complete);
+  for (const char *f : kResultFiles)
+    EXPECT_EQ(contents(one + "/" + f), contents(three + "/" + f)) << f;
+  EXPECT_EQ(contents(one + "/seed7_fake_b_best.npz"),
+            contents(three + "/seed7_fake_b_best.npz"));
+}
+
+TEST(DriverRun, ParallelJobsDefaultToCoresOverThreads) {
+  TrainConfig c = smallConfig();
+  c.jobs = 5;
+  EXPECT_EQ(parallelJobs(c), 5);
+  c.jobs = 0;
+  const int cores = parallelJobs(c);
+  EXPECT_GE(cores, 1);
+  c.threads = 2 * cores;
+  EXPECT_EQ(parallelJobs(c), 1);
+}
+
+/// Two workers are stopped while each is inside a pair: resume.npz holds
+/// both pairs, and resuming with one worker gives the uninterrupted bits.
+TEST(DriverRun, ResumeOfPairsStoppedInParallelEqualsUninterrupted) {
+  TrainConfig c = smallConfig();
+  c.epochs = 6;
+  std::string whole = tempDir("par-whole"), parts = tempDir("par-parts");
+  ASSERT_EQ(runTo(whole, quietHooks(), c), RunStatus::Complete);
+
+  c.jobs = 2;
+  std::atomic<bool> stop{false};
+  RunHooks hooks = quietHooks();
+  hooks.saveEverySeconds = 1e9;
+  hooks.stop = &stop;
+  // No batch runs until both workers are in their first pair; then the
+  // stop is asked, and each stops after that pair's first epoch.
+  std::mutex mutex;
+  std::condition_variable bothIn;
+  std::set<std::thread::id> workers;
+  beforeTrain = [&] {
+    std::unique_lock<std::mutex> lock(mutex);
+    workers.insert(std::this_thread::get_id());
+    if (workers.size() == 2) {
+      stop = true;
+      bothIn.notify_all();
+    }
+    bothIn.wait(lock, [&] { return workers.size() >= 2; });
+  };
+  RunStatus status = runTo(parts, hooks, c);
+  beforeTrain = nullptr;
+  ASSERT_EQ(status, RunStatus::Interrupted);
+  Archive resume = ccrnn::npz::readNpz(parts + "/resume.npz");
+  ASSERT_TRUE(resume.count("current"));
+  EXPECT_EQ(resume.at("current").shape, (std::vector<int64_t>{2, 2}));
+  EXPECT_TRUE(resume.count("pair1/param/linear.weight"));
+
+  SavedRun saved = readSavedRun(parts);
+  for (ModelEntry &m : saved.models)
+    m.api = &kFake;
+  saved.config.jobs = 1;
+  Experiment resumed(saved.config, saved.models, parts, saved.commandLine);
+  resumed.loadResume();
+  ASSERT_EQ(resumed.run(quietHooks()), RunStatus::Complete);
+  for (const char *f : kResultFiles)
+    EXPECT_EQ(contents(whole + "/" + f), contents(parts + "/" + f)) << f;
+}
+
+/// resume.npz of a run saved before pairs trained in parallel: one pair,
+/// "current" of shape [2] and its state unprefixed.
+TEST(DriverRun, ResumesTheSinglePairFormat) {
+  std::string whole = tempDir("old-whole"), parts = tempDir("old-parts");
+  ASSERT_EQ(runTo(whole, quietHooks()), RunStatus::Complete);
+  std::atomic<bool> stop{false};
+  RunHooks hooks = quietHooks();
+  hooks.saveEverySeconds = 1e9;
+  hooks.stop = &stop;
+  hooks.onEpoch = [&](const EpochReport &r) {
+    stop = r.seedIndex == 1 && r.modelIndex == 0 && r.epoch == 2;
+  };
+  ASSERT_EQ(runTo(parts, hooks), RunStatus::Interrupted);
+  Archive now = ccrnn::npz::readNpz(parts + "/resume.npz"), old;
+  for (auto &[name, array] : now)
+    if (name == "current")
+      old[name] = ccrnn::npz::Array{{2}, array.data, array.dtype};
+    else
+      old[name.rfind("pair0/", 0) == 0 ? name.substr(6) : name] = array;
+  ccrnn::npz::writeNpz(parts + "/resume.npz", old);
+
+  SavedRun saved = readSavedRun(parts);
+  for (ModelEntry &m : saved.models)
+    m.api = &kFake;
+  Experiment resumed(saved.config, saved.models, parts, saved.commandLine);
+  resumed.loadResume();
+  ASSERT_EQ(resumed.run(quietHooks()), RunStatus::Complete);
+  for (const char *f : kResultFiles)
+    EXPECT_EQ(contents(whole + "/" + f), contents(parts + "/" + f)) << f;
+}
+
+TEST(DriverRun, ADivergingPairStopsTheParallelRun) {
+  TrainConfig c = smallConfig();
+  c.jobs = 2;
+  std::string dir = tempDir("par-nan");
+  trainCalls = 0;
+  nanAtCall = 7;
+  EXPECT_THROW(runTo(dir, quietHooks(), c), DivergedError);
+  nanAtCall = -1;
+  auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
+  EXPECT_EQ(meta["status"], "diverged");
+  EXPECT_FALSE(fs::exists(dir + "/resume.npz"));
+}
 TEST(DriverRun, ResumeAtFirstEpochEqualsUninterrupted) {
   resumeMatches(0, 0, 1);
 }

@@ -716,6 +716,11 @@ int realMain(int argc, char **argv) {
                  "Threads of the trainers' kernels (results are "
                  "bit-identical for the same seed and thread count)")
       ->group(train);
+  app.add_option("--jobs,-j", cfg.jobs,
+                 "(seed, model) pairs trained at once, each on its own "
+                 "thread; results do not depend on it")
+      ->default_str("cores / --threads")
+      ->group(train);
   app.add_option("--init", initFile,
                  "Initial parameters (.npz with the state_dict names), the "
                  "same for every seed")
@@ -757,11 +762,15 @@ int realMain(int argc, char **argv) {
   if (given("--context") && cfg.context.empty())
     throw InputError("--context must be 'on' or 'off', got ''");
 
+  if (given("--jobs") && cfg.jobs < 1)
+    throw InputError("--jobs must be a positive integer, got " +
+                     std::to_string(cfg.jobs));
   Runner runner(quiet, cacheDir);
   if (!resume.empty()) {
     // The settings are the saved run's; only how it runs may change.
     static const std::set<std::string> allowed = {
-        "--resume", "--threads", "--quiet", "--cache-dir", "--help"};
+        "--resume", "--threads", "--jobs", "--quiet", "--cache-dir",
+        "--help"};
     for (const CLI::Option *opt : app.get_options())
       if (opt->count() > 0 && !allowed.count(opt->get_name()))
         throw InputError(opt->get_name() +
@@ -773,6 +782,8 @@ int realMain(int argc, char **argv) {
     auto setThreads = [&](TrainConfig &c) {
       if (given("--threads"))
         c.threads = cfg.threads;
+      if (given("--jobs"))
+        c.jobs = cfg.jobs;
     };
     if (Sweep::isSweep(resume)) {
       Sweep sweep = Sweep::open(resume);

@@ -71,7 +71,10 @@ struct TrainConfig {
   int64_t lrDecayPatience = 10;
   int64_t earlyStopping = 0;
   std::vector<uint64_t> seeds = {0};
-  int threads = 1;
+  int threads = 1; ///< OpenMP threads of each trainer's kernels
+  /// (seed, model) pairs trained at once, one worker thread each; 0: as
+  /// many as the cores allow (parallelJobs). Results do not depend on it.
+  int jobs = 0;
   std::string initFile; ///< empty: seeded initialisation
   // The sequential-MNIST tasks (SeqMnist.h); data.seqLen is then
   // 784 / inputSize and data.{train,val,test}Size cap the sets.
@@ -147,6 +150,10 @@ struct ModelEntry {
   /// (--ablation-epoch); same parameters as `api`.
   const ccrnn_trainer_api *frozenApi = nullptr, *ablatedApi = nullptr;
 };
+
+/// The pairs trained at once: `jobs`, or when 0 the usable cores (the
+/// process's CPU affinity) divided by the kernels' threads, at least 1.
+int parallelJobs(const TrainConfig &config);
 
 /// Checks that each model's trainer fits the task and the configuration
 /// (sizes, loss, batch, length): InputError otherwise.
