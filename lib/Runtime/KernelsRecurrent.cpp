@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "ccrnn/Runtime/Kernels.h"
+#include "Activations.h"
+#include "VectorClones.h"
 
 #include <algorithm>
 #include <vector>
@@ -16,11 +18,36 @@
 namespace ccrnn::rt {
 
 namespace {
+/// One batch row of an LSTM step forward: activates the preactivations i,
+/// f, g, o in place and computes c_t, tanh(c_t) and h_t. The same
+/// operations per element as the separate sigmoid/tanh/mul kernels, in one
+/// pass (hidden = 50 leaves each short kernel mostly loop overhead).
+CCRNN_VECTOR_CLONES
+void lstmCellForward(int64_t n, float *__restrict i, float *__restrict f,
+                     float *__restrict g, float *__restrict o,
+                     const float *__restrict cPrev, float *__restrict cNext,
+                     float *__restrict tc, float *__restrict hNext) {
+  for (int64_t j = 0; j < n; ++j) {
+    float ij = sigmoidApprox(i[j]), fj = sigmoidApprox(f[j]),
+          gj = tanhApprox(g[j]), oj = sigmoidApprox(o[j]);
+    i[j] = ij;
+    f[j] = fj;
+    g[j] = gj;
+    o[j] = oj;
+    float c = fj * cPrev[j] + ij * gj;
+    float t = tanhApprox(c);
+    cNext[j] = c;
+    tc[j] = t;
+    hNext[j] = oj * t;
+  }
+}
+
 /// One batch row of an LSTM step backward: from the activated gates i, f,
 /// g, o, c_{t-1}, tanh(c_t) and the cotangent of h_t (in two parts) and of
 /// c_t (dc, which becomes that of c_{t-1}), the cotangents of the gates'
 /// preactivations. Restrict parameters, one per gate: GCC does not vectorize
 /// stores at run-time offsets into one buffer it cannot tell apart.
+CCRNN_VECTOR_CLONES
 void lstmCellBackward(int64_t n, const float *__restrict i,
                       const float *__restrict f, const float *__restrict g,
                       const float *__restrict o, const float *__restrict cPrev,
@@ -168,16 +195,8 @@ struct LSTMWindow::Impl : Window {
         float *i = gate, *f = gate + hidden, *g = gate + 2 * hidden,
               *o = gate + 3 * hidden;
         int64_t s = t * state + b * hidden;
-        const float *cPrev = &c[s];
-        float *cNext = &c[s + state], *tcb = &tc[s], *hNext = &h[s + state];
-        // The array functions vectorize; std::exp in this loop would not.
-        sigmoid(2 * hidden, i, i); // i and f
-        rt::tanh(hidden, g, g);
-        sigmoid(hidden, o, o);
-        for (int64_t j = 0; j < hidden; ++j)
-          cNext[j] = f[j] * cPrev[j] + i[j] * g[j];
-        rt::tanh(hidden, cNext, tcb);
-        mul(hidden, o, tcb, hNext);
+        lstmCellForward(hidden, i, f, g, o, &c[s], &c[s + state], &tc[s],
+                        &h[s + state]);
       }
     }
   }
