@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -137,8 +138,13 @@ private:
            << name << " = " << storage << ";\n";
     names[value] = name;
   }
-  /// Declares `value` in a fresh slice.
-  void defineNew(Value value) { define(value, allocate(value)); }
+  /// Declares `value` in a fresh slice (or the one a loop chose for it).
+  void defineNew(Value value) {
+    auto it = presetStorage.find(value);
+    if (it != presetStorage.end())
+      presetUsed.insert(value);
+    define(value, it != presetStorage.end() ? it->second : allocate(value));
+  }
 
   std::string name(Value value) { return names.lookup(value); }
   std::string sizeOf(Value value) {
@@ -234,6 +240,9 @@ private:
   DenseMap<Value, std::string> names;
   /// Loop results written in place into an iter_arg's buffer.
   DenseMap<Value, std::string> inPlace;
+  /// Values a loop gives a slice of its choosing (ping-pong, see emitFor).
+  DenseMap<Value, std::string> presetStorage;
+  DenseSet<Value> presetUsed; ///< those that were computed there
   std::string bodyText;
   llvm::raw_string_ostream body{bodyText};
   std::vector<std::string> kernelDecls, kernelInits, constantInits;
@@ -342,6 +351,15 @@ LogicalResult Emitter::emitConstant(arith::ConstantOp constant) {
   if (!dense || !dense.isSplat() || !isFloatTensor(constant.getType()))
     return constant.emitOpError(
         "only index and splat f32 tensor constants are supported");
+  // A constant that only starts loops needs no slice: the loops fill their
+  // own (emitFor).
+  if (llvm::all_of(constant->getUses(), [](OpOperand &use) {
+        auto loop = dyn_cast<scf::ForOp>(use.getOwner());
+        return loop && use.getOperandNumber() >= loop.getNumControlOperands();
+      })) {
+    names[constant] = "nullptr";
+    return success();
+  }
   // Constants are filled once, when the trainer is created.
   std::string storage = allocate(constant);
   constantInits.push_back(llvm::formatv(
@@ -351,33 +369,71 @@ LogicalResult Emitter::emitConstant(arith::ConstantOp constant) {
   return success();
 }
 
+/// The splat value of a constant tensor, if `v` is one.
+static std::optional<double> splatValue(Value v) {
+  auto constant = v.getDefiningOp<arith::ConstantOp>();
+  auto dense =
+      constant ? dyn_cast<DenseFPElementsAttr>(constant.getValue()) : nullptr;
+  if (!dense || !dense.isSplat())
+    return std::nullopt;
+  return dense.getSplatValue<APFloat>().convertToDouble();
+}
+
 LogicalResult Emitter::emitFor(scf::ForOp loop) {
-  // Each iter_arg has its own slice; yielded values are copied into it
-  // unless they were computed there in place (accumulators).
-  SmallVector<std::string> iterStorage;
-  for (auto [init, iterArg] :
-       llvm::zip(loop.getInitArgs(), loop.getRegionIterArgs())) {
+  // Each iter_arg has its own slice, loaded from the initial value (filled
+  // when that is a splat constant). A yielded value is then
+  //  - computed in place in the iter_arg's slice (accumulators: element-wise
+  //    ops read each element before writing it, a matmul_accumulate adds
+  //    into the loop-carried value);
+  //  - or computed in a second slice that swaps with the iter_arg's at the
+  //    end of the iteration (ping-pong: the iter_arg's old value is dead
+  //    once the next iteration begins, so no copy is needed);
+  //  - or, when its op does not write a slice of its own (a view, a call's
+  //    result), copied into the iter_arg's slice.
+  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+  auto computedInPlace = [&](Value yielded, Value iterArg) {
+    Operation *def = yielded.getDefiningOp();
+    if (!def || def->getBlock() != loop.getBody() || !iterArg.hasOneUse() ||
+        *iterArg.getUsers().begin() != def)
+      return false;
+    auto accumulate = dyn_cast<MatmulAccumulateOp>(def);
+    return isa<AddOp, SubOp, MulOp, ScaleOp>(def) ||
+           (accumulate && accumulate.getAccumulator() == iterArg);
+  };
+  // iter_arg i swaps with pingPong[i] when that is not empty.
+  SmallVector<std::string> pingPong;
+  for (auto [init, iterArg, yielded] :
+       llvm::zip(loop.getInitArgs(), loop.getRegionIterArgs(),
+                 yield.getOperands())) {
     if (!isFloatTensor(iterArg.getType()))
       return loop.emitOpError("only f32 tensors can be loop-carried");
     std::string storage = allocate(iterArg);
-    iterStorage.push_back(storage);
-    define(iterArg, storage);
-    line() << "rt::copy(" << sizeOf(iterArg) << ", " << name(init) << ", "
-           << name(iterArg) << ");\n";
-  }
-  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
-  for (auto [i, yielded] : llvm::enumerate(yield.getOperands())) {
     Operation *def = yielded.getDefiningOp();
-    Value iterArg = loop.getRegionIterArgs()[i];
-    if (!def || def->getBlock() != loop.getBody() || !iterArg.hasOneUse() ||
-        *iterArg.getUsers().begin() != def)
-      continue;
-    // Element-wise ops read each element before writing it; a matmul adds
-    // into its accumulator, which must be the loop-carried value.
-    auto accumulate = dyn_cast<MatmulAccumulateOp>(def);
-    if (isa<AddOp, SubOp, MulOp, ScaleOp>(def) ||
-        (accumulate && accumulate.getAccumulator() == iterArg))
+    bool inPlaceHere = computedInPlace(yielded, iterArg);
+    bool swaps = !inPlaceHere && def && def->getBlock() == loop.getBody() &&
+                 !isa<func::CallOp, scf::ForOp>(def) &&
+                 !presetStorage.count(yielded) &&
+                 llvm::count(yield.getOperands(), yielded) == 1;
+    if (swaps) {
+      std::string current = "p" + std::to_string(nextValue++);
+      std::string next = "p" + std::to_string(nextValue++);
+      line() << "float *" << current << " = " << storage << ";\n";
+      line() << "float *" << next << " = " << allocate(yielded) << ";\n";
+      names[iterArg] = current;
+      presetStorage[yielded] = next;
+      pingPong.push_back(next);
+    } else {
+      define(iterArg, storage);
+      pingPong.emplace_back();
+    }
+    if (inPlaceHere)
       inPlace[yielded] = name(iterArg);
+    if (std::optional<double> splat = splatValue(init))
+      line() << "rt::fill(" << sizeOf(iterArg) << ", " << floatLiteral(*splat)
+             << ", " << name(iterArg) << ");\n";
+    else
+      line() << "rt::copy(" << sizeOf(iterArg) << ", " << name(init) << ", "
+             << name(iterArg) << ");\n";
   }
   std::string iv = "iv" + std::to_string(nextValue++);
   names[loop.getInductionVar()] = iv;
@@ -388,11 +444,18 @@ LogicalResult Emitter::emitFor(scf::ForOp loop) {
   for (Operation &op : loop.getBody()->without_terminator())
     if (failed(emitOp(&op)))
       return failure();
-  for (auto [yielded, iterArg] :
-       llvm::zip(yield.getOperands(), loop.getRegionIterArgs()))
-    if (!inPlace.count(yielded))
-      line() << "rt::copy(" << sizeOf(iterArg) << ", " << name(yielded) << ", "
-             << name(iterArg) << ");\n";
+  for (auto [yielded, iterArg, next] :
+       llvm::zip(yield.getOperands(), loop.getRegionIterArgs(), pingPong)) {
+    if (inPlace.count(yielded))
+      continue;
+    // The yielded value landed in the second slice: swap. (Its op may not
+    // have used it, e.g. a view of another value: then copy.)
+    if (!next.empty() && presetUsed.count(yielded))
+      line() << "std::swap(" << name(iterArg) << ", " << next << ");\n";
+    else
+      line() << "rt::copy(" << sizeOf(iterArg) << ", " << name(yielded)
+             << ", " << name(iterArg) << ");\n";
+  }
   indent -= 2;
   line() << "}\n";
   for (auto [result, iterArg] :
@@ -403,7 +466,7 @@ LogicalResult Emitter::emitFor(scf::ForOp loop) {
 
 LogicalResult Emitter::emitCall(func::CallOp call) {
   SmallVector<std::string> results;
-  for (Value result : call.getResults()) {
+  for (unsigned i = 0, e = call.getNumResults(); i < e; ++i) {
     std::string id = "c" + std::to_string(nextValue++);
     line() << "const float *" << id << " = nullptr;\n";
     results.push_back(id);
@@ -878,7 +941,7 @@ LogicalResult Emitter::emit(raw_ostream &os) {
      << "). Do not edit; regenerate from the model file.\n\n"
      << "#include \"ccrnn/Runtime/Kernels.h\"\n"
      << "#include \"ccrnn/Runtime/TrainerABI.h\"\n\n"
-     << "#include <cstdint>\n#include <memory>\n\n"
+     << "#include <cstdint>\n#include <memory>\n#include <utility>\n\n"
      << "namespace {\n\nnamespace rt = ccrnn::rt;\n\n"
      << "// One method per function of the training program; every tensor "
         "lives in a\n// fixed slice of `arena`, every kernel is created "

@@ -32,12 +32,25 @@
 // weight gradients are added into the loop-carried sums by the products
 // that compute them (a sum post-op), in place: no separate add or copy of
 // the 400 x 400 weight's gradient. The last window is a call.
+// The sums start from zero by a fill (the zero constants get no slice).
+// The synthesizer's activations of a window's end state are carried to the
+// next window as those of its start: computed into a second slice that
+// swaps with the carried one (ping-pong), never copied inside the loop.
 // CHECK:       void Trainer::f_dni_lstm_train(
+// CHECK:         rt::fill(160000, 0.000000000e+00f, [[SUM:v[0-9]+]]);
+// CHECK:         float *[[CARRIED:p[0-9]+]] = (arena.get() + {{[0-9]+}});
+// CHECK-NEXT:    float *[[NEXT:p[0-9]+]] = (arena.get() + {{[0-9]+}});
+// CHECK-NEXT:    rt::copy(20000, v{{[0-9]+}}, [[CARRIED]]);
 // CHECK:         for (int64_t [[IV:iv[0-9]+]] =
 // CHECK-NOT:       f_dni_lstm_window_grad(
 // CHECK-NOT:       160000
-// CHECK:           [[ACC:k[0-9]+]]->run({{.*}}, nullptr, v{{[0-9]+}});
+// CHECK-NOT:       rt::copy(
+// CHECK:           float *const [[INPLACE:v[0-9]+]] = [[SUM]];
+// CHECK-NEXT:      [[ACC:k[0-9]+]]->run({{.*}}, nullptr, [[INPLACE]]);
 // CHECK-NOT:       rt::add(160000,
+// CHECK-NOT:       rt::copy(
+// CHECK:           std::swap([[CARRIED]], [[NEXT]]);
+// CHECK-NOT:       rt::copy(
 // CHECK:         }
 // CHECK:         f_dni_lstm_window_grad(
 // CHECK:       const ccrnn_param_info kParams[] = {
