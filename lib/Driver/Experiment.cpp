@@ -434,6 +434,11 @@ void checkModels(const TrainConfig &c, const std::vector<ModelEntry> &models) {
       throw InputError("model " + m.name + ": trainer ABI version " +
                        std::to_string(d.abi_version) + ", expected " +
                        std::to_string(CCRNN_TRAINER_ABI_VERSION));
+    if (d.ensemble > 1)
+      throw InputError("model " + m.name + ": an ensemble trainer (" +
+                       std::to_string(d.ensemble) +
+                       " networks a call); ccrnn-train runs one network a "
+                       "trainer");
     if (bool(d.classify) != classify)
       throw InputError(
           "model " + m.name +

@@ -91,6 +91,13 @@ private:
 struct Matmul::Impl {
   int64_t m, n;
   bool hasBias, relu, accumulate;
+  /// The products of a batch run one after the other on one primitive:
+  /// oneDNN's batched matmul rounds some shapes differently from the
+  /// single product (seen on small ones), and an ensemble's networks must
+  /// get the bits they get alone. (It was not faster either: see
+  /// docs/Benchmarks.md, Seed-parallel training.)
+  int64_t batch;
+  int64_t k = 0;
   /// Small enough to run single-threaded (kParallelMatmulFlops).
   bool single = false;
   dnnl::engine engine;
@@ -105,24 +112,28 @@ struct Matmul::Impl {
 
   /// c = [c +] relu?(bias or 0): the result of an empty contraction.
   void runEmpty(const float *biasData, float *cData) const {
-    for (int64_t i = 0; i < m; ++i)
-      for (int64_t j = 0; j < n; ++j) {
-        float v = hasBias ? biasData[j] : 0.f;
-        v = relu && v < 0.f ? 0.f : v;
-        cData[i * n + j] = accumulate ? cData[i * n + j] + v : v;
-      }
+    for (int64_t e = 0; e < batch; ++e)
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < n; ++j) {
+          float v = hasBias ? biasData[e * n + j] : 0.f;
+          v = relu && v < 0.f ? 0.f : v;
+          float &out = cData[(e * m + i) * n + j];
+          out = accumulate ? out + v : v;
+        }
   }
 };
 
 Matmul::Matmul(int64_t m, int64_t n, int64_t k, bool transposeA,
-               bool transposeB, bool hasBias, bool relu, bool accumulate)
-    : impl(new Impl{m, n, hasBias, relu, accumulate}) {
+               bool transposeB, bool hasBias, bool relu, bool accumulate,
+               int64_t batch)
+    : impl(new Impl{m, n, hasBias, relu, accumulate, batch}) {
   Context &ctx = context();
   impl->engine = ctx.engine;
   impl->stream = ctx.stream;
   // oneDNN 2.6 divides by zero on some empty shapes; runEmpty does those.
-  if (m == 0 || n == 0 || k == 0)
+  if (m == 0 || n == 0 || k == 0 || batch == 0)
     return;
+  impl->k = k;
   impl->single = 2.0 * double(m) * double(n) * double(k) < kParallelMatmulFlops;
   ThreadScope threads(impl->single);
   impl->a = matrix(m, k, transposeA);
@@ -175,13 +186,16 @@ void Matmul::run(const float *a, const float *b, const float *bias,
   auto bind = [&](int arg, const float *data) {
     impl->args.find(arg)->second.set_data_handle(const_cast<float *>(data));
   };
-  bind(DNNL_ARG_SRC, a);
-  bind(DNNL_ARG_WEIGHTS, b);
-  bind(DNNL_ARG_DST, c);
-  if (impl->hasBias)
-    bind(DNNL_ARG_BIAS, bias);
   ThreadScope threads(impl->single);
-  impl->primitive.execute(impl->stream, impl->args);
+  const int64_t m = impl->m, n = impl->n, k = impl->k;
+  for (int64_t e = 0; e < impl->batch; ++e) {
+    bind(DNNL_ARG_SRC, a + e * m * k);
+    bind(DNNL_ARG_WEIGHTS, b + e * k * n);
+    bind(DNNL_ARG_DST, c + e * m * n);
+    if (impl->hasBias)
+      bind(DNNL_ARG_BIAS, bias + e * n);
+    impl->primitive.execute(impl->stream, impl->args);
+  }
   impl->stream.wait();
 }
 

@@ -127,7 +127,7 @@ private:
   std::string allocate(Value value) {
     int64_t offset = arenaSize;
     // Keep slices 16-float (64-byte) aligned for the vector units.
-    arenaSize += (numElements(value.getType()) + 15) / 16 * 16;
+    arenaSize += (ensemble * numElements(value.getType()) + 15) / 16 * 16;
     return llvm::formatv("(arena.get() + {0})", offset).str();
   }
 
@@ -147,8 +147,42 @@ private:
   }
 
   std::string name(Value value) { return names.lookup(value); }
+  /// The floats of `value` in memory: of all the networks of an ensemble.
   std::string sizeOf(Value value) {
-    return std::to_string(numElements(value.getType()));
+    return std::to_string(ensemble * numElements(value.getType()));
+  }
+  /// `value`'s array of network `e` (a C++ expression) of an ensemble.
+  std::string ofNetwork(Value value, StringRef e) {
+    if (ensemble == 1)
+      return name(value);
+    return "(" + name(value) + " + " + e.str() + " * " +
+           std::to_string(numElements(value.getType())) + ")";
+  }
+  /// A line per network: `emit(e)` writes one statement for network e (the
+  /// loop variable's name); a single network's statement is emitted as is.
+  void perNetwork(llvm::function_ref<void(StringRef)> emit) {
+    if (ensemble == 1)
+      return emit("0");
+    line() << "for (int64_t e = 0; e < " << ensemble << "; ++e) {\n";
+    indent += 2;
+    emit("e");
+    indent -= 2;
+    line() << "}\n";
+  }
+  /// The arguments of an rt::Matmul of one network's shapes (batched over
+  /// the networks of an ensemble).
+  std::string matmulArguments(int64_t m, int64_t n, int64_t k, bool transposeA,
+                              bool transposeB, bool bias, bool relu,
+                              bool accumulate) {
+    std::string text = llvm::formatv("{0}, {1}, {2}, {3}, {4}", m, n, k,
+                                      transposeA, transposeB);
+    if (bias || relu || accumulate || ensemble > 1)
+      text += llvm::formatv(", {0}, {1}", bias, relu).str();
+    if (accumulate || ensemble > 1)
+      text += llvm::formatv(", {0}", accumulate).str();
+    if (ensemble > 1)
+      text += ", " + std::to_string(ensemble);
+    return text;
   }
 
   llvm::raw_string_ostream &line() {
@@ -158,8 +192,9 @@ private:
 
   /// A member kernel object of type `type` built from `arguments`, shared by
   /// every op with the same configuration when `shareable`.
+  /// With `count` > 1, an array of `count` such objects.
   std::string kernel(StringRef type, const std::string &arguments,
-                     bool shareable) {
+                     bool shareable, int64_t count = 1) {
     std::string key = (type + "(" + arguments + ")").str();
     if (shareable) {
       auto it = sharedKernels.find(key);
@@ -167,11 +202,23 @@ private:
         return it->second;
     }
     std::string member = "k" + std::to_string(kernelDecls.size());
-    kernelDecls.push_back(
-        llvm::formatv("  std::unique_ptr<{0}> {1};\n", type, member).str());
-    kernelInits.push_back(llvm::formatv("  {0} = std::make_unique<{1}>({2});\n",
-                                        member, type, arguments)
-                              .str());
+    if (count == 1) {
+      kernelDecls.push_back(
+          llvm::formatv("  std::unique_ptr<{0}> {1};\n", type, member).str());
+      kernelInits.push_back(
+          llvm::formatv("  {0} = std::make_unique<{1}>({2});\n", member, type,
+                        arguments)
+              .str());
+    } else {
+      kernelDecls.push_back(llvm::formatv("  std::unique_ptr<{0}> {1}[{2}];\n",
+                                          type, member, count)
+                                .str());
+      kernelInits.push_back(
+          llvm::formatv("  for (auto &k : {0})\n    k = "
+                        "std::make_unique<{1}>({2});\n",
+                        member, type, arguments)
+              .str());
+    }
     if (shareable)
       sharedKernels[key] = member;
     return member;
@@ -234,6 +281,8 @@ private:
 
   ModuleOp module;
   CppTrainerOptions options;
+  /// Networks computed by each function (the module's ccrnn.ensemble).
+  int64_t ensemble = 1;
   int64_t arenaSize = 0;
   unsigned nextValue = 0;
   unsigned indent = 0;
@@ -486,7 +535,7 @@ LogicalResult Emitter::emitCall(func::CallOp call) {
 void Emitter::emitJoin(StringRef fn, ValueRange pieces, Value whole,
                        int64_t axis, const std::string &rest) {
   // Flattened to (dims before the axis, the rest): piece p is [outer, w_p].
-  int64_t outer = 1;
+  int64_t outer = ensemble;
   for (int64_t d : shapeOf(whole).take_front(axis))
     outer *= d;
   line() << "{\n";
@@ -495,7 +544,8 @@ void Emitter::emitJoin(StringRef fn, ValueRange pieces, Value whole,
   body << "};\n";
   line() << "  const int64_t widths[] = {";
   llvm::interleaveComma(
-      pieces, body, [&](Value v) { body << numElements(v.getType()) / outer; });
+      pieces, body,
+      [&](Value v) { body << ensemble * numElements(v.getType()) / outer; });
   body << "};\n";
   line() << "  rt::" << fn << "(" << outer << ", " << pieces.size() << rest
          << ");\n";
@@ -511,7 +561,7 @@ LogicalResult Emitter::emitRecurrent(Operation *op) {
     return kernel(isLSTM ? "rt::LSTMWindow" : "rt::TanhRNNWindow",
                   llvm::formatv("{0}, {1}, {2}, {3}", x[0], x[1], x[2],
                                 shapeOf(op->getOperand(1))[1]),
-                  /*shareable=*/false);
+                  /*shareable=*/false, ensemble);
   };
   bool forward = isa<LSTMSeqOp, RNNTanhSeqOp>(op);
   std::string k;
@@ -534,14 +584,19 @@ LogicalResult Emitter::emitRecurrent(Operation *op) {
   }
   for (Value r : op->getResults())
     defineNew(r);
-  line() << k << (forward ? "->forward(" : "->backward(");
-  llvm::interleaveComma(op->getOperands(), body,
-                        [&](Value v) { body << name(v); });
-  if (!forward)
-    body << ", " << (reuse ? "true" : "false");
-  for (Value r : op->getResults())
-    body << ", " << name(r);
-  body << ");\n";
+  // An ensemble's networks each have their window kernel.
+  perNetwork([&](StringRef e) {
+    auto arg = [&](Value v) { return ofNetwork(v, e); };
+    line() << k << (ensemble == 1 ? "" : "[" + e.str() + "]")
+           << (forward ? "->forward(" : "->backward(");
+    llvm::interleaveComma(op->getOperands(), body,
+                          [&](Value v) { body << arg(v); });
+    if (!forward)
+      body << ", " << (reuse ? "true" : "false");
+    for (Value r : op->getResults())
+      body << ", " << arg(r);
+    body << ");\n";
+  });
   return success();
 }
 
@@ -605,8 +660,8 @@ LogicalResult Emitter::emitOp(Operation *op) {
         int64_t k = m.getTransposeLhs() ? a[0] : a[1];
         std::string member =
             kernel("rt::Matmul",
-                   llvm::formatv("{0}, {1}, {2}, {3}, {4}", c[0], c[1], k,
-                                 m.getTransposeLhs(), m.getTransposeRhs()),
+                   matmulArguments(c[0], c[1], k, m.getTransposeLhs(),
+                                   m.getTransposeRhs(), false, false, false),
                    /*shareable=*/true);
         std::string out = result();
         line() << member << "->run(" << name(m.getLhs()) << ", "
@@ -619,9 +674,9 @@ LogicalResult Emitter::emitOp(Operation *op) {
         int64_t k = m.getTransposeLhs() ? a[0] : a[1];
         std::string member =
             kernel("rt::Matmul",
-                   llvm::formatv("{0}, {1}, {2}, {3}, {4}, true, {5}", c[0],
-                                 c[1], k, m.getTransposeLhs(),
-                                 m.getTransposeRhs(), m.getRelu()),
+                   matmulArguments(c[0], c[1], k, m.getTransposeLhs(),
+                                   m.getTransposeRhs(), true, m.getRelu(),
+                                   false),
                    /*shareable=*/true);
         std::string out = result();
         line() << member << "->run(" << name(m.getLhs()) << ", "
@@ -635,9 +690,8 @@ LogicalResult Emitter::emitOp(Operation *op) {
         int64_t k = m.getTransposeLhs() ? a[0] : a[1];
         std::string member =
             kernel("rt::Matmul",
-                   llvm::formatv("{0}, {1}, {2}, {3}, {4}, false, false, true",
-                                 c[0], c[1], k, m.getTransposeLhs(),
-                                 m.getTransposeRhs()),
+                   matmulArguments(c[0], c[1], k, m.getTransposeLhs(),
+                                   m.getTransposeRhs(), false, false, true),
                    /*shareable=*/true);
         // In place, the result's storage already holds the accumulator.
         bool inPlaceHere = inPlace.lookup(m.getResult()) ==
@@ -651,17 +705,23 @@ LogicalResult Emitter::emitOp(Operation *op) {
         return success();
       })
       .Case([&](BroadcastOp b) {
-        std::string out = result();
-        line() << "rt::broadcastRows(" << shapeOf(b)[0] << ", "
-               << sizeOf(b.getInput()) << ", " << name(b.getInput()) << ", "
-               << out << ");\n";
+        result();
+        perNetwork([&](StringRef e) {
+          line() << "rt::broadcastRows(" << shapeOf(b)[0] << ", "
+                 << numElements(b.getInput().getType()) << ", "
+                 << ofNetwork(b.getInput(), e) << ", " << ofNetwork(b, e)
+                 << ");\n";
+        });
         return success();
       })
       .Case([&](ReduceSumOp r) {
-        std::string out = result();
-        line() << "rt::reduceRows(" << shapeOf(r.getInput())[0] << ", "
-               << sizeOf(r) << ", " << name(r.getInput()) << ", " << out
-               << ");\n";
+        result();
+        perNetwork([&](StringRef e) {
+          line() << "rt::reduceRows(" << shapeOf(r.getInput())[0] << ", "
+                 << numElements(r.getType()) << ", "
+                 << ofNetwork(r.getInput(), e) << ", " << ofNetwork(r, e)
+                 << ");\n";
+        });
         return success();
       })
       .Case([&](ConcatOp c) {
@@ -681,57 +741,78 @@ LogicalResult Emitter::emitOp(Operation *op) {
       .Case([&](TimeSliceOp t) {
         std::string out = result();
         ArrayRef<int64_t> x = shapeOf(t.getInput());
-        line() << "rt::timeSlice(" << x[0] << ", " << x[1] << ", " << x[2]
+        // The networks' batches are one batch of ensemble * B rows.
+        line() << "rt::timeSlice(" << ensemble * x[0] << ", " << x[1] << ", "
+               << x[2]
                << ", " << name(t.getStart()) << ", " << shapeOf(t)[1] << ", "
                << name(t.getInput()) << ", " << out << ");\n";
         return success();
       })
       .Case([&](OneHotOp o) {
         std::string out = result();
-        line() << "rt::oneHot(" << shapeOf(o)[0] << ", " << shapeOf(o)[1]
+        line() << "rt::oneHot(" << ensemble * shapeOf(o)[0] << ", "
+               << shapeOf(o)[1]
                << ", " << name(o.getLabels()) << ", " << out << ");\n";
         return success();
       })
       .Case([&](SupervisedStepsOp s) {
         std::string out = result();
-        line() << out << "[0] = rt::supervisedSteps(" << name(s.getStart())
-               << ", " << s.getStepsAttr().getInt() << ", "
-               << s.getIntervalAttr().getInt() << ");\n";
+        line() << "rt::fill(" << ensemble << ", rt::supervisedSteps("
+               << name(s.getStart()) << ", " << s.getStepsAttr().getInt()
+               << ", " << s.getIntervalAttr().getInt() << "), " << out
+               << ");\n";
         return success();
       })
       .Case([&](MSELossOp l) {
         std::string out = result();
         ArrayRef<int64_t> p = shapeOf(l.getPrediction());
-        line() << out << "[0] = rt::mseLoss(" << p[0] << ", " << p[1] << ", "
-               << p[2] << ", " << name(l.getPrediction()) << ", "
-               << name(l.getTarget()) << ", "
-               << (l.getStart() ? name(l.getStart()) : "0") << ", "
-               << l.getIntervalAttr().getInt() << ");\n";
+        perNetwork([&](StringRef e) {
+          line() << out << "[" << e << "] = rt::mseLoss(" << p[0] << ", "
+                 << p[1] << ", " << p[2] << ", "
+                 << ofNetwork(l.getPrediction(), e) << ", "
+                 << ofNetwork(l.getTarget(), e) << ", "
+                 << (l.getStart() ? name(l.getStart()) : "0") << ", "
+                 << l.getIntervalAttr().getInt() << ");\n";
+        });
         return success();
       })
       .Case([&](MSELossGradOp l) {
-        std::string out = result();
+        result();
         ArrayRef<int64_t> p = shapeOf(l.getPrediction());
-        line() << "rt::mseLossGrad(" << p[0] << ", " << p[1] << ", " << p[2]
-               << ", " << name(l.getPrediction()) << ", " << name(l.getTarget())
-               << ", " << name(l.getCotangent()) << "[0], "
-               << (l.getStart() ? name(l.getStart()) : "0") << ", "
-               << l.getIntervalAttr().getInt() << ", " << out << ");\n";
+        perNetwork([&](StringRef e) {
+          line() << "rt::mseLossGrad(" << p[0] << ", " << p[1] << ", " << p[2]
+                 << ", " << ofNetwork(l.getPrediction(), e) << ", "
+                 << ofNetwork(l.getTarget(), e) << ", "
+                 << name(l.getCotangent()) << "[" << e << "], "
+                 << (l.getStart() ? name(l.getStart()) : "0") << ", "
+                 << l.getIntervalAttr().getInt() << ", " << ofNetwork(l, e)
+                 << ");\n";
+        });
         return success();
       })
       .Case([&](CrossEntropyLossOp l) {
         std::string out = result();
         ArrayRef<int64_t> z = shapeOf(l.getLogits());
-        line() << out << "[0] = rt::xentLoss(" << z[0] << ", " << z[1] << ", "
-               << name(l.getLogits()) << ", " << name(l.getLabels()) << ");\n";
+        perNetwork([&](StringRef e) {
+          line() << out << "[" << e << "] = rt::xentLoss(" << z[0] << ", "
+                 << z[1] << ", " << ofNetwork(l.getLogits(), e) << ", "
+                 << name(l.getLabels())
+                 << (ensemble == 1 ? "" : " + e * " + std::to_string(z[0]))
+                 << ");\n";
+        });
         return success();
       })
       .Case([&](CrossEntropyLossGradOp l) {
-        std::string out = result();
+        result();
         ArrayRef<int64_t> z = shapeOf(l.getLogits());
-        line() << "rt::xentLossGrad(" << z[0] << ", " << z[1] << ", "
-               << name(l.getLogits()) << ", " << name(l.getLabels()) << ", "
-               << name(l.getCotangent()) << "[0], " << out << ");\n";
+        perNetwork([&](StringRef e) {
+          line() << "rt::xentLossGrad(" << z[0] << ", " << z[1] << ", "
+                 << ofNetwork(l.getLogits(), e) << ", " << name(l.getLabels())
+                 << (ensemble == 1 ? "" : " + e * " + std::to_string(z[0]))
+                 << ", "
+                 << name(l.getCotangent()) << "[" << e << "], "
+                 << ofNetwork(l, e) << ");\n";
+        });
         return success();
       })
       .Case<LSTMSeqOp, RNNTanhSeqOp, LSTMSeqGradOp, RNNTanhSeqGradOp>(
@@ -797,8 +878,8 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
      << batch.maskCols << ",\n"
      << "    " << recorded[0] << ", " << recorded[1] << ", " << recorded[2]
      << ", " << recorded[3] << ",\n"
-     << "    " << llvm::formatv("{0:e6}", countFlops(train, module))
-     << "};\n\n";
+     << "    " << llvm::formatv("{0:e6}", ensemble * countFlops(train, module))
+     << ",\n    " << ensemble << "};\n\n";
 }
 
 std::string Emitter::batchArguments(func::FuncOp f, int numParams,
@@ -818,7 +899,7 @@ std::string Emitter::batchArguments(func::FuncOp f, int numParams,
       os << "batch->fibre_mask ? batch->fibre_mask : t->ones.get(), ";
     else if (name.starts_with("state.")) {
       os << "state + " << stateOffset << ", ";
-      stateOffset += numElements(f.getArgumentTypes()[i]);
+      stateOffset += ensemble * numElements(f.getArgumentTypes()[i]);
     }
   }
   return text;
@@ -839,12 +920,34 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
      << "void destroy(void *trainer) { delete static_cast<Trainer *>(trainer); "
         "}"
         "\n\n";
-  // A missing state is the zero state, a missing fibre mask all ones.
+  // The per-network sizes of the state arrays (h, c of each layer).
+  SmallVector<int64_t> stateSizes;
+  for (unsigned i = numParams; i < train.getNumArguments(); ++i)
+    if (argumentName(train, i).starts_with("state."))
+      stateSizes.push_back(numElements(train.getArgumentTypes()[i]));
+  int64_t networkState = 0;
+  for (int64_t n : stateSizes)
+    networkState += n;
+  // A missing state is the zero state, a missing fibre mask all ones. An
+  // ensemble's caller gives the states network after network, the program
+  // keeps each state array of all networks together: regroup.
   auto prologue = [&] {
     os << "  Trainer *t = static_cast<Trainer *>(trainer);\n"
        << "  const float *state =\n"
        << "      batch->initial_state ? batch->initial_state : "
           "t->zeros.get();\n";
+    if (ensemble == 1 || stateSizes.empty())
+      return;
+    os << "  if (batch->initial_state) {\n"
+       << "    for (int64_t e = 0; e < " << ensemble << "; ++e) {\n";
+    int64_t offset = 0;
+    for (int64_t n : stateSizes) {
+      os << "      rt::copy(" << n << ", batch->initial_state + e * "
+         << networkState << " + " << offset << ", t->regroup.get() + "
+         << ensemble * offset << " + e * " << n << ");\n";
+      offset += n;
+    }
+    os << "    }\n    state = t->regroup.get();\n  }\n";
   };
   os << "float train(void *trainer, const ccrnn_batch *batch, float *const "
         "*grads,\n            float *final_state) {\n";
@@ -856,16 +959,27 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
     os << (i ? ", " : "") << "results[" << i << "]";
   os << ");\n";
   for (int i = 0; i < numParams; ++i)
-    os << "  rt::copy(" << numElements(train.getResultTypes()[i + 1])
+    os << "  rt::copy(" << ensemble * numElements(train.getResultTypes()[i + 1])
        << ", results[" << i + 1 << "], grads[" << i << "]);\n";
+  os << "  if (batch->losses)\n"
+     << "    rt::copy(" << ensemble << ", results[0], batch->losses);\n";
   os << "  if (final_state) {\n";
+  if (ensemble > 1 && !stateSizes.empty())
+    os << "    for (int64_t e = 0; e < " << ensemble << "; ++e) {\n";
   int64_t offset = 0;
   for (unsigned i = numParams + 1; i < train.getNumResults(); ++i) {
     int64_t n = numElements(train.getResultTypes()[i]);
-    os << "    rt::copy(" << n << ", results[" << i << "], final_state + "
-       << offset << ");\n";
+    if (ensemble == 1)
+      os << "    rt::copy(" << n << ", results[" << i << "], final_state + "
+         << offset << ");\n";
+    else
+      os << "      rt::copy(" << n << ", results[" << i << "] + e * " << n
+         << ", final_state + e * " << networkState << " + " << offset
+         << ");\n";
     offset += n;
   }
+  if (ensemble > 1 && !stateSizes.empty())
+    os << "    }\n";
   os << "  }\n"
      << "  return results[0][0];\n}\n\n";
 
@@ -878,7 +992,7 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
     os << "params[" << i << "], ";
   os << "inputs, static_cast<" << targetType
      << ">(targets), loss, prediction);\n"
-     << "  rt::copy(" << numElements(eval.getResultTypes()[1])
+     << "  rt::copy(" << ensemble * numElements(eval.getResultTypes()[1])
      << ", prediction, predictions);\n"
      << "  return loss[0];\n}\n\n";
 
@@ -895,7 +1009,7 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
     const char *fields[] = {"state", "synthetic", "target_grad", "true_grad",
                             "activity"};
     for (unsigned i = 0; i < record.getNumResults(); ++i)
-      os << "  rt::copy(" << numElements(record.getResultTypes()[i])
+      os << "  rt::copy(" << ensemble * numElements(record.getResultTypes()[i])
          << ", results[" << i << "], out->" << fields[i] << ");\n";
     os << "}\n\n";
   }
@@ -920,9 +1034,15 @@ LogicalResult Emitter::emit(raw_ostream &os) {
     return train.emitOpError("has no evaluation function @")
            << model << "_eval";
   auto record = module.lookupSymbol<func::FuncOp>((model + "_record").str());
+  if (auto k = module->getAttrOfType<IntegerAttr>("ccrnn.ensemble")) {
+    if (k.getInt() < 1)
+      return module.emitError("ccrnn.ensemble must be at least 1, got ")
+             << k.getInt();
+    ensemble = k.getInt();
+  }
   BatchInputs batch = batchInputs(train);
-  int64_t stateSize = batch.stateSize,
-          maskSize = batch.maskRows * batch.maskCols;
+  int64_t stateSize = ensemble * batch.stateSize,
+          maskSize = ensemble * batch.maskRows * batch.maskCols;
 
   SmallVector<func::FuncOp> functions(module.getOps<func::FuncOp>());
   std::string declarations;
@@ -950,13 +1070,22 @@ LogicalResult Emitter::emit(raw_ostream &os) {
      << "  std::unique_ptr<float[]> arena;\n\npublic:\n"
      << "  // The zero state and the dense fibre mask of calls that give "
         "none.\n"
-     << "  std::unique_ptr<float[]> zeros, ones;\n\nprivate:\n";
+     << "  std::unique_ptr<float[]> zeros, ones;\n"
+     << (ensemble > 1 ? "  // The initial states of an ensemble, regrouped.\n"
+                        "  std::unique_ptr<float[]> regroup;\n"
+                      : "")
+     << "\nprivate:\n";
   for (const std::string &decl : kernelDecls)
     os << decl;
   os << "};\n\nTrainer::Trainer()\n    : arena(new float[" << arenaSize
      << "]()), zeros(new float[" << std::max<int64_t>(stateSize, 1)
      << "]()),\n      ones(new float[" << std::max<int64_t>(maskSize, 1)
-     << "]) {\n"
+     << "])"
+     << (ensemble > 1 ? ",\n      regroup(new float[" +
+                            std::to_string(std::max<int64_t>(stateSize, 1)) +
+                            "])"
+                      : "")
+     << " {\n"
      << "  rt::fill(" << std::max<int64_t>(maskSize, 1)
      << ", 1.0f, ones.get());\n";
   for (const std::string &init : kernelInits)

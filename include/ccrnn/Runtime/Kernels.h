@@ -34,8 +34,13 @@ void preferSleepingThreads(int threads, char **argv);
 /// primitive with the bias and relu fused as post-ops.
 class Matmul {
 public:
+  /// With `batch` > 1, `batch` independent products of these shapes, each
+  /// operand (and the bias) `batch` matrices one after the other: the
+  /// products of an ensemble of networks (ccrnn-ensemble), each with the
+  /// bits it gets alone.
   Matmul(int64_t m, int64_t n, int64_t k, bool transposeA, bool transposeB,
-         bool hasBias = false, bool relu = false, bool accumulate = false);
+         bool hasBias = false, bool relu = false, bool accumulate = false,
+         int64_t batch = 1);
   ~Matmul();
   Matmul(Matmul &&) noexcept;
   Matmul &operator=(Matmul &&) noexcept;

@@ -17,7 +17,7 @@
 extern "C" {
 #endif
 
-#define CCRNN_TRAINER_ABI_VERSION 3
+#define CCRNN_TRAINER_ABI_VERSION 4
 
 enum ccrnn_init_kind { CCRNN_INIT_UNIFORM = 0, CCRNN_INIT_ZEROS = 1 };
 enum ccrnn_param_group {
@@ -60,8 +60,13 @@ typedef struct {
      2 * M * N * K for every matrix product (the linear layers, and in the
      recurrent windows the input projection and the recurrent product,
      their backward products counted twice); element-wise work is not
-     counted. For GFLOP/s figures. */
+     counted. For GFLOP/s figures (of all the networks of an ensemble). */
   double flops_per_batch;
+  /* Networks trained by one call (ccrnn-opt --ccrnn-ensemble): 1, or K for
+     an ensemble trainer, whose every array (parameters, gradients, inputs,
+     targets, states, masks, predictions, recordings) holds K arrays of the
+     shapes described here, network after network. */
+  int64_t ensemble;
 } ccrnn_trainer_desc;
 
 /* One batch of a training or recording call. */
@@ -76,6 +81,9 @@ typedef struct {
   const float *initial_state;
   /* [fibre_mask_rows, fibre_mask_cols] of 0/1; NULL: all ones */
   const float *fibre_mask;
+  /* Output, unless NULL: the loss of each network ([ensemble]); train()
+     returns the first network's. */
+  float *losses;
 } ccrnn_batch;
 
 /* What a record call writes: [boundaries, layers, batch, state] each, and

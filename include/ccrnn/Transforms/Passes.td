@@ -190,4 +190,29 @@ def CCRNNInlineWindows : Pass<"ccrnn-inline-windows", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect"];
 }
 
+def CCRNNEnsemble : Pass<"ccrnn-ensemble", "mlir::ModuleOp"> {
+  let summary = "Make the training program compute K independent networks";
+  let description = [{
+    Marks a lowered training program (the output of the training pipeline,
+    through `--convert-ccrnn-to-onednn`) as an ensemble of `size` networks
+    of the same shapes: the module gets `ccrnn.ensemble = size`. The types
+    stay those of one network; every tensor value then stands for `size`
+    values, one per network, laid out network after network, and every op
+    applies to each network separately. The C++ trainer emitter lowers it
+    so: element-wise ops, copies and layout ops run once over all
+    networks' elements (the networks' batches are one batch of size * B
+    rows), each matrix product becomes one oneDNN batched matmul of the
+    networks' products, losses, reductions and the recurrent windows run
+    per network. Seeds (or models of the same shapes) train together, with
+    the bits each would get alone.
+
+    Only the ops of a lowered program are accepted: anything else (a
+    `ccrnn.model`, `ccrnn.value_and_grad`, ...) is an error naming the op.
+  }];
+  let options = [
+    Option<"size", "size", "int64_t", /*default=*/"1",
+           "Networks in the ensemble (at least 1)">,
+  ];
+}
+
 #endif // CCRNN_TRANSFORMS_PASSES_TD

@@ -1,0 +1,76 @@
+//===- Ensemble.cpp - K networks in one training program -------*- C++ -*-===//
+//
+// The ensemble is a property of the whole lowered program rather than a
+// rewrite of its types: every op of a lowered program is independent across
+// networks by construction (no op mixes the rows of two networks), so the
+// program of one network describes the ensemble exactly, and each back end
+// chooses how to batch it (the C++ emitter: batched GEMMs, per-network
+// loops elsewhere). What the pass checks is that the program is lowered:
+// an op the back ends cannot batch is an error here, not a surprise later.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ccrnn/CCRNNOps.h"
+#include "ccrnn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace ccrnn {
+#define GEN_PASS_DEF_CCRNNENSEMBLE
+#include "ccrnn/Transforms/Passes.h.inc"
+} // namespace ccrnn
+
+using namespace mlir;
+using namespace ccrnn;
+
+namespace {
+
+/// The ops of a lowered training program (what the emitters support).
+bool isLowered(Operation *op) {
+  return isa<func::FuncOp, func::ReturnOp, func::CallOp, scf::ForOp,
+             scf::YieldOp, arith::ConstantOp, arith::AddIOp, arith::MulIOp,
+             AddOp, SubOp, MulOp, ScaleOp, SigmoidOp, TanhOp, ReluOp, StepOp,
+             MatmulOp, FusedMatmulOp, MatmulAccumulateOp, BroadcastOp,
+             ReduceSumOp, ReshapeOp, ConcatOp, SplitOp, TimeSliceOp, OneHotOp,
+             SupervisedStepsOp, MSELossOp, MSELossGradOp, CrossEntropyLossOp,
+             CrossEntropyLossGradOp, LSTMSeqOp, LSTMSeqGradOp, RNNTanhSeqOp,
+             RNNTanhSeqGradOp>(op);
+}
+
+struct EnsemblePass : ccrnn::impl::CCRNNEnsembleBase<EnsemblePass> {
+  using CCRNNEnsembleBase::CCRNNEnsembleBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (size < 1) {
+      module.emitError("ccrnn-ensemble: size must be at least 1, got ")
+          << static_cast<int64_t>(size);
+      return signalPassFailure();
+    }
+    if (auto old = module->getAttrOfType<IntegerAttr>("ccrnn.ensemble")) {
+      module.emitError("ccrnn-ensemble: the program is already an ensemble "
+                       "of ")
+          << old.getInt() << " networks";
+      return signalPassFailure();
+    }
+    // Pre-order: the outermost op that is not lowered is the one to name.
+    WalkResult walk = module.walk<WalkOrder::PreOrder>([&](Operation *op) {
+      if (op == module.getOperation() || isLowered(op))
+        return WalkResult::advance();
+      op->emitOpError("cannot be part of an ensemble program: run the "
+                      "training pipeline through --convert-ccrnn-to-onednn "
+                      "first");
+      return WalkResult::interrupt();
+    });
+    if (walk.wasInterrupted())
+      return signalPassFailure();
+    module->setAttr("ccrnn.ensemble",
+                    IntegerAttr::get(IntegerType::get(&getContext(), 64),
+                                     static_cast<int64_t>(size)));
+  }
+};
+
+} // namespace
