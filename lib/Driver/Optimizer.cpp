@@ -229,6 +229,31 @@ double clipGradNorm(Tensors &grads, double maxNorm) {
   return norm;
 }
 
+std::vector<double> clipGradNormPerNetwork(Tensors &grads, double maxNorm,
+                                           int64_t networks) {
+  std::vector<double> norms;
+  for (int64_t e = 0; e < networks; ++e) {
+    double sum = 0;
+    for (const auto &g : grads) {
+      const size_t n = g.size() / size_t(networks);
+      for (size_t j = e * n; j < (e + 1) * n; ++j)
+        sum += double(g[j]) * double(g[j]);
+    }
+    double norm = std::sqrt(sum);
+    norms.push_back(norm);
+    double coef = maxNorm / (norm + 1e-6);
+    if (maxNorm > 0 && coef < 1) {
+      float c = float(coef);
+      for (auto &g : grads) {
+        const size_t n = g.size() / size_t(networks);
+        for (size_t j = e * n; j < (e + 1) * n; ++j)
+          g[j] *= c;
+      }
+    }
+  }
+  return norms;
+}
+
 void addWeightDecay(Tensors &grads, const Tensors &params, double l2) {
   if (l2 == 0)
     return;

@@ -180,7 +180,8 @@ std::string hex64(uint64_t h) {
 // compared in full on reuse, so a hash collision cannot load the wrong one.
 std::string cacheKey(const std::string &modelText,
                      const std::string &configure, const std::string &options,
-                     const std::string &tools, const std::string &cxx) {
+                     int64_t ensemble, const std::string &tools,
+                     const std::string &cxx) {
   std::string cxxVersion;
   runProgram({cxx, "--version"}, cxxVersion);
   std::ostringstream key;
@@ -190,6 +191,7 @@ std::string cacheKey(const std::string &modelText,
       << "\n"
       << "configure " << configure << "\n"
       << "options " << options << "\n"
+      << "ensemble " << ensemble << "\n"
       << "ccrnn-opt " << fileIdentity(tools + "/ccrnn-opt") << "\n"
       << "ccrnn-translate " << fileIdentity(tools + "/ccrnn-translate") << "\n"
       << "ccrnn-train " << fileIdentity("/proc/self/exe") << "\n"
@@ -224,7 +226,7 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
                          const std::function<void(const std::string &)> &log) {
   const ModelRef &model = spec.model;
   const std::string &options = spec.options;
-  if (model.bundled && spec.configure.empty())
+  if (model.bundled && spec.configure.empty() && spec.ensemble == 1)
     if (const ccrnn_trainer_api *api = findBundledTrainer(model.name, options))
       return {api, "bundled", nullptr};
 
@@ -235,8 +237,8 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
     throw InputError(std::string("--model: ") + e.what());
   }
   const std::string tools = selfDirectory(), cxx = "c++";
-  const std::string key =
-      cacheKey(modelText, spec.configure, options, tools, cxx);
+  const std::string key = cacheKey(modelText, spec.configure, options,
+                                   spec.ensemble, tools, cxx);
   const fs::path dir = fs::path(cacheDir) / hex64(hashName(key));
   const std::string so = (dir / "trainer.so").string();
   {
@@ -276,7 +278,11 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
   compile.insert(compile.end(),
                  {"--ccrnn-build-training=" + options, "--ccrnn-autodiff",
                   "--ccrnn-optimize", "--ccrnn-inline-windows",
-                  "--convert-ccrnn-to-onednn", "-o", prog});
+                  "--convert-ccrnn-to-onednn"});
+  if (spec.ensemble > 1)
+    compile.push_back("--ccrnn-ensemble=size=" +
+                      std::to_string(spec.ensemble));
+  compile.insert(compile.end(), {"-o", prog});
   const std::vector<std::vector<std::string>> commands = {
       compile,
       {tools + "/ccrnn-translate", "--emit-trainer=cpp", "--trainer-entry",

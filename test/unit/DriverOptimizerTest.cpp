@@ -111,6 +111,30 @@ TEST(DriverClip, BelowTheLimitOrDisabled) {
   EXPECT_EQ(g, copy);
 }
 
+TEST(DriverClip, PerNetworkEqualsEachNetworkAlone) {
+  // Three networks, two tensors of 2 and 3 elements each, network after
+  // network: network 0 over the limit, 1 below it, 2 all zeros.
+  const Tensors original = {{3, 0.1f, 0.2f, 0.1f, 0, 0},
+                            {12, 0.3f, 0.5f, 0.4f, 0, 0.1f, 0, 0, 0}};
+  Tensors together = original;
+  std::vector<double> norms = clipGradNormPerNetwork(together, 1.0, 3);
+  ASSERT_EQ(norms.size(), 3u);
+  auto part = [](const std::vector<float> &v, size_t e, size_t n) {
+    return std::vector<float>(v.begin() + e * n, v.begin() + (e + 1) * n);
+  };
+  for (size_t e = 0; e < 3; ++e) {
+    Tensors alone = {part(original[0], e, 2), part(original[1], e, 3)};
+    EXPECT_EQ(norms[e], clipGradNorm(alone, 1.0)) << e;
+    EXPECT_EQ(alone[0], part(together[0], e, 2)) << e;
+    EXPECT_EQ(alone[1], part(together[1], e, 3)) << e;
+  }
+  EXPECT_GT(norms[0], 1.0); // clipped
+  EXPECT_LT(norms[1], 1.0); // left alone
+  EXPECT_EQ(norms[2], 0.0);
+  EXPECT_NE(together[1][0], original[1][0]);
+  EXPECT_EQ(together[1][3], original[1][3]);
+}
+
 TEST(DriverWeightDecay, AddsL2TimesTheParameter) {
   Tensors g = {{1, -1}, {0.5f}};
   const Tensors p = {{2, 4}, {-10}};

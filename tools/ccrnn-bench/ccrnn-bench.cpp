@@ -4,10 +4,12 @@
 //   GFLOP/s of oneDNN's matmul on N x N x N float32 (the machine's limit the
 //   trainers are compared with).
 // ccrnn-bench train [ccrnn-train's task, model and size flags] [--threads T]
-//                   [--batches N]
+//                   [--batches N] [--ensemble K]
 //   ms per training batch (the trainer's train(), clipping, Adam: what
 //   ccrnn-train does per batch, without data preparation) on random data,
 //   the trainer's FLOPs per batch (counted by the compiler) and GFLOP/s.
+//   With --ensemble K, of a trainer of K networks (ccrnn-ensemble): a batch
+//   is one batch of each network, clipped per network.
 // Both print one line "key value ..." per measurement, for scripts
 // (tools/bench/bench-suite.sh). Errors: "ccrnn-bench: error: ..." and 2.
 //
@@ -70,7 +72,7 @@ int sgemm(int64_t n, int threads) {
 }
 
 int train(const TrainConfig &cfg, const std::string &modelSpec,
-          const std::string &cacheDir, int64_t batches) {
+          const std::string &cacheDir, int64_t batches, int64_t ensemble) {
   rt::preferSleepingThreads(cfg.threads, commandArgv);
   rt::setNumThreads(cfg.threads);
   ModelRef ref = resolveModel(modelSpec);
@@ -78,7 +80,7 @@ int train(const TrainConfig &cfg, const std::string &modelSpec,
   TrainerOptions options = trainerOptions(cfg, cfg.batchSize, cfg.data.seqLen,
                                           cerebellum);
   LoadedTrainer loaded = getTrainer(
-      {ref, configureOptions(cfg, cerebellum), options.main},
+      {ref, configureOptions(cfg, cerebellum), options.main, ensemble},
       cacheDir.empty() ? defaultCacheDir() : cacheDir,
       [](const std::string &line) {
         std::fprintf(stderr, "ccrnn-bench: %s\n", line.c_str());
@@ -87,21 +89,29 @@ int train(const TrainConfig &cfg, const std::string &modelSpec,
   const ccrnn_trainer_desc &d = trainer.desc();
 
   // Random data of the trainer's shapes: the time does not depend on it.
+  const int64_t K = d.ensemble;
   Rng rng(0, "bench.data");
-  std::vector<float> inputs(d.batch * d.steps * d.input_size);
+  std::vector<float> inputs(K * d.batch * d.steps * d.input_size);
   for (float &x : inputs)
     x = float(rng.uniform(0, 1));
-  std::vector<float> targets(d.batch * (d.predict_last ? 1 : d.steps) *
+  std::vector<float> targets(K * d.batch * (d.predict_last ? 1 : d.steps) *
                              d.output_size);
   for (float &x : targets)
     x = float(rng.uniform(-10, 10));
-  std::vector<int64_t> labels(d.batch);
+  std::vector<int64_t> labels(K * d.batch);
   for (int64_t &l : labels)
     l = int64_t(rng.below(uint64_t(d.output_size)));
   const void *target =
       d.classify ? static_cast<const void *>(labels.data()) : targets.data();
 
-  Tensors params = initialParameters(d, 0, nullptr), grads = params;
+  // Network e starts from seed e's initialisation.
+  Tensors params = initialParameters(d, 0, nullptr);
+  for (int64_t e = 1; e < K; ++e) {
+    Tensors more = initialParameters(d, uint64_t(e), nullptr);
+    for (size_t i = 0; i < params.size(); ++i)
+      params[i].insert(params[i].end(), more[i].begin(), more[i].end());
+  }
+  Tensors grads = params;
   std::vector<int64_t> sizes;
   for (const auto &p : params)
     sizes.push_back(int64_t(p.size()));
@@ -114,7 +124,10 @@ int train(const TrainConfig &cfg, const std::string &modelSpec,
       g[i] = grads[i].data();
     }
     trainer.train(p.data(), inputs.data(), target, g.data());
-    clipGradNorm(grads, 1.0);
+    if (K == 1)
+      clipGradNorm(grads, 1.0);
+    else
+      clipGradNormPerNetwork(grads, 1.0, K);
     optim.step(params, grads);
   };
   double s = medianSeconds(3, [&] {
@@ -122,10 +135,11 @@ int train(const TrainConfig &cfg, const std::string &modelSpec,
                  step();
              }) /
              double(batches);
-  std::printf("train model %s options %s threads %d ms_per_batch %.4f "
-              "flops_per_batch %.6e gflops %.2f\n",
-              ref.name.c_str(), options.main.c_str(), cfg.threads, s * 1e3,
-              d.flops_per_batch, d.flops_per_batch / s * 1e-9);
+  std::printf("train model %s options %s threads %d networks %lld "
+              "ms_per_batch %.4f flops_per_batch %.6e gflops %.2f\n",
+              ref.name.c_str(), options.main.c_str(), cfg.threads,
+              (long long)K, s * 1e3, d.flops_per_batch,
+              d.flops_per_batch / s * 1e-9);
   return 0;
 }
 
@@ -163,6 +177,11 @@ int main(int argc, char **argv) {
   tr->add_option("--batches", batches, "Batches per timing")
       ->check(CLI::PositiveNumber);
   tr->add_option("--cache-dir", cacheDir, "Cache of compiled trainers");
+  int64_t ensemble = 1;
+  tr->add_option("--ensemble", ensemble,
+                 "Networks trained by one call (ccrnn-ensemble); a batch is "
+                 "one batch of each")
+      ->check(CLI::PositiveNumber);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
@@ -177,7 +196,7 @@ int main(int argc, char **argv) {
       return option && option->count() > 0;
     });
     validateConfig(cfg);
-    return train(cfg, model, cacheDir, batches);
+    return train(cfg, model, cacheDir, batches, ensemble);
   } catch (const InputError &e) {
     std::fprintf(stderr, "ccrnn-bench: error: %s\n", e.what());
     return 2;

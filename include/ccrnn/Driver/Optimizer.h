@@ -113,6 +113,12 @@ double globalNorm(const Tensors &grads);
 /// exceeds it, scales every gradient by maxNorm / (norm + 1e-6). Returns the
 /// norm before clipping.
 double clipGradNorm(Tensors &grads, double maxNorm);
+/// clipGradNorm of each network of an ensemble: every tensor holds
+/// `networks` equal parts, network after network; each network's norm is
+/// summed in the order clipGradNorm sums its own tensors, so each gets the
+/// same bits. Returns the norms.
+std::vector<double> clipGradNormPerNetwork(Tensors &grads, double maxNorm,
+                                           int64_t networks);
 
 /// grad += l2 * param (torch.optim's weight_decay).
 void addWeightDecay(Tensors &grads, const Tensors &params, double l2);

@@ -76,6 +76,8 @@ struct TrainerSpec {
   ModelRef model;
   std::string configure;
   std::string options;
+  /// Networks a call (ccrnn-ensemble); never bundled when more than 1.
+  int64_t ensemble = 1;
 };
 
 /// The bundled trainer of the spec when there is one (only for a model not
