@@ -611,6 +611,10 @@ LogicalResult Emitter::emitOp(Operation *op) {
       defineNew(r);
     return name(r);
   };
+  // Network e's scalar in a per-network scalar tensor.
+  auto element = [](const std::string &base, StringRef e) {
+    return e == "0" ? base : base + " + " + e.str();
+  };
   auto elementwise = [&](StringRef fn) {
     std::string out = result();
     line() << "rt::" << fn << "(" << sizeOf(op->getResult(0));
@@ -767,12 +771,12 @@ LogicalResult Emitter::emitOp(Operation *op) {
         std::string out = result();
         ArrayRef<int64_t> p = shapeOf(l.getPrediction());
         perNetwork([&](StringRef e) {
-          line() << out << "[" << e << "] = rt::mseLoss(" << p[0] << ", "
-                 << p[1] << ", " << p[2] << ", "
-                 << ofNetwork(l.getPrediction(), e) << ", "
+          line() << "rt::mseLoss(" << p[0] << ", " << p[1] << ", " << p[2]
+                 << ", " << ofNetwork(l.getPrediction(), e) << ", "
                  << ofNetwork(l.getTarget(), e) << ", "
                  << (l.getStart() ? name(l.getStart()) : "0") << ", "
-                 << l.getIntervalAttr().getInt() << ");\n";
+                 << l.getIntervalAttr().getInt() << ", " << element(out, e)
+                 << ");\n";
         });
         return success();
       })
@@ -783,7 +787,7 @@ LogicalResult Emitter::emitOp(Operation *op) {
           line() << "rt::mseLossGrad(" << p[0] << ", " << p[1] << ", " << p[2]
                  << ", " << ofNetwork(l.getPrediction(), e) << ", "
                  << ofNetwork(l.getTarget(), e) << ", "
-                 << name(l.getCotangent()) << "[" << e << "], "
+                 << element(name(l.getCotangent()), e) << ", "
                  << (l.getStart() ? name(l.getStart()) : "0") << ", "
                  << l.getIntervalAttr().getInt() << ", " << ofNetwork(l, e)
                  << ");\n";
@@ -794,11 +798,10 @@ LogicalResult Emitter::emitOp(Operation *op) {
         std::string out = result();
         ArrayRef<int64_t> z = shapeOf(l.getLogits());
         perNetwork([&](StringRef e) {
-          line() << out << "[" << e << "] = rt::xentLoss(" << z[0] << ", "
-                 << z[1] << ", " << ofNetwork(l.getLogits(), e) << ", "
-                 << name(l.getLabels())
+          line() << "rt::xentLoss(" << z[0] << ", " << z[1] << ", "
+                 << ofNetwork(l.getLogits(), e) << ", " << name(l.getLabels())
                  << (ensemble == 1 ? "" : " + e * " + std::to_string(z[0]))
-                 << ");\n";
+                 << ", " << element(out, e) << ");\n";
         });
         return success();
       })
@@ -810,7 +813,7 @@ LogicalResult Emitter::emitOp(Operation *op) {
                  << ofNetwork(l.getLogits(), e) << ", " << name(l.getLabels())
                  << (ensemble == 1 ? "" : " + e * " + std::to_string(z[0]))
                  << ", "
-                 << name(l.getCotangent()) << "[" << e << "], "
+                 << element(name(l.getCotangent()), e) << ", "
                  << ofNetwork(l, e) << ");\n";
         });
         return success();

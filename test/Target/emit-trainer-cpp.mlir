@@ -122,7 +122,7 @@ func.func @f() {
 // ENSEMBLE:       void Trainer::f_dni_lstm_window_grad(
 // ENSEMBLE:         for (int64_t e = 0; e < 3; ++e) {
 // ENSEMBLE-NEXT:      [[LSTM]][e]->forward((a14 + e * 50), (v{{[0-9]+}} + e * 2500), (v{{[0-9]+}} + e * 2500), (a0 + e * 200), (a1 + e * 10000), (a2 + e * 200), (a3 + e * 200),
-// ENSEMBLE:           v{{[0-9]+}}[e] = rt::mseLoss(50, 1, 2, (v{{[0-9]+}} + e * 100), (a15 + e * 100), a16, 2);
+// ENSEMBLE:           rt::mseLoss(50, 1, 2, (v{{[0-9]+}} + e * 100), (a15 + e * 100), a16, 2, v{{[0-9]+}} + e);
 // ENSEMBLE:         rt::relu(60000,
 // ENSEMBLE:       void Trainer::f_dni_lstm_train(
 // ENSEMBLE:           rt::timeSlice(150, 10, 1,

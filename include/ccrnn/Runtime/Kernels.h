@@ -101,6 +101,29 @@ float xentLoss(int64_t batch, int64_t classes, const float *logits,
 void xentLossGrad(int64_t batch, int64_t classes, const float *logits,
                   const int64_t *labels, float cotangent, float *out);
 
+// The forms generated trainers call: the loss written to, and the cotangent
+// read from, a tensor's storage (which the CUDA runtime keeps on the
+// device, so the same emitted code serves both).
+inline void mseLoss(int64_t batch, int64_t steps, int64_t features,
+                    const float *p, const float *t, int64_t start,
+                    int64_t interval, float *out) {
+  *out = mseLoss(batch, steps, features, p, t, start, interval);
+}
+inline void mseLossGrad(int64_t batch, int64_t steps, int64_t features,
+                        const float *p, const float *t, const float *cotangent,
+                        int64_t start, int64_t interval, float *out) {
+  mseLossGrad(batch, steps, features, p, t, *cotangent, start, interval, out);
+}
+inline void xentLoss(int64_t batch, int64_t classes, const float *logits,
+                     const int64_t *labels, float *out) {
+  *out = xentLoss(batch, classes, logits, labels);
+}
+inline void xentLossGrad(int64_t batch, int64_t classes, const float *logits,
+                         const int64_t *labels, const float *cotangent,
+                         float *out) {
+  xentLossGrad(batch, classes, logits, labels, *cotangent, out);
+}
+
 //===--- Recurrent layers over a window -------------------------------------===//
 /// One LSTM layer (PyTorch semantics, gates i, f, g, o) over a window of
 /// `steps` steps: x [batch, steps, input], h0/c0 [batch, hidden], w_ih
