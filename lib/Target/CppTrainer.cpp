@@ -249,6 +249,14 @@ private:
                              StringRef targetType);
   void emitEntryPoints(raw_ostream &os, func::FuncOp train, func::FuncOp eval,
                        func::FuncOp record);
+  /// Where a CUDA trainer's entry points put the caller's arrays in its
+  /// device staging buffer (float offsets), and their sizes.
+  struct Staging {
+    SmallVector<int64_t> params;
+    int64_t inputs = 0, targets = 0, state = 0, mask = 0, total = 0;
+    int64_t inputsSize = 0, targetsSize = 0, stateSize = 0, maskSize = 0;
+  };
+  Staging staging(func::FuncOp train);
   static StringRef argumentName(func::FuncOp f, unsigned i) {
     auto name = f.getArgAttrOfType<StringAttr>(i, "ccrnn.name");
     return name ? name.getValue() : StringRef();
@@ -893,13 +901,13 @@ std::string Emitter::batchArguments(func::FuncOp f, int numParams,
   for (unsigned i = 0; i < f.getNumArguments(); ++i) {
     StringRef name = argumentName(f, i);
     if (int(i) < numParams)
-      os << "batch->params[" << i << "], ";
+      os << "params[" << i << "], ";
     else if (name == "input")
-      os << "batch->inputs, ";
+      os << "inputs, ";
     else if (name == "target")
-      os << "static_cast<" << targetType << ">(batch->targets), ";
+      os << "static_cast<" << targetType << ">(targets), ";
     else if (name == "fibre_mask")
-      os << "batch->fibre_mask ? batch->fibre_mask : t->ones.get(), ";
+      os << "mask ? mask : t->ones.get(), ";
     else if (name.starts_with("state.")) {
       os << "state + " << stateOffset << ", ";
       stateOffset += ensemble * numElements(f.getArgumentTypes()[i]);
@@ -908,11 +916,48 @@ std::string Emitter::batchArguments(func::FuncOp f, int numParams,
   return text;
 }
 
+Emitter::Staging Emitter::staging(func::FuncOp train) {
+  Staging st;
+  int numParams = numParameters(train);
+  int64_t offset = 0;
+  auto take = [&](int64_t floats) {
+    int64_t at = offset;
+    offset += (ensemble * floats + 15) / 16 * 16;
+    return at;
+  };
+  for (int i = 0; i < numParams; ++i)
+    st.params.push_back(take(numElements(train.getArgumentTypes()[i])));
+  for (unsigned i = numParams; i < train.getNumArguments(); ++i) {
+    StringRef name = argumentName(train, i);
+    Type type = train.getArgumentTypes()[i];
+    if (name == "input") {
+      st.inputsSize = ensemble * numElements(type);
+      st.inputs = take(numElements(type));
+    } else if (name == "target") {
+      st.targetsSize = ensemble * numElements(type);
+      // int64 labels take two floats each.
+      st.targets = take((isIntTensor(type) ? 2 : 1) * numElements(type));
+    } else if (name == "fibre_mask") {
+      st.maskSize = ensemble * numElements(type);
+      st.mask = take(numElements(type));
+    } else if (name.starts_with("state.")) {
+      st.stateSize += ensemble * numElements(type);
+    }
+  }
+  st.state = take(st.stateSize / ensemble);
+  st.total = offset;
+  return st;
+}
+
 void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
                               func::FuncOp eval, func::FuncOp record) {
   int numParams = numParameters(train);
   bool classify = isIntTensor(train.getArgumentTypes()[numParams + 1]);
   const char *targetType = classify ? "const int64_t *" : "const float *";
+  const bool cuda = options.target == TrainerTarget::CUDA;
+  // Results go to the caller's (host) arrays.
+  const char *toHost = cuda ? "rt::download" : "rt::copy";
+  Staging st = staging(train);
   os << "void *create() {\n"
      << "  try {\n"
      << "    return new Trainer();\n"
@@ -931,23 +976,72 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
   int64_t networkState = 0;
   for (int64_t n : stateSizes)
     networkState += n;
+  // The caller's arrays under local names: on the CPU the caller's own, on
+  // a GPU copies in the trainer's staging buffer on the device.
+  auto inputs = [&](StringRef params, StringRef in, StringRef targets,
+                    bool withBatch) {
+    if (!cuda) {
+      os << "  const float *const *params = " << params << ";\n"
+         << "  const float *inputs = " << in << ";\n"
+         << "  const void *targets = " << targets << ";\n";
+      if (withBatch)
+        os << "  const float *initialState = batch->initial_state;\n"
+           << "  [[maybe_unused]] const float *mask = batch->fibre_mask;\n";
+      return;
+    }
+    os << "  float *staged = t->staging.get();\n"
+       << "  const float *params[" << std::max(numParams, 1) << "] = {";
+    for (int i = 0; i < numParams; ++i)
+      os << (i ? ", " : "") << "staged + " << st.params[i];
+    os << "};\n";
+    for (int i = 0; i < numParams; ++i)
+      os << "  rt::upload("
+         << ensemble * numElements(train.getArgumentTypes()[i]) << ", "
+         << params << "[" << i << "], staged + " << st.params[i] << ");\n";
+    os << "  const float *inputs = staged + " << st.inputs << ";\n"
+       << "  rt::upload(" << st.inputsSize << ", " << in << ", staged + "
+       << st.inputs << ");\n"
+       << "  const void *targets = staged + " << st.targets << ";\n";
+    if (classify)
+      os << "  rt::uploadLabels(" << st.targetsSize
+         << ", static_cast<const int64_t *>(" << targets
+         << "), reinterpret_cast<int64_t *>(staged + " << st.targets
+         << "));\n";
+    else
+      os << "  rt::upload(" << st.targetsSize << ", static_cast<const float *>("
+         << targets << "), staged + " << st.targets << ");\n";
+    if (!withBatch)
+      return;
+    os << "  const float *initialState = nullptr;\n"
+       << "  [[maybe_unused]] const float *mask = nullptr;\n";
+    if (st.stateSize)
+      os << "  if (batch->initial_state) {\n"
+         << "    rt::upload(" << st.stateSize
+         << ", batch->initial_state, staged + " << st.state << ");\n"
+         << "    initialState = staged + " << st.state << ";\n  }\n";
+    if (st.maskSize)
+      os << "  if (batch->fibre_mask) {\n"
+         << "    rt::upload(" << st.maskSize << ", batch->fibre_mask, staged + "
+         << st.mask << ");\n"
+         << "    mask = staged + " << st.mask << ";\n  }\n";
+  };
   // A missing state is the zero state, a missing fibre mask all ones. An
   // ensemble's caller gives the states network after network, the program
   // keeps each state array of all networks together: regroup.
   auto prologue = [&] {
-    os << "  Trainer *t = static_cast<Trainer *>(trainer);\n"
-       << "  const float *state =\n"
-       << "      batch->initial_state ? batch->initial_state : "
-          "t->zeros.get();\n";
+    os << "  Trainer *t = static_cast<Trainer *>(trainer);\n";
+    inputs("batch->params", "batch->inputs", "batch->targets", true);
+    os << "  [[maybe_unused]] const float *state =\n"
+       << "      initialState ? initialState : t->zeros.get();\n";
     if (ensemble == 1 || stateSizes.empty())
       return;
-    os << "  if (batch->initial_state) {\n"
+    os << "  if (initialState) {\n"
        << "    for (int64_t e = 0; e < " << ensemble << "; ++e) {\n";
     int64_t offset = 0;
     for (int64_t n : stateSizes) {
-      os << "      rt::copy(" << n << ", batch->initial_state + e * "
-         << networkState << " + " << offset << ", t->regroup.get() + "
-         << ensemble * offset << " + e * " << n << ");\n";
+      os << "      rt::copy(" << n << ", initialState + e * " << networkState
+         << " + " << offset << ", t->regroup.get() + " << ensemble * offset
+         << " + e * " << n << ");\n";
       offset += n;
     }
     os << "    }\n    state = t->regroup.get();\n  }\n";
@@ -962,10 +1056,12 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
     os << (i ? ", " : "") << "results[" << i << "]";
   os << ");\n";
   for (int i = 0; i < numParams; ++i)
-    os << "  rt::copy(" << ensemble * numElements(train.getResultTypes()[i + 1])
+    os << "  " << toHost << "("
+       << ensemble * numElements(train.getResultTypes()[i + 1])
        << ", results[" << i + 1 << "], grads[" << i << "]);\n";
   os << "  if (batch->losses)\n"
-     << "    rt::copy(" << ensemble << ", results[0], batch->losses);\n";
+     << "    " << toHost << "(" << ensemble
+     << ", results[0], batch->losses);\n";
   os << "  if (final_state) {\n";
   if (ensemble > 1 && !stateSizes.empty())
     os << "    for (int64_t e = 0; e < " << ensemble << "; ++e) {\n";
@@ -973,31 +1069,44 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
   for (unsigned i = numParams + 1; i < train.getNumResults(); ++i) {
     int64_t n = numElements(train.getResultTypes()[i]);
     if (ensemble == 1)
-      os << "    rt::copy(" << n << ", results[" << i << "], final_state + "
-         << offset << ");\n";
+      os << "    " << toHost << "(" << n << ", results[" << i
+         << "], final_state + " << offset << ");\n";
     else
-      os << "      rt::copy(" << n << ", results[" << i << "] + e * " << n
-         << ", final_state + e * " << networkState << " + " << offset
+      os << "      " << toHost << "(" << n << ", results[" << i << "] + e * "
+         << n << ", final_state + e * " << networkState << " + " << offset
          << ");\n";
     offset += n;
   }
   if (ensemble > 1 && !stateSizes.empty())
     os << "    }\n";
-  os << "  }\n"
-     << "  return results[0][0];\n}\n\n";
+  os << "  }\n";
+  if (cuda)
+    os << "  float loss = 0;\n"
+       << "  rt::download(1, results[0], &loss);\n"
+       << "  return loss;\n}\n\n";
+  else
+    os << "  return results[0][0];\n}\n\n";
 
-  os << "float eval(void *trainer, const float *const *params, const float "
-        "*inputs,\n           const void *targets, float *predictions) {\n"
-     << "  const float *loss = nullptr, *prediction = nullptr;\n"
-     << "  static_cast<Trainer *>(trainer)->f_" << identifier(eval.getSymName())
-     << "(\n      ";
+  os << "float eval(void *trainer, const float *const *callerParams,\n"
+        "           const float *callerInputs, const void *callerTargets,\n"
+        "           float *predictions) {\n"
+     << "  Trainer *t = static_cast<Trainer *>(trainer);\n";
+  inputs("callerParams", "callerInputs", "callerTargets", false);
+  os << "  const float *loss = nullptr, *prediction = nullptr;\n"
+     << "  t->f_" << identifier(eval.getSymName()) << "(\n      ";
   for (int i = 0; i < numParams; ++i)
     os << "params[" << i << "], ";
   os << "inputs, static_cast<" << targetType
      << ">(targets), loss, prediction);\n"
-     << "  rt::copy(" << ensemble * numElements(eval.getResultTypes()[1])
-     << ", prediction, predictions);\n"
-     << "  return loss[0];\n}\n\n";
+     << "  " << toHost << "("
+     << ensemble * numElements(eval.getResultTypes()[1])
+     << ", prediction, predictions);\n";
+  if (cuda)
+    os << "  float value = 0;\n"
+       << "  rt::download(1, loss, &value);\n"
+       << "  return value;\n}\n\n";
+  else
+    os << "  return loss[0];\n}\n\n";
 
   if (record) {
     os << "void record(void *trainer, const ccrnn_batch *batch, ccrnn_record "
@@ -1012,8 +1121,9 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
     const char *fields[] = {"state", "synthetic", "target_grad", "true_grad",
                             "activity"};
     for (unsigned i = 0; i < record.getNumResults(); ++i)
-      os << "  rt::copy(" << ensemble * numElements(record.getResultTypes()[i])
-         << ", results[" << i << "], out->" << fields[i] << ");\n";
+      os << "  " << toHost << "("
+         << ensemble * numElements(record.getResultTypes()[i]) << ", results["
+         << i << "], out->" << fields[i] << ");\n";
     os << "}\n\n";
   }
   os << "const ccrnn_trainer_api kApi = {&kDescription, create, destroy, "
@@ -1058,36 +1168,47 @@ LogicalResult Emitter::emit(raw_ostream &os) {
   }
 
   std::string id = identifier(options.id.empty() ? model : options.id);
-  os << "// Generated by ccrnn-translate --emit-trainer=cpp: the trainer of "
-        "model @"
-     << model << "\n// (" << info.getAs<StringAttr>("options").getValue()
+  const bool cuda = options.target == TrainerTarget::CUDA;
+  // Host memory on the CPU, device memory on a GPU; both zeroed.
+  const char *buffer = cuda ? "rt::DeviceBuffer" : "std::unique_ptr<float[]>";
+  auto allocation = [&](int64_t floats) {
+    std::string n = std::to_string(std::max<int64_t>(floats, 1));
+    return cuda ? "(" + n + ")" : "(new float[" + n + "]())";
+  };
+  os << "// Generated by ccrnn-translate --emit-trainer="
+     << (cuda ? "cuda" : "cpp") << ": the trainer of model @" << model
+     << "\n// (" << info.getAs<StringAttr>("options").getValue()
      << "). Do not edit; regenerate from the model file.\n\n"
-     << "#include \"ccrnn/Runtime/Kernels.h\"\n"
+     << (cuda ? "#include \"ccrnn/Runtime/KernelsCUDA.h\"\n"
+              : "#include \"ccrnn/Runtime/Kernels.h\"\n")
      << "#include \"ccrnn/Runtime/TrainerABI.h\"\n\n"
      << "#include <cstdint>\n#include <memory>\n#include <utility>\n\n"
-     << "namespace {\n\nnamespace rt = ccrnn::rt;\n\n"
+     << "namespace {\n\nnamespace rt = ccrnn::"
+     << (cuda ? "rtcuda" : "rt") << ";\n\n"
      << "// One method per function of the training program; every tensor "
-        "lives in a\n// fixed slice of `arena`, every kernel is created "
-        "once.\nclass Trainer {\npublic:\n  Trainer();\n"
+        "lives in a\n// fixed slice of `arena`"
+     << (cuda ? " (device memory)" : "")
+     << ", every kernel is created once.\nclass Trainer {\npublic:\n"
+        "  Trainer();\n"
      << declarations << "\nprivate:\n"
-     << "  std::unique_ptr<float[]> arena;\n\npublic:\n"
+     << "  " << buffer << " arena;\n\npublic:\n"
      << "  // The zero state and the dense fibre mask of calls that give "
         "none.\n"
-     << "  std::unique_ptr<float[]> zeros, ones;\n"
-     << (ensemble > 1 ? "  // The initial states of an ensemble, regrouped.\n"
-                        "  std::unique_ptr<float[]> regroup;\n"
+     << "  " << buffer << " zeros, ones;\n"
+     << (ensemble > 1 ? "  // The initial states of an ensemble, regrouped.\n  " +
+                            std::string(buffer) + " regroup;\n"
                       : "")
+     << (cuda ? "  // The caller's arrays, copied to the device.\n"
+                "  rt::DeviceBuffer staging;\n"
+              : "")
      << "\nprivate:\n";
   for (const std::string &decl : kernelDecls)
     os << decl;
-  os << "};\n\nTrainer::Trainer()\n    : arena(new float[" << arenaSize
-     << "]()), zeros(new float[" << std::max<int64_t>(stateSize, 1)
-     << "]()),\n      ones(new float[" << std::max<int64_t>(maskSize, 1)
-     << "])"
-     << (ensemble > 1 ? ",\n      regroup(new float[" +
-                            std::to_string(std::max<int64_t>(stateSize, 1)) +
-                            "])"
-                      : "")
+  os << "};\n\nTrainer::Trainer()\n    : arena" << allocation(arenaSize)
+     << ", zeros" << allocation(stateSize) << ",\n      ones"
+     << allocation(maskSize)
+     << (ensemble > 1 ? ",\n      regroup" + allocation(stateSize) : "")
+     << (cuda ? ",\n      staging" + allocation(staging(train).total) : "")
      << " {\n"
      << "  rt::fill(" << std::max<int64_t>(maskSize, 1)
      << ", 1.0f, ones.get());\n";

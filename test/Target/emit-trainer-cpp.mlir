@@ -21,7 +21,7 @@
 // Every kernel is created once, with the trainer.
 // CHECK:       Trainer::Trainer()
 // CHECK-NEXT:      : arena(new float[{{[0-9]+}}]()), zeros(new float[5000]()),
-// CHECK-NEXT:        ones(new float[1]) {
+// CHECK-NEXT:        ones(new float[1]()) {
 // CHECK:         [[LSTM]] = std::make_unique<rt::LSTMWindow>(50, 1, 1, 50);
 // The synthesizer's linear layers are oneDNN matmuls with a bias post-op.
 // CHECK:         = std::make_unique<rt::Matmul>(50, 400, 100, false, true, true, false);
@@ -81,9 +81,11 @@
 // CHECK-NEXT:      1};
 // The batch's initial state is the zero state unless given.
 // CHECK:       float train(void *trainer, const ccrnn_batch *batch,
-// CHECK:           batch->initial_state ? batch->initial_state : t->zeros.get();
+// CHECK:         const float *const *params = batch->params;
+// CHECK:         const float *initialState = batch->initial_state;
+// CHECK:             initialState ? initialState : t->zeros.get();
 // CHECK:         t->f_dni_lstm_train(
-// CHECK-NEXT:        batch->params[0], {{.*}} batch->params[11], batch->inputs, static_cast<const float *>(batch->targets), state + 0, state + 2500, results[0],
+// CHECK-NEXT:        params[0], {{.*}} params[11], inputs, static_cast<const float *>(targets), state + 0, state + 2500, results[0],
 // CHECK:         if (final_state) {
 // CHECK-NEXT:      rt::copy(2500, results[13], final_state + 0);
 // CHECK-NEXT:      rt::copy(2500, results[14], final_state + 2500);
@@ -114,8 +116,8 @@ func.func @f() {
 // ENSEMBLE:       std::unique_ptr<rt::LSTMWindow> [[LSTM:k[0-9]+]][3];
 // ENSEMBLE:       Trainer::Trainer()
 // ENSEMBLE-NEXT:      : arena(new float[{{[0-9]+}}]()), zeros(new float[15000]()),
-// ENSEMBLE-NEXT:        ones(new float[1]),
-// ENSEMBLE-NEXT:        regroup(new float[15000]) {
+// ENSEMBLE-NEXT:        ones(new float[1]()),
+// ENSEMBLE-NEXT:        regroup(new float[15000]()) {
 // ENSEMBLE:         for (auto &k : [[LSTM]])
 // ENSEMBLE-NEXT:      k = std::make_unique<rt::LSTMWindow>(50, 1, 1, 50);
 // ENSEMBLE:         = std::make_unique<rt::Matmul>(50, 400, 100, false, true, true, false, false, 3);
@@ -132,10 +134,10 @@ func.func @f() {
 // ENSEMBLE:           2.204700e+09,
 // ENSEMBLE-NEXT:      3};
 // ENSEMBLE:       float train(
-// ENSEMBLE:         if (batch->initial_state) {
+// ENSEMBLE:         if (initialState) {
 // ENSEMBLE-NEXT:      for (int64_t e = 0; e < 3; ++e) {
-// ENSEMBLE-NEXT:        rt::copy(2500, batch->initial_state + e * 5000 + 0, t->regroup.get() + 0 + e * 2500);
-// ENSEMBLE-NEXT:        rt::copy(2500, batch->initial_state + e * 5000 + 2500, t->regroup.get() + 7500 + e * 2500);
+// ENSEMBLE-NEXT:        rt::copy(2500, initialState + e * 5000 + 0, t->regroup.get() + 0 + e * 2500);
+// ENSEMBLE-NEXT:        rt::copy(2500, initialState + e * 5000 + 2500, t->regroup.get() + 7500 + e * 2500);
 // ENSEMBLE:           state + 0, state + 7500,
 // ENSEMBLE:         rt::copy(480000, results[7], grads[6]);
 // ENSEMBLE:         if (batch->losses)

@@ -23,7 +23,7 @@ using namespace mlir;
 namespace cl = llvm::cl;
 
 namespace {
-enum class Target { Cpp };
+enum class Target { Cpp, CUDA };
 
 cl::OptionCategory category("ccrnn-translate options");
 cl::opt<std::string> inputFilename(cl::Positional, cl::desc("<program.mlir>"),
@@ -34,7 +34,9 @@ cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
 cl::opt<Target> emitTrainer(
     "emit-trainer", cl::desc("The trainer to emit"), cl::Required,
     cl::values(clEnumValN(Target::Cpp, "cpp",
-                          "C++ on the CPU kernels (oneDNN)")),
+                          "C++ on the CPU kernels (oneDNN)"),
+               clEnumValN(Target::CUDA, "cuda",
+                          "C++ on the CUDA kernels (cuBLAS; device memory)")),
     cl::cat(category));
 cl::opt<std::string>
     trainerId("trainer-id",
@@ -73,7 +75,10 @@ int main(int argc, char **argv) {
   // Emit into memory first: a failed translation writes no output file.
   std::string text;
   llvm::raw_string_ostream os(text);
-  ccrnn::CppTrainerOptions options{trainerId, trainerEntry};
+  ccrnn::CppTrainerOptions options{
+      trainerId, trainerEntry,
+      emitTrainer == Target::CUDA ? ccrnn::TrainerTarget::CUDA
+                                  : ccrnn::TrainerTarget::CPU};
   if (failed(ccrnn::emitCppTrainer(*module, os, options)))
     return 1;
   auto output = openOutputFile(outputFilename, &error);

@@ -10,11 +10,18 @@
 
 namespace ccrnn {
 
+/// The kernels a generated trainer calls.
+enum class TrainerTarget {
+  CPU,  ///< ccrnn/Runtime/Kernels.h (oneDNN), host memory
+  CUDA, ///< ccrnn/Runtime/KernelsCUDA.h (cuBLAS), device memory
+};
+
 struct CppTrainerOptions {
   /// Suffix of the exported `ccrnn_trainer_<id>`; default: the model name.
   std::string id;
   /// Also export `ccrnn_trainer_entry` (trainers built as shared objects).
   bool entry = false;
+  TrainerTarget target = TrainerTarget::CPU;
 };
 
 /// Writes readable C++ implementing the trainer C ABI

@@ -1,0 +1,227 @@
+//===- CUDATrainerTest.cpp - CUDA trainers against the CPU ones -----------===//
+//
+// Built wherever nvcc is. Without a GPU (the development and CI machines)
+// the tests that need one are skipped, each saying why; what runs anyway:
+// every bundled CUDA trainer describes the same trainer as its CPU twin, and
+// creating a CUDA trainer fails cleanly (NULL) when there is no device.
+// With a GPU, every CUDA trainer's loss, gradients, final state,
+// predictions and recordings match the CPU trainer's to float32 precision.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ccrnn/Runtime/KernelsCUDA.h"
+#include "ccrnn/Runtime/TrainerABI.h"
+
+#include "gtest/gtest.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+// clang-format off
+#define CCRNN_CUDA_TEST_TRAINERS(X)                                            \
+  X(tiny_lstm_t3) X(tiny_dni_lstm_t1) X(tiny_dni_lstm_t5)                      \
+  X(tiny_dni_tanh_xent_t2) X(tiny_dni_lstm_fibres_record)                      \
+  X(tiny_cdni_lstm2_last_fibres) X(tiny_cdni_tanh_xent_record)                 \
+  X(tiny_dni_tanh2_linear_record) X(tiny_dni_lstm_t3_x3)
+#define CCRNN_CUDA_BUNDLED(X)                                                  \
+  X(lstm) X(dni_lstm) X(tanh) X(dni_tanh) X(cdni_lstm) X(cdni_tanh)
+// clang-format on
+
+extern "C" {
+#define DECLARE(id)                                                            \
+  const ccrnn_trainer_api *ccrnn_trainer_##id(void);                           \
+  const ccrnn_trainer_api *ccrnn_trainer_cuda_##id(void);
+CCRNN_CUDA_TEST_TRAINERS(DECLARE)
+#undef DECLARE
+#define DECLARE(model)                                                         \
+  const ccrnn_trainer_api *ccrnn_trainer_linedraw_##model(void);               \
+  const ccrnn_trainer_api *ccrnn_trainer_cuda_linedraw_##model(void);
+CCRNN_CUDA_BUNDLED(DECLARE)
+#undef DECLARE
+}
+
+namespace {
+
+struct Pair {
+  const char *id;
+  ccrnn_trainer_entry_fn cpu, cuda;
+};
+
+#define PAIR(id) Pair{#id, ccrnn_trainer_##id, ccrnn_trainer_cuda_##id},
+const std::vector<Pair> kTiny = {CCRNN_CUDA_TEST_TRAINERS(PAIR)};
+#undef PAIR
+#define PAIR(model)                                                            \
+  Pair{#model, ccrnn_trainer_linedraw_##model,                                 \
+       ccrnn_trainer_cuda_linedraw_##model},
+const std::vector<Pair> kBundled = {CCRNN_CUDA_BUNDLED(PAIR)};
+#undef PAIR
+
+void PrintTo(const Pair &p, std::ostream *os) { *os << p.id; }
+std::string nameOf(const ::testing::TestParamInfo<Pair> &info) {
+  return info.param.id;
+}
+
+/// Empty when a device can be used, else why not.
+std::string noDevice() {
+  std::string why;
+  return ccrnn::rtcuda::deviceAvailable(why) ? std::string() : why;
+}
+
+//===--- Without a GPU
+//------------------------------------------------------===//
+
+class BundledCUDATrainer : public ::testing::TestWithParam<Pair> {};
+
+TEST_P(BundledCUDATrainer, DescribesTheCPUTrainer) {
+  const ccrnn_trainer_desc &cpu = *GetParam().cpu()->desc;
+  const ccrnn_trainer_desc &cuda = *GetParam().cuda()->desc;
+  EXPECT_EQ(cuda.abi_version, CCRNN_TRAINER_ABI_VERSION);
+  EXPECT_STREQ(cuda.model, cpu.model);
+  EXPECT_STREQ(cuda.options, cpu.options);
+  EXPECT_EQ(cuda.batch, cpu.batch);
+  EXPECT_EQ(cuda.steps, cpu.steps);
+  EXPECT_EQ(cuda.state_size, cpu.state_size);
+  EXPECT_EQ(cuda.flops_per_batch, cpu.flops_per_batch);
+  ASSERT_EQ(cuda.num_params, cpu.num_params);
+  for (int32_t i = 0; i < cpu.num_params; ++i) {
+    EXPECT_STREQ(cuda.params[i].name, cpu.params[i].name);
+    EXPECT_EQ(0, std::memcmp(cuda.params[i].shape, cpu.params[i].shape,
+                             sizeof cpu.params[i].shape));
+  }
+  EXPECT_EQ(bool(GetParam().cuda()->record), bool(GetParam().cpu()->record));
+}
+
+INSTANTIATE_TEST_SUITE_P(Bundled, BundledCUDATrainer,
+                         ::testing::ValuesIn(kBundled), nameOf);
+
+TEST(CUDATrainer, CreateReturnsNullWithoutADevice) {
+  if (noDevice().empty())
+    GTEST_SKIP() << "a CUDA device is present";
+  const ccrnn_trainer_api *api = ccrnn_trainer_cuda_tiny_lstm_t3();
+  EXPECT_EQ(api->create(), nullptr);
+}
+
+//===--- With a GPU
+//---------------------------------------------------------===//
+
+int64_t elements(const ccrnn_param_info &p) {
+  int64_t n = 1;
+  for (int32_t d = 0; d < p.rank; ++d)
+    n *= p.shape[d];
+  return n;
+}
+
+/// Everything one train/eval/record call reads and writes.
+struct Call {
+  std::vector<std::vector<float>> params, grads, record;
+  std::vector<float> inputs, targets, state, mask, finalState, predictions,
+      losses;
+  std::vector<int64_t> labels;
+};
+
+/// Runs train, eval and record (when there is one) on `c`.
+void run(const ccrnn_trainer_api *api, Call &c) {
+  const ccrnn_trainer_desc &d = *api->desc;
+  void *t = api->create();
+  ASSERT_NE(t, nullptr);
+  std::vector<const float *> params;
+  std::vector<float *> grads, record;
+  for (auto &p : c.params)
+    params.push_back(p.data());
+  for (auto &g : c.grads)
+    grads.push_back(g.data());
+  for (auto &r : c.record)
+    record.push_back(r.data());
+  const void *targets = d.classify ? static_cast<const void *>(c.labels.data())
+                                   : c.targets.data();
+  ccrnn_batch batch{params.data(),
+                    c.inputs.data(),
+                    targets,
+                    c.state.empty() ? nullptr : c.state.data(),
+                    c.mask.empty() ? nullptr : c.mask.data(),
+                    c.losses.data()};
+  api->train(t, &batch, grads.data(),
+             c.finalState.empty() ? nullptr : c.finalState.data());
+  api->eval(t, params.data(), c.inputs.data(), targets, c.predictions.data());
+  if (api->record) {
+    ccrnn_record out{record[0], record[1], record[2], record[3], record[4]};
+    api->record(t, &batch, &out);
+  }
+  api->destroy(t);
+}
+
+/// max |a - b| / max(|b|, 1e-6); infinite when a is not finite.
+double relativeError(const std::vector<float> &a, const std::vector<float> &b) {
+  double diff = 0, scale = 0;
+  for (size_t i = 0; i < b.size(); ++i) {
+    if (!std::isfinite(a[i]))
+      return INFINITY;
+    diff = std::max(diff, std::abs(double(a[i]) - double(b[i])));
+    scale = std::max(scale, std::abs(double(b[i])));
+  }
+  return diff / std::max(scale, 1e-6);
+}
+
+class CUDATrainer : public ::testing::TestWithParam<Pair> {};
+
+TEST_P(CUDATrainer, MatchesTheCPUTrainer) {
+  if (std::string why = noDevice(); !why.empty())
+    GTEST_SKIP() << "no CUDA device: " << why;
+  const ccrnn_trainer_desc &d = *GetParam().cpu()->desc;
+  const int64_t K = std::max<int64_t>(d.ensemble, 1);
+  const int64_t out = d.batch * (d.predict_last ? 1 : d.steps) * d.output_size;
+  const int64_t recorded =
+      d.record_boundaries * d.record_layers * d.batch * d.record_state;
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> uniform(-0.5f, 0.5f);
+  auto randoms = [&](int64_t n) {
+    std::vector<float> v(n);
+    for (float &x : v)
+      x = uniform(rng);
+    return v;
+  };
+  Call cpu;
+  for (int32_t i = 0; i < d.num_params; ++i) {
+    cpu.params.push_back(randoms(K * elements(d.params[i])));
+    cpu.grads.emplace_back(K * elements(d.params[i]), NAN);
+  }
+  cpu.inputs = randoms(K * d.batch * d.steps * d.input_size);
+  cpu.targets = randoms(K * out);
+  for (int64_t i = 0; i < K * d.batch; ++i)
+    cpu.labels.push_back(int64_t(rng() % uint64_t(d.output_size)));
+  cpu.state = randoms(K * d.state_size);
+  for (int64_t i = 0; i < K * d.fibre_mask_rows * d.fibre_mask_cols; ++i)
+    cpu.mask.push_back(float(rng() % 2));
+  cpu.finalState.assign(K * d.state_size, NAN);
+  cpu.predictions.assign(K * out, NAN);
+  cpu.losses.assign(K, NAN);
+  for (int i = 0; i < 5; ++i)
+    cpu.record.emplace_back(
+        K * (i < 4 ? recorded
+                   : recorded / std::max<int64_t>(d.record_state, 1) *
+                         d.record_width),
+        NAN);
+  Call gpu = cpu;
+  run(GetParam().cpu(), cpu);
+  run(GetParam().cuda(), gpu);
+
+  const double tolerance = 1e-4;
+  EXPECT_LE(relativeError(gpu.losses, cpu.losses), tolerance);
+  for (int32_t i = 0; i < d.num_params; ++i)
+    EXPECT_LE(relativeError(gpu.grads[i], cpu.grads[i]), tolerance)
+        << d.params[i].name;
+  EXPECT_LE(relativeError(gpu.finalState, cpu.finalState), tolerance);
+  EXPECT_LE(relativeError(gpu.predictions, cpu.predictions), tolerance);
+  for (int i = 0; i < 5 && GetParam().cpu()->record; ++i)
+    EXPECT_LE(relativeError(gpu.record[i], cpu.record[i]), tolerance)
+        << "record array " << i;
+}
+
+INSTANTIATE_TEST_SUITE_P(Tiny, CUDATrainer, ::testing::ValuesIn(kTiny),
+                         nameOf);
+
+} // namespace
