@@ -32,6 +32,16 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 if shutil.which("nvcc") or os.path.exists("/usr/local/cuda/bin/nvcc"):
     config.available_features.add("nvcc")
 
+# A usable NVIDIA GPU (tests of what happens without one say
+# UNSUPPORTED: cuda-device).
+import subprocess
+try:
+    if subprocess.run(["nvidia-smi", "-L"], capture_output=True,
+                      timeout=20).returncode == 0:
+        config.available_features.add("cuda-device")
+except (OSError, subprocess.TimeoutExpired):
+    pass
+
 # The real MNIST files, when installed (tools/install-data.sh) in the default
 # directory, computed as ccrnn::idx::defaultDataDir does: tests that read them
 # say REQUIRES: mnist (and are reported as unsupported, not passed, without).

@@ -11,3 +11,5 @@
 
 extern "C" __attribute__((weak))
 const ccrnn_trainer_api *const ccrnn_bundled_trainers[] = {nullptr};
+extern "C" __attribute__((weak))
+const ccrnn_trainer_api *const ccrnn_bundled_cuda_trainers[] = {nullptr};

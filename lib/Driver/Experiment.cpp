@@ -1498,6 +1498,7 @@ struct Experiment::Impl {
         {"early_stopping",
          cfg.earlyStopping ? json(cfg.earlyStopping) : json(nullptr)},
         {"threads", cfg.threads},
+        {"device", cfg.device},
         {"init", cfg.initFile.empty() ? json(nullptr) : json(cfg.initFile)}};
     // Null: the model file's size; off.
     auto sizeOrNull = [](int64_t v, int64_t keep) {
@@ -1992,6 +1993,7 @@ SavedRun readSavedRun(const std::string &dir) {
                           ? 0
                           : tr.at("early_stopping").get<int64_t>();
     c.threads = tr.at("threads");
+    c.device = tr.value("device", "cpu");
     auto intOr = [](const json &v, int64_t keep) {
       return v.is_null() ? keep : v.get<int64_t>();
     };

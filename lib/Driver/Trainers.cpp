@@ -5,6 +5,9 @@
 #include "System.h"
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Rng.h"
+#ifdef CCRNN_HAVE_CUDA
+#include "ccrnn/Runtime/KernelsCUDA.h"
+#endif
 
 #include <algorithm>
 #include <cctype>
@@ -133,15 +136,33 @@ std::set<std::string> optionWords(std::string_view options) {
 } // namespace
 
 const ccrnn_trainer_api *findBundledTrainer(std::string_view model,
-                                            std::string_view options) {
+                                            std::string_view options,
+                                            bool cuda) {
   auto wanted = optionWords(options);
-  for (const ccrnn_trainer_api *const *t = ccrnn_bundled_trainers; *t; ++t) {
+  for (const ccrnn_trainer_api *const *t =
+           cuda ? ccrnn_bundled_cuda_trainers : ccrnn_bundled_trainers;
+       *t; ++t) {
     const ccrnn_trainer_desc *d = (*t)->desc;
     if (d && d->model && d->options && model == d->model &&
         optionWords(d->options) == wanted)
       return *t;
   }
   return nullptr;
+}
+
+void requireDevice(const std::string &device) {
+  if (device == "cpu")
+    return;
+  if (device != "cuda")
+    throw InputError("--device must be cpu or cuda, got '" + device + "'");
+#ifdef CCRNN_HAVE_CUDA
+  std::string why;
+  if (!rtcuda::deviceAvailable(why))
+    throw InputError("--device cuda: no CUDA device found: " + why);
+#else
+  throw InputError("--device cuda: this build has no CUDA runtime (no CUDA "
+                   "compiler was found when it was configured)");
+#endif
 }
 
 std::string defaultCacheDir() {
@@ -180,7 +201,7 @@ std::string hex64(uint64_t h) {
 // compared in full on reuse, so a hash collision cannot load the wrong one.
 std::string cacheKey(const std::string &modelText,
                      const std::string &configure, const std::string &options,
-                     int64_t ensemble, const std::string &tools,
+                     int64_t ensemble, bool cuda, const std::string &tools,
                      const std::string &cxx) {
   std::string cxxVersion;
   runProgram({cxx, "--version"}, cxxVersion);
@@ -192,6 +213,7 @@ std::string cacheKey(const std::string &modelText,
       << "configure " << configure << "\n"
       << "options " << options << "\n"
       << "ensemble " << ensemble << "\n"
+      << "device " << (cuda ? "cuda" : "cpu") << "\n"
       << "ccrnn-opt " << fileIdentity(tools + "/ccrnn-opt") << "\n"
       << "ccrnn-translate " << fileIdentity(tools + "/ccrnn-translate") << "\n"
       << "ccrnn-train " << fileIdentity("/proc/self/exe") << "\n"
@@ -227,7 +249,8 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
   const ModelRef &model = spec.model;
   const std::string &options = spec.options;
   if (model.bundled && spec.configure.empty() && spec.ensemble == 1)
-    if (const ccrnn_trainer_api *api = findBundledTrainer(model.name, options))
+    if (const ccrnn_trainer_api *api =
+            findBundledTrainer(model.name, options, spec.cuda))
       return {api, "bundled", nullptr};
 
   std::string modelText;
@@ -237,8 +260,9 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
     throw InputError(std::string("--model: ") + e.what());
   }
   const std::string tools = selfDirectory(), cxx = "c++";
-  const std::string key = cacheKey(modelText, spec.configure, options,
-                                   spec.ensemble, tools, cxx);
+  const std::string key =
+      cacheKey(modelText, spec.configure, options, spec.ensemble, spec.cuda,
+               tools, cxx);
   const fs::path dir = fs::path(cacheDir) / hex64(hashName(key));
   const std::string so = (dir / "trainer.so").string();
   {
@@ -285,8 +309,9 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
   compile.insert(compile.end(), {"-o", prog});
   const std::vector<std::vector<std::string>> commands = {
       compile,
-      {tools + "/ccrnn-translate", "--emit-trainer=cpp", "--trainer-entry",
-       prog, "-o", cpp},
+      {tools + "/ccrnn-translate",
+       spec.cuda ? "--emit-trainer=cuda" : "--emit-trainer=cpp",
+       "--trainer-entry", prog, "-o", cpp},
       {cxx, "-std=c++17", "-O2", "-fPIC", "-shared",
        "-I" + std::string(CCRNN_INCLUDE_DIR), cpp, "-o", lib}};
   for (const auto &argv : commands) {

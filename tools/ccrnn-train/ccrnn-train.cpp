@@ -333,6 +333,7 @@ public:
   std::vector<ModelEntry> load(const std::vector<ModelRef> &refs,
                                const TrainConfig &cfg) {
     checkDataFiles(cfg);
+    requireDevice(cfg.device);
     const ccrnn::npz::Archive &init = initArchive(cfg);
     setThreads(cfg.threads);
     std::vector<bool> cerebellums;
@@ -353,14 +354,18 @@ public:
       TrainerOptions options =
           trainerOptions(cfg, cfg.batchSize, cfg.data.seqLen, cerebellum);
       const std::string configure = configureOptions(cfg, cerebellum);
-      const LoadedTrainer &t = trainer({ref, configure, options.main});
+      const bool cuda = cfg.device == "cuda";
+      const LoadedTrainer &t =
+          trainer({ref, configure, options.main, 1, cuda});
       ModelEntry entry{ref.name, ref.file, configure,
                        options.main, t.id, t.api};
       // The lesions' programs, compiled before anything is written.
       if (!options.frozen.empty())
-        entry.frozenApi = trainer({ref, configure, options.frozen}).api;
+        entry.frozenApi =
+            trainer({ref, configure, options.frozen, 1, cuda}).api;
       if (!options.ablated.empty())
-        entry.ablatedApi = trainer({ref, configure, options.ablated}).api;
+        entry.ablatedApi =
+            trainer({ref, configure, options.ablated, 1, cuda}).api;
       models.push_back(entry);
     }
     checkModels(cfg, models);
@@ -372,7 +377,8 @@ public:
 
   const LoadedTrainer &trainer(const TrainerSpec &spec) {
     auto key = std::make_pair(spec.model.name + "\n" + spec.model.file,
-                              spec.configure + "\n" + spec.options);
+                              spec.configure + "\n" + spec.options +
+                                  (spec.cuda ? "\ncuda" : ""));
     auto it = trainers.find(key);
     if (it == trainers.end())
       it = trainers
@@ -461,8 +467,11 @@ int writeDumpStep(Runner &runner, const TrainConfig &cfg, const ModelRef &ref,
   bool cerebellum = hasCerebellum(ref);
   TrainerOptions options = trainerOptions(cfg, batch.inputs.shape[0],
                                           batch.inputs.shape[1], cerebellum);
+  requireDevice(cfg.device);
   const ccrnn_trainer_api *api =
-      runner.trainer({ref, configureOptions(cfg, cerebellum), options.main})
+      runner
+          .trainer({ref, configureOptions(cfg, cerebellum), options.main, 1,
+                    cfg.device == "cuda"})
           .api;
   if (!init.empty())
     checkInit(init, cfg.initFile, *api->desc, ref.name);
@@ -715,6 +724,11 @@ int realMain(int argc, char **argv) {
   app.add_option("--threads", cfg.threads,
                  "Threads of the trainers' kernels (results are "
                  "bit-identical for the same seed and thread count)")
+      ->group(train);
+  app.add_option("--device", cfg.device,
+                 "Where the trainers run: cpu, or cuda (generated CUDA "
+                 "trainers; needs a build with nvcc and a GPU)")
+      ->check(CLI::IsMember({"cpu", "cuda"}))
       ->group(train);
   app.add_option("--jobs,-j", cfg.jobs,
                  "(seed, model) pairs trained at once, each on its own "

@@ -75,6 +75,9 @@ struct TrainConfig {
   /// (seed, model) pairs trained at once, one worker thread each; 0: as
   /// many as the cores allow (parallelJobs). Results do not depend on it.
   int jobs = 0;
+  /// Where the trainers run: "cpu" or "cuda" (generated CUDA trainers; the
+  /// driver's own work, clipping and the optimizer, stays on the CPU).
+  std::string device = "cpu";
   std::string initFile; ///< empty: seeded initialisation
   // The sequential-MNIST tasks (SeqMnist.h); data.seqLen is then
   // 784 / inputSize and data.{train,val,test}Size cap the sets.
