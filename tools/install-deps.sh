@@ -20,6 +20,8 @@ PACKAGES=(
   libssl-dev
   # the training driver: command line, meta.json, PNG plots
   libcli11-dev nlohmann-json3-dev gnuplot-nox
+  # the GPU check's bundle (tools/gpu/make-bundle.sh) and its test
+  python3-numpy
 )
 
 missing=()

@@ -142,7 +142,9 @@ class Model(nn.Module):
     # The state s: [h, c] (LSTM) or h (tanh), shape [B, |s|].
     def zero_state(self, batch, dtype):
         n = 2 * self.hidden if self.cell == "lstm" else self.hidden
-        return torch.zeros(batch, n, dtype=dtype)
+        # On the parameters' device (tools/gpu/torch_step_bench.py: a GPU).
+        return torch.zeros(batch, n, dtype=dtype,
+                           device=self.linear.weight.device)
 
     def run(self, x, s):
         """Runs the recurrent net over x [B, T, I] from state s; returns the
@@ -189,7 +191,7 @@ def train_batch(model, inputs, targets, bptt, interval):
         sup = [t - t0 for t in range(t0, t1) if t % interval == 0]
         objective = None
         if sup:
-            idx = torch.tensor(sup, dtype=torch.long)
+            idx = torch.tensor(sup, dtype=torch.long, device=y.device)
             loss_w = F.mse_loss(y[:, idx], targets[:, t0 + idx])
             reported += len(sup) * loss_w.item()
             objective = loss_w
