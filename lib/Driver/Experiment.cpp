@@ -356,7 +356,45 @@ void validateConfig(const TrainConfig &c) {
   if (c.jobs < 0)
     throw InputError("--jobs must be a positive integer, got " +
                      std::to_string(c.jobs));
+  if (c.ensemble < 0)
+    throw InputError("--ensemble must be a positive integer, got " +
+                     std::to_string(c.ensemble));
+  if (c.ensemble > 1)
+    if (std::string blockers = ensembleBlockers(c); !blockers.empty())
+      throw InputError("--ensemble " + std::to_string(c.ensemble) +
+                       ": seeds train together only without " + blockers);
   validateControls(c);
+}
+
+std::string ensembleBlockers(const TrainConfig &c) {
+  std::vector<std::string> b;
+  // Each seed of the seqmnist tasks has its own training set (37 MB of
+  // images): K of them at once are not worth the memory.
+  if (isSeqMnistTask(c.task))
+    b.push_back("the seqmnist tasks");
+  if (c.keepHidden)
+    b.push_back("--keep-hidden");
+  if (c.recordGrads)
+    b.push_back("--record-grads");
+  if (c.ablationEpoch)
+    b.push_back("--ablation-epoch");
+  if (c.synthAblationEpoch)
+    b.push_back("--synth-ablation-epoch");
+  if (c.earlyStopping)
+    b.push_back("--early-stopping");
+  std::string text;
+  for (const std::string &s : b)
+    text += (text.empty() ? "" : ", ") + s;
+  return text;
+}
+
+int ensembleSize(const TrainConfig &c) {
+  if (!ensembleBlockers(c).empty())
+    return 1;
+  const int seeds = int(c.seeds.size());
+  if (c.ensemble > 0)
+    return std::min(c.ensemble, seeds);
+  return c.device == "cuda" ? std::min(seeds, 16) : 1;
 }
 
 bool usesCerebellumSettings(const TrainConfig &c) {
@@ -437,8 +475,15 @@ void checkModels(const TrainConfig &c, const std::vector<ModelEntry> &models) {
     if (d.ensemble > 1)
       throw InputError("model " + m.name + ": an ensemble trainer (" +
                        std::to_string(d.ensemble) +
-                       " networks a call); ccrnn-train runs one network a "
-                       "trainer");
+                       " networks a call) where one network's is needed");
+    if (m.ensembleApi &&
+        (m.ensembleApi->desc->ensemble != ensembleSize(c) ||
+         m.ensembleApi->desc->num_params != d.num_params))
+      throw InputError("model " + m.name + ": its ensemble trainer does not "
+                       "match the run (" +
+                       std::to_string(m.ensembleApi->desc->ensemble) +
+                       " networks, " + std::to_string(ensembleSize(c)) +
+                       " seeds a call)");
     if (bool(d.classify) != classify)
       throw InputError(
           "model " + m.name +
@@ -1176,80 +1221,246 @@ struct Experiment::Impl {
   /// Trains a pair to the end (its last epoch, or an early stop); false
   /// when stopped after an epoch by hooks.stop or `abort` (another
   /// worker's failure).
+  /// What ends a pair's epoch: its validation, scores, best parameters,
+  /// schedule, snapshot and report; the stop request, and a save when one
+  /// is due. `trainSeconds` is the epoch's training time (of this pair).
+  enum class EpochEnd { Continue, StopEarly, Stopped };
+  EpochEnd endEpoch(Worker &w, PairRun &pr, int64_t e, double lr,
+                    double trainLoss, double trainSeconds,
+                    const RunHooks &hooks, const std::atomic<bool> &abort) {
+    const size_t s = pr.s, m = pr.m, k = pair(s, m);
+    auto t0 = std::chrono::steady_clock::now();
+    Evaluation valEval = evaluate(w, m, pr.params, w.val, false);
+    double valLoss = valEval.loss;
+    double dt = trainSeconds + std::chrono::duration<double>(
+                                   std::chrono::steady_clock::now() - t0)
+                                   .count();
+    const EpochOutcome outcome{trainLoss, valEval, pr.epochCosineSynthetic,
+                               pr.epochCosineTarget};
+    // Only this worker writes pair k's entries: it reads them unlocked.
+    // A NaN validation loss (not possible to rank) is best only until a
+    // number comes.
+    const bool improved =
+        bestEpoch[k] == 0 || std::isnan(bestVal[k]) || valLoss < bestVal[k];
+    if (improved)
+      pr.best = pr.params;
+    if (cfg.decayLr)
+      pr.optim->setLr(pr.plateau->step(valLoss, lr));
+    // Early stopping counts from the epoch of the best checkpoint: an
+    // improvement is a strictly lower validation loss (ignite's
+    // EarlyStopping with min_delta 0).
+    const int64_t bestE = improved ? e : bestEpoch[k];
+    const bool stopEarly =
+        cfg.earlyStopping > 0 && e - bestE >= cfg.earlyStopping;
+    npz::Archive snap = snapshot(pr);
+
+    std::lock_guard<std::mutex> lock(mutex);
+    for (size_t i = 0; i < scoreDefs.size(); ++i)
+      score(s, m, i, e - 1) = scoreDefs[i].value(outcome);
+    epochSeconds[k * E + e - 1] = dt;
+    dataSeconds[k * E + e - 1] = pr.epochDataSeconds;
+    computeSeconds[k * E + e - 1] = dt - pr.epochDataSeconds;
+    epochLr[k * E + e - 1] = lr;
+    this->trainSeconds[k] += dt;
+    epochsDone[k] = e;
+    if (improved) {
+      bestVal[k] = valLoss;
+      bestEpoch[k] = e;
+    }
+    snapshots[k] = std::move(snap);
+    if (hooks.onEpoch)
+      hooks.onEpoch(epochReport(pr, e, valEval, stopEarly));
+    if (stopEarly)
+      return EpochEnd::StopEarly;
+    if ((hooks.stop && hooks.stop->load()) || abort.load()) {
+      writeFeedback(pr);
+      return EpochEnd::Stopped;
+    }
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                      lastSave)
+            .count() >= hooks.saveEverySeconds) {
+      writeFeedback(pr);
+      save();
+    }
+    return EpochEnd::Continue;
+  }
+
+  /// Trains a pair to the end (its last epoch, or an early stop); false
+  /// when stopped after an epoch by hooks.stop or `abort` (another
+  /// worker's failure).
   bool trainPair(Worker &w, PairRun &pr, const RunHooks &hooks,
                  const std::atomic<bool> &abort) {
-    const size_t s = pr.s, m = pr.m, k = pair(s, m);
-    makeData(w, s);
-    // Only this worker writes pair k's entries: it reads them unlocked.
+    const size_t k = pair(pr.s, pr.m);
+    makeData(w, pr.s);
     for (int64_t e = epochsDone[k] + 1; e <= E; ++e) {
       auto t0 = std::chrono::steady_clock::now();
       const double lr = pr.optim->lr();
       double trainLoss = trainEpoch(w, pr, e, hooks);
-      Evaluation valEval = evaluate(w, m, pr.params, w.val, false);
-      double valLoss = valEval.loss;
-      double dt =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-              .count();
-      const EpochOutcome outcome{trainLoss, valEval, pr.epochCosineSynthetic,
-                                 pr.epochCosineTarget};
-      // A NaN validation loss (not possible to rank) is best only until a
-      // number comes.
-      const bool improved =
-          bestEpoch[k] == 0 || std::isnan(bestVal[k]) || valLoss < bestVal[k];
-      if (improved)
-        pr.best = pr.params;
-      if (cfg.decayLr)
-        pr.optim->setLr(pr.plateau->step(valLoss, lr));
-      // Early stopping counts from the epoch of the best checkpoint: an
-      // improvement is a strictly lower validation loss (ignite's
-      // EarlyStopping with min_delta 0).
-      const int64_t bestE = improved ? e : bestEpoch[k];
-      const bool stopEarly =
-          cfg.earlyStopping > 0 && e - bestE >= cfg.earlyStopping;
-      npz::Archive snap = snapshot(pr);
-
-      std::lock_guard<std::mutex> lock(mutex);
-      for (size_t i = 0; i < scoreDefs.size(); ++i)
-        score(s, m, i, e - 1) = scoreDefs[i].value(outcome);
-      epochSeconds[k * E + e - 1] = dt;
-      dataSeconds[k * E + e - 1] = pr.epochDataSeconds;
-      computeSeconds[k * E + e - 1] = dt - pr.epochDataSeconds;
-      epochLr[k * E + e - 1] = lr;
-      trainSeconds[k] += dt;
-      epochsDone[k] = e;
-      if (improved) {
-        bestVal[k] = valLoss;
-        bestEpoch[k] = e;
-      }
-      snapshots[k] = std::move(snap);
-      if (hooks.onEpoch)
-        hooks.onEpoch(epochReport(pr, e, valEval, stopEarly));
-      if (stopEarly)
-        break;
-      if ((hooks.stop && hooks.stop->load()) || abort.load()) {
-        writeFeedback(pr);
+      EpochEnd end = endEpoch(w, pr, e, lr, trainLoss, since(t0), hooks, abort);
+      if (end == EpochEnd::Stopped)
         return false;
-      }
-      if (std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                        lastSave)
-              .count() >= hooks.saveEverySeconds) {
-        writeFeedback(pr);
-        save();
-      }
+      if (end == EpochEnd::StopEarly)
+        break;
     }
     finishPair(w, pr);
     return true;
   }
 
-  /// Trains every unfinished pair, up to `jobs` at once, each pair on one
-  /// worker thread; false when stopped by hooks.stop. A worker's failure
-  /// (a diverged loss, a file that cannot be written) stops the others
-  /// after their epoch and is rethrown here.
-  bool trainAll(const RunHooks &hooks) {
-    std::vector<size_t> todo;
+  /// Trains the pairs `ks` (seeds of one model, at the same epoch) together
+  /// with the model's ensemble trainer: each batch is one call for all of
+  /// them, each seed with its own batch, clipping and optimizer, so every
+  /// pair gets the bits it gets alone. Each seed keeps its own data sets
+  /// and evaluation in `seeds` (a Worker per seed). False when stopped.
+  bool trainGroup(Worker &w, const std::vector<size_t> &ks,
+                  const RunHooks &hooks, const std::atomic<bool> &abort) {
+    std::vector<std::unique_ptr<PairRun>> runs;
+    for (size_t k : ks)
+      runs.push_back(takePair(k));
+    std::vector<Worker> seeds(runs.size());
+    for (size_t i = 0; i < runs.size(); ++i)
+      makeData(seeds[i], runs[i]->s);
+    bool stopped = false;
+    for (int64_t e = epochsDone[ks[0]] + 1; e <= E && !stopped; ++e) {
+      auto t0 = std::chrono::steady_clock::now();
+      std::vector<double> lrs;
+      for (const auto &r : runs)
+        lrs.push_back(r->optim->lr());
+      std::vector<double> trainLoss = trainEpochGroup(w, runs, e, hooks);
+      const double seconds = since(t0) / double(runs.size());
+      for (size_t i = 0; i < runs.size(); ++i)
+        stopped |= endEpoch(seeds[i], *runs[i], e, lrs[i], trainLoss[i],
+                            seconds, hooks, abort) == EpochEnd::Stopped;
+    }
+    if (stopped)
+      return false;
+    for (size_t i = 0; i < runs.size(); ++i)
+      finishPair(seeds[i], *runs[i]);
+    return true;
+  }
+
+  /// One epoch of a group of pairs (see trainGroup); their mean losses.
+  std::vector<double> trainEpochGroup(Worker &w,
+                                      std::vector<std::unique_ptr<PairRun>> &runs,
+                                      int64_t epoch, const RunHooks &hooks) {
+    const size_t m = runs[0]->m, K = runs.size();
+    TrainerInstance &trainer = w.instance(models[m].ensembleApi);
+    const std::vector<bool> frozen = frozenParameters(m, epoch);
+    const int64_t B = cfg.batchSize,
+                  batches = trainSamplesPerEpoch(cfg) / B;
+    auto tData = Clock::now();
+    std::vector<Dataset> data;
+    for (const auto &r : runs)
+      data.push_back(makeLineDraw(cfg.data, batches * B, cfg.seeds[r->s],
+                                  "linedraw.train", uint64_t(epoch),
+                                  cfg.predictLast));
+    const int64_t in = data[0].sampleInputs(), out = data[0].targetSize;
+    std::vector<float> inputs(K * B * in), targets(K * B * out), losses(K);
+    const double dataSeconds = since(tData);
+    // The networks' arrays one after the other, and each pair's own.
+    const size_t P = runs[0]->params.size();
+    Tensors params(P), grads(P);
+    std::vector<Tensors> own(K, runs[0]->params);
+    for (size_t j = 0; j < P; ++j) {
+      params[j].resize(K * runs[0]->params[j].size());
+      grads[j].resize(params[j].size());
+    }
+    std::vector<float> masks;
+    for (const auto &r : runs)
+      masks.insert(masks.end(), r->fibreMask.begin(), r->fibreMask.end());
+    std::vector<const float *> p(P);
+    std::vector<float *> g(P);
+    for (size_t j = 0; j < P; ++j) {
+      p[j] = params[j].data();
+      g[j] = grads[j].data();
+    }
+    std::vector<double> sums(K, 0.0);
+    for (int64_t b = 0; b < batches; ++b) {
+      auto t0 = Clock::now();
+      for (size_t i = 0; i < K; ++i) {
+        for (size_t j = 0; j < P; ++j)
+          std::copy(runs[i]->params[j].begin(), runs[i]->params[j].end(),
+                    params[j].begin() + i * runs[i]->params[j].size());
+        data[i].readInputs(b * B, B, inputs.data() + i * B * in);
+        std::copy_n(data[i].targets.data() + b * B * out, B * out,
+                    targets.data() + i * B * out);
+      }
+      ccrnn_batch batch{p.data(),
+                        inputs.data(),
+                        targets.data(),
+                        nullptr,
+                        masks.empty() ? nullptr : masks.data(),
+                        losses.data()};
+      const double copySeconds = since(t0);
+      trainer.train(batch, g.data(), nullptr);
+      for (size_t i = 0; i < K; ++i) {
+        PairRun &r = *runs[i];
+        r.epochDataSeconds = (dataSeconds + copySeconds) / double(K);
+        if (!std::isfinite(losses[i]))
+          throw DivergedError(
+              "training loss is " + number(losses[i]) + " at seed " +
+              std::to_string(cfg.seeds[r.s]) + ", model " + models[m].name +
+              ", epoch " + std::to_string(epoch) + ", batch " +
+              std::to_string(b + 1) + " of " + std::to_string(batches));
+        sums[i] += losses[i];
+        for (size_t j = 0; j < P; ++j)
+          std::copy_n(grads[j].begin() + i * own[i][j].size(),
+                      own[i][j].size(), own[i][j].begin());
+        clipGradNorm(own[i], cfg.clip);
+        addWeightDecay(own[i], r.params, cfg.l2);
+        r.optim->step(r.params, own[i], frozen);
+      }
+      if (hooks.onBatch) {
+        std::lock_guard<std::mutex> lock(mutex);
+        hooks.onBatch({runs[0]->s, m, S, M, models[m].name, epoch, E, b + 1,
+                       batches, totalEpochsDone(), int64_t(S * M) * E});
+      }
+    }
+    std::vector<double> means;
+    for (double sum : sums)
+      means.push_back(sum / double(batches));
+    return means;
+  }
+
+  /// The work of trainAll: single pairs, and groups of seeds of a model
+  /// that train together (models with an ensemble trainer: full groups of
+  /// unfinished pairs at the same epoch; the rest one by one).
+  std::vector<std::vector<size_t>> workItems() const {
+    std::vector<std::vector<size_t>> items;
+    std::vector<bool> grouped(S * M, false);
+    for (size_t m = 0; m < M; ++m) {
+      if (!models[m].ensembleApi)
+        continue;
+      const size_t K = size_t(models[m].ensembleApi->desc->ensemble);
+      for (size_t s0 = 0; s0 + K <= S; s0 += K) {
+        std::vector<size_t> group;
+        for (size_t s = s0; s < s0 + K; ++s) {
+          size_t k = pair(s, m);
+          if (finished[k] || epochsDone[k] != epochsDone[pair(s0, m)])
+            break;
+          group.push_back(k);
+        }
+        if (group.size() != K)
+          continue;
+        for (size_t k : group)
+          grouped[k] = true;
+        items.push_back(group);
+      }
+    }
     for (size_t k = 0; k < S * M; ++k)
-      if (!finished[k])
-        todo.push_back(k);
+      if (!finished[k] && !grouped[k])
+        items.push_back({k});
+    // Roughly (seed, model) order: by the first pair.
+    std::stable_sort(items.begin(), items.end(),
+                     [](const auto &a, const auto &b) { return a[0] < b[0]; });
+    return items;
+  }
+
+  /// Trains every unfinished pair (or group of pairs, see workItems), up to
+  /// `jobs` at once, each on one worker thread; false when stopped by
+  /// hooks.stop. A worker's failure (a diverged loss, a file that cannot be
+  /// written) stops the others after their epoch and is rethrown here.
+  bool trainAll(const RunHooks &hooks) {
+    const std::vector<std::vector<size_t>> todo = workItems();
     std::atomic<size_t> next{0};
     std::atomic<bool> abort{false}, stopped{false};
     std::exception_ptr failure;
@@ -1262,8 +1473,11 @@ struct Experiment::Impl {
         for (size_t i; (i = next++) < todo.size();) {
           if (abort.load())
             break;
+          const std::vector<size_t> &item = todo[i];
           if ((hooks.stop && hooks.stop->load()) ||
-              !trainPair(w, *takePair(todo[i]), hooks, abort)) {
+              !(item.size() == 1
+                    ? trainPair(w, *takePair(item[0]), hooks, abort)
+                    : trainGroup(w, item, hooks, abort))) {
             stopped = true;
             break;
           }
@@ -1499,6 +1713,7 @@ struct Experiment::Impl {
          cfg.earlyStopping ? json(cfg.earlyStopping) : json(nullptr)},
         {"threads", cfg.threads},
         {"device", cfg.device},
+        {"ensemble", ensembleSize(cfg)},
         {"init", cfg.initFile.empty() ? json(nullptr) : json(cfg.initFile)}};
     // Null: the model file's size; off.
     auto sizeOrNull = [](int64_t v, int64_t keep) {
@@ -1994,6 +2209,7 @@ SavedRun readSavedRun(const std::string &dir) {
                           : tr.at("early_stopping").get<int64_t>();
     c.threads = tr.at("threads");
     c.device = tr.value("device", "cpu");
+    c.ensemble = tr.value("ensemble", 1);
     auto intOr = [](const json &v, int64_t keep) {
       return v.is_null() ? keep : v.get<int64_t>();
     };

@@ -138,6 +138,43 @@ float fakeEval(void *, const float *const *params, const float *inputs,
 const ccrnn_trainer_api kFake = {&kDesc, fakeCreate, fakeDestroy, fakeTrain,
                                  fakeEval, nullptr};
 
+/// The fake for two networks a call (an ensemble trainer): each network's
+/// arrays follow the other's.
+constexpr int64_t kNetworks = 2;
+const ccrnn_trainer_desc kDescX2 = [] {
+  ccrnn_trainer_desc d = kDesc;
+  d.ensemble = kNetworks;
+  return d;
+}();
+
+float fakeTrainX2(void *, const ccrnn_batch *batch, float *const *grads,
+                  float *) {
+  float first = 0;
+  for (int64_t e = 0; e < kNetworks; ++e) {
+    const float *params[3];
+    float *g[3];
+    for (int i = 0; i < 3; ++i) {
+      int64_t n = 1;
+      for (int32_t d = 0; d < kParams[i].rank; ++d)
+        n *= kParams[i].shape[d];
+      params[i] = batch->params[i] + e * n;
+      g[i] = grads[i] + e * n;
+    }
+    float loss = fakeForward(
+        params, batch->inputs + e * kBatch * kSteps,
+        static_cast<const float *>(batch->targets) + e * kBatch * kSteps * 2,
+        nullptr, g);
+    if (batch->losses)
+      batch->losses[e] = loss;
+    if (e == 0)
+      first = loss;
+  }
+  return first;
+}
+
+const ccrnn_trainer_api kFakeX2 = {&kDescX2, fakeCreate, fakeDestroy,
+                                   fakeTrainX2, fakeEval, nullptr};
+
 //===--- Helpers
 //--------------------------------------------------------------===//
 
@@ -430,6 +467,88 @@ TEST(DriverRun, PairsInParallelGiveTheSameBitsAsOneByOne) {
     EXPECT_EQ(contents(one + "/" + f), contents(three + "/" + f)) << f;
   EXPECT_EQ(contents(one + "/seed7_fake_b_best.npz"),
             contents(three + "/seed7_fake_b_best.npz"));
+}
+
+/// Seeds of a model trained together by an ensemble trainer (groups of
+/// two; the third seed alone) give the bits of one by one.
+TEST(DriverRun, SeedGroupsGiveTheSameBitsAsOneByOne) {
+  TrainConfig c = smallConfig();
+  c.seeds = {3, 5, 7};
+  std::string one = tempDir("group-1"), grouped = tempDir("group-2");
+  ASSERT_EQ(runTo(one, quietHooks(), c), RunStatus::Complete);
+  c.ensemble = 2;
+  c.jobs = 2;
+  std::vector<ModelEntry> models = twoModels();
+  for (ModelEntry &m : models)
+    m.ensembleApi = &kFakeX2;
+  Experiment run(c, models, grouped, {"test"});
+  ASSERT_EQ(run.run(quietHooks()), RunStatus::Complete);
+  for (const char *f : kResultFiles)
+    EXPECT_EQ(contents(one + "/" + f), contents(grouped + "/" + f)) << f;
+  EXPECT_EQ(contents(one + "/seed7_fake_b_final.npz"),
+            contents(grouped + "/seed7_fake_b_final.npz"));
+  auto meta = nlohmann::json::parse(slurp(grouped + "/meta.json"));
+  EXPECT_EQ(meta["training"]["ensemble"], 2);
+}
+
+TEST(DriverRun, ResumeOfAGroupStoppedMidwayEqualsUninterrupted) {
+  TrainConfig c = smallConfig();
+  std::string whole = tempDir("grp-whole"), parts = tempDir("grp-parts");
+  ASSERT_EQ(runTo(whole, quietHooks(), c), RunStatus::Complete);
+  c.ensemble = 2;
+  std::vector<ModelEntry> models = twoModels();
+  for (ModelEntry &m : models)
+    m.ensembleApi = &kFakeX2;
+  std::atomic<bool> stop{false};
+  RunHooks hooks = quietHooks();
+  hooks.saveEverySeconds = 1e9;
+  hooks.stop = &stop;
+  hooks.onEpoch = [&](const EpochReport &r) {
+    stop = stop || (r.modelIndex == 1 && r.epoch == 2);
+  };
+  {
+    Experiment run(c, models, parts, {"test"});
+    ASSERT_EQ(run.run(hooks), RunStatus::Interrupted);
+  }
+  // Both seeds of fake_b's group were in training.
+  Archive resume = ccrnn::npz::readNpz(parts + "/resume.npz");
+  EXPECT_EQ(resume.at("current").shape, (std::vector<int64_t>{2, 2}));
+  SavedRun saved = readSavedRun(parts);
+  EXPECT_EQ(saved.config.ensemble, 2);
+  for (ModelEntry &m : saved.models) {
+    m.api = &kFake;
+    m.ensembleApi = &kFakeX2;
+  }
+  Experiment resumed(saved.config, saved.models, parts, saved.commandLine);
+  resumed.loadResume();
+  ASSERT_EQ(resumed.run(quietHooks()), RunStatus::Complete);
+  for (const char *f : kResultFiles)
+    EXPECT_EQ(contents(whole + "/" + f), contents(parts + "/" + f)) << f;
+}
+
+TEST(DriverRun, EnsembleSizeAndWhatBlocksIt) {
+  TrainConfig c = smallConfig();
+  c.seeds = {0, 1, 2, 3, 4};
+  c.ensemble = 0;
+  EXPECT_EQ(ensembleSize(c), 1); // the CPU's default
+  c.device = "cuda";
+  EXPECT_EQ(ensembleSize(c), 5); // a GPU's: all seeds
+  c.ensemble = 8;
+  EXPECT_EQ(ensembleSize(c), 5); // at most the seeds
+  c.ensemble = 2;
+  EXPECT_EQ(ensembleSize(c), 2);
+  c.keepHidden = true;
+  c.earlyStopping = 3;
+  EXPECT_EQ(ensembleBlockers(c), "--keep-hidden, --early-stopping");
+  EXPECT_EQ(ensembleSize(c), 1);
+  EXPECT_EQ(inputErrorOf([&] { validateConfig(c); }),
+            "--ensemble 2: seeds train together only without --keep-hidden, "
+            "--early-stopping");
+  c.keepHidden = false;
+  c.earlyStopping = 0;
+  c.ensemble = -1;
+  EXPECT_EQ(inputErrorOf([&] { validateConfig(c); }),
+            "--ensemble must be a positive integer, got -1");
 }
 
 TEST(DriverRun, ParallelJobsDefaultToCoresOverThreads) {

@@ -366,6 +366,10 @@ public:
       if (!options.ablated.empty())
         entry.ablatedApi =
             trainer({ref, configure, options.ablated, 1, cuda}).api;
+      // Seeds trained together: the same program for K networks.
+      if (int k = ensembleSize(cfg); k > 1)
+        entry.ensembleApi =
+            trainer({ref, configure, options.main, k, cuda}).api;
       models.push_back(entry);
     }
     checkModels(cfg, models);
@@ -378,7 +382,8 @@ public:
   const LoadedTrainer &trainer(const TrainerSpec &spec) {
     auto key = std::make_pair(spec.model.name + "\n" + spec.model.file,
                               spec.configure + "\n" + spec.options +
-                                  (spec.cuda ? "\ncuda" : ""));
+                                  (spec.cuda ? "\ncuda" : "") + "\nx" +
+                                  std::to_string(spec.ensemble));
     auto it = trainers.find(key);
     if (it == trainers.end())
       it = trainers
@@ -730,6 +735,12 @@ int realMain(int argc, char **argv) {
                  "trainers; needs a build with nvcc and a GPU)")
       ->check(CLI::IsMember({"cpu", "cuda"}))
       ->group(train);
+  app.add_option("--ensemble", cfg.ensemble,
+                 "Seeds of a model trained by one call of a trainer for K "
+                 "networks (results do not depend on it); 1: one network a "
+                 "call")
+      ->default_str("all seeds (at most 16) with --device cuda, else 1")
+      ->group(train);
   app.add_option("--jobs,-j", cfg.jobs,
                  "(seed, model) pairs trained at once, each on its own "
                  "thread; results do not depend on it")
@@ -783,8 +794,8 @@ int realMain(int argc, char **argv) {
   if (!resume.empty()) {
     // The settings are the saved run's; only how it runs may change.
     static const std::set<std::string> allowed = {
-        "--resume", "--threads", "--jobs", "--quiet", "--cache-dir",
-        "--help"};
+        "--resume", "--threads", "--jobs", "--ensemble", "--quiet",
+        "--cache-dir", "--help"};
     for (const CLI::Option *opt : app.get_options())
       if (opt->count() > 0 && !allowed.count(opt->get_name()))
         throw InputError(opt->get_name() +
@@ -798,6 +809,8 @@ int realMain(int argc, char **argv) {
         c.threads = cfg.threads;
       if (given("--jobs"))
         c.jobs = cfg.jobs;
+      if (given("--ensemble"))
+        c.ensemble = cfg.ensemble;
     };
     if (Sweep::isSweep(resume)) {
       Sweep sweep = Sweep::open(resume);

@@ -78,6 +78,9 @@ struct TrainConfig {
   /// Where the trainers run: "cpu" or "cuda" (generated CUDA trainers; the
   /// driver's own work, clipping and the optimizer, stays on the CPU).
   std::string device = "cpu";
+  /// Seeds of a model trained by one call of an ensemble trainer
+  /// (ccrnn-ensemble); 1: one network a call; 0: chosen by ensembleSize.
+  int ensemble = 0;
   std::string initFile; ///< empty: seeded initialisation
   // The sequential-MNIST tasks (SeqMnist.h); data.seqLen is then
   // 784 / inputSize and data.{train,val,test}Size cap the sets.
@@ -152,7 +155,20 @@ struct ModelEntry {
   /// cerebellum frozen (--synth-ablation-epoch) and removed
   /// (--ablation-epoch); same parameters as `api`.
   const ccrnn_trainer_api *frozenApi = nullptr, *ablatedApi = nullptr;
+  /// The program for groups of seeds (ensembleSize(config) networks a
+  /// call), when the run trains seeds together; same parameters as `api`.
+  const ccrnn_trainer_api *ensembleApi = nullptr;
 };
+
+/// Why seeds cannot train together in one ensemble trainer under `config`
+/// (the settings that need one network a call, comma-separated), or "".
+std::string ensembleBlockers(const TrainConfig &config);
+
+/// The seeds of a model trained by one call: `ensemble` when given (at most
+/// the number of seeds), else on a GPU all seeds (at most 16) and on the
+/// CPU 1 — where K networks at once are slower than one after the other,
+/// see docs/Benchmarks.md; 1 whenever ensembleBlockers is not empty.
+int ensembleSize(const TrainConfig &config);
 
 /// The pairs trained at once: `jobs`, or when 0 the usable cores (the
 /// process's CPU affinity) divided by the kernels' threads, at least 1.
