@@ -146,12 +146,25 @@ __global__ void epilogueKernel(int64_t batch, int64_t m, int64_t n,
 
 bool isSupervised(int64_t t, int64_t interval) { return t % interval == 0; }
 
+/// The sum of every thread's `value` in a one-block launch of kThreads
+/// threads, returned to thread 0.
+__device__ double blockSum(double value) {
+  __shared__ double partial[kThreads];
+  partial[threadIdx.x] = value;
+  __syncthreads();
+  for (int stride = blockDim.x / 2; stride > 0; stride /= 2) {
+    if (threadIdx.x < stride)
+      partial[threadIdx.x] += partial[threadIdx.x + stride];
+    __syncthreads();
+  }
+  return partial[0];
+}
+
 /// Sum of squared differences over the supervised steps, in one block.
 __global__ void mseLossKernel(int64_t batch, int64_t steps, int64_t features,
                               const float *p, const float *t, int64_t start,
                               int64_t interval, double inverseCount,
                               float *out) {
-  __shared__ double partial[kThreads];
   double sum = 0;
   for (int64_t i = threadIdx.x; i < batch * steps * features;
        i += blockDim.x) {
@@ -161,15 +174,9 @@ __global__ void mseLossKernel(int64_t batch, int64_t steps, int64_t features,
     double d = double(p[i]) - double(t[i]);
     sum += d * d;
   }
-  partial[threadIdx.x] = sum;
-  __syncthreads();
-  for (int stride = blockDim.x / 2; stride > 0; stride /= 2) {
-    if (threadIdx.x < stride)
-      partial[threadIdx.x] += partial[threadIdx.x + stride];
-    __syncthreads();
-  }
+  sum = blockSum(sum);
   if (threadIdx.x == 0)
-    *out = float(partial[0] * inverseCount);
+    *out = float(sum * inverseCount);
 }
 __global__ void mseLossGradKernel(int64_t batch, int64_t steps,
                                   int64_t features, const float *p,
@@ -194,21 +201,14 @@ __device__ double logSumExp(const float *z, int64_t n) {
 __global__ void xentLossKernel(int64_t batch, int64_t classes,
                                const float *logits, const int64_t *labels,
                                float *out) {
-  __shared__ double partial[kThreads];
   double sum = 0;
   for (int64_t b = threadIdx.x; b < batch; b += blockDim.x) {
     const float *z = logits + b * classes;
     sum += logSumExp(z, classes) - z[labels[b]];
   }
-  partial[threadIdx.x] = sum;
-  __syncthreads();
-  for (int stride = blockDim.x / 2; stride > 0; stride /= 2) {
-    if (threadIdx.x < stride)
-      partial[threadIdx.x] += partial[threadIdx.x + stride];
-    __syncthreads();
-  }
+  sum = blockSum(sum);
   if (threadIdx.x == 0)
-    *out = float(partial[0] / double(batch));
+    *out = float(sum / double(batch));
 }
 __global__ void xentLossGradKernel(int64_t batch, int64_t classes,
                                    const float *logits, const int64_t *labels,

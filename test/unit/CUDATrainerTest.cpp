@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TrainerCalls.h"
 #include "ccrnn/Runtime/KernelsCUDA.h"
 #include "ccrnn/Runtime/TrainerABI.h"
 
@@ -108,52 +109,6 @@ TEST(CUDATrainer, CreateReturnsNullWithoutADevice) {
 //===--- With a GPU
 //---------------------------------------------------------===//
 
-int64_t elements(const ccrnn_param_info &p) {
-  int64_t n = 1;
-  for (int32_t d = 0; d < p.rank; ++d)
-    n *= p.shape[d];
-  return n;
-}
-
-/// Everything one train/eval/record call reads and writes.
-struct Call {
-  std::vector<std::vector<float>> params, grads, record;
-  std::vector<float> inputs, targets, state, mask, finalState, predictions,
-      losses;
-  std::vector<int64_t> labels;
-};
-
-/// Runs train, eval and record (when there is one) on `c`.
-void run(const ccrnn_trainer_api *api, Call &c) {
-  const ccrnn_trainer_desc &d = *api->desc;
-  void *t = api->create();
-  ASSERT_NE(t, nullptr);
-  std::vector<const float *> params;
-  std::vector<float *> grads, record;
-  for (auto &p : c.params)
-    params.push_back(p.data());
-  for (auto &g : c.grads)
-    grads.push_back(g.data());
-  for (auto &r : c.record)
-    record.push_back(r.data());
-  const void *targets = d.classify ? static_cast<const void *>(c.labels.data())
-                                   : c.targets.data();
-  ccrnn_batch batch{params.data(),
-                    c.inputs.data(),
-                    targets,
-                    c.state.empty() ? nullptr : c.state.data(),
-                    c.mask.empty() ? nullptr : c.mask.data(),
-                    c.losses.data()};
-  api->train(t, &batch, grads.data(),
-             c.finalState.empty() ? nullptr : c.finalState.data());
-  api->eval(t, params.data(), c.inputs.data(), targets, c.predictions.data());
-  if (api->record) {
-    ccrnn_record out{record[0], record[1], record[2], record[3], record[4]};
-    api->record(t, &batch, &out);
-  }
-  api->destroy(t);
-}
-
 /// max |a - b| / max(|b|, 1e-6); infinite when a is not finite.
 double relativeError(const std::vector<float> &a, const std::vector<float> &b) {
   double diff = 0, scale = 0;
@@ -173,52 +128,17 @@ TEST_P(CUDATrainer, MatchesTheCPUTrainer) {
     GTEST_SKIP() << "no CUDA device: " << why;
   const ccrnn_trainer_desc &d = *GetParam().cpu()->desc;
   const int64_t K = std::max<int64_t>(d.ensemble, 1);
-  const int64_t out = d.batch * (d.predict_last ? 1 : d.steps) * d.output_size;
-  const int64_t recorded =
-      d.record_boundaries * d.record_layers * d.batch * d.record_state;
-  std::mt19937 rng(11);
-  std::uniform_real_distribution<float> uniform(-0.5f, 0.5f);
-  auto randoms = [&](int64_t n) {
-    std::vector<float> v(n);
-    for (float &x : v)
-      x = uniform(rng);
-    return v;
-  };
-  Call cpu;
-  for (int32_t i = 0; i < d.num_params; ++i) {
-    cpu.params.push_back(randoms(K * elements(d.params[i])));
-    cpu.grads.emplace_back(K * elements(d.params[i]), NAN);
+  ccrnn::test::TrainerCall cpu = ccrnn::test::TrainerCall::random(d, K, 11);
+  ccrnn::test::TrainerCall gpu = cpu;
+  ccrnn::test::runTrainer(GetParam().cpu(), cpu);
+  ccrnn::test::runTrainer(GetParam().cuda(), gpu);
+  const std::vector<std::string> names = cpu.outputNames();
+  for (int64_t k = 0; k < K; ++k) {
+    const auto expected = cpu.outputsOf(k), actual = gpu.outputsOf(k);
+    for (size_t i = 0; i < expected.size(); ++i)
+      EXPECT_LE(relativeError(actual[i], expected[i]), 1e-4)
+          << names[i] << " of network " << k;
   }
-  cpu.inputs = randoms(K * d.batch * d.steps * d.input_size);
-  cpu.targets = randoms(K * out);
-  for (int64_t i = 0; i < K * d.batch; ++i)
-    cpu.labels.push_back(int64_t(rng() % uint64_t(d.output_size)));
-  cpu.state = randoms(K * d.state_size);
-  for (int64_t i = 0; i < K * d.fibre_mask_rows * d.fibre_mask_cols; ++i)
-    cpu.mask.push_back(float(rng() % 2));
-  cpu.finalState.assign(K * d.state_size, NAN);
-  cpu.predictions.assign(K * out, NAN);
-  cpu.losses.assign(K, NAN);
-  for (int i = 0; i < 5; ++i)
-    cpu.record.emplace_back(
-        K * (i < 4 ? recorded
-                   : recorded / std::max<int64_t>(d.record_state, 1) *
-                         d.record_width),
-        NAN);
-  Call gpu = cpu;
-  run(GetParam().cpu(), cpu);
-  run(GetParam().cuda(), gpu);
-
-  const double tolerance = 1e-4;
-  EXPECT_LE(relativeError(gpu.losses, cpu.losses), tolerance);
-  for (int32_t i = 0; i < d.num_params; ++i)
-    EXPECT_LE(relativeError(gpu.grads[i], cpu.grads[i]), tolerance)
-        << d.params[i].name;
-  EXPECT_LE(relativeError(gpu.finalState, cpu.finalState), tolerance);
-  EXPECT_LE(relativeError(gpu.predictions, cpu.predictions), tolerance);
-  for (int i = 0; i < 5 && GetParam().cpu()->record; ++i)
-    EXPECT_LE(relativeError(gpu.record[i], cpu.record[i]), tolerance)
-        << "record array " << i;
 }
 
 INSTANTIATE_TEST_SUITE_P(Tiny, CUDATrainer, ::testing::ValuesIn(kTiny),

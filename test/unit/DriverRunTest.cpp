@@ -404,6 +404,24 @@ TEST(DriverRun, OtherSeedOtherResults) {
   EXPECT_NE(sa.data.back(), sb.data.back());
 }
 
+/// Resumes the run interrupted in `parts` as --resume does (the settings
+/// from meta.json, the fake trainers; `edit` may change what --resume may
+/// change) and checks that every result file equals the uninterrupted
+/// run's in `whole`.
+void resumeAndCompare(const std::string &whole, const std::string &parts,
+                      const std::function<void(SavedRun &)> &edit = {}) {
+  SavedRun saved = readSavedRun(parts);
+  for (ModelEntry &m : saved.models)
+    m.api = &kFake;
+  if (edit)
+    edit(saved);
+  Experiment resumed(saved.config, saved.models, parts, saved.commandLine);
+  resumed.loadResume();
+  ASSERT_EQ(resumed.run(quietHooks()), RunStatus::Complete);
+  for (const char *f : kResultFiles)
+    EXPECT_EQ(contents(whole + "/" + f), contents(parts + "/" + f)) << f;
+}
+
 /// Interrupts a run after epoch `epoch` of pair (seed index, model index),
 /// resumes it (as --resume does: settings from meta.json) and checks that
 /// every result is bit-identical to an uninterrupted run.
@@ -434,13 +452,7 @@ void resumeMatches(size_t seedIndex, size_t modelIndex, int64_t epoch,
   EXPECT_EQ(saved.config.lrDecayPatience, config.lrDecayPatience);
   EXPECT_EQ(saved.config.earlyStopping, config.earlyStopping);
   ASSERT_EQ(saved.models.size(), 2u);
-  for (ModelEntry &m : saved.models)
-    m.api = &kFake;
-  Experiment resumed(saved.config, saved.models, parts, saved.commandLine);
-  resumed.loadResume();
-  ASSERT_EQ(resumed.run(quietHooks()), RunStatus::Complete);
-  for (const char *f : kResultFiles)
-    EXPECT_EQ(contents(whole + "/" + f), contents(parts + "/" + f)) << f;
+  resumeAndCompare(whole, parts);
   auto lrs = [](const std::string &dir) {
     auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
     nlohmann::json all = nlohmann::json::array();
@@ -513,17 +525,11 @@ TEST(DriverRun, ResumeOfAGroupStoppedMidwayEqualsUninterrupted) {
   // Both seeds of fake_b's group were in training.
   Archive resume = ccrnn::npz::readNpz(parts + "/resume.npz");
   EXPECT_EQ(resume.at("current").shape, (std::vector<int64_t>{2, 2}));
-  SavedRun saved = readSavedRun(parts);
-  EXPECT_EQ(saved.config.ensemble, 2);
-  for (ModelEntry &m : saved.models) {
-    m.api = &kFake;
-    m.ensembleApi = &kFakeX2;
-  }
-  Experiment resumed(saved.config, saved.models, parts, saved.commandLine);
-  resumed.loadResume();
-  ASSERT_EQ(resumed.run(quietHooks()), RunStatus::Complete);
-  for (const char *f : kResultFiles)
-    EXPECT_EQ(contents(whole + "/" + f), contents(parts + "/" + f)) << f;
+  resumeAndCompare(whole, parts, [](SavedRun &saved) {
+    EXPECT_EQ(saved.config.ensemble, 2);
+    for (ModelEntry &m : saved.models)
+      m.ensembleApi = &kFakeX2;
+  });
 }
 
 TEST(DriverRun, EnsembleSizeAndWhatBlocksIt) {
@@ -597,15 +603,9 @@ TEST(DriverRun, ResumeOfPairsStoppedInParallelEqualsUninterrupted) {
   EXPECT_EQ(resume.at("current").shape, (std::vector<int64_t>{2, 2}));
   EXPECT_TRUE(resume.count("pair1/param/linear.weight"));
 
-  SavedRun saved = readSavedRun(parts);
-  for (ModelEntry &m : saved.models)
-    m.api = &kFake;
-  saved.config.jobs = 1;
-  Experiment resumed(saved.config, saved.models, parts, saved.commandLine);
-  resumed.loadResume();
-  ASSERT_EQ(resumed.run(quietHooks()), RunStatus::Complete);
-  for (const char *f : kResultFiles)
-    EXPECT_EQ(contents(whole + "/" + f), contents(parts + "/" + f)) << f;
+  resumeAndCompare(whole, parts, [](SavedRun &saved) {
+    saved.config.jobs = 1; // resumed by one worker
+  });
 }
 
 /// resume.npz of a run saved before pairs trained in parallel: one pair,
@@ -628,15 +628,7 @@ TEST(DriverRun, ResumesTheSinglePairFormat) {
     else
       old[name.rfind("pair0/", 0) == 0 ? name.substr(6) : name] = array;
   ccrnn::npz::writeNpz(parts + "/resume.npz", old);
-
-  SavedRun saved = readSavedRun(parts);
-  for (ModelEntry &m : saved.models)
-    m.api = &kFake;
-  Experiment resumed(saved.config, saved.models, parts, saved.commandLine);
-  resumed.loadResume();
-  ASSERT_EQ(resumed.run(quietHooks()), RunStatus::Complete);
-  for (const char *f : kResultFiles)
-    EXPECT_EQ(contents(whole + "/" + f), contents(parts + "/" + f)) << f;
+  resumeAndCompare(whole, parts);
 }
 
 TEST(DriverRun, ADivergingPairStopsTheParallelRun) {
