@@ -14,6 +14,8 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -49,20 +51,47 @@ int blocksFor(int64_t n) {
   for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < (n);    \
        i += int64_t(gridDim.x) * blockDim.x)
 
-/// The calling thread's cuBLAS handle, created on first use.
+/// The stream all of the calling thread's work runs on, in order. Not the
+/// legacy default stream, which cannot be captured into a graph.
+cudaStream_t stream() {
+  struct Stream {
+    cudaStream_t s = nullptr;
+    Stream() {
+      check(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking),
+            "cudaStreamCreateWithFlags");
+    }
+    ~Stream() {
+      if (s)
+        cudaStreamDestroy(s);
+    }
+  };
+  thread_local Stream st;
+  return st.s;
+}
+
+/// The calling thread's cuBLAS handle, created on first use, on stream()
+/// and with a workspace of its own (so that nothing is allocated while a
+/// step is captured into a graph).
 cublasHandle_t blas() {
   struct Handle {
     cublasHandle_t handle = nullptr;
+    void *workspace = nullptr;
     Handle() {
       checkBlas(cublasCreate(&handle), "cublasCreate");
       // Plain FP32 arithmetic (no TF32): results stay within float32
       // rounding of the CPU trainer's.
       checkBlas(cublasSetMathMode(handle, CUBLAS_DEFAULT_MATH),
                 "cublasSetMathMode");
+      checkBlas(cublasSetStream(handle, stream()), "cublasSetStream");
+      const size_t bytes = size_t(32) << 20;
+      check(cudaMalloc(&workspace, bytes), "cudaMalloc (cuBLAS workspace)");
+      checkBlas(cublasSetWorkspace(handle, workspace, bytes),
+                "cublasSetWorkspace");
     }
     ~Handle() {
       if (handle)
         cublasDestroy(handle);
+      cudaFree(workspace);
     }
   };
   thread_local Handle h;
@@ -320,30 +349,88 @@ bool deviceAvailable(std::string &why) {
 DeviceBuffer::DeviceBuffer(int64_t floats) {
   const size_t bytes = size_t(std::max<int64_t>(floats, 1)) * sizeof(float);
   check(cudaMalloc(&data, bytes), "cudaMalloc");
-  check(cudaMemset(data, 0, bytes), "cudaMemset");
+  check(cudaMemsetAsync(data, 0, bytes, stream()), "cudaMemsetAsync");
 }
 
 DeviceBuffer::~DeviceBuffer() { cudaFree(data); }
 
 void upload(int64_t n, const float *host, float *device) {
-  check(cudaMemcpy(device, host, size_t(n) * sizeof(float),
-                   cudaMemcpyHostToDevice),
-        "cudaMemcpy (upload)");
+  check(cudaMemcpyAsync(device, host, size_t(n) * sizeof(float),
+                        cudaMemcpyHostToDevice, stream()),
+        "cudaMemcpyAsync (upload)");
 }
 
 void uploadLabels(int64_t n, const int64_t *host, int64_t *device) {
-  check(cudaMemcpy(device, host, size_t(n) * sizeof(int64_t),
-                   cudaMemcpyHostToDevice),
-        "cudaMemcpy (upload labels)");
+  check(cudaMemcpyAsync(device, host, size_t(n) * sizeof(int64_t),
+                        cudaMemcpyHostToDevice, stream()),
+        "cudaMemcpyAsync (upload labels)");
 }
 
 void download(int64_t n, const float *device, float *host) {
-  check(cudaMemcpy(host, device, size_t(n) * sizeof(float),
-                   cudaMemcpyDeviceToHost),
-        "cudaMemcpy (download)");
+  check(cudaMemcpyAsync(host, device, size_t(n) * sizeof(float),
+                        cudaMemcpyDeviceToHost, stream()),
+        "cudaMemcpyAsync (download)");
+  check(cudaStreamSynchronize(stream()), "cudaStreamSynchronize (download)");
 }
 
-void synchronize() { check(cudaDeviceSynchronize(), "cudaDeviceSynchronize"); }
+void synchronize() {
+  check(cudaStreamSynchronize(stream()), "cudaStreamSynchronize");
+}
+
+//===----------------------------------------------------------------------===//
+// Graphs
+//===----------------------------------------------------------------------===//
+
+struct StepGraph::Impl {
+  cudaGraphExec_t exec = nullptr;
+  /// Capturing failed, or CCRNN_CUDA_GRAPHS=0: run the step directly.
+  bool direct = false;
+};
+
+StepGraph::StepGraph() : impl(new Impl) {
+  const char *env = std::getenv("CCRNN_CUDA_GRAPHS");
+  impl->direct = env && std::string(env) == "0";
+}
+
+StepGraph::~StepGraph() {
+  if (impl->exec)
+    cudaGraphExecDestroy(impl->exec);
+}
+
+void StepGraph::run(const std::function<void()> &step) {
+  if (impl->direct)
+    return step();
+  if (!impl->exec) {
+    // The first call records the step (nothing runs while capturing) ...
+    blas(); // created, with its workspace, before capturing
+    check(cudaStreamBeginCapture(stream(), cudaStreamCaptureModeThreadLocal),
+          "cudaStreamBeginCapture");
+    try {
+      step();
+    } catch (...) {
+      cudaGraph_t partial = nullptr;
+      cudaStreamEndCapture(stream(), &partial);
+      if (partial)
+        cudaGraphDestroy(partial);
+      throw;
+    }
+    cudaGraph_t graph = nullptr;
+    cudaError_t status = cudaStreamEndCapture(stream(), &graph);
+    if (status == cudaSuccess)
+      status = cudaGraphInstantiate(&impl->exec, graph, 0);
+    if (graph)
+      cudaGraphDestroy(graph);
+    if (status != cudaSuccess) {
+      // Some work could not be captured: run it as it is, from now on.
+      cudaGetLastError();
+      impl->exec = nullptr;
+      impl->direct = true;
+      return step();
+    }
+  }
+  // ... which every call then replays.
+  check(cudaGraphLaunch(impl->exec, stream()), "cudaGraphLaunch");
+}
 
 //===----------------------------------------------------------------------===//
 // Matmul
@@ -382,7 +469,7 @@ void Matmul::run(const float *a, const float *b, const float *bias,
   if (p.k == 0) {
     // An empty contraction: the product is zero.
     if (!(p.accumulate && !epilogue))
-      fillKernel<<<blocksFor(count), kThreads>>>(count, 0.f, product);
+      fillKernel<<<blocksFor(count), kThreads, 0, stream()>>>(count, 0.f, product);
     launched("fill (empty product)");
   } else {
     // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T.
@@ -396,7 +483,7 @@ void Matmul::run(const float *a, const float *b, const float *bias,
               "cublasSgemmStridedBatched");
   }
   if (epilogue) {
-    epilogueKernel<<<blocksFor(count), kThreads>>>(
+    epilogueKernel<<<blocksFor(count), kThreads, 0, stream()>>>(
         p.batch, p.m, p.n, product, p.hasBias ? bias : nullptr, p.relu,
         p.accumulate, c);
     launched("matmul epilogue");
@@ -408,20 +495,20 @@ void Matmul::run(const float *a, const float *b, const float *bias,
 //===----------------------------------------------------------------------===//
 
 void fill(int64_t n, float value, float *out) {
-  fillKernel<<<blocksFor(n), kThreads>>>(n, value, out);
+  fillKernel<<<blocksFor(n), kThreads, 0, stream()>>>(n, value, out);
   launched("fill");
 }
 
 void copy(int64_t n, const float *in, float *out) {
   if (n && in != out)
     check(cudaMemcpyAsync(out, in, size_t(n) * sizeof(float),
-                          cudaMemcpyDeviceToDevice),
+                          cudaMemcpyDeviceToDevice, stream()),
           "cudaMemcpyAsync (copy)");
 }
 
 #define BINARY(NAME, KERNEL)                                                   \
   void NAME(int64_t n, const float *a, const float *b, float *out) {           \
-    KERNEL<<<blocksFor(n), kThreads>>>(n, a, b, out);                          \
+    KERNEL<<<blocksFor(n), kThreads, 0, stream()>>>(n, a, b, out);                          \
     launched(#NAME);                                                           \
   }
 BINARY(add, addKernel)
@@ -430,13 +517,13 @@ BINARY(mul, mulKernel)
 #undef BINARY
 
 void scale(int64_t n, const float *in, float factor, float *out) {
-  scaleKernel<<<blocksFor(n), kThreads>>>(n, in, factor, out);
+  scaleKernel<<<blocksFor(n), kThreads, 0, stream()>>>(n, in, factor, out);
   launched("scale");
 }
 
 #define UNARY(NAME, KERNEL)                                                    \
   void NAME(int64_t n, const float *in, float *out) {                          \
-    KERNEL<<<blocksFor(n), kThreads>>>(n, in, out);                            \
+    KERNEL<<<blocksFor(n), kThreads, 0, stream()>>>(n, in, out);                            \
     launched(#NAME);                                                           \
   }
 UNARY(sigmoid, sigmoidKernel)
@@ -446,12 +533,12 @@ UNARY(step, stepKernel)
 #undef UNARY
 
 void broadcastRows(int64_t rows, int64_t n, const float *in, float *out) {
-  broadcastRowsKernel<<<blocksFor(rows * n), kThreads>>>(rows, n, in, out);
+  broadcastRowsKernel<<<blocksFor(rows * n), kThreads, 0, stream()>>>(rows, n, in, out);
   launched("broadcastRows");
 }
 
 void reduceRows(int64_t rows, int64_t n, const float *in, float *out) {
-  reduceRowsKernel<<<blocksFor(n), kThreads>>>(rows, n, in, out);
+  reduceRowsKernel<<<blocksFor(n), kThreads, 0, stream()>>>(rows, n, in, out);
   launched("reduceRows");
 }
 
@@ -465,7 +552,7 @@ void concat(int64_t outer, int count, const float *const *pieces,
       check(cudaMemcpy2DAsync(out + offset, size_t(total) * sizeof(float),
                               pieces[p], size_t(widths[p]) * sizeof(float),
                               size_t(widths[p]) * sizeof(float), size_t(outer),
-                              cudaMemcpyDeviceToDevice),
+                              cudaMemcpyDeviceToDevice, stream()),
             "cudaMemcpy2DAsync (concat)");
     offset += widths[p];
   }
@@ -481,7 +568,7 @@ void split(int64_t outer, int count, const float *in, float *const *pieces,
       check(cudaMemcpy2DAsync(pieces[p], size_t(widths[p]) * sizeof(float),
                               in + offset, size_t(total) * sizeof(float),
                               size_t(widths[p]) * sizeof(float), size_t(outer),
-                              cudaMemcpyDeviceToDevice),
+                              cudaMemcpyDeviceToDevice, stream()),
             "cudaMemcpy2DAsync (split)");
     offset += widths[p];
   }
@@ -490,14 +577,14 @@ void split(int64_t outer, int count, const float *in, float *const *pieces,
 void timeSlice(int64_t batch, int64_t length, int64_t features, int64_t start,
                int64_t steps, const float *x, float *out) {
   const int64_t n = batch * steps * features;
-  timeSliceKernel<<<blocksFor(n), kThreads>>>(batch, length, features, start,
+  timeSliceKernel<<<blocksFor(n), kThreads, 0, stream()>>>(batch, length, features, start,
                                               steps, x, out);
   launched("timeSlice");
 }
 
 void oneHot(int64_t batch, int64_t classes, const int64_t *labels,
             float *out) {
-  oneHotKernel<<<blocksFor(batch * classes), kThreads>>>(batch, classes,
+  oneHotKernel<<<blocksFor(batch * classes), kThreads, 0, stream()>>>(batch, classes,
                                                          labels, out);
   launched("oneHot");
 }
@@ -518,7 +605,7 @@ void mseLoss(int64_t batch, int64_t steps, int64_t features, const float *p,
   const int64_t count = batch *
                         int64_t(supervisedSteps(start, steps, interval)) *
                         features;
-  mseLossKernel<<<1, kThreads>>>(batch, steps, features, p, t, start,
+  mseLossKernel<<<1, kThreads, 0, stream()>>>(batch, steps, features, p, t, start,
                                  interval, count ? 1.0 / double(count) : 0.0,
                                  out);
   launched("mseLoss");
@@ -531,7 +618,7 @@ void mseLossGrad(int64_t batch, int64_t steps, int64_t features,
                         int64_t(supervisedSteps(start, steps, interval)) *
                         features;
   const int64_t n = batch * steps * features;
-  mseLossGradKernel<<<blocksFor(n), kThreads>>>(
+  mseLossGradKernel<<<blocksFor(n), kThreads, 0, stream()>>>(
       batch, steps, features, p, t, cotangent, start, interval,
       count ? 2.0 / double(count) : 0.0, out);
   launched("mseLossGrad");
@@ -539,13 +626,13 @@ void mseLossGrad(int64_t batch, int64_t steps, int64_t features,
 
 void xentLoss(int64_t batch, int64_t classes, const float *logits,
               const int64_t *labels, float *out) {
-  xentLossKernel<<<1, kThreads>>>(batch, classes, logits, labels, out);
+  xentLossKernel<<<1, kThreads, 0, stream()>>>(batch, classes, logits, labels, out);
   launched("xentLoss");
 }
 
 void xentLossGrad(int64_t batch, int64_t classes, const float *logits,
                   const int64_t *labels, const float *cotangent, float *out) {
-  xentLossGradKernel<<<blocksFor(batch), kThreads>>>(batch, classes, logits,
+  xentLossGradKernel<<<blocksFor(batch), kThreads, 0, stream()>>>(batch, classes, logits,
                                                      labels, cotangent, out);
   launched("xentLossGrad");
 }
@@ -580,7 +667,7 @@ struct Window {
   void start(const float *xIn, const float *h0, const float *wIH,
              const float *bIH, const float *bHH) {
     const int64_t n = rows * input;
-    toTimeMajorKernel<<<blocksFor(n), kThreads>>>(batch, steps, input, xIn,
+    toTimeMajorKernel<<<blocksFor(n), kThreads, 0, stream()>>>(batch, steps, input, xIn,
                                                   x.get());
     launched("LSTM/RNN window: input to time-major");
     add(gates, bIH, bHH, bias.get());
@@ -606,12 +693,12 @@ struct Window {
     reduceRows(rows, gates, dz.get(), dBIH);
     copy(gates, dBIH, dBHH);
     gradX.run(dz.get(), wIH, nullptr, dx.get());
-    toBatchMajorKernel<<<blocksFor(rows * input), kThreads>>>(
+    toBatchMajorKernel<<<blocksFor(rows * input), kThreads, 0, stream()>>>(
         batch, steps, input, dx.get(), dX);
     launched("LSTM/RNN window: dx to batch-major");
   }
   void output(float *hseq, float *hLast) {
-    toBatchMajorKernel<<<blocksFor(rows * hidden), kThreads>>>(
+    toBatchMajorKernel<<<blocksFor(rows * hidden), kThreads, 0, stream()>>>(
         batch, steps, hidden, hAt(1), hseq);
     launched("LSTM/RNN window: hseq to batch-major");
     copy(batch * hidden, hAt(steps), hLast);
@@ -632,7 +719,7 @@ struct LSTMWindow::Impl : Window {
     copy(state, c0, c.get());
     for (int64_t t = 0; t < steps; ++t) {
       recurrent(t, wHH);
-      lstmCellForwardKernel<<<blocksFor(state), kThreads>>>(
+      lstmCellForwardKernel<<<blocksFor(state), kThreads, 0, stream()>>>(
           batch, hidden, z.get() + t * batch * gates, c.get() + t * state,
           c.get() + (t + 1) * state, tc.get() + t * state, hAt(t + 1));
       launched("LSTM cell forward");
@@ -669,7 +756,7 @@ void LSTMWindow::backward(const float *x, const float *h0, const float *c0,
   const int64_t state = w.batch * w.hidden;
   copy(state, dCLast, dC0);
   for (int64_t t = w.steps - 1; t >= 0; --t) {
-    lstmCellBackwardKernel<<<blocksFor(state), kThreads>>>(
+    lstmCellBackwardKernel<<<blocksFor(state), kThreads, 0, stream()>>>(
         w.batch, w.hidden, w.z.get() + t * w.batch * w.gates,
         w.c.get() + t * state, w.tc.get() + t * state, w.dhFromLater(t, dHLast),
         dHseq, w.steps, t, dC0, w.dz.get() + t * w.batch * w.gates);
@@ -719,7 +806,7 @@ void TanhRNNWindow::backward(const float *x, const float *h0, const float *wIH,
     w.run(x, h0, wIH, wHH, bIH, bHH);
   const int64_t state = w.batch * w.hidden;
   for (int64_t t = w.steps - 1; t >= 0; --t) {
-    tanhCellBackwardKernel<<<blocksFor(state), kThreads>>>(
+    tanhCellBackwardKernel<<<blocksFor(state), kThreads, 0, stream()>>>(
         w.batch, w.hidden, w.hAt(t + 1), w.dhFromLater(t, dHLast), dHseq,
         w.steps, t, w.dz.get() + t * state);
     launched("tanh cell backward");

@@ -1012,18 +1012,27 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
          << targets << "), staged + " << st.targets << ");\n";
     if (!withBatch)
       return;
-    os << "  const float *initialState = nullptr;\n"
-       << "  [[maybe_unused]] const float *mask = nullptr;\n";
+    // The state and the mask always come from the staging buffer (zeros,
+    // ones when not given), so that a recorded step's pointers hold for
+    // every call.
+    os << "  const float *initialState = staged + " << st.state << ";\n"
+       << "  [[maybe_unused]] const float *mask = "
+       << (st.maskSize ? "staged + " + std::to_string(st.mask) : "nullptr")
+       << ";\n";
     if (st.stateSize)
-      os << "  if (batch->initial_state) {\n"
+      os << "  if (batch->initial_state)\n"
          << "    rt::upload(" << st.stateSize
          << ", batch->initial_state, staged + " << st.state << ");\n"
-         << "    initialState = staged + " << st.state << ";\n  }\n";
+         << "  else\n"
+         << "    rt::fill(" << st.stateSize << ", 0.0f, staged + " << st.state
+         << ");\n";
     if (st.maskSize)
-      os << "  if (batch->fibre_mask) {\n"
+      os << "  if (batch->fibre_mask)\n"
          << "    rt::upload(" << st.maskSize << ", batch->fibre_mask, staged + "
          << st.mask << ");\n"
-         << "    mask = staged + " << st.mask << ";\n  }\n";
+         << "  else\n"
+         << "    rt::fill(" << st.maskSize << ", 1.0f, staged + " << st.mask
+         << ");\n";
   };
   // A missing state is the zero state, a missing fibre mask all ones. An
   // ensemble's caller gives the states network after network, the program
@@ -1049,12 +1058,21 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
   os << "float train(void *trainer, const ccrnn_batch *batch, float *const "
         "*grads,\n            float *final_state) {\n";
   prologue();
-  os << "  const float *results[" << train.getNumResults() << "];\n"
-     << "  t->f_" << identifier(train.getSymName()) << "(\n      "
-     << batchArguments(train, numParams, targetType);
+  // On a GPU the step is a CUDA graph, recorded by the first call: its
+  // results' places, set then, are kept in the trainer.
+  if (cuda)
+    os << "  const float *const *results = t->trainResults;\n"
+       << "  t->trainGraph.run([&] {\n"
+       << "    t->f_" << identifier(train.getSymName()) << "(\n        "
+       << batchArguments(train, numParams, targetType);
+  else
+    os << "  const float *results[" << train.getNumResults() << "];\n"
+       << "  t->f_" << identifier(train.getSymName()) << "(\n      "
+       << batchArguments(train, numParams, targetType);
   for (unsigned i = 0; i < train.getNumResults(); ++i)
-    os << (i ? ", " : "") << "results[" << i << "]";
-  os << ");\n";
+    os << (i ? ", " : "") << (cuda ? "t->trainResults[" : "results[") << i
+       << "]";
+  os << (cuda ? ");\n  });\n" : ");\n");
   for (int i = 0; i < numParams; ++i)
     os << "  " << toHost << "("
        << ensemble * numElements(train.getResultTypes()[i + 1])
@@ -1200,6 +1218,10 @@ LogicalResult Emitter::emit(raw_ostream &os) {
                       : "")
      << (cuda ? "  // The caller's arrays, copied to the device.\n"
                 "  rt::DeviceBuffer staging;\n"
+                "  // The training step as a CUDA graph, and its results.\n"
+                "  rt::StepGraph trainGraph;\n"
+                "  const float *trainResults[" +
+                    std::to_string(train.getNumResults()) + "] = {};\n"
               : "")
      << "\nprivate:\n";
   for (const std::string &decl : kernelDecls)

@@ -6,7 +6,8 @@
 // generated CUDA trainer (ccrnn-translate --emit-trainer=cuda) is the C++ a
 // CPU trainer is, calling these instead; it needs no CUDA compiler, only
 // this library (built by nvcc), the CUDA runtime and cuBLAS. The work of a
-// thread runs in order on the legacy default stream.
+// thread runs in order on a stream of its own (so that a step can be
+// captured as a CUDA graph, see StepGraph).
 //
 // Errors (no device, out of memory, a failed launch) throw
 // std::runtime_error naming the CUDA call.
@@ -17,6 +18,7 @@
 #define CCRNN_RUNTIME_KERNELSCUDA_H
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -45,6 +47,25 @@ void uploadLabels(int64_t n, const int64_t *host, int64_t *device);
 void download(int64_t n, const float *device, float *host);
 /// Waits for the device's work of this thread.
 void synchronize();
+
+/// A training step run as a CUDA graph: the first run() records `step`'s
+/// device work (kernels, products, copies on the calling thread's stream;
+/// its host code runs then, once), every run() launches the recording. So
+/// `step` must do the same work with the same pointers every time, and
+/// read nothing back from the device. When capturing fails, or with
+/// CCRNN_CUDA_GRAPHS=0 in the environment, run() calls `step` directly.
+class StepGraph {
+public:
+  StepGraph();
+  ~StepGraph();
+  StepGraph(const StepGraph &) = delete;
+  StepGraph &operator=(const StepGraph &) = delete;
+  void run(const std::function<void()> &step);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
 
 /// c = op(a) x op(b) [+ broadcast(bias)] [then relu], [accumulated into c];
 /// `batch` independent products one after the other (rt::Matmul). cuBLAS
