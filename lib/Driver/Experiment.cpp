@@ -979,6 +979,19 @@ struct Experiment::Impl {
     }
   }
 
+  /// Clipping, weight decay and the optimizer's step (SPEC §3). Without
+  /// weight decay the clipping factor is applied as the optimizer reads
+  /// the gradients: the same bits, one pass over them less.
+  void update(PairRun &pr, Tensors &grads, const std::vector<bool> &frozen) {
+    if (cfg.l2 == 0) {
+      pr.optim->step(pr.params, grads, frozen, clipFactor(grads, cfg.clip));
+      return;
+    }
+    clipGradNorm(grads, cfg.clip);
+    addWeightDecay(grads, pr.params, cfg.l2);
+    pr.optim->step(pr.params, grads, frozen);
+  }
+
   double trainEpoch(Worker &w, PairRun &pr, int64_t epoch,
                     const RunHooks &hooks) {
     const size_t s = pr.s, m = pr.m;
@@ -1053,9 +1066,7 @@ struct Experiment::Impl {
             ", epoch " + std::to_string(epoch) + ", batch " +
             std::to_string(b + 1) + " of " + std::to_string(batches));
       sum += loss;
-      clipGradNorm(grads, cfg.clip);
-      addWeightDecay(grads, pr.params, cfg.l2);
-      pr.optim->step(pr.params, grads, frozen);
+      update(pr, grads, frozen);
       if (hooks.onBatch) {
         std::lock_guard<std::mutex> lock(mutex);
         hooks.onBatch({s, m, S, M, models[m].name, epoch, E, b + 1, batches,
@@ -1405,9 +1416,7 @@ struct Experiment::Impl {
         for (size_t j = 0; j < P; ++j)
           std::copy_n(grads[j].begin() + i * own[i][j].size(),
                       own[i][j].size(), own[i][j].begin());
-        clipGradNorm(own[i], cfg.clip);
-        addWeightDecay(own[i], r.params, cfg.l2);
-        r.optim->step(r.params, own[i], frozen);
+        update(r, own[i], frozen);
       }
       if (hooks.onBatch) {
         std::lock_guard<std::mutex> lock(mutex);

@@ -100,7 +100,7 @@ Optimizer::Optimizer(OptimKind kind, double lr,
 }
 
 void Optimizer::step(Tensors &params, const Tensors &grads,
-                     const std::vector<bool> &frozen) {
+                     const std::vector<bool> &frozen, float gradScale) {
   assert(params.size() == grads.size());
   ++steps_;
   const double t = double(steps_);
@@ -108,7 +108,8 @@ void Optimizer::step(Tensors &params, const Tensors &grads,
     if (i < frozen.size() && frozen[i])
       continue;
     float *p = params[i].data();
-    const float *g = grads[i].data();
+    const float *grad = grads[i].data();
+    const float scale = gradScale;
     const size_t n = params[i].size();
     switch (kind_) {
     case OptimKind::Adam: {
@@ -122,8 +123,9 @@ void Optimizer::step(Tensors &params, const Tensors &grads,
       const float stepSize = float(lr_ / bc1);
       const float bc2Sqrt = float(std::sqrt(bc2)), eps = float(kAdamEps);
       for (size_t j = 0; j < n; ++j) {
-        m[j] = m[j] + w * (g[j] - m[j]);
-        v[j] = v[j] * b2 + c2 * g[j] * g[j];
+        const float g = grad[j] * scale; // clipped
+        m[j] = m[j] + w * (g - m[j]);
+        v[j] = v[j] * b2 + c2 * g * g;
         float denom = std::sqrt(v[j]) / bc2Sqrt + eps;
         p[j] = p[j] - stepSize * m[j] / denom;
       }
@@ -135,9 +137,10 @@ void Optimizer::step(Tensors &params, const Tensors &grads,
                   eps = float(kRMSEps), mom = float(kRMSMomentum),
                   lr = float(lr_);
       for (size_t j = 0; j < n; ++j) {
-        sq[j] = sq[j] * a + c * g[j] * g[j];
+        const float g = grad[j] * scale; // clipped
+        sq[j] = sq[j] * a + c * g * g;
         float avg = std::sqrt(sq[j]) + eps;
-        buf[j] = buf[j] * mom + g[j] / avg;
+        buf[j] = buf[j] * mom + g / avg;
         p[j] = p[j] - lr * buf[j];
       }
       break;
@@ -146,8 +149,9 @@ void Optimizer::step(Tensors &params, const Tensors &grads,
       float *buf = slots_[0][i].data();
       const float mom = float(kSGDMomentum), lr = float(lr_);
       for (size_t j = 0; j < n; ++j) {
+        const float g = grad[j] * scale; // clipped
         // The first step initialises the buffer with the gradient itself.
-        buf[j] = steps_ == 1 ? g[j] : buf[j] * mom + g[j];
+        buf[j] = steps_ == 1 ? g : buf[j] * mom + g;
         p[j] = p[j] - lr * buf[j];
       }
       break;
@@ -158,8 +162,9 @@ void Optimizer::step(Tensors &params, const Tensors &grads,
                   eps = float(kAdamEps);
       const float clr = float(lr_ / (1 - std::pow(kAdamBeta1, t)));
       for (size_t j = 0; j < n; ++j) {
-        m[j] = m[j] + w * (g[j] - m[j]);
-        u[j] = std::max(u[j] * b2, std::fabs(g[j]) + eps);
+        const float g = grad[j] * scale; // clipped
+        m[j] = m[j] + w * (g - m[j]);
+        u[j] = std::max(u[j] * b2, std::fabs(g) + eps);
         p[j] = p[j] - clr * m[j] / u[j];
       }
       break;
@@ -169,9 +174,10 @@ void Optimizer::step(Tensors &params, const Tensors &grads,
       const float clr = float(lr_ / (1 + (t - 1) * kAdagradLrDecay));
       const float eps = float(kAdagradEps);
       for (size_t j = 0; j < n; ++j) {
-        sum[j] = sum[j] + g[j] * g[j];
+        const float g = grad[j] * scale; // clipped
+        sum[j] = sum[j] + g * g;
         float std = std::sqrt(sum[j]) + eps;
-        p[j] = p[j] - clr * g[j] / std;
+        p[j] = p[j] - clr * g / std;
       }
       break;
     }
@@ -180,9 +186,10 @@ void Optimizer::step(Tensors &params, const Tensors &grads,
       const float rho = float(kAdadeltaRho), c = float(1 - kAdadeltaRho),
                   eps = float(kAdadeltaEps), lr = float(lr_);
       for (size_t j = 0; j < n; ++j) {
-        sq[j] = sq[j] * rho + c * g[j] * g[j];
+        const float g = grad[j] * scale; // clipped
+        sq[j] = sq[j] * rho + c * g * g;
         float std = std::sqrt(sq[j] + eps);
-        float delta = std::sqrt(acc[j] + eps) / std * g[j];
+        float delta = std::sqrt(acc[j] + eps) / std * g;
         acc[j] = acc[j] * rho + c * delta * delta;
         p[j] = p[j] - lr * delta;
       }
@@ -213,6 +220,13 @@ double globalNorm(const Tensors &grads) {
     for (float x : g)
       sum += double(x) * double(x);
   return std::sqrt(sum);
+}
+
+float clipFactor(const Tensors &grads, double maxNorm) {
+  if (maxNorm <= 0)
+    return 1.0f;
+  double coef = maxNorm / (globalNorm(grads) + 1e-6);
+  return coef < 1 ? float(coef) : 1.0f;
 }
 
 double clipGradNorm(Tensors &grads, double maxNorm) {

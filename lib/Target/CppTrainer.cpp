@@ -297,8 +297,13 @@ private:
   DenseMap<Value, std::string> names;
   /// Loop results written in place into an iter_arg's buffer.
   DenseMap<Value, std::string> inPlace;
-  /// Values a loop gives a slice of its choosing (ping-pong, see emitFor).
+  /// Values a loop gives a slice of its choosing (ping-pong, see emitFor),
+  /// and results computed in the caller's arrays.
   DenseMap<Value, std::string> presetStorage;
+  /// The function (the CPU trainer's training function) whose results
+  /// `callerStorageResults` (the gradients) the caller gives storage for.
+  func::FuncOp callerStorageFunction;
+  SmallVector<unsigned> callerStorageResults;
   DenseSet<Value> presetUsed; ///< those that were computed there
   std::string bodyText;
   llvm::raw_string_ostream body{bodyText};
@@ -340,6 +345,11 @@ std::string Emitter::signature(func::FuncOp f, bool qualified) {
     if (auto name = f.getResultAttrOfType<StringAttr>(i, "ccrnn.name"))
       os << " /* " << name.getValue() << " */";
   }
+  if (f == callerStorageFunction)
+    for (unsigned i : callerStorageResults) {
+      separator();
+      os << "float *o" << i << " /* where r" << i << " may be written */";
+    }
   os << ")";
   return text;
 }
@@ -380,6 +390,20 @@ LogicalResult Emitter::emitFunction(func::FuncOp f) {
   for (Type type : f.getResultTypes())
     if (!isFloatTensor(type))
       return f.emitOpError("result of unsupported type ") << type;
+  // Results computed by an op of the function's own (not a view, a call's
+  // or a loop's result) are computed straight into the caller's array.
+  if (f == callerStorageFunction) {
+    auto ret = cast<func::ReturnOp>(entry.getTerminator());
+    for (unsigned i : callerStorageResults) {
+      Value v = ret.getOperand(i);
+      Operation *def = v.getDefiningOp();
+      if (def && def->getBlock() == &entry &&
+          !isa<func::CallOp, scf::ForOp, ReshapeOp, arith::ConstantOp>(def) &&
+          !presetStorage.count(v) &&
+          llvm::count(ret.getOperands(), v) == 1)
+        presetStorage[v] = "o" + std::to_string(i);
+    }
+  }
   line() << "\n" << signature(f, /*qualified=*/true) << " {\n";
   indent += 2;
   if (failed(emitBlock(entry)))
@@ -1072,9 +1096,15 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
   for (unsigned i = 0; i < train.getNumResults(); ++i)
     os << (i ? ", " : "") << (cuda ? "t->trainResults[" : "results[") << i
        << "]";
+  for (unsigned i : callerStorageResults)
+    os << ", grads[" << i - 1 << "]";
   os << (cuda ? ");\n  });\n" : ");\n");
+  // A gradient the program could not compute in place is copied.
   for (int i = 0; i < numParams; ++i)
-    os << "  " << toHost << "("
+    os << "  " << (cuda ? "" : "if (results[" + std::to_string(i + 1) +
+                                   "] != grads[" + std::to_string(i) +
+                                   "])\n    ")
+       << toHost << "("
        << ensemble * numElements(train.getResultTypes()[i + 1])
        << ", results[" << i + 1 << "], grads[" << i << "]);\n";
   os << "  if (batch->losses)\n"
@@ -1175,6 +1205,14 @@ LogicalResult Emitter::emit(raw_ostream &os) {
   int64_t stateSize = ensemble * batch.stateSize,
           maskSize = ensemble * batch.maskRows * batch.maskCols;
 
+  // The CPU trainer computes the gradients straight into the caller's
+  // arrays (results 1 .. #params of the training function); a GPU's caller
+  // arrays are host memory.
+  if (options.target == TrainerTarget::CPU) {
+    callerStorageFunction = train;
+    for (int i = 1; i <= numParameters(train); ++i)
+      callerStorageResults.push_back(unsigned(i));
+  }
   SmallVector<func::FuncOp> functions(module.getOps<func::FuncOp>());
   std::string declarations;
   for (func::FuncOp f : functions) {

@@ -111,6 +111,26 @@ TEST(DriverClip, BelowTheLimitOrDisabled) {
   EXPECT_EQ(g, copy);
 }
 
+TEST(DriverClip, FactorInTheStepEqualsClippingFirst) {
+  // Over the limit (clipped) and below it (factor 1), every optimizer.
+  for (float size : {5.0f, 0.01f})
+    for (OptimKind kind :
+         {OptimKind::Adam, OptimKind::RMSprop, OptimKind::SGD,
+          OptimKind::Adamax, OptimKind::Adagrad, OptimKind::Adadelta}) {
+      Tensors clipped = {{1.0f, -0.5f}, {0.25f}}, fused = clipped;
+      Optimizer a(kind, 0.1, {2, 1}), b(kind, 0.1, {2, 1});
+      for (int t = 0; t < 3; ++t) {
+        Tensors grads = {{size * 0.3f * (t + 1), -size}, {size * 0.7f}};
+        const float factor = clipFactor(grads, 1.0);
+        EXPECT_EQ(factor == 1.0f, size < 1) << optimizerName(kind);
+        b.step(fused, grads, {}, factor);
+        clipGradNorm(grads, 1.0);
+        a.step(clipped, grads);
+      }
+      EXPECT_EQ(clipped, fused) << optimizerName(kind) << " size " << size;
+    }
+}
+
 TEST(DriverClip, PerNetworkEqualsEachNetworkAlone) {
   // Three networks, two tensors of 2 and 3 elements each, network after
   // network: network 0 over the limit, 1 below it, 2 all zeros.

@@ -124,11 +124,13 @@ int train(const TrainConfig &cfg, const std::string &modelSpec,
       g[i] = grads[i].data();
     }
     trainer.train(p.data(), inputs.data(), target, g.data());
-    if (K == 1)
-      clipGradNorm(grads, 1.0);
-    else
+    // As ccrnn-train: the clipping factor applied by the optimizer.
+    if (K == 1) {
+      optim.step(params, grads, {}, clipFactor(grads, 1.0));
+    } else {
       clipGradNormPerNetwork(grads, 1.0, K);
-    optim.step(params, grads);
+      optim.step(params, grads);
+    }
   };
   double s = medianSeconds(3, [&] {
                for (int64_t b = 0; b < batches; ++b)

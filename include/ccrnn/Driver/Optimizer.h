@@ -51,8 +51,10 @@ public:
   /// One update of every parameter from its gradient, except the frozen
   /// ones (`frozen[i]`; empty: none), which keep their value and state as
   /// if they were not in the optimizer (a lesioned cerebellum, SPEC §4).
+  /// Each gradient is multiplied by `gradScale` as it is read (clipping
+  /// fused into the update: clipFactor); a factor of 1 changes no bit.
   void step(Tensors &params, const Tensors &grads,
-            const std::vector<bool> &frozen = {});
+            const std::vector<bool> &frozen = {}, float gradScale = 1.0f);
 
   OptimKind kind() const { return kind_; }
   /// The learning rate of the next step (a schedule changes it).
@@ -113,6 +115,9 @@ double globalNorm(const Tensors &grads);
 /// exceeds it, scales every gradient by maxNorm / (norm + 1e-6). Returns the
 /// norm before clipping.
 double clipGradNorm(Tensors &grads, double maxNorm);
+/// The factor clipGradNorm would scale `grads` by (1 when it would not),
+/// for Optimizer::step's gradScale: the same bits, one pass less.
+float clipFactor(const Tensors &grads, double maxNorm);
 /// clipGradNorm of each network of an ensemble: every tensor holds
 /// `networks` equal parts, network after network; each network's norm is
 /// summed in the order clipGradNorm sums its own tensors, so each gets the
