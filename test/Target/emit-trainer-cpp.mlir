@@ -40,7 +40,11 @@
 // The synthesizer's activations of a window's end state are carried to the
 // next window as those of its start: computed into a second slice that
 // swaps with the carried one (ping-pong), never copied inside the loop.
+// The training function computes its gradient results in the caller's
+// arrays: the batch's sums of the window gradients are added into them.
 // CHECK:       void Trainer::f_dni_lstm_train(
+// CHECK:           float *o1 /* where r1 may be written */,
+// CHECK:           float *o12 /* where r12 may be written */) {
 // CHECK:         rt::fill(160000, 0.000000000e+00f, [[SUM:v[0-9]+]]);
 // CHECK:         float *[[CARRIED:p[0-9]+]] = (arena.get() + {{[0-9]+}});
 // CHECK-NEXT:    float *[[NEXT:p[0-9]+]] = (arena.get() + {{[0-9]+}});
@@ -57,6 +61,8 @@
 // CHECK-NOT:       rt::copy(
 // CHECK:         }
 // CHECK:         f_dni_lstm_window_grad(
+// CHECK:         float *const [[G1:v[0-9]+]] = o1;
+// CHECK-NEXT:    rt::add(200, {{.*}}, [[G1]]);
 // CHECK:       const ccrnn_param_info kParams[] = {
 // CHECK-NEXT:      {"rnn.rnn.weight_ih_l0", 2, {200, 1, 0, 0}, CCRNN_INIT_UNIFORM, 1.41421356237309{{[0-9]+}}e-01, CCRNN_GROUP_RECURRENT},
 // CHECK:           {"rnn.backward_interface.synthesizer.layers.1.weight", 2, {100, 400, 0, 0}, CCRNN_INIT_ZEROS, {{.*}}, CCRNN_GROUP_SYNTHESIZER},
@@ -85,7 +91,10 @@
 // CHECK:         const float *initialState = batch->initial_state;
 // CHECK:             initialState ? initialState : t->zeros.get();
 // CHECK:         t->f_dni_lstm_train(
-// CHECK-NEXT:        params[0], {{.*}} params[11], inputs, static_cast<const float *>(targets), state + 0, state + 2500, results[0],
+// CHECK-NEXT:        params[0], {{.*}} params[11], inputs, static_cast<const float *>(targets), state + 0, state + 2500, results[0], {{.*}}, results[14], grads[0], {{.*}}, grads[11]);
+// A gradient is copied only when the program did not compute it in place.
+// CHECK-NEXT:    if (results[1] != grads[0])
+// CHECK-NEXT:      rt::copy(200, results[1], grads[0]);
 // CHECK:         if (final_state) {
 // CHECK-NEXT:      rt::copy(2500, results[13], final_state + 0);
 // CHECK-NEXT:      rt::copy(2500, results[14], final_state + 2500);
