@@ -59,6 +59,19 @@ def CCRNN_ReluOp : CCRNN_UnaryOp<"relu", "max(x, 0)", [CCRNN_Differentiable]>;
 // The derivative of relu; itself has a zero derivative almost everywhere.
 def CCRNN_StepOp : CCRNN_UnaryOp<"step", "x > 0 ? 1 : 0">;
 
+def CCRNN_ReluGradOp : CCRNN_Op<"relu_grad", [Pure, SameOperandsAndResultType]> {
+  let summary = "the cotangent of relu's input, in one pass";
+  let description = [{
+    `cotangent * step(input)` element-wise: what relu's backward pass
+    computes as a `ccrnn.step` and a `ccrnn.mul`, fused by
+    `--convert-ccrnn-to-onednn` into one pass over memory (the product is
+    the same, `cotangent * 1` or `cotangent * 0`, so the bits are too).
+  }];
+  let arguments = (ins CCRNN_Tensor:$cotangent, CCRNN_Tensor:$input);
+  let results = (outs CCRNN_Tensor:$result);
+  let assemblyFormat = "$cotangent `,` $input attr-dict `:` type($result)";
+}
+
 def CCRNN_ScaleOp : CCRNN_Op<"scale", [Pure, SameOperandsAndResultType,
                                        CCRNN_Differentiable]> {
   let summary = "multiply by a constant";

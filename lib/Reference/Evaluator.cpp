@@ -359,6 +359,11 @@ private:
         .Case([&](StepOp op) {
           return map(op, [](double x) { return x > 0 ? 1.0 : 0.0; });
         })
+        .Case([&](ReluGradOp op) {
+          return elementwise(op, [](double cotangent, double x) {
+            return cotangent * (x > 0 ? 1.0 : 0.0);
+          });
+        })
         .Case([&](arith::AddIOp op) {
           return integer(op, [](int64_t a, int64_t b, int64_t &r) {
             return !llvm::AddOverflow(a, b, r);
@@ -508,7 +513,9 @@ private:
 
   template <typename Op, typename Fn>
   FailureOr<Results> elementwise(Op op, Fn fn) {
-    const Tensor &a = tensor(op.getLhs()), &b = tensor(op.getRhs());
+    // Two operands of the same shape (lhs and rhs, or relu_grad's
+    // cotangent and input).
+    const Tensor &a = tensor(op->getOperand(0)), &b = tensor(op->getOperand(1));
     if (failed(expectShape(op, b, a.shape, "rhs")))
       return failure();
     Tensor result{a.shape, std::vector<double>(a.data.size())};

@@ -256,6 +256,15 @@ void step(int64_t n, const float *in, float *out) {
     out[i] = in[i] > 0.f ? 1.f : 0.f;
 }
 
+CCRNN_VECTOR_CLONES
+void reluGrad(int64_t n, const float *cotangent, const float *in,
+              float *out) {
+  // A product, as ccrnn.mul of the step would give (c * 0 is -0 for a
+  // negative c, and NaN for an infinite one).
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = cotangent[i] * (in[i] > 0.f ? 1.f : 0.f);
+}
+
 //===----------------------------------------------------------------------===//
 // Layout
 //===----------------------------------------------------------------------===//

@@ -131,6 +131,10 @@ __global__ void reluKernel(int64_t n, const float *in, float *out) {
 __global__ void stepKernel(int64_t n, const float *in, float *out) {
   GRID_STRIDE(i, n) out[i] = in[i] > 0.f ? 1.f : 0.f;
 }
+__global__ void reluGradKernel(int64_t n, const float *cotangent,
+                               const float *in, float *out) {
+  GRID_STRIDE(i, n) out[i] = cotangent[i] * (in[i] > 0.f ? 1.f : 0.f);
+}
 __global__ void broadcastRowsKernel(int64_t rows, int64_t n, const float *in,
                                     float *out) {
   GRID_STRIDE(i, rows * n) out[i] = in[i % n];
@@ -514,6 +518,7 @@ void copy(int64_t n, const float *in, float *out) {
 BINARY(add, addKernel)
 BINARY(sub, subKernel)
 BINARY(mul, mulKernel)
+BINARY(reluGrad, reluGradKernel)
 #undef BINARY
 
 void scale(int64_t n, const float *in, float factor, float *out) {

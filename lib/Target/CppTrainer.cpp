@@ -679,6 +679,7 @@ LogicalResult Emitter::emitOp(Operation *op) {
       .Case([&](TanhOp) { return elementwise("tanh"); })
       .Case([&](ReluOp) { return elementwise("relu"); })
       .Case([&](StepOp) { return elementwise("step"); })
+      .Case([&](ReluGradOp) { return elementwise("reluGrad"); })
       .Case([&](ScaleOp s) {
         std::string out = result();
         line() << "rt::scale(" << sizeOf(s) << ", " << name(s.getInput())

@@ -59,3 +59,23 @@ func.func @accumulate(%acc: tensor<5x3xf32>, %dy: tensor<4x5xf32>, %x: tensor<4x
   %a2 = ccrnn.add %g2, %a : tensor<5x3xf32>
   return %a2 : tensor<5x3xf32>
 }
+
+// relu's backward, a product with the step of the pre-activation, is one
+// pass (either operand order); a step used elsewhere stays.
+// CHECK-LABEL: func.func @relu_grad(
+// CHECK-SAME:    %[[C:.*]]: tensor<4x5xf32>, %[[A:.*]]: tensor<4x5xf32>
+// CHECK:         %[[G1:.*]] = ccrnn.relu_grad %[[C]], %[[A]] : tensor<4x5xf32>
+// CHECK:         %[[G2:.*]] = ccrnn.relu_grad %[[G1]], %[[A]] : tensor<4x5xf32>
+// CHECK:         %[[S:.*]] = ccrnn.step %[[A]]
+// CHECK:         %[[M:.*]] = ccrnn.mul %[[C]], %[[S]]
+// CHECK:         return %[[G2]], %[[M]], %[[S]]
+func.func @relu_grad(%c: tensor<4x5xf32>, %a: tensor<4x5xf32>)
+    -> (tensor<4x5xf32>, tensor<4x5xf32>, tensor<4x5xf32>) {
+  %s1 = ccrnn.step %a : tensor<4x5xf32>
+  %g1 = ccrnn.mul %c, %s1 : tensor<4x5xf32>
+  %s2 = ccrnn.step %a : tensor<4x5xf32>
+  %g2 = ccrnn.mul %s2, %g1 : tensor<4x5xf32>
+  %s3 = ccrnn.step %a : tensor<4x5xf32>
+  %m = ccrnn.mul %c, %s3 : tensor<4x5xf32>
+  return %g2, %m, %s3 : tensor<4x5xf32>, tensor<4x5xf32>, tensor<4x5xf32>
+}

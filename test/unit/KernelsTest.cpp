@@ -146,6 +146,24 @@ TEST(KernelsElementwise, MatchDouble) {
 
 /// sigmoid and tanh are polynomial approximations: check their relative
 /// error on a fine grid, and that they saturate without inf or NaN.
+TEST(KernelsElementwise, ReluGradIsTheProductWithTheStep) {
+  // Negative cotangents (their product with 0 is -0), infinities (NaN),
+  // and pre-activations on both sides of 0, in a length with a vector tail.
+  std::vector<float> c, x;
+  for (int i = 0; i < 53; ++i) {
+    c.push_back(i % 7 == 0 ? INFINITY : float(i % 5) - 2.5f);
+    x.push_back(float(i % 3) - 1.0f);
+  }
+  std::vector<float> fused(c.size()), step(c.size()), product(c.size());
+  rt::reluGrad(int64_t(c.size()), c.data(), x.data(), fused.data());
+  rt::step(int64_t(c.size()), x.data(), step.data());
+  rt::mul(int64_t(c.size()), c.data(), step.data(), product.data());
+  EXPECT_EQ(0, std::memcmp(fused.data(), product.data(),
+                           fused.size() * sizeof(float)));
+  EXPECT_TRUE(std::signbit(fused[1]));  // -1.5 * 0 = -0
+  EXPECT_TRUE(std::isnan(fused[7]));    // inf * 0
+}
+
 TEST(KernelsElementwise, SigmoidAndTanhAccuracy) {
   Floats in;
   for (float x = -30.f; x <= 30.f; x += 0.001f)

@@ -64,6 +64,8 @@ void tanh(int64_t n, const float *in, float *out);
 void relu(int64_t n, const float *in, float *out);
 /// out = in > 0 ? 1 : 0.
 void step(int64_t n, const float *in, float *out);
+/// out = cotangent * (in > 0 ? 1 : 0): relu's backward in one pass.
+void reluGrad(int64_t n, const float *cotangent, const float *in, float *out);
 
 //===--- Layout -------------------------------------------------------------===//
 /// out[i, :] = in[:] for i < rows; in has n elements.

@@ -96,6 +96,7 @@ void sigmoid(int64_t n, const float *in, float *out);
 void tanh(int64_t n, const float *in, float *out);
 void relu(int64_t n, const float *in, float *out);
 void step(int64_t n, const float *in, float *out);
+void reluGrad(int64_t n, const float *cotangent, const float *in, float *out);
 
 //===--- Layout -------------------------------------------------------------===//
 void broadcastRows(int64_t rows, int64_t n, const float *in, float *out);

@@ -79,13 +79,33 @@ struct AccumulateMatmul : OpRewritePattern<AddOp> {
   }
 };
 
+/// mul(c, step(x)) -> relu_grad(c, x): relu's backward in one pass over
+/// memory instead of two (a step written and read back).
+struct FuseReluGrad : OpRewritePattern<MulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(MulOp mul,
+                                PatternRewriter &rewriter) const override {
+    for (auto [cotangent, mask] : {std::make_pair(mul.getLhs(), mul.getRhs()),
+                                   std::make_pair(mul.getRhs(), mul.getLhs())}) {
+      auto step = mask.getDefiningOp<StepOp>();
+      if (!step || !step->hasOneUse())
+        continue;
+      rewriter.replaceOpWithNewOp<ReluGradOp>(mul, mul.getType(), cotangent,
+                                              step.getInput());
+      return success();
+    }
+    return rewriter.notifyMatchFailure(mul, "no step to fuse");
+  }
+};
+
 struct ConvertCCRNNToOneDNNPass
     : ccrnn::impl::ConvertCCRNNToOneDNNBase<ConvertCCRNNToOneDNNPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     // A linear layer's add is a bias, not an accumulation.
     patterns.add<FuseBias>(&getContext(), /*benefit=*/2);
-    patterns.add<FuseRelu, AccumulateMatmul>(&getContext());
+    patterns.add<FuseRelu, AccumulateMatmul, FuseReluGrad>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

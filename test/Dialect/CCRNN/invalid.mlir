@@ -666,3 +666,11 @@ func.func @f(%labels: tensor<4xi64>) {
   %c = ccrnn.one_hot %labels : tensor<4xi64> -> tensor<3x10xf32>
   return
 }
+
+// -----
+
+func.func @relu_grad_shapes(%c: tensor<2x3xf32>, %a: tensor<3x2xf32>) {
+  // expected-error @below {{'ccrnn.relu_grad' op requires the same type for all operands and results}}
+  %g = "ccrnn.relu_grad"(%c, %a) : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x3xf32>
+  return
+}

@@ -133,3 +133,10 @@ func.func @tensor_ops(%a: tensor<2x3xf32>, %v: tensor<3xf32>, %x: tensor<2x5x1xf
   ccrnn.synthesizer_target %a, %a {scale = 0.5} : tensor<2x3xf32>
   return
 }
+
+// CHECK-LABEL: func.func @relu_grad(
+// CHECK:         ccrnn.relu_grad %{{.*}}, %{{.*}} : tensor<2x3xf32>
+func.func @relu_grad(%c: tensor<2x3xf32>, %a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %g = ccrnn.relu_grad %c, %a : tensor<2x3xf32>
+  return %g : tensor<2x3xf32>
+}
