@@ -130,19 +130,34 @@ public:
     const int width = 24;
     int fill = int(frac * width);
     std::string bar = std::string(fill, '#') + std::string(width - fill, '-');
-    // The losses of the model's last finished epoch.
+    // The pairs in training (several with --jobs or --ensemble), each as its
+    // batches last reported it; a pair not heard of for 2 s is done.
+    char what[160];
+    std::snprintf(what, sizeof what, "seed %zu/%zu %s epoch %" PRId64 "/%" PRId64,
+                  r.seedIndex + 1, r.seeds, r.model.c_str(), r.epoch, r.epochs);
+    active[{r.seedIndex, r.modelIndex}] = {what, now};
+    std::string label;
+    for (auto it = active.begin(); it != active.end();) {
+      if (now - it->second.second > std::chrono::seconds(2)) {
+        it = active.erase(it);
+        continue;
+      }
+      label += (label.empty() ? "" : ", ") + it->second.first;
+      ++it;
+    }
+    // Shown one last time at its last batch.
+    if (r.epoch == r.epochs && r.batch == r.batches)
+      active.erase({r.seedIndex, r.modelIndex});
+    // The losses of the model's last finished epoch (one pair in training).
     std::string losses;
-    if (haveEpoch && last.seedIndex == r.seedIndex &&
+    if (active.size() == 1 && haveEpoch && last.seedIndex == r.seedIndex &&
         last.modelIndex == r.modelIndex) {
       char buf[64];
       std::snprintf(buf, sizeof buf, " train %.4g val %.4g", last.trainLoss,
                     last.valLoss);
       losses = buf;
     }
-    std::fprintf(stderr,
-                 "\rseed %zu/%zu %s epoch %" PRId64 "/%" PRId64
-                 " [%s] %3.0f%%%s ETA %s\x1b[K",
-                 r.seedIndex + 1, r.seeds, r.model.c_str(), r.epoch, r.epochs,
+    std::fprintf(stderr, "\r%s [%s] %3.0f%%%s ETA %s\x1b[K", label.c_str(),
                  bar.c_str(), 100 * frac, losses.c_str(), eta.c_str());
     std::fflush(stderr);
     drawn = true;
@@ -179,6 +194,9 @@ private:
   int64_t firstDone = -1;
   EpochReport last{};
   std::chrono::steady_clock::time_point start, lastDraw;
+  std::map<std::pair<size_t, size_t>,
+           std::pair<std::string, std::chrono::steady_clock::time_point>>
+      active;
 };
 
 std::string defaultOutDir(const std::string &task) {
