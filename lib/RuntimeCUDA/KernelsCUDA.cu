@@ -412,11 +412,16 @@ void StepGraph::run(const std::function<void()> &step) {
     try {
       step();
     } catch (...) {
+      // Something in the step cannot be captured (the launch checks fail
+      // while capturing): end the capture and run it directly from now on;
+      // a real error then shows there.
       cudaGraph_t partial = nullptr;
       cudaStreamEndCapture(stream(), &partial);
       if (partial)
         cudaGraphDestroy(partial);
-      throw;
+      cudaGetLastError();
+      impl->direct = true;
+      return step();
     }
     cudaGraph_t graph = nullptr;
     cudaError_t status = cudaStreamEndCapture(stream(), &graph);
