@@ -13,6 +13,7 @@
 #include "VectorClones.h"
 
 #include <algorithm>
+#include <omp.h>
 #include <vector>
 
 namespace ccrnn::rt {
@@ -65,6 +66,14 @@ void lstmCellBackward(int64_t n, const float *__restrict i,
     dO[j] = dh * tc[j] * o[j] * (1 - o[j]);
     dc[j] = dcs * f[j];
   }
+}
+
+/// Whether a step's cells (batch rows of `hidden` units) are worth the
+/// kernels' other threads: with more than one and a large state (the
+/// large model's 256 x 512, not the paper's 50 x 50), the rows are split
+/// among them. Each row is computed as alone, so the bits do not change.
+bool parallelCells(int64_t batch, int64_t hidden) {
+  return batch * hidden >= (int64_t(1) << 15) && omp_get_max_threads() > 1;
 }
 
 /// What both layers share: the GEMMs and the workspaces, kept time-major
@@ -188,8 +197,10 @@ struct LSTMWindow::Impl : Window {
     start(xIn, h0, wIH, bIH, bHH);
     int64_t state = batch * hidden;
     std::copy_n(c0, state, c.begin());
+    const bool parallel = parallelCells(batch, hidden);
     for (int64_t t = 0; t < steps; ++t) {
       recurrent(t, wHH);
+#pragma omp parallel for schedule(static) if (parallel)
       for (int64_t b = 0; b < batch; ++b) {
         float *gate = &z[(t * batch + b) * gates];
         float *i = gate, *f = gate + hidden, *g = gate + 2 * hidden,
@@ -231,8 +242,10 @@ void LSTMWindow::backward(const float *x, const float *h0, const float *c0,
   int64_t hidden = w.hidden, state = w.batch * hidden;
   // dC0 is the running cotangent of c_t, updated in place.
   std::copy_n(dCLast, state, dC0);
+  const bool parallel = parallelCells(w.batch, hidden);
   for (int64_t t = w.steps - 1; t >= 0; --t) {
     const float *dhLater = w.dhFromLater(t, dHLast);
+#pragma omp parallel for schedule(static) if (parallel)
     for (int64_t b = 0; b < w.batch; ++b) {
       const float *gate = &w.z[(t * w.batch + b) * w.gates];
       float *dgate = &w.dz[(t * w.batch + b) * w.gates];

@@ -627,6 +627,14 @@ TEST(KernelsLSTMWindow, MatchesReference) {
   checkWindow(16, 6, 28, 30, 4);
 }
 
+TEST(KernelsLSTMWindow, MatchesReferenceWithParallelCells) {
+  // A state of 128 x 256 with two threads: each step's cells are split
+  // among the threads (parallelCells); the rows must not notice.
+  rt::setNumThreads(2);
+  checkWindow(128, 2, 3, 256, 4);
+  rt::setNumThreads(1);
+}
+
 TEST(KernelsTanhRNNWindow, MatchesReference) {
   checkWindow(3, 4, 2, 5, 1);
   checkWindow(1, 1, 1, 3, 1);
