@@ -11,5 +11,4 @@
 
 extern "C" __attribute__((weak))
 const ccrnn_trainer_api *const ccrnn_bundled_trainers[] = {nullptr};
-extern "C" __attribute__((weak))
-const ccrnn_trainer_api *const ccrnn_bundled_cuda_trainers[] = {nullptr};
+

@@ -5,9 +5,6 @@
 #include "System.h"
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Rng.h"
-#ifdef CCRNN_HAVE_CUDA
-#include "ccrnn/Runtime/KernelsCUDA.h"
-#endif
 
 #include <algorithm>
 #include <cctype>
@@ -135,13 +132,53 @@ std::set<std::string> optionWords(std::string_view options) {
 }
 } // namespace
 
+namespace {
+/// libccrnn_cuda.so, loaded on first use (lib/RuntimeCUDA/CUDALibrary.cpp):
+/// its bundled trainers and device check; `error` says why not when the
+/// build has none or it cannot be loaded.
+struct CUDALibrary {
+  void *handle = nullptr;
+  const ccrnn_trainer_api *const *(*bundled)() = nullptr;
+  int (*deviceAvailable)(char *, size_t) = nullptr;
+  std::string error;
+};
+
+const CUDALibrary &cudaLibrary() {
+  static const CUDALibrary lib = [] {
+    CUDALibrary l;
+#ifdef CCRNN_CUDA_LIBRARY
+    l.handle = dlopen(CCRNN_CUDA_LIBRARY, RTLD_NOW | RTLD_GLOBAL);
+    if (!l.handle) {
+      l.error = std::string("cannot load the CUDA runtime: ") + dlerror();
+      return l;
+    }
+    l.bundled = reinterpret_cast<const ccrnn_trainer_api *const *(*)()>(
+        dlsym(l.handle, "ccrnn_cuda_bundled_trainers"));
+    l.deviceAvailable = reinterpret_cast<int (*)(char *, size_t)>(
+        dlsym(l.handle, "ccrnn_cuda_device_available"));
+    if (!l.bundled || !l.deviceAvailable)
+      l.error = std::string(CCRNN_CUDA_LIBRARY) +
+                " lacks ccrnn_cuda_bundled_trainers or "
+                "ccrnn_cuda_device_available";
+#else
+    l.error = "this build has no CUDA runtime (no CUDA compiler was found "
+              "when it was configured)";
+#endif
+    return l;
+  }();
+  return lib;
+}
+} // namespace
+
 const ccrnn_trainer_api *findBundledTrainer(std::string_view model,
                                             std::string_view options,
                                             bool cuda) {
   auto wanted = optionWords(options);
-  for (const ccrnn_trainer_api *const *t =
-           cuda ? ccrnn_bundled_cuda_trainers : ccrnn_bundled_trainers;
-       *t; ++t) {
+  static const ccrnn_trainer_api *const none[] = {nullptr};
+  const ccrnn_trainer_api *const *table = ccrnn_bundled_trainers;
+  if (cuda)
+    table = cudaLibrary().error.empty() ? cudaLibrary().bundled() : none;
+  for (const ccrnn_trainer_api *const *t = table; *t; ++t) {
     const ccrnn_trainer_desc *d = (*t)->desc;
     if (d && d->model && d->options && model == d->model &&
         optionWords(d->options) == wanted)
@@ -155,14 +192,13 @@ void requireDevice(const std::string &device) {
     return;
   if (device != "cuda")
     throw InputError("--device must be cpu or cuda, got '" + device + "'");
-#ifdef CCRNN_HAVE_CUDA
-  std::string why;
-  if (!rtcuda::deviceAvailable(why))
-    throw InputError("--device cuda: no CUDA device found: " + why);
-#else
-  throw InputError("--device cuda: this build has no CUDA runtime (no CUDA "
-                   "compiler was found when it was configured)");
-#endif
+  const CUDALibrary &lib = cudaLibrary();
+  if (!lib.error.empty())
+    throw InputError("--device cuda: " + lib.error);
+  char why[512];
+  if (!lib.deviceAvailable(why, sizeof why))
+    throw InputError(std::string("--device cuda: no CUDA device found: ") +
+                     why);
 }
 
 std::string defaultCacheDir() {
@@ -244,6 +280,22 @@ LoadedTrainer loadLibrary(const std::string &so, const std::string &modelName) {
 
 } // namespace
 
+namespace {
+/// A CUDA trainer compiled on the fly links libccrnn_cuda.so (the CUDA
+/// kernels), found again at run time through its rpath.
+std::vector<std::string> cudaLinkFlags(bool cuda,
+                                       std::vector<std::string> command) {
+#ifdef CCRNN_CUDA_LIBRARY
+  if (cuda) {
+    const std::string dir = fs::path(CCRNN_CUDA_LIBRARY).parent_path();
+    command.insert(command.end(),
+                   {"-L" + dir, "-lccrnn_cuda", "-Wl,-rpath," + dir});
+  }
+#endif
+  return command;
+}
+} // namespace
+
 LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
                          const std::function<void(const std::string &)> &log) {
   const ModelRef &model = spec.model;
@@ -312,8 +364,9 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
       {tools + "/ccrnn-translate",
        spec.cuda ? "--emit-trainer=cuda" : "--emit-trainer=cpp",
        "--trainer-entry", prog, "-o", cpp},
-      {cxx, "-std=c++17", "-O2", "-fPIC", "-shared",
-       "-I" + std::string(CCRNN_INCLUDE_DIR), cpp, "-o", lib}};
+      cudaLinkFlags(spec.cuda,
+                    {cxx, "-std=c++17", "-O2", "-fPIC", "-shared",
+                     "-I" + std::string(CCRNN_INCLUDE_DIR), cpp, "-o", lib})};
   for (const auto &argv : commands) {
     std::string output;
     int status = runProgram(argv, output);
