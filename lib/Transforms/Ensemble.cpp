@@ -4,8 +4,9 @@
 // rewrite of its types: every op of a lowered program is independent across
 // networks by construction (no op mixes the rows of two networks), so the
 // program of one network describes the ensemble exactly, and each back end
-// chooses how to batch it (the C++ emitter: batched GEMMs, per-network
-// loops elsewhere). What the pass checks is that the program is lowered:
+// chooses how to batch it (the C++ emitter: element-wise work over all
+// networks at once, products and windows per network; on a GPU, batched
+// GEMMs). What the pass checks is that the program is lowered:
 // an op the back ends cannot batch is an error here, not a surprise later.
 //
 //===----------------------------------------------------------------------===//

@@ -201,10 +201,11 @@ def CCRNNEnsemble : Pass<"ccrnn-ensemble", "mlir::ModuleOp"> {
     applies to each network separately. The C++ trainer emitter lowers it
     so: element-wise ops, copies and layout ops run once over all
     networks' elements (the networks' batches are one batch of size * B
-    rows), each matrix product becomes one oneDNN batched matmul of the
-    networks' products, losses, reductions and the recurrent windows run
-    per network. Seeds (or models of the same shapes) train together, with
-    the bits each would get alone.
+    rows), each matrix product runs for every network on one oneDNN
+    primitive (cuBLAS: one strided batched GEMM), losses, reductions and
+    the recurrent windows run per network. Seeds (or models of the same
+    shapes) train together; on the CPU each gets the bits it would get
+    alone.
 
     Only the ops of a lowered program are accepted: anything else (a
     `ccrnn.model`, `ccrnn.value_and_grad`, ...) is an error naming the op.
