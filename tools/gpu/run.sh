@@ -10,8 +10,13 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$HERE"
 nvidia-smi -L || echo "run.sh: nvidia-smi failed" >&2
-echo "building (log: $HERE/build.log)"
-if ! { cmake -S src -B build -G Ninja -DCMAKE_BUILD_TYPE=Release &&
+# The card's architecture (e.g. 9.0 -> 90); CMake's "native" needs 3.24.
+arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null |
+       head -1 | tr -d ' .')
+arch=${arch:-90}
+echo "building for sm_$arch (log: $HERE/build.log)"
+if ! { cmake -S src -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
+         -DCMAKE_CUDA_ARCHITECTURES="$arch" &&
        ninja -C build; } > build.log 2>&1; then
   tail -30 build.log
   echo "run.sh: the build failed" >&2
