@@ -1,4 +1,5 @@
-//===- Activations.h - exp, sigmoid and tanh that vectorize ------*- C++ -*-===//
+//===- Activations.h - exp, sigmoid and tanh that vectorize ------*- C++
+//-*-===//
 //
 // Shared by the element-wise kernels and the recurrent cells, so that a
 // fused cell computes exactly what the separate kernels compute.

@@ -1,4 +1,5 @@
-//===- VectorClones.h - Element-wise loops for the CPU they run on -*- C++ -*-===//
+//===- VectorClones.h - Element-wise loops for the CPU they run on -*- C++
+//-*-===//
 //
 // The runtime is compiled for baseline x86-64 (SSE2), so that its programs
 // run on any x86-64 machine; its element-wise loops then vectorize 4 floats

@@ -149,9 +149,9 @@ __global__ void reduceRowsKernel(int64_t rows, int64_t n, const float *in,
     out[j] = float(sum);
   }
 }
-__global__ void timeSliceKernel(int64_t batch, int64_t length,
-                                int64_t features, int64_t start, int64_t steps,
-                                const float *x, float *out) {
+__global__ void timeSliceKernel(int64_t batch, int64_t length, int64_t features,
+                                int64_t start, int64_t steps, const float *x,
+                                float *out) {
   GRID_STRIDE(i, batch * steps * features) {
     int64_t f = i % features, t = (i / features) % steps,
             b = i / (features * steps);
@@ -199,8 +199,7 @@ __global__ void mseLossKernel(int64_t batch, int64_t steps, int64_t features,
                               int64_t interval, double inverseCount,
                               float *out) {
   double sum = 0;
-  for (int64_t i = threadIdx.x; i < batch * steps * features;
-       i += blockDim.x) {
+  for (int64_t i = threadIdx.x; i < batch * steps * features; i += blockDim.x) {
     int64_t s = (i / features) % steps;
     if ((start + s) % interval != 0)
       continue;
@@ -478,7 +477,8 @@ void Matmul::run(const float *a, const float *b, const float *bias,
   if (p.k == 0) {
     // An empty contraction: the product is zero.
     if (!(p.accumulate && !epilogue))
-      fillKernel<<<blocksFor(count), kThreads, 0, stream()>>>(count, 0.f, product);
+      fillKernel<<<blocksFor(count), kThreads, 0, stream()>>>(count, 0.f,
+                                                              product);
     launched("fill (empty product)");
   } else {
     // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T.
@@ -486,9 +486,9 @@ void Matmul::run(const float *a, const float *b, const float *bias,
     checkBlas(cublasSgemmStridedBatched(
                   blas(), p.transposeB ? CUBLAS_OP_T : CUBLAS_OP_N,
                   p.transposeA ? CUBLAS_OP_T : CUBLAS_OP_N, int(p.n), int(p.m),
-                  int(p.k), &alpha, b, int(p.transposeB ? p.k : p.n),
-                  p.k * p.n, a, int(p.transposeA ? p.m : p.k), p.m * p.k,
-                  &beta, product, int(p.n), p.m * p.n, int(p.batch)),
+                  int(p.k), &alpha, b, int(p.transposeB ? p.k : p.n), p.k * p.n,
+                  a, int(p.transposeA ? p.m : p.k), p.m * p.k, &beta, product,
+                  int(p.n), p.m * p.n, int(p.batch)),
               "cublasSgemmStridedBatched");
   }
   if (epilogue) {
@@ -517,7 +517,7 @@ void copy(int64_t n, const float *in, float *out) {
 
 #define BINARY(NAME, KERNEL)                                                   \
   void NAME(int64_t n, const float *a, const float *b, float *out) {           \
-    KERNEL<<<blocksFor(n), kThreads, 0, stream()>>>(n, a, b, out);                          \
+    KERNEL<<<blocksFor(n), kThreads, 0, stream()>>>(n, a, b, out);             \
     launched(#NAME);                                                           \
   }
 BINARY(add, addKernel)
@@ -533,7 +533,7 @@ void scale(int64_t n, const float *in, float factor, float *out) {
 
 #define UNARY(NAME, KERNEL)                                                    \
   void NAME(int64_t n, const float *in, float *out) {                          \
-    KERNEL<<<blocksFor(n), kThreads, 0, stream()>>>(n, in, out);                            \
+    KERNEL<<<blocksFor(n), kThreads, 0, stream()>>>(n, in, out);               \
     launched(#NAME);                                                           \
   }
 UNARY(sigmoid, sigmoidKernel)
@@ -543,7 +543,8 @@ UNARY(step, stepKernel)
 #undef UNARY
 
 void broadcastRows(int64_t rows, int64_t n, const float *in, float *out) {
-  broadcastRowsKernel<<<blocksFor(rows * n), kThreads, 0, stream()>>>(rows, n, in, out);
+  broadcastRowsKernel<<<blocksFor(rows * n), kThreads, 0, stream()>>>(rows, n,
+                                                                      in, out);
   launched("broadcastRows");
 }
 
@@ -587,15 +588,14 @@ void split(int64_t outer, int count, const float *in, float *const *pieces,
 void timeSlice(int64_t batch, int64_t length, int64_t features, int64_t start,
                int64_t steps, const float *x, float *out) {
   const int64_t n = batch * steps * features;
-  timeSliceKernel<<<blocksFor(n), kThreads, 0, stream()>>>(batch, length, features, start,
-                                              steps, x, out);
+  timeSliceKernel<<<blocksFor(n), kThreads, 0, stream()>>>(
+      batch, length, features, start, steps, x, out);
   launched("timeSlice");
 }
 
-void oneHot(int64_t batch, int64_t classes, const int64_t *labels,
-            float *out) {
-  oneHotKernel<<<blocksFor(batch * classes), kThreads, 0, stream()>>>(batch, classes,
-                                                         labels, out);
+void oneHot(int64_t batch, int64_t classes, const int64_t *labels, float *out) {
+  oneHotKernel<<<blocksFor(batch * classes), kThreads, 0, stream()>>>(
+      batch, classes, labels, out);
   launched("oneHot");
 }
 
@@ -612,21 +612,19 @@ float supervisedSteps(int64_t start, int64_t steps, int64_t interval) {
 
 void mseLoss(int64_t batch, int64_t steps, int64_t features, const float *p,
              const float *t, int64_t start, int64_t interval, float *out) {
-  const int64_t count = batch *
-                        int64_t(supervisedSteps(start, steps, interval)) *
-                        features;
-  mseLossKernel<<<1, kThreads, 0, stream()>>>(batch, steps, features, p, t, start,
-                                 interval, count ? 1.0 / double(count) : 0.0,
-                                 out);
+  const int64_t count =
+      batch * int64_t(supervisedSteps(start, steps, interval)) * features;
+  mseLossKernel<<<1, kThreads, 0, stream()>>>(
+      batch, steps, features, p, t, start, interval,
+      count ? 1.0 / double(count) : 0.0, out);
   launched("mseLoss");
 }
 
-void mseLossGrad(int64_t batch, int64_t steps, int64_t features,
-                 const float *p, const float *t, const float *cotangent,
-                 int64_t start, int64_t interval, float *out) {
-  const int64_t count = batch *
-                        int64_t(supervisedSteps(start, steps, interval)) *
-                        features;
+void mseLossGrad(int64_t batch, int64_t steps, int64_t features, const float *p,
+                 const float *t, const float *cotangent, int64_t start,
+                 int64_t interval, float *out) {
+  const int64_t count =
+      batch * int64_t(supervisedSteps(start, steps, interval)) * features;
   const int64_t n = batch * steps * features;
   mseLossGradKernel<<<blocksFor(n), kThreads, 0, stream()>>>(
       batch, steps, features, p, t, cotangent, start, interval,
@@ -636,14 +634,15 @@ void mseLossGrad(int64_t batch, int64_t steps, int64_t features,
 
 void xentLoss(int64_t batch, int64_t classes, const float *logits,
               const int64_t *labels, float *out) {
-  xentLossKernel<<<1, kThreads, 0, stream()>>>(batch, classes, logits, labels, out);
+  xentLossKernel<<<1, kThreads, 0, stream()>>>(batch, classes, logits, labels,
+                                               out);
   launched("xentLoss");
 }
 
 void xentLossGrad(int64_t batch, int64_t classes, const float *logits,
                   const int64_t *labels, const float *cotangent, float *out) {
-  xentLossGradKernel<<<blocksFor(batch), kThreads, 0, stream()>>>(batch, classes, logits,
-                                                     labels, cotangent, out);
+  xentLossGradKernel<<<blocksFor(batch), kThreads, 0, stream()>>>(
+      batch, classes, logits, labels, cotangent, out);
   launched("xentLossGrad");
 }
 
@@ -668,17 +667,17 @@ struct Window {
         backRecur(batch, hidden, gates, false, false),
         gradWIH(gates, input, rows, true, false),
         gradWHH(gates, hidden, rows, true, false),
-        gradX(rows, input, gates, false, false), bias(gates),
-        x(rows * input), z(rows * gates), h((steps + 1) * batch * hidden),
-        dz(rows * gates), dh(batch * hidden), dx(rows * input) {}
+        gradX(rows, input, gates, false, false), bias(gates), x(rows * input),
+        z(rows * gates), h((steps + 1) * batch * hidden), dz(rows * gates),
+        dh(batch * hidden), dx(rows * input) {}
 
   float *hAt(int64_t t) const { return h.get() + t * batch * hidden; }
 
   void start(const float *xIn, const float *h0, const float *wIH,
              const float *bIH, const float *bHH) {
     const int64_t n = rows * input;
-    toTimeMajorKernel<<<blocksFor(n), kThreads, 0, stream()>>>(batch, steps, input, xIn,
-                                                  x.get());
+    toTimeMajorKernel<<<blocksFor(n), kThreads, 0, stream()>>>(
+        batch, steps, input, xIn, x.get());
     launched("LSTM/RNN window: input to time-major");
     add(gates, bIH, bHH, bias.get());
     project.run(x.get(), wIH, bias.get(), z.get());
@@ -719,8 +718,8 @@ struct Window {
 struct LSTMWindow::Impl : Window {
   DeviceBuffer c, tc;
   Impl(int64_t batch, int64_t steps, int64_t input, int64_t hidden)
-      : Window(batch, steps, input, hidden, 4),
-        c((steps + 1) * batch * hidden), tc(steps * batch * hidden) {}
+      : Window(batch, steps, input, hidden, 4), c((steps + 1) * batch * hidden),
+        tc(steps * batch * hidden) {}
 
   void run(const float *xIn, const float *h0, const float *c0, const float *wIH,
            const float *wHH, const float *bIH, const float *bHH) {

@@ -84,8 +84,7 @@ void sigmoid(int64_t n, const float *in, float *out) {
 void tanh(int64_t n, const float *in, float *out) { rt::tanh(n, in, out); }
 void relu(int64_t n, const float *in, float *out) { rt::relu(n, in, out); }
 void step(int64_t n, const float *in, float *out) { rt::step(n, in, out); }
-void reluGrad(int64_t n, const float *cotangent, const float *in,
-              float *out) {
+void reluGrad(int64_t n, const float *cotangent, const float *in, float *out) {
   rt::reluGrad(n, cotangent, in, out);
 }
 
@@ -107,8 +106,7 @@ void timeSlice(int64_t batch, int64_t length, int64_t features, int64_t start,
                int64_t steps, const float *x, float *out) {
   rt::timeSlice(batch, length, features, start, steps, x, out);
 }
-void oneHot(int64_t batch, int64_t classes, const int64_t *labels,
-            float *out) {
+void oneHot(int64_t batch, int64_t classes, const int64_t *labels, float *out) {
   rt::oneHot(batch, classes, labels, out);
 }
 
@@ -119,9 +117,9 @@ void mseLoss(int64_t batch, int64_t steps, int64_t features, const float *p,
              const float *t, int64_t start, int64_t interval, float *out) {
   rt::mseLoss(batch, steps, features, p, t, start, interval, out);
 }
-void mseLossGrad(int64_t batch, int64_t steps, int64_t features,
-                 const float *p, const float *t, const float *cotangent,
-                 int64_t start, int64_t interval, float *out) {
+void mseLossGrad(int64_t batch, int64_t steps, int64_t features, const float *p,
+                 const float *t, const float *cotangent, int64_t start,
+                 int64_t interval, float *out) {
   rt::mseLossGrad(batch, steps, features, p, t, cotangent, start, interval,
                   out);
 }
@@ -179,8 +177,8 @@ void TanhRNNWindow::backward(const float *x, const float *h0, const float *wIH,
                              const float *dHLast, bool reuseForward, float *dX,
                              float *dH0, float *dWIH, float *dWHH, float *dBIH,
                              float *dBHH) {
-  impl->window.backward(x, h0, wIH, wHH, bIH, bHH, dHseq, dHLast,
-                        reuseForward, dX, dH0, dWIH, dWHH, dBIH, dBHH);
+  impl->window.backward(x, h0, wIH, wHH, bIH, bHH, dHseq, dHLast, reuseForward,
+                        dX, dH0, dWIH, dWHH, dBIH, dBHH);
 }
 
 } // namespace ccrnn::rtcuda

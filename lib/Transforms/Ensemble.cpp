@@ -34,12 +34,11 @@ bool isLowered(Operation *op) {
   return isa<func::FuncOp, func::ReturnOp, func::CallOp, scf::ForOp,
              scf::YieldOp, arith::ConstantOp, arith::AddIOp, arith::MulIOp,
              AddOp, SubOp, MulOp, ScaleOp, SigmoidOp, TanhOp, ReluOp, StepOp,
-             ReluGradOp,
-             MatmulOp, FusedMatmulOp, MatmulAccumulateOp, BroadcastOp,
-             ReduceSumOp, ReshapeOp, ConcatOp, SplitOp, TimeSliceOp, OneHotOp,
-             SupervisedStepsOp, MSELossOp, MSELossGradOp, CrossEntropyLossOp,
-             CrossEntropyLossGradOp, LSTMSeqOp, LSTMSeqGradOp, RNNTanhSeqOp,
-             RNNTanhSeqGradOp>(op);
+             ReluGradOp, MatmulOp, FusedMatmulOp, MatmulAccumulateOp,
+             BroadcastOp, ReduceSumOp, ReshapeOp, ConcatOp, SplitOp,
+             TimeSliceOp, OneHotOp, SupervisedStepsOp, MSELossOp, MSELossGradOp,
+             CrossEntropyLossOp, CrossEntropyLossGradOp, LSTMSeqOp,
+             LSTMSeqGradOp, RNNTanhSeqOp, RNNTanhSeqGradOp>(op);
 }
 
 struct EnsemblePass : ccrnn::impl::CCRNNEnsembleBase<EnsemblePass> {

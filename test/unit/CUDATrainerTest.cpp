@@ -155,7 +155,6 @@ TEST_P(CUDATrainer, MatchesTheCPUTrainer) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Tiny, CUDATrainer, ::testing::ValuesIn(kTiny),
-                         nameOf);
+INSTANTIATE_TEST_SUITE_P(Tiny, CUDATrainer, ::testing::ValuesIn(kTiny), nameOf);
 
 } // namespace

@@ -89,7 +89,8 @@ TEST_P(EnsembleTrainerTest, EachNetworkGetsTheSingleTrainersBits) {
   EXPECT_NE(all.losses[0], all.losses[1]);
 }
 
-#define CASE(id, k) EnsembleCase{#id, ccrnn_trainer_##id, ccrnn_trainer_##id##_x##k},
+#define CASE(id, k)                                                            \
+  EnsembleCase{#id, ccrnn_trainer_##id, ccrnn_trainer_##id##_x##k},
 const std::vector<EnsembleCase> kCases = {CCRNN_ENSEMBLE_TRAINERS(CASE)};
 #undef CASE
 

@@ -1,4 +1,5 @@
-//===- TrainerCalls.h - One call of a generated trainer, for tests -*- C++ -*-===//
+//===- TrainerCalls.h - One call of a generated trainer, for tests -*- C++
+//-*-===//
 //
 // The arrays a train/eval/record call of a trainer reads and writes, filled
 // with random data of a trainer's shapes, for the tests that run one
@@ -120,10 +121,10 @@ struct TrainerCall {
     std::vector<std::string> names = {"loss"};
     for (int32_t i = 0; i < desc->num_params; ++i)
       names.push_back(std::string("gradient of ") + desc->params[i].name);
-    names.insert(names.end(), {"final state", "predictions", "recorded state",
-                               "recorded synthetic gradient",
-                               "recorded target gradient",
-                               "recorded true gradient", "recorded activity"});
+    names.insert(names.end(),
+                 {"final state", "predictions", "recorded state",
+                  "recorded synthetic gradient", "recorded target gradient",
+                  "recorded true gradient", "recorded activity"});
     return names;
   }
 

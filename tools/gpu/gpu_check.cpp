@@ -36,7 +36,8 @@
 
 // X(id, ensembleOf): ensembleOf is the single-network configuration an
 // ensemble trainer is checked and timed against ("" for a plain one).
-#define DECLARE(id, of) extern "C" const ccrnn_trainer_api *ccrnn_trainer_##id();
+#define DECLARE(id, of)                                                        \
+  extern "C" const ccrnn_trainer_api *ccrnn_trainer_##id();
 #include "trainers.inc"
 #undef DECLARE
 
@@ -59,7 +60,8 @@ std::vector<T> readRaw(const std::string &path, size_t count) {
   if (!in)
     throw std::runtime_error(path + ": cannot open");
   std::vector<T> v(count);
-  in.read(reinterpret_cast<char *>(v.data()), std::streamsize(count * sizeof(T)));
+  in.read(reinterpret_cast<char *>(v.data()),
+          std::streamsize(count * sizeof(T)));
   if (size_t(in.gcount()) != count * sizeof(T))
     throw std::runtime_error(path + ": expected " + std::to_string(count) +
                              " elements");
@@ -88,8 +90,8 @@ struct Data {
       grads.push_back(
           readRaw<float>(dir + "/grad_" + n + ".bin", elements(d.params[i])));
     }
-    inputs = readRaw<float>(dir + "/inputs.bin",
-                            d.batch * d.steps * d.input_size);
+    inputs =
+        readRaw<float>(dir + "/inputs.bin", d.batch * d.steps * d.input_size);
     if (d.classify)
       labels = readRaw<int64_t>(dir + "/targets.bin", d.batch);
     else
@@ -101,7 +103,8 @@ struct Data {
 };
 
 /// K copies of `v`, one after the other.
-template <typename T> std::vector<T> repeat(const std::vector<T> &v, int64_t k) {
+template <typename T>
+std::vector<T> repeat(const std::vector<T> &v, int64_t k) {
   std::vector<T> out;
   for (int64_t e = 0; e < k; ++e)
     out.insert(out.end(), v.begin(), v.end());
@@ -144,8 +147,9 @@ Result run(const ccrnn_trainer_api *api, const Data &data, int64_t repeats) {
 
   Result r;
   for (int64_t e = 0; e < K; ++e) {
-    r.lossError = std::max(r.lossError, std::abs(double(losses[e]) - data.loss) /
-                                            std::max(std::abs(double(data.loss)), 1e-6));
+    r.lossError =
+        std::max(r.lossError, std::abs(double(losses[e]) - data.loss) /
+                                  std::max(std::abs(double(data.loss)), 1e-6));
     for (size_t i = 0; i < grads.size(); ++i) {
       const std::vector<float> &cpu = data.grads[i];
       double diff = 0, scale = 0;

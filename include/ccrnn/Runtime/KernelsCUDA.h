@@ -1,4 +1,5 @@
-//===- KernelsCUDA.h - The kernels of generated trainers on a GPU -*- C++ -*-===//
+//===- KernelsCUDA.h - The kernels of generated trainers on a GPU -*- C++
+//-*-===//
 //
 // The CUDA counterpart of Kernels.h, with the same functions and the same
 // semantics (the reference evaluator's), on device memory: every float or
@@ -98,7 +99,8 @@ void relu(int64_t n, const float *in, float *out);
 void step(int64_t n, const float *in, float *out);
 void reluGrad(int64_t n, const float *cotangent, const float *in, float *out);
 
-//===--- Layout -------------------------------------------------------------===//
+//===--- Layout
+//-------------------------------------------------------------===//
 void broadcastRows(int64_t rows, int64_t n, const float *in, float *out);
 void reduceRows(int64_t rows, int64_t n, const float *in, float *out);
 /// `pieces` and `widths` are host arrays (of device pointers).
@@ -110,20 +112,22 @@ void timeSlice(int64_t batch, int64_t length, int64_t features, int64_t start,
                int64_t steps, const float *x, float *out);
 void oneHot(int64_t batch, int64_t classes, const int64_t *labels, float *out);
 
-//===--- Losses -------------------------------------------------------------===//
+//===--- Losses
+//-------------------------------------------------------------===//
 /// Host arithmetic on indices, as rt::supervisedSteps.
 float supervisedSteps(int64_t start, int64_t steps, int64_t interval);
 void mseLoss(int64_t batch, int64_t steps, int64_t features, const float *p,
              const float *t, int64_t start, int64_t interval, float *out);
-void mseLossGrad(int64_t batch, int64_t steps, int64_t features,
-                 const float *p, const float *t, const float *cotangent,
-                 int64_t start, int64_t interval, float *out);
+void mseLossGrad(int64_t batch, int64_t steps, int64_t features, const float *p,
+                 const float *t, const float *cotangent, int64_t start,
+                 int64_t interval, float *out);
 void xentLoss(int64_t batch, int64_t classes, const float *logits,
               const int64_t *labels, float *out);
 void xentLossGrad(int64_t batch, int64_t classes, const float *logits,
                   const int64_t *labels, const float *cotangent, float *out);
 
-//===--- Recurrent layers over a window -------------------------------------===//
+//===--- Recurrent layers over a window
+//-------------------------------------===//
 /// rt::LSTMWindow on the device: the window's input projection and weight
 /// gradients are one GEMM each, every step one GEMM for all gates and one
 /// kernel for the cell.
@@ -139,9 +143,8 @@ public:
   void backward(const float *x, const float *h0, const float *c0,
                 const float *wIH, const float *wHH, const float *bIH,
                 const float *bHH, const float *dHseq, const float *dHLast,
-                const float *dCLast, bool reuseForward, float *dX,
-                float *dH0, float *dC0, float *dWIH, float *dWHH, float *dBIH,
-                float *dBHH);
+                const float *dCLast, bool reuseForward, float *dX, float *dH0,
+                float *dC0, float *dWIH, float *dWHH, float *dBIH, float *dBHH);
 
 private:
   struct Impl;
