@@ -169,11 +169,15 @@ private:
     indent -= 2;
     line() << "}\n";
   }
-  /// The arguments of an rt::Matmul of one network's shapes (batched over
-  /// the networks of an ensemble).
-  std::string matmulArguments(int64_t m, int64_t n, int64_t k, bool transposeA,
-                              bool transposeB, bool bias, bool relu,
-                              bool accumulate) {
+  /// The rt::Matmul member computing `result` from `lhs` (the left factor)
+  /// and a right factor, with the given fused post-ops, shared by every
+  /// product of the same configuration (batched over the networks of an
+  /// ensemble).
+  std::string matmulKernel(Value lhs, Value result, bool transposeA,
+                           bool transposeB, bool bias, bool relu,
+                           bool accumulate) {
+    ArrayRef<int64_t> c = shapeOf(result), a = shapeOf(lhs);
+    int64_t m = c[0], n = c[1], k = transposeA ? a[0] : a[1];
     std::string text = llvm::formatv("{0}, {1}, {2}, {3}, {4}", m, n, k,
                                       transposeA, transposeB);
     if (bias || relu || accumulate || ensemble > 1)
@@ -182,7 +186,7 @@ private:
       text += llvm::formatv(", {0}", accumulate).str();
     if (ensemble > 1)
       text += ", " + std::to_string(ensemble);
-    return text;
+    return kernel("rt::Matmul", text, /*shareable=*/true);
   }
 
   llvm::raw_string_ostream &line() {
@@ -257,6 +261,8 @@ private:
     int64_t inputsSize = 0, targetsSize = 0, stateSize = 0, maskSize = 0;
   };
   Staging staging(func::FuncOp train);
+  /// The CUDA entry points' staging plan (emit() makes it once).
+  Staging stagingPlan;
   static StringRef argumentName(func::FuncOp f, unsigned i) {
     auto name = f.getArgAttrOfType<StringAttr>(i, "ccrnn.name");
     return name ? name.getValue() : StringRef();
@@ -692,29 +698,18 @@ LogicalResult Emitter::emitOp(Operation *op) {
         return success();
       })
       .Case([&](MatmulOp m) {
-        ArrayRef<int64_t> c = shapeOf(m.getResult());
-        ArrayRef<int64_t> a = shapeOf(m.getLhs());
-        int64_t k = m.getTransposeLhs() ? a[0] : a[1];
         std::string member =
-            kernel("rt::Matmul",
-                   matmulArguments(c[0], c[1], k, m.getTransposeLhs(),
-                                   m.getTransposeRhs(), false, false, false),
-                   /*shareable=*/true);
+            matmulKernel(m.getLhs(), m.getResult(), m.getTransposeLhs(),
+                         m.getTransposeRhs(), false, false, false);
         std::string out = result();
         line() << member << "->run(" << name(m.getLhs()) << ", "
                << name(m.getRhs()) << ", nullptr, " << out << ");\n";
         return success();
       })
       .Case([&](FusedMatmulOp m) {
-        ArrayRef<int64_t> c = shapeOf(m.getResult());
-        ArrayRef<int64_t> a = shapeOf(m.getLhs());
-        int64_t k = m.getTransposeLhs() ? a[0] : a[1];
         std::string member =
-            kernel("rt::Matmul",
-                   matmulArguments(c[0], c[1], k, m.getTransposeLhs(),
-                                   m.getTransposeRhs(), true, m.getRelu(),
-                                   false),
-                   /*shareable=*/true);
+            matmulKernel(m.getLhs(), m.getResult(), m.getTransposeLhs(),
+                         m.getTransposeRhs(), true, m.getRelu(), false);
         std::string out = result();
         line() << member << "->run(" << name(m.getLhs()) << ", "
                << name(m.getRhs()) << ", " << name(m.getBias()) << ", " << out
@@ -722,14 +717,9 @@ LogicalResult Emitter::emitOp(Operation *op) {
         return success();
       })
       .Case([&](MatmulAccumulateOp m) {
-        ArrayRef<int64_t> c = shapeOf(m.getResult());
-        ArrayRef<int64_t> a = shapeOf(m.getLhs());
-        int64_t k = m.getTransposeLhs() ? a[0] : a[1];
         std::string member =
-            kernel("rt::Matmul",
-                   matmulArguments(c[0], c[1], k, m.getTransposeLhs(),
-                                   m.getTransposeRhs(), false, false, true),
-                   /*shareable=*/true);
+            matmulKernel(m.getLhs(), m.getResult(), m.getTransposeLhs(),
+                         m.getTransposeRhs(), false, false, true);
         // In place, the result's storage already holds the accumulator.
         bool inPlaceHere = inPlace.lookup(m.getResult()) ==
                            name(m.getAccumulator());
@@ -982,7 +972,7 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
   const bool cuda = options.target == TrainerTarget::CUDA;
   // Results go to the caller's (host) arrays.
   const char *toHost = cuda ? "rt::download" : "rt::copy";
-  Staging st = staging(train);
+  const Staging &st = stagingPlan;
   os << "void *create() {\n"
      << "  try {\n"
      << "    return new Trainer();\n"
@@ -1226,6 +1216,7 @@ LogicalResult Emitter::emit(raw_ostream &os) {
 
   std::string id = identifier(options.id.empty() ? model : options.id);
   const bool cuda = options.target == TrainerTarget::CUDA;
+  stagingPlan = staging(train);
   // Host memory on the CPU, device memory on a GPU; both zeroed.
   const char *buffer = cuda ? "rt::DeviceBuffer" : "std::unique_ptr<float[]>";
   auto allocation = [&](int64_t floats) {
@@ -1269,7 +1260,7 @@ LogicalResult Emitter::emit(raw_ostream &os) {
      << ", zeros" << allocation(stateSize) << ",\n      ones"
      << allocation(maskSize)
      << (ensemble > 1 ? ",\n      regroup" + allocation(stateSize) : "")
-     << (cuda ? ",\n      staging" + allocation(staging(train).total) : "")
+     << (cuda ? ",\n      staging" + allocation(stagingPlan.total) : "")
      << " {\n"
      << "  rt::fill(" << std::max<int64_t>(maskSize, 1)
      << ", 1.0f, ones.get());\n";
