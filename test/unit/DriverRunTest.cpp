@@ -936,6 +936,31 @@ TEST(DriverChecks, ModelsMustFitTheTask) {
               checkModels(c, {{"xent", "", "", "", "", &api}});
             }).find("is a classifier"),
             std::string::npos);
+  // An ensemble trainer where one network's is needed, and one of another
+  // size than the run's groups.
+  EXPECT_EQ(inputErrorOf([&] {
+              checkModels(c, {{"x2", "", "", "", "", &kFakeX2}});
+            }),
+            "model x2: an ensemble trainer (2 networks a call) where one "
+            "network's is needed");
+  c.ensemble = 3;
+  c.seeds = {1, 2, 3};
+  auto grouped = twoModels();
+  grouped[0].ensembleApi = &kFakeX2;
+  EXPECT_EQ(inputErrorOf([&] { checkModels(c, grouped); }),
+            "model fake_a: its ensemble trainer does not match the run (2 "
+            "networks, 3 seeds a call)");
+}
+
+TEST(DriverChecks, Devices) {
+  EXPECT_EQ(inputErrorOf([] { requireDevice("cpu"); }), "(no error)");
+  EXPECT_EQ(inputErrorOf([] { requireDevice("tpu"); }),
+            "--device must be cpu or cuda, got 'tpu'");
+  // Without a GPU (or a CUDA build) CUDA is refused, saying why.
+  std::string cuda = inputErrorOf([] { requireDevice("cuda"); });
+  if (cuda != "(no error)") {
+    EXPECT_EQ(cuda.rfind("--device cuda: ", 0), 0u) << cuda;
+  }
 }
 
 TEST(DriverChecks, OutputDirectory) {
