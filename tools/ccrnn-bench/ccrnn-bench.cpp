@@ -10,7 +10,11 @@
 //   the trainer's FLOPs per batch (counted by the compiler) and GFLOP/s.
 //   With --ensemble K, of a trainer of K networks (ccrnn-ensemble): a batch
 //   is one batch of each network, clipped per network.
-// Both print one line "key value ..." per measurement, for scripts
+// ccrnn-bench batched --m M --k K --n N [--batch B] [--transpose-a]
+//   GFLOP/s of B products of one shape run one after the other on one
+//   oneDNN matmul against one oneDNN batched matmul of all B (warm caches;
+//   what an ensemble of B networks could gain from batching a product).
+// All print one line "key value ..." per measurement, for scripts
 // (tools/bench/bench-suite.sh). Errors: "ccrnn-bench: error: ..." and 2.
 //
 //===----------------------------------------------------------------------===//
@@ -22,10 +26,13 @@
 #include "ccrnn/Driver/Trainers.h"
 #include "ccrnn/Runtime/Kernels.h"
 
+#include <oneapi/dnnl/dnnl.hpp>
+
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <unordered_map>
 #include <cstdio>
 #include <vector>
 
@@ -68,6 +75,77 @@ int sgemm(int64_t n, int threads) {
                                                c.data()); });
   std::printf("sgemm size %lld threads %d seconds %.6f gflops %.2f\n",
               (long long)n, threads, s, 2.0 * n * n * n / s * 1e-9);
+  return 0;
+}
+
+/// A float32 [batch, rows, cols] oneDNN memory descriptor (rows x cols
+/// stored transposed when `transposed`); batch 0: a 2-D matrix.
+dnnl::memory::desc matrixDesc(int64_t batch, int64_t rows, int64_t cols,
+                              bool transposed) {
+  dnnl::memory::dims strides = transposed ? dnnl::memory::dims{1, rows}
+                                          : dnnl::memory::dims{cols, 1};
+  if (batch == 0)
+    return dnnl::memory::desc({rows, cols}, dnnl::memory::data_type::f32,
+                              strides);
+  return dnnl::memory::desc({batch, rows, cols}, dnnl::memory::data_type::f32,
+                            {rows * cols, strides[0], strides[1]});
+}
+
+int batched(int64_t m, int64_t k, int64_t n, int64_t batch,
+            bool transposeA) {
+  rt::setNumThreads(1);
+  dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  dnnl::stream stream(engine);
+  Rng rng(0, "bench.batched");
+  std::vector<float> a(batch * m * k), b(batch * k * n), c(batch * m * n);
+  for (float &x : a)
+    x = float(rng.uniform(-1, 1));
+  for (float &x : b)
+    x = float(rng.uniform(-1, 1));
+  // One product (count 0) or all `batch` of them; the product at `offset`.
+  auto primitive = [&](int64_t count) {
+    return dnnl::matmul(dnnl::matmul::primitive_desc(
+        dnnl::matmul::desc(matrixDesc(count, m, k, transposeA),
+                           matrixDesc(count, k, n, false),
+                           matrixDesc(count, m, n, false)),
+        engine));
+  };
+  auto arguments = [&](int64_t count, int64_t offset) {
+    auto memory = [&](dnnl::memory::desc d, float *data) {
+      return dnnl::memory(d, engine, data);
+    };
+    return std::unordered_map<int, dnnl::memory>{
+        {DNNL_ARG_SRC, memory(matrixDesc(count, m, k, transposeA),
+                              a.data() + offset * m * k)},
+        {DNNL_ARG_WEIGHTS,
+         memory(matrixDesc(count, k, n, false), b.data() + offset * k * n)},
+        {DNNL_ARG_DST,
+         memory(matrixDesc(count, m, n, false), c.data() + offset * m * n)}};
+  };
+  const dnnl::matmul one = primitive(0), all = primitive(batch);
+  std::vector<std::unordered_map<int, dnnl::memory>> each;
+  for (int64_t e = 0; e < batch; ++e)
+    each.push_back(arguments(0, e));
+  const std::unordered_map<int, dnnl::memory> together = arguments(batch, 0);
+
+  const double flops = 2.0 * double(batch * m * n * k);
+  const int repeats = 20;
+  double oneByOne = medianSeconds(5, [&] {
+    for (int r = 0; r < repeats; ++r)
+      for (int64_t e = 0; e < batch; ++e)
+        one.execute(stream, each[e]);
+    stream.wait();
+  });
+  double batchedSeconds = medianSeconds(5, [&] {
+    for (int r = 0; r < repeats; ++r)
+      all.execute(stream, together);
+    stream.wait();
+  });
+  std::printf("batched m %lld k %lld n %lld batch %lld transpose_a %d "
+              "one_by_one_gflops %.2f batched_gflops %.2f\n",
+              (long long)m, (long long)k, (long long)n, (long long)batch,
+              int(transposeA), flops * repeats / oneByOne * 1e-9,
+              flops * repeats / batchedSeconds * 1e-9);
   return 0;
 }
 
@@ -159,6 +237,18 @@ int main(int argc, char **argv) {
   gemm->add_option("--size", size, "N")->check(CLI::PositiveNumber);
   gemm->add_option("--threads", threads, "Threads")->check(CLI::PositiveNumber);
 
+  int64_t bm = 50, bk = 400, bn = 400, bBatch = 10;
+  bool bTransposeA = false;
+  CLI::App *bat = app.add_subcommand(
+      "batched", "GFLOP/s of B products one by one against one oneDNN "
+                 "batched matmul of them");
+  bat->add_option("--m", bm, "Rows of the product")->check(CLI::PositiveNumber);
+  bat->add_option("--k", bk, "Contraction")->check(CLI::PositiveNumber);
+  bat->add_option("--n", bn, "Columns")->check(CLI::PositiveNumber);
+  bat->add_option("--batch", bBatch, "Products")->check(CLI::PositiveNumber);
+  bat->add_flag("--transpose-a", bTransposeA,
+                "The left factor stored transposed (a weight gradient)");
+
   TrainConfig cfg;
   std::string model = "dni_lstm", task = "linedraw", cacheDir;
   int64_t batches = 20;
@@ -192,6 +282,8 @@ int main(int argc, char **argv) {
   try {
     if (*gemm)
       return sgemm(size, threads);
+    if (*bat)
+      return batched(bm, bk, bn, bBatch, bTransposeA);
     cfg.task = task;
     applyTaskDefaults(cfg, [&](const char *flag) {
       const CLI::Option *option = tr->get_option_no_throw(flag);
