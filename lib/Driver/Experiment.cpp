@@ -403,44 +403,37 @@ bool usesCerebellumSettings(const TrainConfig &c) {
          c.fixedSynth || c.nfibres || c.recordGrads;
 }
 
-std::string configureOptions(const TrainConfig &c, bool hasCerebellum) {
-  std::ostringstream s;
-  auto option = [&](const char *name, const std::string &value) {
-    s << (s.tellp() > 0 ? " " : "") << name << "=" << value;
-  };
-  if (c.nhid > 0)
-    option("hidden", std::to_string(c.nhid));
-  if (c.nlayers > 0)
-    option("layers", std::to_string(c.nlayers));
+TrainerPrograms trainerPrograms(const TrainConfig &c, int64_t batch,
+                                int64_t steps, bool hasCerebellum) {
+  TrainerOptions base;
+  base.sizes.hidden = c.nhid;
+  base.sizes.layers = c.nlayers;
+  base.bptt = c.bptt;
+  base.interval = c.interval;
+  base.batch = batch;
+  base.steps = steps;
+  base.predictLast = c.predictLast;
   if (!hasCerebellum)
-    return s.str();
-  if (c.synthNlayers >= 0)
-    option("synth-layers", std::to_string(c.synthNlayers));
-  if (c.synthNhid > 0)
-    option("synth-width", std::to_string(c.synthNhid));
-  if (c.synthScale >= 0)
-    option("synth-scale", number(c.synthScale));
+    return {base, std::nullopt, std::nullopt};
+  base.sizes.synthLayers = c.synthNlayers;
+  base.sizes.synthWidth = c.synthNhid;
+  base.sizes.synthScale = c.synthScale < 0 ? -1 : c.synthScale;
   if (!c.context.empty())
-    option("context", c.context);
-  return s.str();
-}
-
-TrainerOptions trainerOptions(const TrainConfig &c, int64_t batch,
-                              int64_t steps, bool hasCerebellum) {
-  const std::string base =
-      trainingOptions(c.bptt, c.interval, batch, steps, c.predictLast);
-  TrainerOptions t{base, "", ""};
-  if (!hasCerebellum)
-    return t;
+    base.sizes.context = c.context;
   // Every program of a model takes the same arguments: the fibre mask too.
-  const std::string fibres =
-      c.nfibres ? " fibres=" + std::to_string(c.nfibres) : "";
-  t.main = base + (c.fixedSynth ? " cerebellum=frozen" : "") + fibres +
-           (c.recordGrads ? " record" : "");
-  if (c.synthAblationEpoch && !c.fixedSynth)
-    t.frozen = base + " cerebellum=frozen" + fibres;
-  if (c.ablationEpoch)
-    t.ablated = base + " cerebellum=off" + fibres;
+  base.fibres = c.nfibres;
+  TrainerPrograms t{base, std::nullopt, std::nullopt};
+  if (c.fixedSynth)
+    t.main.cerebellum = "frozen";
+  t.main.record = c.recordGrads;
+  if (c.synthAblationEpoch && !c.fixedSynth) {
+    t.frozen = base;
+    t.frozen->cerebellum = "frozen";
+  }
+  if (c.ablationEpoch) {
+    t.ablated = base;
+    t.ablated->cerebellum = "off";
+  }
   return t;
 }
 

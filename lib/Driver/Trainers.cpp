@@ -6,12 +6,13 @@
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Rng.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <set>
 #include <sstream>
 
 #include <dlfcn.h>
@@ -67,17 +68,6 @@ void checkModelFile(const std::string &spec, const std::string &file) {
 
 } // namespace
 
-bool hasCerebellum(const ModelRef &model) {
-  std::istringstream in(readWholeFile(model.file));
-  std::string line;
-  while (std::getline(in, line)) {
-    std::string code = line.substr(0, line.find("//"));
-    if (code.find("ccrnn.cerebellum") != std::string::npos)
-      return true;
-  }
-  return false;
-}
-
 ModelRef resolveModel(const std::string &spec) {
   std::vector<std::string> bundled = bundledModelNames();
   ModelRef ref;
@@ -109,28 +99,33 @@ ModelRef resolveModel(const std::string &spec) {
   return ref;
 }
 
-std::string trainingOptions(int64_t bptt, int64_t interval, int64_t batch,
-                            int64_t steps, bool predictLast) {
-  std::ostringstream s;
-  s << "bptt=" << bptt << " interval=" << interval << " batch=" << batch
-    << " steps=" << steps;
-  if (predictLast)
-    s << " predict-last";
-  return s.str();
+ModelFacts describeModel(const ModelRef &model) {
+  const std::vector<std::string> argv = {selfDirectory() + "/ccrnn-opt",
+                                         "--ccrnn-describe-model", model.file,
+                                         "-o", "/dev/null"};
+  std::string output;
+  if (int status = runProgram(argv, output); status != 0)
+    throw InputError("cannot compile model " + model.name + ": `" +
+                     shellJoin(argv) + "` failed (exit status " +
+                     std::to_string(status) + ")" +
+                     (output.empty() ? "" : ":\n" + output));
+  ModelFacts facts;
+  try {
+    const nlohmann::json models = nlohmann::json::parse(output).at("models");
+    if (models.size() != 1)
+      throw InputError("--model " + model.name + ": " + model.file +
+                       " holds " + std::to_string(models.size()) +
+                       " models; a model file holds exactly one");
+    const nlohmann::json &m = models[0];
+    facts.hasCerebellum = !m.at("cerebellum").is_null();
+    facts.hidden = m.at("hidden").get<int64_t>();
+    facts.layers = m.at("layers").get<int64_t>();
+  } catch (const nlohmann::json::exception &e) {
+    throw InputError("--model " + model.name + ": cannot read `" +
+                     shellJoin(argv) + "`'s description: " + e.what());
+  }
+  return facts;
 }
-
-namespace {
-// Options compared as sets of words, so that the order the build happened
-// to print them in does not matter.
-std::set<std::string> optionWords(std::string_view options) {
-  std::set<std::string> words;
-  std::istringstream in{std::string(options)};
-  std::string w;
-  while (in >> w)
-    words.insert(w);
-  return words;
-}
-} // namespace
 
 namespace {
 /// libccrnn_cuda.so, loaded on first use (lib/RuntimeCUDA/CUDALibrary.cpp):
@@ -171,17 +166,22 @@ const CUDALibrary &cudaLibrary() {
 } // namespace
 
 const ccrnn_trainer_api *findBundledTrainer(std::string_view model,
-                                            std::string_view options,
+                                            const TrainerOptions &options,
                                             bool cuda) {
-  auto wanted = optionWords(options);
   static const ccrnn_trainer_api *const none[] = {nullptr};
   const ccrnn_trainer_api *const *table = ccrnn_bundled_trainers;
   if (cuda)
     table = cudaLibrary().error.empty() ? cudaLibrary().bundled() : none;
   for (const ccrnn_trainer_api *const *t = table; *t; ++t) {
     const ccrnn_trainer_desc *d = (*t)->desc;
-    if (d && d->model && d->options && model == d->model &&
-        optionWords(d->options) == wanted)
+    if (!d || !d->model || !d->options || model != d->model)
+      continue;
+    TrainerOptions built;
+    std::string error;
+    if (!TrainerOptions::parse(d->options, built, error))
+      continue;
+    built.ensemble = d->ensemble;
+    if (built == options)
       return *t;
   }
   return nullptr;
@@ -236,9 +236,8 @@ std::string hex64(uint64_t h) {
 // Everything a compiled trainer depends on. Stored next to the trainer and
 // compared in full on reuse, so a hash collision cannot load the wrong one.
 std::string cacheKey(const std::string &modelText,
-                     const std::string &configure, const std::string &options,
-                     int64_t ensemble, bool cuda, const std::string &tools,
-                     const std::string &cxx) {
+                     const TrainerOptions &options, bool cuda,
+                     const std::string &tools, const std::string &cxx) {
   std::string cxxVersion;
   runProgram({cxx, "--version"}, cxxVersion);
   std::ostringstream key;
@@ -246,9 +245,7 @@ std::string cacheKey(const std::string &modelText,
       << "trainer abi " << CCRNN_TRAINER_ABI_VERSION << "\n"
       << "model " << hex64(hashName(modelText)) << " " << modelText.size()
       << "\n"
-      << "configure " << configure << "\n"
-      << "options " << options << "\n"
-      << "ensemble " << ensemble << "\n"
+      << "options " << options.toString() << "\n"
       << "device " << (cuda ? "cuda" : "cpu") << "\n"
       << "ccrnn-opt " << fileIdentity(tools + "/ccrnn-opt") << "\n"
       << "ccrnn-translate " << fileIdentity(tools + "/ccrnn-translate") << "\n"
@@ -299,8 +296,8 @@ std::vector<std::string> cudaLinkFlags(bool cuda,
 LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
                          const std::function<void(const std::string &)> &log) {
   const ModelRef &model = spec.model;
-  const std::string &options = spec.options;
-  if (model.bundled && spec.configure.empty() && spec.ensemble == 1)
+  const TrainerOptions &options = spec.options;
+  if (model.bundled)
     if (const ccrnn_trainer_api *api =
             findBundledTrainer(model.name, options, spec.cuda))
       return {api, "bundled", nullptr};
@@ -312,9 +309,7 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
     throw InputError(std::string("--model: ") + e.what());
   }
   const std::string tools = selfDirectory(), cxx = "c++";
-  const std::string key =
-      cacheKey(modelText, spec.configure, options, spec.ensemble, spec.cuda,
-               tools, cxx);
+  const std::string key = cacheKey(modelText, options, spec.cuda, tools, cxx);
   const fs::path dir = fs::path(cacheDir) / hex64(hashName(key));
   const std::string so = (dir / "trainer.so").string();
   {
@@ -341,24 +336,15 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
     throw InputError("cache directory " + cacheDir + ": cannot create " +
                      tmp.string() + ": " + ec.message());
   if (log)
-    log("compiling model " + model.name + " (" +
-        (spec.configure.empty() ? "" : spec.configure + "; ") + options +
+    log("compiling model " + model.name + " (" + options.toString() +
         ") into " + dir.string());
 
   const std::string prog = (tmp / "prog.mlir").string(),
                     cpp = (tmp / "trainer.cpp").string(),
                     lib = (tmp / "trainer.so").string();
-  std::vector<std::string> compile = {tools + "/ccrnn-opt", model.file};
-  if (!spec.configure.empty())
-    compile.push_back("--ccrnn-configure-model=" + spec.configure);
-  compile.insert(compile.end(),
-                 {"--ccrnn-build-training=" + options, "--ccrnn-autodiff",
-                  "--ccrnn-optimize", "--ccrnn-inline-windows",
-                  "--convert-ccrnn-to-onednn"});
-  if (spec.ensemble > 1)
-    compile.push_back("--ccrnn-ensemble=size=" +
-                      std::to_string(spec.ensemble));
-  compile.insert(compile.end(), {"-o", prog});
+  const std::vector<std::string> compile = {
+      tools + "/ccrnn-opt", model.file,
+      "--ccrnn-trainer-pipeline=" + options.toString(), "-o", prog};
   const std::vector<std::vector<std::string>> commands = {
       compile,
       {tools + "/ccrnn-translate",

@@ -11,6 +11,8 @@
 #include "ccrnn/ModelParameters.h"
 #include "ccrnn/Transforms/Passes.h"
 
+#include "ccrnn/Support/TrainerOptions.h"
+
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -889,16 +891,26 @@ struct BuildTrainingPass
     return success();
   }
 
+  /// The options as the program records them (its trainer's description),
+  /// in TrainerOptions' one text form.
+  std::string recordedOptions() {
+    TrainerOptions o;
+    o.bptt = bptt;
+    o.interval = interval;
+    o.batch = batch;
+    o.steps = steps;
+    o.loss = loss;
+    o.predictLast = predictLast;
+    o.cerebellum = cerebellum;
+    o.fibres = fibres;
+    o.record = record;
+    return o.trainingString();
+  }
+
   LogicalResult buildModel(ModelOp model) {
     TrainingConfig config{batch,         steps,       bptt, interval,
                           LossKind::mse, predictLast};
-    config.options = llvm::formatv("bptt={0} interval={1} batch={2} steps={3}",
-                                   bptt, interval, batch, steps)
-                         .str();
-    if (predictLast)
-      config.options += " predict-last";
-    if (!loss.empty())
-      config.options += " loss=" + loss;
+    config.options = recordedOptions();
     if (!loss.empty())
       config.loss = *symbolizeLossKind(loss);
     else if (std::optional<LossKind> modelLoss = model.getReturn().getLoss())
@@ -917,12 +929,6 @@ struct BuildTrainingPass
     config.mode = *parseMode();
     config.fibres = fibres;
     config.record = record;
-    if (config.mode != CerebellumMode::Train)
-      config.options += " cerebellum=" + cerebellum;
-    if (fibres)
-      config.options += " fibres=" + std::to_string(fibres);
-    if (record)
-      config.options += " record";
     if (failed(checkCerebellumOptions(model, config)))
       return failure();
     ProgramBuilder(model, config).build();

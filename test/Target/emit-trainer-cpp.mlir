@@ -1,5 +1,4 @@
-// RUN: ccrnn-opt %models/dni_lstm.mlir --ccrnn-build-training='bptt=1 interval=2' \
-// RUN:   --ccrnn-autodiff --ccrnn-optimize --ccrnn-inline-windows --convert-ccrnn-to-onednn -o %t.mlir
+// RUN: ccrnn-opt %models/dni_lstm.mlir --ccrnn-trainer-pipeline='bptt=1 interval=2' -o %t.mlir
 // RUN: ccrnn-translate --emit-trainer=cpp %t.mlir -o %t.cpp
 // RUN: FileCheck %s < %t.cpp
 // The generated trainer compiles cleanly on its own.

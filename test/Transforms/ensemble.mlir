@@ -1,6 +1,5 @@
-// RUN: ccrnn-opt %s --ccrnn-build-training='bptt=2 interval=1 batch=2 steps=5' \
-// RUN:   --ccrnn-autodiff --ccrnn-optimize --ccrnn-inline-windows \
-// RUN:   --convert-ccrnn-to-onednn --ccrnn-ensemble=size=4 | FileCheck %s
+// RUN: ccrnn-opt %s --ccrnn-trainer-pipeline='bptt=2 interval=1 batch=2 steps=5' \
+// RUN:   --ccrnn-ensemble=size=4 | FileCheck %s
 // Size 1 is one network: the attribute says so.
 // RUN: ccrnn-opt %s --ccrnn-build-training='bptt=2 interval=1 batch=2 steps=5' \
 // RUN:   --ccrnn-autodiff --convert-ccrnn-to-onednn --ccrnn-ensemble | FileCheck %s --check-prefix=ONE

@@ -1004,10 +1004,6 @@ TEST(DriverTrainers, ModelNames) {
               resolveModel(dir + "/empty.mlir");
             }).find("is not a model file"),
             std::string::npos);
-  EXPECT_EQ(trainingOptions(1, 2, 50, 10, false),
-            "bptt=1 interval=2 batch=50 steps=10");
-  EXPECT_EQ(trainingOptions(3, 1, 4, 28, true),
-            "bptt=3 interval=1 batch=4 steps=28 predict-last");
 }
 
 //===--- Sweeps

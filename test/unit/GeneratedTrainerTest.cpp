@@ -12,10 +12,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "ccrnn/CCRNNOps.h"
-#include "ccrnn/Conversion/Passes.h"
+#include "ccrnn/Pipeline/Pipeline.h"
+#include "ccrnn/Transforms/Passes.h"
 #include "ccrnn/Reference/Evaluator.h"
 #include "ccrnn/Runtime/TrainerABI.h"
-#include "ccrnn/Transforms/Passes.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -84,12 +84,10 @@ TEST_P(GeneratedTrainerTest, MatchesReferenceEvaluator) {
   OwningOpRef<ModuleOp> module =
       parseSourceFile<ModuleOp>(path, ParserConfig(&context));
   ASSERT_TRUE(module) << path;
-  ccrnn::registerCCRNNPasses();
-  ccrnn::registerCCRNNConversionPasses();
+  ccrnn::registerTrainerPipeline();
   PassManager pm(&context);
-  std::string pipeline = std::string("ccrnn-build-training{") + desc.options +
-                         "},ccrnn-autodiff,ccrnn-optimize,ccrnn-inline-windows,"
-                         "convert-ccrnn-to-onednn";
+  std::string pipeline =
+      std::string("ccrnn-trainer-pipeline{") + desc.options + "}";
   ASSERT_TRUE(succeeded(parsePassPipeline(pipeline, pm))) << pipeline;
   ASSERT_TRUE(succeeded(pm.run(*module)));
 

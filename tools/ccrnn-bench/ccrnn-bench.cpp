@@ -154,11 +154,13 @@ int train(const TrainConfig &cfg, const std::string &modelSpec,
   rt::preferSleepingThreads(cfg.threads, commandArgv);
   rt::setNumThreads(cfg.threads);
   ModelRef ref = resolveModel(modelSpec);
-  bool cerebellum = hasCerebellum(ref);
-  TrainerOptions options = trainerOptions(cfg, cfg.batchSize, cfg.data.seqLen,
-                                          cerebellum);
+  TrainerOptions options =
+      trainerPrograms(cfg, cfg.batchSize, cfg.data.seqLen,
+                      describeModel(ref).hasCerebellum)
+          .main;
+  options.ensemble = ensemble;
   LoadedTrainer loaded = getTrainer(
-      {ref, configureOptions(cfg, cerebellum), options.main, ensemble},
+      {ref, options},
       cacheDir.empty() ? defaultCacheDir() : cacheDir,
       [](const std::string &line) {
         std::fprintf(stderr, "ccrnn-bench: %s\n", line.c_str());
@@ -217,7 +219,7 @@ int train(const TrainConfig &cfg, const std::string &modelSpec,
              double(batches);
   std::printf("train model %s options %s threads %d networks %lld "
               "ms_per_batch %.4f flops_per_batch %.6e gflops %.2f\n",
-              ref.name.c_str(), options.main.c_str(), cfg.threads,
+              ref.name.c_str(), options.trainingString().c_str(), cfg.threads,
               (long long)K, s * 1e3, d.flops_per_batch,
               d.flops_per_batch / s * 1e-9);
   return 0;

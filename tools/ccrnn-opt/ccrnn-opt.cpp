@@ -8,6 +8,7 @@
 
 #include "ccrnn/CCRNNDialect.h"
 #include "ccrnn/Conversion/Passes.h"
+#include "ccrnn/Pipeline/Pipeline.h"
 #include "ccrnn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -33,6 +34,7 @@ int main(int argc, char **argv) {
   mlir::registerSymbolDCEPass();
   ccrnn::registerCCRNNPasses();
   ccrnn::registerCCRNNConversionPasses();
+  ccrnn::registerTrainerPipeline();
 
   mlir::DialectRegistry registry;
   registry.insert<ccrnn::CCRNNDialect, mlir::arith::ArithDialect,

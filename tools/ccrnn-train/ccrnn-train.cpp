@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 using namespace ccrnn::driver;
+using ccrnn::TrainerOptions;
 
 namespace {
 
@@ -356,7 +357,7 @@ public:
     setThreads(cfg.threads);
     std::vector<bool> cerebellums;
     for (const ModelRef &ref : refs)
-      cerebellums.push_back(hasCerebellum(ref));
+      cerebellums.push_back(describeModel(ref).hasCerebellum);
     if (usesCerebellumSettings(cfg) &&
         std::find(cerebellums.begin(), cerebellums.end(), true) ==
             cerebellums.end())
@@ -369,25 +370,27 @@ public:
     for (size_t i = 0; i < refs.size(); ++i) {
       const ModelRef &ref = refs[i];
       bool cerebellum = cerebellums[i];
-      TrainerOptions options =
-          trainerOptions(cfg, cfg.batchSize, cfg.data.seqLen, cerebellum);
-      const std::string configure = configureOptions(cfg, cerebellum);
+      const TrainerPrograms programs =
+          trainerPrograms(cfg, cfg.batchSize, cfg.data.seqLen, cerebellum);
       const bool cuda = cfg.device == "cuda";
-      const LoadedTrainer &t =
-          trainer({ref, configure, options.main, 1, cuda});
-      ModelEntry entry{ref.name, ref.file, configure,
-                       options.main, t.id, t.api};
+      const LoadedTrainer &t = trainer({ref, programs.main, cuda});
+      ModelEntry entry{ref.name,
+                       ref.file,
+                       programs.main.sizes.toString(),
+                       programs.main.trainingString(),
+                       t.id,
+                       t.api};
       // The lesions' programs, compiled before anything is written.
-      if (!options.frozen.empty())
-        entry.frozenApi =
-            trainer({ref, configure, options.frozen, 1, cuda}).api;
-      if (!options.ablated.empty())
-        entry.ablatedApi =
-            trainer({ref, configure, options.ablated, 1, cuda}).api;
+      if (programs.frozen)
+        entry.frozenApi = trainer({ref, *programs.frozen, cuda}).api;
+      if (programs.ablated)
+        entry.ablatedApi = trainer({ref, *programs.ablated, cuda}).api;
       // Seeds trained together: the same program for K networks.
-      if (int k = ensembleSize(cfg); k > 1)
-        entry.ensembleApi =
-            trainer({ref, configure, options.main, k, cuda}).api;
+      if (int k = ensembleSize(cfg); k > 1) {
+        TrainerOptions group = programs.main;
+        group.ensemble = k;
+        entry.ensembleApi = trainer({ref, group, cuda}).api;
+      }
       models.push_back(entry);
     }
     checkModels(cfg, models);
@@ -399,9 +402,8 @@ public:
 
   const LoadedTrainer &trainer(const TrainerSpec &spec) {
     auto key = std::make_pair(spec.model.name + "\n" + spec.model.file,
-                              spec.configure + "\n" + spec.options +
-                                  (spec.cuda ? "\ncuda" : "") + "\nx" +
-                                  std::to_string(spec.ensemble));
+                              spec.options.toString() +
+                                  (spec.cuda ? "\ncuda" : ""));
     auto it = trainers.find(key);
     if (it == trainers.end())
       it = trainers
@@ -487,15 +489,12 @@ int writeDumpStep(Runner &runner, const TrainConfig &cfg, const ModelRef &ref,
   BatchFile batch = readBatchFile(batchFile);
   const ccrnn::npz::Archive &init = runner.initArchive(cfg);
   setThreads(cfg.threads);
-  bool cerebellum = hasCerebellum(ref);
-  TrainerOptions options = trainerOptions(cfg, batch.inputs.shape[0],
-                                          batch.inputs.shape[1], cerebellum);
+  const TrainerPrograms programs =
+      trainerPrograms(cfg, batch.inputs.shape[0], batch.inputs.shape[1],
+                      describeModel(ref).hasCerebellum);
   requireDevice(cfg.device);
   const ccrnn_trainer_api *api =
-      runner
-          .trainer({ref, configureOptions(cfg, cerebellum), options.main, 1,
-                    cfg.device == "cuda"})
-          .api;
+      runner.trainer({ref, programs.main, cfg.device == "cuda"}).api;
   if (!init.empty())
     checkInit(init, cfg.initFile, *api->desc, ref.name);
   Tensors params = initialParameters(*api->desc, cfg.seeds[0],

@@ -33,7 +33,8 @@ cp "$ROOT/tools/gpu/run.sh" "$ROOT/tools/gpu/torch_step_bench.py" \
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# id | model | configure-model options | build-training options | ccrnn-train flags | networks
+# id | model | sizes (trainer pipeline options; also for --ccrnn-configure-model) |
+# training options (trainer pipeline) | ccrnn-train flags | networks
 configs=(
   "linedraw_dni_lstm_t1|dni_lstm||bptt=1 interval=2 batch=50 steps=10|--task linedraw --bptt 1 --interval 2|1"
   "seqmnist_dni_lstm_t3|seqmnist_dni_lstm||bptt=3 interval=1 batch=50 steps=28|--task seqmnist --bptt 3 --interval 1|1"
@@ -44,12 +45,9 @@ for config in "${configs[@]}"; do
   IFS='|' read -r id model configure options flags networks <<<"$config"
   echo "make-bundle: $id"
   file=$ROOT/models/$model.mlir
-  pipeline=()
-  [[ -n $configure ]] && pipeline+=("--ccrnn-configure-model=$configure")
-  pipeline+=("--ccrnn-build-training=$options" --ccrnn-autodiff --ccrnn-optimize
-             --ccrnn-inline-windows --convert-ccrnn-to-onednn)
-  ((networks > 1)) && pipeline+=("--ccrnn-ensemble=size=$networks")
-  "$BIN/ccrnn-opt" "$file" "${pipeline[@]}" -o "$work/$id.mlir"
+  pipeline="$configure $options"
+  ((networks > 1)) && pipeline+=" ensemble=$networks"
+  "$BIN/ccrnn-opt" "$file" "--ccrnn-trainer-pipeline=$pipeline" -o "$work/$id.mlir"
   "$BIN/ccrnn-translate" --emit-trainer=cuda --trainer-id="$id" "$work/$id.mlir" \
     -o "$OUT/src/trainers/$id.cpp"
   if ((networks > 1)); then

@@ -38,12 +38,14 @@
 #include "ccrnn/Driver/Optimizer.h"
 #include "ccrnn/Runtime/Npz.h"
 #include "ccrnn/Runtime/TrainerABI.h"
+#include "ccrnn/Support/TrainerOptions.h"
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -105,22 +107,21 @@ struct TrainConfig {
   int64_t recordSamples = 10; ///< sequences of it kept in feedback files
 };
 
-/// The ccrnn-configure-model options of the model-size settings for a
-/// model with or without a cerebellum (the synthesizer's settings apply to
-/// the first kind only); "" when they keep the model file's sizes.
-std::string configureOptions(const TrainConfig &config, bool hasCerebellum);
-
 /// Whether any of SPEC §4's controls or the synthesizer's settings is on.
 bool usesCerebellumSettings(const TrainConfig &config);
 
-/// The ccrnn-build-training options of each trainer a model needs.
-struct TrainerOptions {
-  std::string main;    ///< the run's program
-  std::string frozen;  ///< --synth-ablation-epoch's, or ""
-  std::string ablated; ///< --ablation-epoch's, or ""
+/// The trainers a model needs for a run: all of one model's programs take
+/// the same parameters.
+struct TrainerPrograms {
+  TrainerOptions main;                  ///< the run's program
+  std::optional<TrainerOptions> frozen;  ///< --synth-ablation-epoch's
+  std::optional<TrainerOptions> ablated; ///< --ablation-epoch's
 };
-TrainerOptions trainerOptions(const TrainConfig &config, int64_t batch,
-                              int64_t steps, bool hasCerebellum);
+/// The trainer options of a model with or without a cerebellum (the
+/// synthesizer's settings and the controls apply to the first kind only),
+/// for batches of `batch` sequences of `steps` steps.
+TrainerPrograms trainerPrograms(const TrainConfig &config, int64_t batch,
+                                int64_t steps, bool hasCerebellum);
 
 /// Sets the SPEC §5 defaults of `task` in `config` for the settings not
 /// `given` (a predicate on flag names such as "--lr"): for the seqmnist

@@ -12,6 +12,7 @@
 #define CCRNN_DRIVER_TRAINERS_H
 
 #include "ccrnn/Runtime/TrainerABI.h"
+#include "ccrnn/Support/TrainerOptions.h"
 
 #include <cstdint>
 #include <functional>
@@ -35,9 +36,17 @@ struct ModelRef {
   bool bundled = false;
 };
 
-/// Whether the model file has a cerebellum (a ccrnn.cerebellum op outside
-/// comments): the controls of SPEC §4 apply to it.
-bool hasCerebellum(const ModelRef &model);
+/// What the compiler says of a model file (`ccrnn-opt
+/// --ccrnn-describe-model`): the facts the driver needs, read from the
+/// verified IR.
+struct ModelFacts {
+  bool hasCerebellum = false; ///< the controls of SPEC §4 apply to it
+  int64_t hidden = 0, layers = 0;
+};
+
+/// The facts of `model`'s file. Throws InputError with the compiler's
+/// diagnostics when the file does not verify.
+ModelFacts describeModel(const ModelRef &model);
 
 /// The bundled models: the stems of models/*.mlir, sorted.
 std::vector<std::string> bundledModelNames();
@@ -48,15 +57,11 @@ std::vector<std::string> bundledModelNames();
 /// choices.
 ModelRef resolveModel(const std::string &spec);
 
-/// The ccrnn-build-training options of a trainer, in the one format the
-/// bundled trainers and the cache use.
-std::string trainingOptions(int64_t bptt, int64_t interval, int64_t batch,
-                            int64_t steps, bool predictLast);
-
 /// The bundled trainer of model `model` (its symbol name) built with
-/// `options` (a CUDA one with `cuda`), or null.
+/// `options` (a CUDA one with `cuda`), or null: only a trainer of one
+/// network of the model file's sizes can be bundled.
 const ccrnn_trainer_api *findBundledTrainer(std::string_view model,
-                                            std::string_view options,
+                                            const TrainerOptions &options,
                                             bool cuda = false);
 
 /// InputError unless trainers can run on `device` ("cpu" or "cuda"): for
@@ -76,15 +81,11 @@ struct LoadedTrainer {
   std::shared_ptr<void> library;
 };
 
-/// What to compile: the model, the ccrnn-configure-model options that
-/// resize it ("" keeps the model file's sizes) and the ccrnn-build-training
-/// options.
+/// What to compile: the model and the trainer pipeline's options (sizes,
+/// training program, networks a call).
 struct TrainerSpec {
   ModelRef model;
-  std::string configure;
-  std::string options;
-  /// Networks a call (ccrnn-ensemble); never bundled when more than 1.
-  int64_t ensemble = 1;
+  TrainerOptions options;
   /// A CUDA trainer (ccrnn-translate --emit-trainer=cuda).
   bool cuda = false;
 };

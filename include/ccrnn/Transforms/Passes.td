@@ -24,6 +24,31 @@ def CCRNNPrintParameters : Pass<"ccrnn-print-parameters", "mlir::ModuleOp"> {
   ];
 }
 
+def CCRNNDescribeModel : Pass<"ccrnn-describe-model", "mlir::ModuleOp"> {
+  let summary = "Print every model's facts as JSON";
+  let description = [{
+    Prints, as one JSON object on standard output, the facts of every
+    `ccrnn.model` of the module that tools without MLIR need: its name, cell,
+    input and output sizes, hidden size, layers and loss, its cerebellum
+    (`null` for a cRNN; else its layers, width, scale and whether it takes
+    the target as context) and its parameters (name, shape, initialisation,
+    bound, group) in checkpoint order. `ccrnn-train` reads it instead of the
+    model file's text. The IR is left unchanged.
+
+    ```
+    $ ccrnn-opt --ccrnn-describe-model models/dni_lstm.mlir -o /dev/null
+    {
+      "models": [
+        {
+          "name": "dni_lstm",
+          "cell": "lstm",
+          ...
+          "cerebellum": {"layers": 2, "width": 400, "scale": 0.1, ...},
+          "parameters": [{"name": "lstm.weight_ih_l0", "shape": [200, 1], ...
+    ```
+  }];
+}
+
 def CCRNNConfigureModel : Pass<"ccrnn-configure-model", "mlir::ModuleOp"> {
   let summary = "Set the sizes of every model: recurrent and cerebellar";
   let description = [{

@@ -1,0 +1,69 @@
+//===- Pipeline.cpp - the trainer pipeline ----------------------*- C++ -*-===//
+
+#include "ccrnn/Pipeline/Pipeline.h"
+
+#include "ccrnn/Conversion/Passes.h"
+#include "ccrnn/Transforms/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+namespace ccrnn {
+
+TrainerOptions TrainerPipelineOptions::toTrainerOptions() const {
+  TrainerOptions o;
+  o.sizes.hidden = hidden;
+  o.sizes.layers = layers;
+  o.sizes.synthLayers = synthLayers;
+  o.sizes.synthWidth = synthWidth;
+  o.sizes.synthScale = synthScale;
+  o.sizes.context = context;
+  o.bptt = bptt;
+  o.interval = interval;
+  o.batch = batch;
+  o.steps = steps;
+  o.loss = loss;
+  o.predictLast = predictLast;
+  o.cerebellum = cerebellum;
+  o.fibres = fibres;
+  o.record = record;
+  o.ensemble = ensemble;
+  return o;
+}
+
+void buildTrainerPipeline(OpPassManager &pm, const TrainerOptions &o) {
+  if (!o.sizes.keepsModel())
+    pm.addPass(createCCRNNConfigureModel(CCRNNConfigureModelOptions{
+        o.sizes.hidden, o.sizes.layers, o.sizes.synthLayers,
+        o.sizes.synthWidth, o.sizes.synthScale, o.sizes.context}));
+  pm.addPass(createCCRNNBuildTraining(CCRNNBuildTrainingOptions{
+      o.bptt, o.interval, o.loss, o.predictLast, o.batch, o.steps,
+      o.cerebellum, o.fibres, o.record}));
+  pm.addPass(createCCRNNAutodiff());
+  pm.addPass(createCCRNNOptimize());
+  pm.addPass(createCCRNNInlineWindows());
+  pm.addPass(createConvertCCRNNToOneDNN());
+  // An ensemble of one is the single program; the pass checks the size.
+  if (o.ensemble != 1)
+    pm.addPass(createCCRNNEnsemble(CCRNNEnsembleOptions{o.ensemble}));
+}
+
+void registerTrainerPipeline() {
+  // Idempotent: tests register it once per test.
+  static bool registered = false;
+  if (registered)
+    return;
+  registered = true;
+  PassPipelineRegistration<TrainerPipelineOptions>(
+      "ccrnn-trainer-pipeline",
+      "Compile every model of the module into its lowered training program "
+      "(configure-model when sizes are given, build-training, autodiff, "
+      "optimize, inline-windows, convert-ccrnn-to-onednn, ensemble when "
+      "ensemble > 1): what ccrnn-translate --emit-trainer prints",
+      [](OpPassManager &pm, const TrainerPipelineOptions &options) {
+        buildTrainerPipeline(pm, options.toTrainerOptions());
+      });
+}
+
+} // namespace ccrnn

@@ -1,0 +1,86 @@
+//===- DescribeModel.cpp - a model's facts as JSON --------------*- C++ -*-===//
+//
+// The driver has no MLIR; what it needs to know about a model file (whether
+// it has a cerebellum, its sizes, its parameters) it reads from this pass's
+// JSON, computed from the verified IR, never from the file's text.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ccrnn/ModelParameters.h"
+#include "ccrnn/Transforms/Passes.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace ccrnn {
+#define GEN_PASS_DEF_CCRNNDESCRIBEMODEL
+#include "ccrnn/Transforms/Passes.h.inc"
+} // namespace ccrnn
+
+using namespace mlir;
+using namespace ccrnn;
+
+namespace {
+
+void describeParameters(llvm::json::OStream &j, ModelOp model) {
+  j.attributeArray("parameters", [&] {
+    for (const ParameterInfo &p : getModelParameters(model))
+      j.object([&] {
+        j.attribute("name", p.name);
+        j.attributeArray("shape", [&] {
+          for (int64_t d : p.shape)
+            j.value(d);
+        });
+        bool zeros = p.init.kind == ParameterInit::Kind::Zeros;
+        j.attribute("init", zeros ? "zeros" : "uniform");
+        j.attribute("bound", p.init.bound);
+        j.attribute("group", stringifyParameterGroup(p.group));
+      });
+  });
+}
+
+void describeModel(llvm::json::OStream &j, ModelOp model) {
+  RecurrentLayerOpInterface layer = model.getRecurrentLayer();
+  CerebellumOp cerebellum = model.getCerebellum();
+  j.object([&] {
+    j.attribute("name", model.getSymName());
+    j.attribute("cell", stringifyCellKind(layer.getCellKind()));
+    j.attribute("inputs", model.getInputType().getFeatures());
+    j.attribute("outputs", model.getOutputType().getFeatures());
+    j.attribute("hidden", layer.getHiddenSize());
+    j.attribute("layers", layer.getNumLayers());
+    std::optional<LossKind> loss = model.getReturn().getLoss();
+    j.attribute("loss", loss ? stringifyLossKind(*loss) : "mse");
+    if (cerebellum)
+      j.attributeObject("cerebellum", [&] {
+        j.attribute("layers", cerebellum.getLayers());
+        j.attribute("width", cerebellum.getWidth()
+                                 ? llvm::json::Value(*cerebellum.getWidth())
+                                 : llvm::json::Value(nullptr));
+        j.attribute("scale", cerebellum.getScale().convertToDouble());
+        j.attribute("target_context", cerebellum.getTargetContext());
+      });
+    else
+      j.attribute("cerebellum", nullptr);
+    describeParameters(j, model);
+  });
+}
+
+struct DescribeModelPass
+    : ccrnn::impl::CCRNNDescribeModelBase<DescribeModelPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    llvm::json::OStream j(llvm::outs(), /*IndentSize=*/2);
+    j.object([&] {
+      j.attributeArray("models", [&] {
+        for (ModelOp model : getOperation().getOps<ModelOp>())
+          describeModel(j, model);
+      });
+    });
+    llvm::outs() << "\n";
+    markAllAnalysesPreserved();
+  }
+};
+
+} // namespace
