@@ -14,4 +14,5 @@ void CCRNNDialect::initialize() {
 #include "ccrnn/CCRNNOps.cpp.inc"
       >();
   registerTypes();
+  registerAttributes();
 }

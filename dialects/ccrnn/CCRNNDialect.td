@@ -35,8 +35,15 @@ def CCRNN_Dialect : Dialect {
       `ccrnn.xent_loss`.
   }];
   let useDefaultTypePrinterParser = 1;
+  let useDefaultAttributePrinterParser = 1;
+  // The contract attributes (ccrnn.name, ccrnn.role, ccrnn.parameter,
+  // ccrnn.trainer, ccrnn.ensemble) are checked wherever they appear.
+  let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
   let extraClassDeclaration = [{
     void registerTypes();
+    void registerAttributes();
   }];
 }
 

@@ -11,6 +11,9 @@
 
 #include "ccrnn/CCRNNEnums.h.inc"
 
+#define GET_ATTRDEF_CLASSES
+#include "ccrnn/CCRNNAttrs.h.inc"
+
 #define GET_TYPEDEF_CLASSES
 #include "ccrnn/CCRNNTypes.h.inc"
 

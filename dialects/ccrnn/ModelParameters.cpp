@@ -14,18 +14,6 @@ int64_t ParameterInfo::getNumElements() const {
   return n;
 }
 
-llvm::StringRef ccrnn::stringifyParameterGroup(ParameterGroup group) {
-  switch (group) {
-  case ParameterGroup::Recurrent:
-    return "recurrent";
-  case ParameterGroup::Readout:
-    return "readout";
-  case ParameterGroup::Synthesizer:
-    return "synthesizer";
-  }
-  llvm_unreachable("unknown parameter group");
-}
-
 /// PyTorch's default bound for nn.Linear(fanIn -> ·): 1/sqrt(fan_in).
 static ParameterInit linearInit(int64_t fanIn) {
   return ParameterInit::uniform(1.0 / std::sqrt(static_cast<double>(fanIn)));

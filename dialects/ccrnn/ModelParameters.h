@@ -18,7 +18,7 @@ namespace ccrnn {
 
 /// How a parameter is initialised (PyTorch defaults, SPEC §2).
 struct ParameterInit {
-  enum class Kind { Uniform, Zeros };
+  using Kind = InitKind; // ODS: CCRNNAttrs.td
   Kind kind = Kind::Zeros;
   /// For Uniform: values ~ U(-bound, bound).
   double bound = 0.0;
@@ -26,9 +26,6 @@ struct ParameterInit {
   static ParameterInit uniform(double bound) { return {Kind::Uniform, bound}; }
   static ParameterInit zeros() { return {Kind::Zeros, 0.0}; }
 };
-
-/// Which part of the network a parameter belongs to.
-enum class ParameterGroup { Recurrent, Readout, Synthesizer };
 
 struct ParameterInfo {
   std::string name;
@@ -38,9 +35,6 @@ struct ParameterInfo {
 
   int64_t getNumElements() const;
 };
-
-/// "recurrent", "readout" or "synthesizer".
-llvm::StringRef stringifyParameterGroup(ParameterGroup group);
 
 /// The parameters of a verified model, in state_dict order.
 std::vector<ParameterInfo> getModelParameters(ModelOp model);

@@ -35,11 +35,11 @@ TrainerOptions TrainerPipelineOptions::toTrainerOptions() const {
 void buildTrainerPipeline(OpPassManager &pm, const TrainerOptions &o) {
   if (!o.sizes.keepsModel())
     pm.addPass(createCCRNNConfigureModel(CCRNNConfigureModelOptions{
-        o.sizes.hidden, o.sizes.layers, o.sizes.synthLayers,
-        o.sizes.synthWidth, o.sizes.synthScale, o.sizes.context}));
+        o.sizes.hidden, o.sizes.layers, o.sizes.synthLayers, o.sizes.synthWidth,
+        o.sizes.synthScale, o.sizes.context}));
   pm.addPass(createCCRNNBuildTraining(CCRNNBuildTrainingOptions{
-      o.bptt, o.interval, o.loss, o.predictLast, o.batch, o.steps,
-      o.cerebellum, o.fibres, o.record}));
+      o.bptt, o.interval, o.loss, o.predictLast, o.batch, o.steps, o.cerebellum,
+      o.fibres, o.record}));
   pm.addPass(createCCRNNAutodiff());
   pm.addPass(createCCRNNOptimize());
   pm.addPass(createCCRNNInlineWindows());

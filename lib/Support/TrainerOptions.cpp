@@ -61,10 +61,9 @@ bool ModelSizes::operator==(const ModelSizes &o) const {
 }
 
 std::string TrainerOptions::trainingString() const {
-  std::string s = "bptt=" + std::to_string(bptt) +
-                  " interval=" + std::to_string(interval) +
-                  " batch=" + std::to_string(batch) +
-                  " steps=" + std::to_string(steps);
+  std::string s =
+      "bptt=" + std::to_string(bptt) + " interval=" + std::to_string(interval) +
+      " batch=" + std::to_string(batch) + " steps=" + std::to_string(steps);
   if (predictLast)
     append(s, "predict-last");
   if (!loss.empty())

@@ -12,6 +12,7 @@
 
 #include "ccrnn/Target/CppTrainer.h"
 
+#include "ccrnn/CCRNNAttrs.h"
 #include "ccrnn/CCRNNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -263,9 +264,9 @@ private:
   Staging staging(func::FuncOp train);
   /// The CUDA entry points' staging plan (emit() makes it once).
   Staging stagingPlan;
-  static StringRef argumentName(func::FuncOp f, unsigned i) {
-    auto name = f.getArgAttrOfType<StringAttr>(i, "ccrnn.name");
-    return name ? name.getValue() : StringRef();
+  /// What argument `i` of entry point `f` is (its ccrnn.role).
+  static std::optional<Role> argumentRole(func::FuncOp f, unsigned i) {
+    return getArgumentRole(f, i);
   }
   /// The sizes of a batch's optional inputs (ccrnn_batch): the initial
   /// state and the fibre mask, from the training function's arguments.
@@ -276,9 +277,9 @@ private:
     BatchInputs b;
     for (unsigned i = numParameters(train); i < train.getNumArguments(); ++i) {
       Type type = train.getArgumentTypes()[i];
-      if (argumentName(train, i).starts_with("state."))
+      if (argumentRole(train, i) == Role::State)
         b.stateSize += numElements(type);
-      if (argumentName(train, i) == "fibre_mask") {
+      if (argumentRole(train, i) == Role::FibreMask) {
         b.maskRows = cast<RankedTensorType>(type).getDimSize(0);
         b.maskCols = cast<RankedTensorType>(type).getDimSize(1);
       }
@@ -288,7 +289,8 @@ private:
   /// The training function's parameters: the arguments with a gradient.
   static int numParameters(func::FuncOp train) {
     int n = 0;
-    while (train.getArgAttr(n, "ccrnn.init"))
+    while (n < int(train.getNumArguments()) &&
+           train.getArgAttr(n, kParameterAttr))
       ++n;
     return n;
   }
@@ -342,13 +344,13 @@ std::string Emitter::signature(func::FuncOp f, bool qualified) {
       os << "const int64_t *a" << i;
     else
       os << "int64_t a" << i;
-    if (auto name = f.getArgAttrOfType<StringAttr>(i, "ccrnn.name"))
+    if (auto name = f.getArgAttrOfType<StringAttr>(i, kNameAttr))
       os << " /* " << name.getValue() << " */";
   }
   for (unsigned i = 0; i < f.getNumResults(); ++i) {
     separator();
     os << "const float *&r" << i;
-    if (auto name = f.getResultAttrOfType<StringAttr>(i, "ccrnn.name"))
+    if (auto name = f.getResultAttrOfType<StringAttr>(i, kNameAttr))
       os << " /* " << name.getValue() << " */";
   }
   if (f == callerStorageFunction)
@@ -856,28 +858,26 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
   int numParams = numParameters(train);
   for (int i = 0; i < numParams; ++i) {
     auto type = cast<RankedTensorType>(train.getArgumentTypes()[i]);
-    auto nameAttr = train.getArgAttrOfType<StringAttr>(i, "ccrnn.name");
-    auto init = train.getArgAttrOfType<StringAttr>(i, "ccrnn.init");
-    auto bound = train.getArgAttrOfType<FloatAttr>(i, "ccrnn.bound");
-    auto group = train.getArgAttrOfType<StringAttr>(i, "ccrnn.group");
-    os << "    {\"" << nameAttr.getValue() << "\", " << type.getRank() << ", {";
+    StringRef name = getArgumentName(train, i);
+    auto param = train.getArgAttrOfType<ParameterAttr>(i, kParameterAttr);
+    os << "    {\"" << name << "\", " << type.getRank() << ", {";
     for (int d = 0; d < 4; ++d)
       os << (d ? ", " : "") << (d < type.getRank() ? type.getDimSize(d) : 0);
     os << "}, "
-       << (init.getValue() == "zeros" ? "CCRNN_INIT_ZEROS"
-                                      : "CCRNN_INIT_UNIFORM")
-       << ", " << llvm::formatv("{0:e17}", bound.getValueAsDouble()) << ", "
-       << "CCRNN_GROUP_" << group.getValue().upper() << "},\n";
+       << (param.getInit() == InitKind::Zeros ? "CCRNN_INIT_ZEROS"
+                                              : "CCRNN_INIT_UNIFORM")
+       << ", "
+       << llvm::formatv("{0:e17}", param.getBound().getValueAsDouble())
+       << ", "
+       << "CCRNN_GROUP_" << stringifyParameterGroup(param.getGroup()).upper()
+       << "},\n";
   }
   os << "};\n\n";
-  auto info = train->getAttrOfType<DictionaryAttr>("ccrnn.trainer");
-  auto flag = [&](StringRef key) {
-    return info.getAs<BoolAttr>(key).getValue() ? 1 : 0;
-  };
+  auto info = train->getAttrOfType<TrainerAttr>(kTrainerAttr);
+  auto flag = [&](BoolAttr value) { return value.getValue() ? 1 : 0; };
   ArrayRef<int64_t> input =
       cast<RankedTensorType>(train.getArgumentTypes()[numParams]).getShape();
-  auto eval = module.lookupSymbol<func::FuncOp>(
-      (info.getAs<StringAttr>("model").getValue() + "_eval").str());
+  auto eval = module.lookupSymbol<func::FuncOp>(info.getEval());
   ArrayRef<int64_t> prediction =
       cast<RankedTensorType>(eval.getResultTypes()[1]).getShape();
   BatchInputs batch = batchInputs(train);
@@ -893,12 +893,13 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
   }
   os << "const ccrnn_trainer_desc kDescription = {\n"
      << "    CCRNN_TRAINER_ABI_VERSION,\n"
-     << "    \"" << info.getAs<StringAttr>("model").getValue() << "\",\n"
-     << "    \"" << info.getAs<StringAttr>("options").getValue() << "\",\n"
+     << "    \"" << info.getModel().getValue() << "\",\n"
+     << "    \"" << info.getOptions().getValue() << "\",\n"
      << "    " << input[0] << ", " << input[1] << ", " << input[2] << ", "
      << prediction.back() << ",\n"
-     << "    " << flag("has_cerebellum") << ", " << flag("classify") << ", "
-     << flag("predict_last") << ",\n"
+     << "    " << flag(info.getHasCerebellum()) << ", "
+     << flag(info.getClassify()) << ", " << flag(info.getPredictLast())
+     << ",\n"
      << "    " << numParams << ", kParams,\n"
      << "    " << batch.stateSize << ", " << batch.maskRows << ", "
      << batch.maskCols << ",\n"
@@ -914,16 +915,16 @@ std::string Emitter::batchArguments(func::FuncOp f, int numParams,
   llvm::raw_string_ostream os(text);
   int64_t stateOffset = 0;
   for (unsigned i = 0; i < f.getNumArguments(); ++i) {
-    StringRef name = argumentName(f, i);
+    std::optional<Role> role = argumentRole(f, i);
     if (int(i) < numParams)
       os << "params[" << i << "], ";
-    else if (name == "input")
+    else if (role == Role::Input)
       os << "inputs, ";
-    else if (name == "target")
+    else if (role == Role::Target)
       os << "static_cast<" << targetType << ">(targets), ";
-    else if (name == "fibre_mask")
+    else if (role == Role::FibreMask)
       os << "mask ? mask : t->ones.get(), ";
-    else if (name.starts_with("state.")) {
+    else if (role == Role::State) {
       os << "state + " << stateOffset << ", ";
       stateOffset += ensemble * numElements(f.getArgumentTypes()[i]);
     }
@@ -943,19 +944,19 @@ Emitter::Staging Emitter::staging(func::FuncOp train) {
   for (int i = 0; i < numParams; ++i)
     st.params.push_back(take(numElements(train.getArgumentTypes()[i])));
   for (unsigned i = numParams; i < train.getNumArguments(); ++i) {
-    StringRef name = argumentName(train, i);
+    std::optional<Role> role = argumentRole(train, i);
     Type type = train.getArgumentTypes()[i];
-    if (name == "input") {
+    if (role == Role::Input) {
       st.inputsSize = ensemble * numElements(type);
       st.inputs = take(numElements(type));
-    } else if (name == "target") {
+    } else if (role == Role::Target) {
       st.targetsSize = ensemble * numElements(type);
       // int64 labels take two floats each.
       st.targets = take((isIntTensor(type) ? 2 : 1) * numElements(type));
-    } else if (name == "fibre_mask") {
+    } else if (role == Role::FibreMask) {
       st.maskSize = ensemble * numElements(type);
       st.mask = take(numElements(type));
-    } else if (name.starts_with("state.")) {
+    } else if (role == Role::State) {
       st.stateSize += ensemble * numElements(type);
     }
   }
@@ -986,7 +987,7 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
   // The per-network sizes of the state arrays (h, c of each layer).
   SmallVector<int64_t> stateSizes;
   for (unsigned i = numParams; i < train.getNumArguments(); ++i)
-    if (argumentName(train, i).starts_with("state."))
+    if (argumentRole(train, i) == Role::State)
       stateSizes.push_back(numElements(train.getArgumentTypes()[i]));
   int64_t networkState = 0;
   for (int64_t n : stateSizes)
@@ -1173,25 +1174,22 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
 LogicalResult Emitter::emit(raw_ostream &os) {
   func::FuncOp train;
   module.walk([&](func::FuncOp f) {
-    if (f->hasAttr("ccrnn.trainer"))
+    if (f->hasAttr(kTrainerAttr))
       train = f;
   });
   if (!train)
     return module.emitError("no function with a 'ccrnn.trainer' attribute: "
                             "run --ccrnn-build-training first");
-  auto info = train->getAttrOfType<DictionaryAttr>("ccrnn.trainer");
-  StringRef model = info.getAs<StringAttr>("model").getValue();
-  auto eval = module.lookupSymbol<func::FuncOp>((model + "_eval").str());
-  if (!eval)
-    return train.emitOpError("has no evaluation function @")
-           << model << "_eval";
-  auto record = module.lookupSymbol<func::FuncOp>((model + "_record").str());
-  if (auto k = module->getAttrOfType<IntegerAttr>("ccrnn.ensemble")) {
-    if (k.getInt() < 1)
-      return module.emitError("ccrnn.ensemble must be at least 1, got ")
-             << k.getInt();
+  // The verifier has checked that the entry points exist.
+  auto info = train->getAttrOfType<TrainerAttr>(kTrainerAttr);
+  auto eval = module.lookupSymbol<func::FuncOp>(info.getEval());
+  StringRef model = info.getModel().getValue();
+  func::FuncOp record;
+  if (info.getRecord())
+    record = module.lookupSymbol<func::FuncOp>(info.getRecord());
+  // The verifier has checked that it is at least 1.
+  if (auto k = module->getAttrOfType<IntegerAttr>(kEnsembleAttr))
     ensemble = k.getInt();
-  }
   BatchInputs batch = batchInputs(train);
   int64_t stateSize = ensemble * batch.stateSize,
           maskSize = ensemble * batch.maskRows * batch.maskCols;
@@ -1225,7 +1223,7 @@ LogicalResult Emitter::emit(raw_ostream &os) {
   };
   os << "// Generated by ccrnn-translate --emit-trainer="
      << (cuda ? "cuda" : "cpp") << ": the trainer of model @" << model
-     << "\n// (" << info.getAs<StringAttr>("options").getValue()
+     << "\n// (" << info.getOptions().getValue()
      << "). Do not edit; regenerate from the model file.\n\n"
      << (cuda ? "#include \"ccrnn/Runtime/KernelsCUDA.h\"\n"
               : "#include \"ccrnn/Runtime/Kernels.h\"\n")

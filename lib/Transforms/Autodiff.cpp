@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ccrnn/CCRNNAttrs.h"
 #include "ccrnn/Transforms/Passes.h"
 
 #include "ccrnn/CCRNNOps.h"
@@ -175,9 +176,9 @@ FailureOr<func::FuncOp> buildGradient(func::FuncOp f, int64_t numParams,
                               : builder.getDictionaryAttr({}));
   for (int64_t i = 0; i < numParams; ++i) {
     SmallVector<NamedAttribute> attrs;
-    if (auto name = f.getArgAttrOfType<StringAttr>(i, "ccrnn.name"))
+    if (auto name = f.getArgAttrOfType<StringAttr>(i, kNameAttr))
       attrs.push_back(builder.getNamedAttr(
-          "ccrnn.name", builder.getStringAttr("grad." + name.getValue())));
+          kNameAttr, builder.getStringAttr("grad." + name.getValue())));
     resultAttrs.push_back(builder.getDictionaryAttr(attrs));
   }
   grad.setAllResultAttrs(resultAttrs);

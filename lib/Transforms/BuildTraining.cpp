@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ccrnn/CCRNNAttrs.h"
 #include "ccrnn/ModelParameters.h"
 #include "ccrnn/Transforms/Passes.h"
 
@@ -179,8 +180,10 @@ private:
   SmallVector<Type> stateTypes() {
     return SmallVector<Type>(numStates(), tensorType({config.batch, hidden}));
   }
-  /// Names the state arguments (or results) `first`.. of `f`.
-  void nameStates(func::FuncOp f, unsigned first, bool results);
+  /// Names the state arguments (or results) `first`.. of `f`, with `role`
+  /// when `f` is an entry point.
+  void nameStates(func::FuncOp f, unsigned first, bool results,
+                  std::optional<Role> role = std::nullopt);
   /// The fibre mask's type: that of the synthesizer's first weight.
   Type maskType() {
     return tensorType(params[paramIndex.lookup(synthPrefix +
@@ -190,11 +193,21 @@ private:
 
   func::FuncOp createFunction(StringRef name, ArrayRef<Type> inputs,
                               ArrayRef<Type> results, bool isPrivate);
-  void nameArgument(func::FuncOp f, unsigned i, StringRef name) {
-    f.setArgAttr(i, "ccrnn.name", builder.getStringAttr(name));
+  /// Names argument (result) `i` of `f`; an entry point's also gets its
+  /// role, the contract its consumers bind by (CCRNNAttrs.h).
+  void nameArgument(func::FuncOp f, unsigned i, StringRef name,
+                    std::optional<Role> role = std::nullopt) {
+    if (role)
+      setArgumentContract(f, i, name, *role);
+    else
+      f.setArgAttr(i, kNameAttr, builder.getStringAttr(name));
   }
-  void nameResult(func::FuncOp f, unsigned i, StringRef name) {
-    f.setResultAttr(i, "ccrnn.name", builder.getStringAttr(name));
+  void nameResult(func::FuncOp f, unsigned i, StringRef name,
+                  std::optional<Role> role = std::nullopt) {
+    if (role)
+      setResultContract(f, i, name, *role);
+    else
+      f.setResultAttr(i, kNameAttr, builder.getStringAttr(name));
   }
 
   //===--- Network pieces
@@ -248,16 +261,17 @@ private:
   int64_t numWindows = 1, lastSteps = 0;
 };
 
-void ProgramBuilder::nameStates(func::FuncOp f, unsigned first, bool results) {
+void ProgramBuilder::nameStates(func::FuncOp f, unsigned first, bool results,
+                                std::optional<Role> role) {
   for (int64_t k = 0; k < numLayers; ++k) {
     std::string layer = "_l" + std::to_string(k);
     for (int64_t j = 0; j < statesPerLayer(); ++j) {
       unsigned i = first + statesPerLayer() * k + j;
       std::string name = (j == 0 ? "state.h" : "state.c") + layer;
       if (results)
-        nameResult(f, i, name);
+        nameResult(f, i, name, role);
       else
-        nameArgument(f, i, name);
+        nameArgument(f, i, name, role);
     }
   }
 }
@@ -273,9 +287,12 @@ func::FuncOp ProgramBuilder::createFunction(StringRef name,
     f.setPrivate();
   Block *entry = f.addEntryBlock();
   builder.setInsertionPointToStart(entry);
+  std::optional<Role> role;
+  if (!isPrivate)
+    role = Role::Parameter;
   for (auto [i, p] : llvm::enumerate(params))
     if (i < f.getNumArguments())
-      nameArgument(f, i, p.name);
+      nameArgument(f, i, p.name, role);
   return f;
 }
 
@@ -524,26 +541,25 @@ SmallVector<Value> ProgramBuilder::windowOperands(
 // What a trainer needs beyond the program: how to initialise each parameter
 // and what the program was built for.
 void ProgramBuilder::describeTrainer(func::FuncOp train) {
-  for (auto [i, p] : llvm::enumerate(params)) {
-    bool zeros = p.init.kind == ParameterInit::Kind::Zeros;
-    train.setArgAttr(i, "ccrnn.init",
-                     builder.getStringAttr(zeros ? "zeros" : "uniform"));
-    train.setArgAttr(i, "ccrnn.bound", builder.getF64FloatAttr(p.init.bound));
-    train.setArgAttr(i, "ccrnn.group",
-                     builder.getStringAttr(stringifyParameterGroup(p.group)));
-  }
+  MLIRContext *ctx = builder.getContext();
+  for (auto [i, p] : llvm::enumerate(params))
+    train.setArgAttr(i, kParameterAttr,
+                     ParameterAttr::get(ctx, p.init.kind,
+                                        builder.getF64FloatAttr(p.init.bound),
+                                        p.group));
+  StringRef name = model.getSymName();
+  auto entry = [&](StringRef suffix) {
+    return FlatSymbolRefAttr::get(ctx, (name + suffix).str());
+  };
   train->setAttr(
-      "ccrnn.trainer",
-      builder.getDictionaryAttr(
-          {builder.getNamedAttr("model", model.getSymNameAttr()),
-           builder.getNamedAttr("options",
-                                builder.getStringAttr(config.options)),
-           builder.getNamedAttr("has_cerebellum",
-                                builder.getBoolAttr(bool(cerebellum))),
-           builder.getNamedAttr(
-               "classify", builder.getBoolAttr(config.loss == LossKind::xent)),
-           builder.getNamedAttr("predict_last",
-                                builder.getBoolAttr(config.predictLast))}));
+      kTrainerAttr,
+      TrainerAttr::get(ctx, model.getSymNameAttr(),
+                       builder.getStringAttr(config.options),
+                       builder.getBoolAttr(bool(cerebellum)),
+                       builder.getBoolAttr(config.loss == LossKind::xent),
+                       builder.getBoolAttr(config.predictLast),
+                       entry("_eval"),
+                       config.record ? entry("_record") : FlatSymbolRefAttr()));
 }
 
 void ProgramBuilder::buildTrain() {
@@ -563,15 +579,17 @@ void ProgramBuilder::buildTrain() {
   func::FuncOp f =
       createFunction((model.getSymName() + "_train").str(), inputs, results,
                      /*isPrivate=*/false);
-  nameArgument(f, numParams(), "input");
-  nameArgument(f, numParams() + 1, "target");
-  nameStates(f, numParams() + 2, /*results=*/false);
+  nameArgument(f, numParams(), "input", Role::Input);
+  nameArgument(f, numParams() + 1, "target", Role::Target);
+  nameStates(f, numParams() + 2, /*results=*/false, Role::State);
   if (hasMask)
-    nameArgument(f, numParams() + 2 + numStates(), "fibre_mask");
-  nameResult(f, 0, "loss");
+    nameArgument(f, numParams() + 2 + numStates(), "fibre_mask",
+                 Role::FibreMask);
+  nameResult(f, 0, "loss", Role::Loss);
+  // SPEC §7: gradients under parameter names
   for (auto [i, p] : llvm::enumerate(params))
-    nameResult(f, i + 1, p.name); // SPEC §7: gradients under parameter names
-  nameStates(f, 1 + numParams(), /*results=*/true);
+    nameResult(f, i + 1, p.name, Role::Gradient);
+  nameStates(f, 1 + numParams(), /*results=*/true, Role::FinalState);
   describeTrainer(f);
 
   ValueRange args = f.getArguments();
@@ -660,10 +678,10 @@ void ProgramBuilder::buildEval() {
   func::FuncOp f =
       createFunction((model.getSymName() + "_eval").str(), inputs,
                      {tensorType({}), predictions}, /*isPrivate=*/false);
-  nameArgument(f, numParams(), "input");
-  nameArgument(f, numParams() + 1, "target");
-  nameResult(f, 0, "loss");
-  nameResult(f, 1, "prediction");
+  nameArgument(f, numParams(), "input", Role::Input);
+  nameArgument(f, numParams() + 1, "target", Role::Target);
+  nameResult(f, 0, "loss", Role::Loss);
+  nameResult(f, 1, "prediction", Role::Prediction);
 
   ValueRange args = f.getArguments();
   SmallVector<Value> zeroStates;
@@ -712,15 +730,16 @@ void ProgramBuilder::buildRecord() {
   func::FuncOp f =
       createFunction((model.getSymName() + "_record").str(), inputs, results,
                      /*isPrivate=*/false);
-  nameArgument(f, numParams(), "input");
-  nameArgument(f, numParams() + 1, "target");
-  nameStates(f, numParams() + 2, /*results=*/false);
+  nameArgument(f, numParams(), "input", Role::Input);
+  nameArgument(f, numParams() + 1, "target", Role::Target);
+  nameStates(f, numParams() + 2, /*results=*/false, Role::State);
   if (hasMask)
-    nameArgument(f, numParams() + 2 + numStates(), "fibre_mask");
+    nameArgument(f, numParams() + 2 + numStates(), "fibre_mask",
+                 Role::FibreMask);
   const char *names[] = {"state", "synthetic", "target_grad", "true_grad",
                          "activity"};
   for (unsigned i = 0; i < results.size(); ++i)
-    nameResult(f, i, names[i]);
+    nameResult(f, i, names[i], Role::Recorded);
 
   ValueRange args = f.getArguments();
   ValueRange modelParams = args.take_front(numParams());

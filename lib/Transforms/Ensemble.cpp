@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ccrnn/CCRNNAttrs.h"
 #include "ccrnn/CCRNNOps.h"
 #include "ccrnn/Transforms/Passes.h"
 
@@ -51,7 +52,7 @@ struct EnsemblePass : ccrnn::impl::CCRNNEnsembleBase<EnsemblePass> {
           << static_cast<int64_t>(size);
       return signalPassFailure();
     }
-    if (auto old = module->getAttrOfType<IntegerAttr>("ccrnn.ensemble")) {
+    if (auto old = module->getAttrOfType<IntegerAttr>(kEnsembleAttr)) {
       module.emitError("ccrnn-ensemble: the program is already an ensemble "
                        "of ")
           << old.getInt() << " networks";
@@ -68,7 +69,7 @@ struct EnsemblePass : ccrnn::impl::CCRNNEnsembleBase<EnsemblePass> {
     });
     if (walk.wasInterrupted())
       return signalPassFailure();
-    module->setAttr("ccrnn.ensemble",
+    module->setAttr(kEnsembleAttr,
                     IntegerAttr::get(IntegerType::get(&getContext(), 64),
                                      static_cast<int64_t>(size)));
   }

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ccrnn/CCRNNAttrs.h"
 #include "ccrnn/Transforms/Passes.h"
 
 #include "ccrnn/CCRNNOps.h"
@@ -148,7 +149,7 @@ void extendWindow(func::FuncOp f, ArrayRef<Value> replaced,
                                            : builder.getDictionaryAttr({}));
   for (unsigned i = firstNew; i < body.getNumArguments(); ++i)
     argAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
-        "ccrnn.name",
+        kNameAttr,
         builder.getStringAttr("carried." + std::to_string(i - firstNew)))));
   unsigned oldResults = f.getNumResults();
   for (unsigned i = 0; i < results.size(); ++i)

@@ -27,11 +27,11 @@ ccrnn.model @classify(%x: !ccrnn.seq<1>) -> !ccrnn.seq<3> {
 // BUILD:         %[[LOGITS:.*]] = ccrnn.add
 // BUILD:         ccrnn.xent_loss %[[LOGITS]], %{{.*}} : tensor<2x3xf32>, tensor<2xi64> -> tensor<f32>
 // BUILD-LABEL: func.func @classify_train(
-// BUILD-SAME:    tensor<2xi64> {ccrnn.name = "target"}
+// BUILD-SAME:    tensor<2xi64> {ccrnn.name = "target", ccrnn.role = #ccrnn.role<target>}
 // BUILD-NOT:     ccrnn.supervised_steps
 // BUILD:         return
 // BUILD-LABEL: func.func @classify_eval(
-// BUILD:         -> (tensor<f32> {ccrnn.name = "loss"}, tensor<2x3xf32> {ccrnn.name = "prediction"})
+// BUILD:         -> (tensor<f32> {ccrnn.name = "loss", ccrnn.role = #ccrnn.role<loss>}, tensor<2x3xf32> {ccrnn.name = "prediction", ccrnn.role = #ccrnn.role<prediction>})
 // BUILD:         ccrnn.xent_loss
 
 // AD-LABEL:    func.func private @classify_window_grad(

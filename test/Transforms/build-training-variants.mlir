@@ -20,8 +20,8 @@ ccrnn.model @lstm(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 // Training: the state is an argument after the target, and a result after
 // the gradients.
 // TRAIN-LABEL: func.func @lstm_train(
-// TRAIN-SAME:    {ccrnn.name = "target"}, %{{.*}}: tensor<2x3xf32> {ccrnn.name = "state.h_l0"}, %{{.*}}: tensor<2x3xf32> {ccrnn.name = "state.c_l0"}) -> (
-// TRAIN-SAME:    {ccrnn.name = "linear.bias"}, tensor<2x3xf32> {ccrnn.name = "state.h_l0"}, tensor<2x3xf32> {ccrnn.name = "state.c_l0"})
+// TRAIN-SAME:    {ccrnn.name = "target", ccrnn.role = #ccrnn.role<target>}, %{{.*}}: tensor<2x3xf32> {ccrnn.name = "state.h_l0", ccrnn.role = #ccrnn.role<state>}, %{{.*}}: tensor<2x3xf32> {ccrnn.name = "state.c_l0", ccrnn.role = #ccrnn.role<state>}) -> (
+// TRAIN-SAME:    {ccrnn.name = "linear.bias", ccrnn.role = #ccrnn.role<gradient>}, tensor<2x3xf32> {ccrnn.name = "state.h_l0", ccrnn.role = #ccrnn.role<final_state>}, tensor<2x3xf32> {ccrnn.name = "state.c_l0", ccrnn.role = #ccrnn.role<final_state>})
 
 // Frozen (inferior-olive lesion): S(s1) is still injected, but nothing
 // trains S (no ccrnn.synthesizer_target anywhere): the LSTM starts from the
@@ -50,9 +50,9 @@ ccrnn.model @lstm(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 // OFF:         ccrnn.mse_loss
 // OFF:         return
 // OFF-LABEL: func.func @lstm_train(
-// OFF-SAME:    ccrnn.name = "rnn.backward_interface.synthesizer.input_trigger.weight"}
-// OFF-SAME:    -> (tensor<f32> {ccrnn.name = "loss"},
-// OFF-SAME:    tensor<4x6xf32> {ccrnn.name = "rnn.backward_interface.synthesizer.input_trigger.weight"}
+// OFF-SAME:    ccrnn.name = "rnn.backward_interface.synthesizer.input_trigger.weight", ccrnn.parameter = #ccrnn.parameter<{{[^>]*}}>, ccrnn.role = #ccrnn.role<parameter>}
+// OFF-SAME:    -> (tensor<f32> {ccrnn.name = "loss", ccrnn.role = #ccrnn.role<loss>},
+// OFF-SAME:    tensor<4x6xf32> {ccrnn.name = "rnn.backward_interface.synthesizer.input_trigger.weight", ccrnn.role = #ccrnn.role<gradient>}
 // OFF:         ccrnn.value_and_grad @lstm_window({{.*}}) {num_params = 10 : i64}
 
 // Sparse fibres: the windows take the mask last and multiply the input
@@ -70,13 +70,13 @@ ccrnn.model @lstm(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 // FIBRES:         ccrnn.matmul %[[S1]], %[[M1]] {transpose_rhs}
 // FIBRES:         ccrnn.synthetic_gradient %[[S1]]
 // FIBRES-LABEL: func.func @lstm_train(
-// FIBRES-SAME:    {ccrnn.name = "state.c_l0"}, %[[TMASK:[a-z0-9]+]]: tensor<4x6xf32> {ccrnn.name = "fibre_mask"}) -> (
+// FIBRES-SAME:    {ccrnn.name = "state.c_l0", ccrnn.role = #ccrnn.role<state>}, %[[TMASK:[a-z0-9]+]]: tensor<4x6xf32> {ccrnn.name = "fibre_mask", ccrnn.role = #ccrnn.role<fibre_mask>}) -> (
 // FIBRES:         ccrnn.value_and_grad @lstm_window({{.*}}, %[[TMASK]]) {num_params = 10 : i64}
 // FIBRES:         ccrnn.value_and_grad @lstm_window_last({{.*}}, %[[TMASK]]) {num_params = 10 : i64}
 // FIBRES-LABEL: func.func @lstm_eval(
-// FIBRES-SAME:    {ccrnn.name = "target"}) -> (
+// FIBRES-SAME:    {ccrnn.name = "target", ccrnn.role = #ccrnn.role<target>}) -> (
 // FIBRES-LABEL: func.func @lstm_record(
-// FIBRES-SAME:    {ccrnn.name = "state.c_l0"}, %{{.*}}: tensor<4x6xf32> {ccrnn.name = "fibre_mask"}) -> (
+// FIBRES-SAME:    {ccrnn.name = "state.c_l0", ccrnn.role = #ccrnn.role<state>}, %{{.*}}: tensor<4x6xf32> {ccrnn.name = "fibre_mask", ccrnn.role = #ccrnn.role<fibre_mask>}) -> (
 
 // Recording: the record window is the training window without the cut and
 // without S's loss; it returns scale * S(s1) and S's hidden activity.
@@ -98,8 +98,8 @@ ccrnn.model @lstm(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 // RECORD-NEXT:    ccrnn.synthetic_gradient %[[S1]], %[[TRUE]] {scale = 1.000000e+00 : f64}
 // 5 steps in windows of 2: 2 boundaries.
 // RECORD-LABEL: func.func @lstm_record(
-// RECORD-SAME:    {ccrnn.name = "target"}, %{{.*}}: tensor<2x3xf32> {ccrnn.name = "state.h_l0"}, %{{.*}}: tensor<2x3xf32> {ccrnn.name = "state.c_l0"})
-// RECORD-SAME:    -> (tensor<2x1x2x6xf32> {ccrnn.name = "state"}, tensor<2x1x2x6xf32> {ccrnn.name = "synthetic"}, tensor<2x1x2x6xf32> {ccrnn.name = "target_grad"}, tensor<2x1x2x6xf32> {ccrnn.name = "true_grad"}, tensor<2x1x2x4xf32> {ccrnn.name = "activity"})
+// RECORD-SAME:    {ccrnn.name = "target", ccrnn.role = #ccrnn.role<target>}, %{{.*}}: tensor<2x3xf32> {ccrnn.name = "state.h_l0", ccrnn.role = #ccrnn.role<state>}, %{{.*}}: tensor<2x3xf32> {ccrnn.name = "state.c_l0", ccrnn.role = #ccrnn.role<state>})
+// RECORD-SAME:    -> (tensor<2x1x2x6xf32> {ccrnn.name = "state", ccrnn.role = #ccrnn.role<recorded>}, tensor<2x1x2x6xf32> {ccrnn.name = "synthetic", ccrnn.role = #ccrnn.role<recorded>}, tensor<2x1x2x6xf32> {ccrnn.name = "target_grad", ccrnn.role = #ccrnn.role<recorded>}, tensor<2x1x2x6xf32> {ccrnn.name = "true_grad", ccrnn.role = #ccrnn.role<recorded>}, tensor<2x1x2x4xf32> {ccrnn.name = "activity", ccrnn.role = #ccrnn.role<recorded>})
 // RECORD:         ccrnn.value_and_grad @lstm_record_window(
 // RECORD:         ccrnn.value_and_grad @lstm_record_window(
 // RECORD:         ccrnn.value_and_grad @lstm_record_window_last(
@@ -158,8 +158,8 @@ ccrnn.model @stacked(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 // TRAIN-NOT:     ccrnn.synthe
 // TRAIN:         return %{{.*}}, %[[HT0]], %[[CT0]], %[[HT1]], %[[CT1]] :
 // TRAIN-LABEL: func.func @stacked_train(
-// TRAIN-SAME:    {ccrnn.name = "target"}, %{{.*}}: tensor<2x3xf32> {ccrnn.name = "state.h_l0"}, %{{.*}}: tensor<2x3xf32> {ccrnn.name = "state.c_l0"}, %{{.*}}: tensor<2x3xf32> {ccrnn.name = "state.h_l1"}, %{{.*}}: tensor<2x3xf32> {ccrnn.name = "state.c_l1"}) -> (
-// TRAIN-SAME:    {ccrnn.name = "linear.bias"}, tensor<2x3xf32> {ccrnn.name = "state.h_l0"}, tensor<2x3xf32> {ccrnn.name = "state.c_l0"}, tensor<2x3xf32> {ccrnn.name = "state.h_l1"}, tensor<2x3xf32> {ccrnn.name = "state.c_l1"})
+// TRAIN-SAME:    {ccrnn.name = "target", ccrnn.role = #ccrnn.role<target>}, %{{.*}}: tensor<2x3xf32> {ccrnn.name = "state.h_l0", ccrnn.role = #ccrnn.role<state>}, %{{.*}}: tensor<2x3xf32> {ccrnn.name = "state.c_l0", ccrnn.role = #ccrnn.role<state>}, %{{.*}}: tensor<2x3xf32> {ccrnn.name = "state.h_l1", ccrnn.role = #ccrnn.role<state>}, %{{.*}}: tensor<2x3xf32> {ccrnn.name = "state.c_l1", ccrnn.role = #ccrnn.role<state>}) -> (
+// TRAIN-SAME:    {ccrnn.name = "linear.bias", ccrnn.role = #ccrnn.role<gradient>}, tensor<2x3xf32> {ccrnn.name = "state.h_l0", ccrnn.role = #ccrnn.role<final_state>}, tensor<2x3xf32> {ccrnn.name = "state.c_l0", ccrnn.role = #ccrnn.role<final_state>}, tensor<2x3xf32> {ccrnn.name = "state.h_l1", ccrnn.role = #ccrnn.role<final_state>}, tensor<2x3xf32> {ccrnn.name = "state.c_l1", ccrnn.role = #ccrnn.role<final_state>})
 
 // Frozen: still one injection per layer.
 // FROZEN-LABEL: func.func private @stacked_window(
@@ -168,8 +168,8 @@ ccrnn.model @stacked(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 
 // Recording: [boundaries, layers, batch, |s|].
 // RECORD-LABEL: func.func @stacked_record(
-// RECORD-SAME:    {ccrnn.name = "state.c_l1"})
-// RECORD-SAME:    -> (tensor<2x2x2x6xf32> {ccrnn.name = "state"}, tensor<2x2x2x6xf32> {ccrnn.name = "synthetic"}, tensor<2x2x2x6xf32> {ccrnn.name = "target_grad"}, tensor<2x2x2x6xf32> {ccrnn.name = "true_grad"}, tensor<2x2x2x4xf32> {ccrnn.name = "activity"})
+// RECORD-SAME:    {ccrnn.name = "state.c_l1", ccrnn.role = #ccrnn.role<state>})
+// RECORD-SAME:    -> (tensor<2x2x2x6xf32> {ccrnn.name = "state", ccrnn.role = #ccrnn.role<recorded>}, tensor<2x2x2x6xf32> {ccrnn.name = "synthetic", ccrnn.role = #ccrnn.role<recorded>}, tensor<2x2x2x6xf32> {ccrnn.name = "target_grad", ccrnn.role = #ccrnn.role<recorded>}, tensor<2x2x2x6xf32> {ccrnn.name = "true_grad", ccrnn.role = #ccrnn.role<recorded>}, tensor<2x2x2x4xf32> {ccrnn.name = "activity", ccrnn.role = #ccrnn.role<recorded>})
 
 // -----
 
@@ -196,7 +196,7 @@ ccrnn.model @classify(%x: !ccrnn.seq<1>) -> !ccrnn.seq<3> {
 // TRAIN:         ccrnn.matmul %[[CTX]], %[[WC]] {transpose_rhs}
 // TRAIN:         ccrnn.synthetic_gradient
 // TRAIN-LABEL: func.func @classify_train(
-// TRAIN-SAME:    %[[LABELS:[a-z0-9]+]]: tensor<2xi64> {ccrnn.name = "target"}
+// TRAIN-SAME:    %[[LABELS:[a-z0-9]+]]: tensor<2xi64> {ccrnn.name = "target", ccrnn.role = #ccrnn.role<target>}
 // TRAIN:         %[[ONEHOT:.*]] = ccrnn.one_hot %[[LABELS]] : tensor<2xi64> -> tensor<2x3xf32>
 // TRAIN:         ccrnn.value_and_grad @classify_window({{.*}}, %[[ONEHOT]]) {num_params = 12 : i64}
 // TRAIN:         ccrnn.value_and_grad @classify_window_last({{.*}}, %[[ONEHOT]]) {num_params = 12 : i64}
@@ -223,7 +223,7 @@ ccrnn.model @regress(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 }
 
 // TRAIN-LABEL: func.func @regress_train(
-// TRAIN-SAME:    %[[TARGET:[a-z0-9]+]]: tensor<2x3x2xf32> {ccrnn.name = "target"}
+// TRAIN-SAME:    %[[TARGET:[a-z0-9]+]]: tensor<2x3x2xf32> {ccrnn.name = "target", ccrnn.role = #ccrnn.role<target>}
 // TRAIN:         %[[LAST:.*]] = arith.constant 2 : index
 // TRAIN:         %[[POINT:.*]] = ccrnn.time_slice %[[TARGET]] at %[[LAST]] : tensor<2x3x2xf32> -> tensor<2x1x2xf32>
 // TRAIN:         %[[CTX:.*]] = ccrnn.reshape %[[POINT]] : tensor<2x1x2xf32> -> tensor<2x2xf32>
@@ -245,5 +245,5 @@ ccrnn.model @linear(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 // RECORD-NEXT:    %[[SG:.*]] = ccrnn.scale %[[P]] by 1.000000e-01
 // RECORD-NEXT:    return %{{.*}}, %{{.*}}, %[[SG]] : tensor<f32>, tensor<2x3xf32>, tensor<2x3xf32>{{$}}
 // RECORD-LABEL: func.func @linear_record(
-// RECORD-SAME:    {ccrnn.name = "state.h_l0"})
-// RECORD-SAME:    -> (tensor<2x1x2x3xf32> {ccrnn.name = "state"}, tensor<2x1x2x3xf32> {ccrnn.name = "synthetic"}, tensor<2x1x2x3xf32> {ccrnn.name = "target_grad"}, tensor<2x1x2x3xf32> {ccrnn.name = "true_grad"}) {
+// RECORD-SAME:    {ccrnn.name = "state.h_l0", ccrnn.role = #ccrnn.role<state>})
+// RECORD-SAME:    -> (tensor<2x1x2x3xf32> {ccrnn.name = "state", ccrnn.role = #ccrnn.role<recorded>}, tensor<2x1x2x3xf32> {ccrnn.name = "synthetic", ccrnn.role = #ccrnn.role<recorded>}, tensor<2x1x2x3xf32> {ccrnn.name = "target_grad", ccrnn.role = #ccrnn.role<recorded>}, tensor<2x1x2x3xf32> {ccrnn.name = "true_grad", ccrnn.role = #ccrnn.role<recorded>}) {

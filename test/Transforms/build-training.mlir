@@ -41,8 +41,13 @@ ccrnn.model @tiny(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 
 // The training loop: one full window in the loop, then the last window.
 // BUILD-LABEL: func.func @tiny_train(
-// BUILD-SAME:    {ccrnn.name = "input"}
-// BUILD-SAME:    -> (tensor<f32> {ccrnn.name = "loss"}, tensor<12x1xf32> {ccrnn.name = "rnn.rnn.weight_ih_l0"}
+// BUILD-SAME:    %{{.*}}: tensor<12x1xf32> {ccrnn.name = "rnn.rnn.weight_ih_l0", ccrnn.parameter = #ccrnn.parameter<init = uniform, bound = 0.57735026918962584 : f64, group = recurrent>, ccrnn.role = #ccrnn.role<parameter>}
+// BUILD-SAME:    {ccrnn.name = "rnn.backward_interface.synthesizer.input_trigger.bias", ccrnn.parameter = #ccrnn.parameter<init = uniform, bound = 0.40824829046386307 : f64, group = synthesizer>, ccrnn.role = #ccrnn.role<parameter>}
+// BUILD-SAME:    {ccrnn.name = "rnn.backward_interface.synthesizer.layers.0.weight", ccrnn.parameter = #ccrnn.parameter<init = zeros, bound = 0.000000e+00 : f64, group = synthesizer>, ccrnn.role = #ccrnn.role<parameter>}
+// BUILD-SAME:    {ccrnn.name = "input", ccrnn.role = #ccrnn.role<input>}
+// BUILD-SAME:    -> (tensor<f32> {ccrnn.name = "loss", ccrnn.role = #ccrnn.role<loss>}, tensor<12x1xf32> {ccrnn.name = "rnn.rnn.weight_ih_l0", ccrnn.role = #ccrnn.role<gradient>}
+// The program's description and its other entry point, as a symbol.
+// BUILD-SAME:    attributes {ccrnn.trainer = #ccrnn.trainer<model = "tiny", options = "bptt=2 interval=2 batch=2 steps=3", hasCerebellum = true, classify = false, predictLast = false, eval = @tiny_eval>}
 // BUILD:         scf.for %[[W:.*]] = %{{.*}} to %{{.*}} step
 // BUILD:           %[[T0:.*]] = arith.muli %[[W]], %{{.*}} : index
 // BUILD:           %[[XW:.*]] = ccrnn.time_slice %{{.*}} at %[[T0]] : tensor<2x3x1xf32> -> tensor<2x2x1xf32>

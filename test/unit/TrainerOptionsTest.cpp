@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ccrnn/Pipeline/Pipeline.h"
 #include "ccrnn/Support/TrainerOptions.h"
+#include "ccrnn/Pipeline/Pipeline.h"
 
 #include <gtest/gtest.h>
 
@@ -79,17 +79,17 @@ TEST(TrainerOptions, CanonicalText) {
   o.sizes.synthScale = 0.5;
   o.ensemble = 4;
   EXPECT_EQ(o.sizes.toString(), "hidden=30 synth-scale=0.5");
-  EXPECT_EQ(o.toString(), "hidden=30 synth-scale=0.5 " + o.trainingString() +
-                              " ensemble=4");
+  EXPECT_EQ(o.toString(),
+            "hidden=30 synth-scale=0.5 " + o.trainingString() + " ensemble=4");
 }
 
 TEST(TrainerOptions, AnyOrderAndBooleanSpellings) {
   TrainerOptions a, b;
   std::string error;
-  ASSERT_TRUE(TrainerOptions::parse(
-      "record=true steps=28 predict-last bptt=3", a, error));
-  ASSERT_TRUE(TrainerOptions::parse(
-      "bptt=3  steps=28 predict-last=1 record", b, error));
+  ASSERT_TRUE(TrainerOptions::parse("record=true steps=28 predict-last bptt=3",
+                                    a, error));
+  ASSERT_TRUE(TrainerOptions::parse("bptt=3  steps=28 predict-last=1 record", b,
+                                    error));
   EXPECT_EQ(a, b);
   EXPECT_TRUE(a.record && a.predictLast);
   EXPECT_EQ(a.steps, 28);
@@ -106,7 +106,8 @@ TEST(TrainerOptions, BadWordsAreNamed) {
             "option 'speed=3': unknown option (kn");
   EXPECT_EQ(errorOf("bptt=x"), "option 'bptt=x': expected an integer value");
   EXPECT_EQ(errorOf("bptt"), "option 'bptt': expected an integer value");
-  EXPECT_EQ(errorOf("batch=5x"), "option 'batch=5x': expected an integer value");
+  EXPECT_EQ(errorOf("batch=5x"),
+            "option 'batch=5x': expected an integer value");
   EXPECT_EQ(errorOf("loss=l1"), "option 'loss=l1': expected 'mse' or 'xent'");
   EXPECT_EQ(errorOf("cerebellum=gone"),
             "option 'cerebellum=gone': expected 'train', 'frozen' or 'off'");

@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ccrnn/CCRNNAttrs.h"
 #include "ccrnn/CCRNNOps.h"
 #include "ccrnn/Reference/Evaluator.h"
 #include "ccrnn/Transforms/Passes.h"
@@ -163,7 +164,7 @@ public:
     auto train = forward->lookupSymbol<func::FuncOp>("m_train");
     // Parameters, input, target, the initial state, then the fibre mask.
     numParams = 0;
-    while (train.getArgAttr(numParams, "ccrnn.init"))
+    while (train.getArgAttr(numParams, ccrnn::kParameterAttr))
       ++numParams;
     unsigned stateEnd = train.getNumArguments() - (options.fibres > 0 ? 1 : 0);
     for (unsigned i = numParams + 2; i < stateEnd; ++i)

@@ -10,6 +10,7 @@
 
 #include "NpzIO.h"
 
+#include "ccrnn/CCRNNAttrs.h"
 #include "ccrnn/CCRNNDialect.h"
 #include "ccrnn/CCRNNTypes.h"
 #include "ccrnn/Reference/Evaluator.h"
@@ -47,7 +48,7 @@ static cl::opt<std::string>
                    cl::desc("Where to write the results, by their ccrnn.name"),
                    cl::value_desc("file.npz"), cl::cat(category));
 
-static constexpr const char *kNameAttr = "ccrnn.name";
+using ccrnn::kNameAttr;
 
 static int fail(const llvm::Twine &message) {
   llvm::errs() << "ccrnn-run: " << message << "\n";
@@ -117,7 +118,7 @@ int main(int argc, char **argv) {
         "argument #" + std::to_string(i) + " of @" + functionName.getValue();
     auto name = func.getArgAttrOfType<StringAttr>(i, kNameAttr);
     if (!name)
-      return fail(where + " has no " + kNameAttr + " attribute");
+      return fail(where + " has no " + kNameAttr.str() + " attribute");
     auto array = inputs.find(name.str());
     if (array == inputs.end())
       return fail("--inputs: " + inputsFilename + " has no array '" +

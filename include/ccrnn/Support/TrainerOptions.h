@@ -25,11 +25,11 @@ namespace ccrnn {
 /// The sizes ccrnn-configure-model sets. A field at its default keeps the
 /// model file's value.
 struct ModelSizes {
-  int64_t hidden = 0;      ///< hidden units of each recurrent layer
-  int64_t layers = 0;      ///< stacked recurrent layers
-  int64_t synthLayers = -1; ///< hidden layers of the cerebellum
-  int64_t synthWidth = 0;  ///< width of the cerebellum's hidden layers
-  double synthScale = -1;  ///< scale of the synthetic gradient
+  int64_t hidden = 0;           ///< hidden units of each recurrent layer
+  int64_t layers = 0;           ///< stacked recurrent layers
+  int64_t synthLayers = -1;     ///< hidden layers of the cerebellum
+  int64_t synthWidth = 0;       ///< width of the cerebellum's hidden layers
+  double synthScale = -1;       ///< scale of the synthetic gradient
   std::string context = "keep"; ///< target context: "on", "off", "keep"
 
   /// Whether every field keeps the model file's value.
@@ -46,16 +46,16 @@ struct ModelSizes {
 /// target (CPU or CUDA).
 struct TrainerOptions {
   ModelSizes sizes;
-  int64_t bptt = 1;       ///< truncation window T in steps
-  int64_t interval = 1;   ///< feedback interval k
-  int64_t batch = 50;     ///< batch size B
-  int64_t steps = 10;     ///< sequence length L
-  std::string loss;       ///< "mse", "xent"; "": the model's
+  int64_t bptt = 1;     ///< truncation window T in steps
+  int64_t interval = 1; ///< feedback interval k
+  int64_t batch = 50;   ///< batch size B
+  int64_t steps = 10;   ///< sequence length L
+  std::string loss;     ///< "mse", "xent"; "": the model's
   bool predictLast = false;
   std::string cerebellum = "train"; ///< "train", "frozen" or "off"
-  int64_t fibres = 0;     ///< inputs per first synthesizer unit; 0: dense
-  bool record = false;    ///< also build the feedback-recording program
-  int64_t ensemble = 1;   ///< networks per call
+  int64_t fibres = 0;   ///< inputs per first synthesizer unit; 0: dense
+  bool record = false;  ///< also build the feedback-recording program
+  int64_t ensemble = 1; ///< networks per call
 
   /// The ccrnn-build-training options, in the canonical order (what a
   /// trainer's description records): "bptt=1 interval=2 batch=50 steps=10"

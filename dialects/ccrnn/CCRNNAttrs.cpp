@@ -1,0 +1,166 @@
+//===- CCRNNAttrs.cpp - the training program's contract ---------*- C++ -*-===//
+
+#include "ccrnn/CCRNNAttrs.h"
+
+#include "ccrnn/CCRNNDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace ccrnn;
+
+#define GET_ATTRDEF_CLASSES
+#include "ccrnn/CCRNNAttrs.cpp.inc"
+
+void CCRNNDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "ccrnn/CCRNNAttrs.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// Queries
+//===----------------------------------------------------------------------===//
+
+std::optional<Role> ccrnn::getArgumentRole(FunctionOpInterface f, unsigned i) {
+  if (auto role = f.getArgAttrOfType<RoleAttr>(i, kRoleAttr))
+    return role.getValue();
+  return std::nullopt;
+}
+
+std::optional<Role> ccrnn::getResultRole(FunctionOpInterface f, unsigned i) {
+  if (auto role = f.getResultAttrOfType<RoleAttr>(i, kRoleAttr))
+    return role.getValue();
+  return std::nullopt;
+}
+
+SmallVector<unsigned> ccrnn::getArgumentsWithRole(FunctionOpInterface f,
+                                                  Role role) {
+  SmallVector<unsigned> indices;
+  for (unsigned i = 0, e = f.getNumArguments(); i < e; ++i)
+    if (getArgumentRole(f, i) == role)
+      indices.push_back(i);
+  return indices;
+}
+
+StringRef ccrnn::getArgumentName(FunctionOpInterface f, unsigned i) {
+  auto name = f.getArgAttrOfType<StringAttr>(i, kNameAttr);
+  return name ? name.getValue() : StringRef();
+}
+
+StringRef ccrnn::getResultName(FunctionOpInterface f, unsigned i) {
+  auto name = f.getResultAttrOfType<StringAttr>(i, kNameAttr);
+  return name ? name.getValue() : StringRef();
+}
+
+void ccrnn::setArgumentContract(FunctionOpInterface f, unsigned i,
+                                StringRef name, Role role) {
+  Builder b(f.getContext());
+  f.setArgAttr(i, kNameAttr, b.getStringAttr(name));
+  f.setArgAttr(i, kRoleAttr, RoleAttr::get(f.getContext(), role));
+}
+
+void ccrnn::setResultContract(FunctionOpInterface f, unsigned i, StringRef name,
+                              Role role) {
+  Builder b(f.getContext());
+  f.setResultAttr(i, kNameAttr, b.getStringAttr(name));
+  f.setResultAttr(i, kRoleAttr, RoleAttr::get(f.getContext(), role));
+}
+
+//===----------------------------------------------------------------------===//
+// Verification
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Checks a `ccrnn.*` attribute of a function's argument or result: `what`
+/// is "argument" or "result", `type` the value's type.
+LogicalResult verifyValueAttribute(Operation *op, StringRef what,
+                                   unsigned index, Type type,
+                                   NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  auto fail = [&](const Twine &expected) {
+    return op->emitOpError()
+           << what << " " << index << ": '" << name << "' must be " << expected;
+  };
+  if (name == kNameAttr) {
+    auto s = dyn_cast<StringAttr>(attr.getValue());
+    if (!s || s.getValue().empty())
+      return fail("a non-empty string");
+    return success();
+  }
+  if (name == kRoleAttr) {
+    if (!isa<RoleAttr>(attr.getValue()))
+      return fail("a role (#ccrnn.role<...>)");
+    return success();
+  }
+  if (name == kParameterAttr && what == "argument") {
+    if (!isa<ParameterAttr>(attr.getValue()))
+      return fail("a parameter description (#ccrnn.parameter<...>)");
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor || !tensor.getElementType().isF32())
+      return fail("on an f32 tensor argument, not " +
+                  llvm::formatv("{0}", type).str());
+    return success();
+  }
+  return op->emitOpError() << what << " " << index
+                           << ": unknown ccrnn attribute '" << name << "'";
+}
+
+} // namespace
+
+LogicalResult CCRNNDialect::verifyRegionArgAttribute(Operation *op,
+                                                     unsigned region,
+                                                     unsigned argIndex,
+                                                     NamedAttribute attr) {
+  Type type = op->getRegion(region).getNumArguments() > argIndex
+                  ? op->getRegion(region).getArgument(argIndex).getType()
+                  : Type();
+  return verifyValueAttribute(op, "argument", argIndex, type, attr);
+}
+
+LogicalResult CCRNNDialect::verifyRegionResultAttribute(Operation *op,
+                                                        unsigned region,
+                                                        unsigned resultIndex,
+                                                        NamedAttribute attr) {
+  return verifyValueAttribute(op, "result", resultIndex, Type(), attr);
+}
+
+LogicalResult CCRNNDialect::verifyOperationAttribute(Operation *op,
+                                                     NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  if (name == kEnsembleAttr) {
+    auto size = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!isa<ModuleOp>(op) || !size || size.getInt() < 1)
+      return op->emitError() << "'" << name
+                             << "' must be an integer of at least 1 on a "
+                                "module";
+    return success();
+  }
+  if (name == kTrainerAttr) {
+    auto trainer = dyn_cast<TrainerAttr>(attr.getValue());
+    if (!trainer || !isa<FunctionOpInterface>(op))
+      return op->emitError() << "'" << name
+                             << "' must be a #ccrnn.trainer<...> on a "
+                                "function";
+    // The entry points it names must be functions of the same module.
+    Operation *table = SymbolTable::getNearestSymbolTable(op->getParentOp());
+    for (FlatSymbolRefAttr ref : {trainer.getEval(), trainer.getRecord()}) {
+      if (!ref)
+        continue;
+      Operation *callee =
+          table ? SymbolTable::lookupSymbolIn(table, ref.getAttr()) : nullptr;
+      if (!callee || !isa<FunctionOpInterface>(callee))
+        return op->emitError() << "'" << name << "' names " << ref
+                               << ", which is not a function of the module";
+    }
+    return success();
+  }
+  return op->emitError() << "unknown ccrnn attribute '" << name << "'";
+}

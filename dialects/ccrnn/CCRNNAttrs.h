@@ -1,0 +1,52 @@
+//===- CCRNNAttrs.h - the training program's contract -----------*- C++ -*-===//
+//
+// The attributes a training program carries on its functions, their names
+// (spelled here only) and the queries its consumers (the emitter, the
+// evaluator, ccrnn-run) make of them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CCRNN_CCRNNATTRS_H
+#define CCRNN_CCRNNATTRS_H
+
+#include "ccrnn/CCRNNTypes.h"
+
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+#include <optional>
+
+namespace ccrnn {
+
+/// The discardable attributes of the contract.
+/// An argument's or result's external name (npz keys, checkpoint names).
+inline constexpr llvm::StringLiteral kNameAttr = "ccrnn.name";
+/// An argument's or result's Role (RoleAttr).
+inline constexpr llvm::StringLiteral kRoleAttr = "ccrnn.role";
+/// A parameter argument's ParameterAttr.
+inline constexpr llvm::StringLiteral kParameterAttr = "ccrnn.parameter";
+/// The TrainerAttr of a training function.
+inline constexpr llvm::StringLiteral kTrainerAttr = "ccrnn.trainer";
+/// The networks of an ensemble program (on the module).
+inline constexpr llvm::StringLiteral kEnsembleAttr = "ccrnn.ensemble";
+
+/// The role of `f`'s argument `i` (result `i`), if it has one.
+std::optional<Role> getArgumentRole(mlir::FunctionOpInterface f, unsigned i);
+std::optional<Role> getResultRole(mlir::FunctionOpInterface f, unsigned i);
+
+/// The indices of `f`'s arguments with role `role`, in order.
+llvm::SmallVector<unsigned> getArgumentsWithRole(mlir::FunctionOpInterface f,
+                                                 Role role);
+
+/// The name of `f`'s argument `i` (result `i`); "" when it has none.
+llvm::StringRef getArgumentName(mlir::FunctionOpInterface f, unsigned i);
+llvm::StringRef getResultName(mlir::FunctionOpInterface f, unsigned i);
+
+/// Sets argument `i`'s (result `i`'s) name and role.
+void setArgumentContract(mlir::FunctionOpInterface f, unsigned i,
+                         llvm::StringRef name, Role role);
+void setResultContract(mlir::FunctionOpInterface f, unsigned i,
+                       llvm::StringRef name, Role role);
+
+} // namespace ccrnn
+
+#endif // CCRNN_CCRNNATTRS_H
