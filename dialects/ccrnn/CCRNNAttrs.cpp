@@ -73,6 +73,13 @@ void ccrnn::setResultContract(FunctionOpInterface f, unsigned i, StringRef name,
   f.setResultAttr(i, kRoleAttr, RoleAttr::get(f.getContext(), role));
 }
 
+Attribute ccrnn::getPlannedStorage(OpResult v) {
+  auto storage = v.getOwner()->getAttrOfType<ArrayAttr>(kStorageAttr);
+  if (!storage || v.getResultNumber() >= storage.size())
+    return nullptr;
+  return storage[v.getResultNumber()];
+}
+
 //===----------------------------------------------------------------------===//
 // Verification
 //===----------------------------------------------------------------------===//
@@ -100,6 +107,11 @@ LogicalResult verifyValueAttribute(Operation *op, StringRef what,
       return fail("a role (#ccrnn.role<...>)");
     return success();
   }
+  if (name == kCallerStorageAttr && what == "result") {
+    if (!isa<UnitAttr>(attr.getValue()))
+      return fail("a unit attribute");
+    return success();
+  }
   if (name == kParameterAttr && what == "argument") {
     if (!isa<ParameterAttr>(attr.getValue()))
       return fail("a parameter description (#ccrnn.parameter<...>)");
@@ -111,6 +123,42 @@ LogicalResult verifyValueAttribute(Operation *op, StringRef what,
   }
   return op->emitOpError() << what << " " << index
                            << ": unknown ccrnn attribute '" << name << "'";
+}
+
+/// Checks an op's ccrnn.storage: one entry per result, a slot (a carried
+/// value's slices for a loop) with an offset where its kind needs one.
+LogicalResult verifyStorage(Operation *op, NamedAttribute attr) {
+  auto fail = [&]() {
+    return op->emitOpError() << "'" << attr.getName().getValue() << "' ";
+  };
+  auto storage = dyn_cast<ArrayAttr>(attr.getValue());
+  if (!storage || storage.size() != op->getNumResults())
+    return fail() << "must be an array of one #ccrnn.slot or #ccrnn.carried "
+                     "per result ("
+                  << op->getNumResults() << ")";
+  for (auto [i, entry] : llvm::enumerate(storage)) {
+    if (auto carried = dyn_cast<CarriedAttr>(entry)) {
+      if (op->getNumRegions() == 0)
+        return fail() << "result " << i
+                      << ": #ccrnn.carried is for the results of a loop";
+      if (carried.getOffset() < 0 || carried.getSwap() < -1)
+        return fail() << "result " << i
+                      << ": #ccrnn.carried needs non-negative offsets";
+      continue;
+    }
+    auto slot = dyn_cast<SlotAttr>(entry);
+    if (!slot)
+      return fail() << "result " << i
+                    << ": expected a #ccrnn.slot or #ccrnn.carried";
+    bool needsOffset = slot.getKind() == StorageKind::Arena ||
+                       slot.getKind() == StorageKind::Caller;
+    if (needsOffset != (slot.getOffset() >= 0) || slot.getOffset() < -1)
+      return fail() << "result " << i << ": #ccrnn.slot<"
+                    << stringifyStorageKind(slot.getKind()) << "> "
+                    << (needsOffset ? "needs a non-negative offset"
+                                    : "takes no offset");
+  }
+  return success();
 }
 
 } // namespace
@@ -160,6 +208,25 @@ LogicalResult CCRNNDialect::verifyOperationAttribute(Operation *op,
         return op->emitError() << "'" << name << "' names " << ref
                                << ", which is not a function of the module";
     }
+    return success();
+  }
+  if (name == kMemoryPlanAttr) {
+    auto plan = dyn_cast<MemoryPlanAttr>(attr.getValue());
+    if (!plan || !isa<ModuleOp>(op) || plan.getArena() < 0)
+      return op->emitError() << "'" << name
+                             << "' must be a #ccrnn.memory_plan<...> with a "
+                                "non-negative arena on a module";
+    return success();
+  }
+  if (name == kStorageAttr)
+    return verifyStorage(op, attr);
+  if (name == kFlopsAttr) {
+    auto flops = dyn_cast<FloatAttr>(attr.getValue());
+    if (!flops || !isa<FunctionOpInterface>(op) ||
+        !(flops.getValueAsDouble() >= 0))
+      return op->emitError() << "'" << name
+                             << "' must be a non-negative float on a "
+                                "function";
     return success();
   }
   return op->emitError() << "unknown ccrnn attribute '" << name << "'";

@@ -29,6 +29,16 @@ inline constexpr llvm::StringLiteral kTrainerAttr = "ccrnn.trainer";
 /// The networks of an ensemble program (on the module).
 inline constexpr llvm::StringLiteral kEnsembleAttr = "ccrnn.ensemble";
 
+/// The memory plan (ccrnn-plan-memory): the module's MemoryPlanAttr, an
+/// op's storage (one SlotAttr per result, one CarriedAttr per result of a
+/// loop) and, on a function result, that the caller gives its storage.
+inline constexpr llvm::StringLiteral kMemoryPlanAttr = "ccrnn.memory_plan";
+inline constexpr llvm::StringLiteral kStorageAttr = "ccrnn.storage";
+inline constexpr llvm::StringLiteral kCallerStorageAttr =
+    "ccrnn.caller_storage";
+/// A function's FLOPs per call, of one network (ccrnn-count-flops).
+inline constexpr llvm::StringLiteral kFlopsAttr = "ccrnn.flops";
+
 /// The role of `f`'s argument `i` (result `i`), if it has one.
 std::optional<Role> getArgumentRole(mlir::FunctionOpInterface f, unsigned i);
 std::optional<Role> getResultRole(mlir::FunctionOpInterface f, unsigned i);
@@ -46,6 +56,11 @@ void setArgumentContract(mlir::FunctionOpInterface f, unsigned i,
                          llvm::StringRef name, Role role);
 void setResultContract(mlir::FunctionOpInterface f, unsigned i,
                        llvm::StringRef name, Role role);
+
+/// Where result `v` of an op is stored (its entry of the op's
+/// ccrnn.storage): a SlotAttr, a CarriedAttr for a loop's result, null when
+/// the plan gives it no storage of its own (a view, a call's result).
+mlir::Attribute getPlannedStorage(mlir::OpResult v);
 
 } // namespace ccrnn
 

@@ -75,6 +75,35 @@ def CCRNN_Role : I32EnumAttr<"Role", "role of an entry function's value", [
   let genSpecializedAttr = 0;
 }
 
+// The kernels a generated trainer calls (ccrnn-translate --emit-trainer).
+def CCRNN_TrainerTarget : I32EnumAttr<"TrainerTarget", "trainer target", [
+    // ccrnn/Runtime/Kernels.h (oneDNN), host memory
+    I32EnumAttrCase<"CPU", 0, "cpu">,
+    // ccrnn/Runtime/KernelsCUDA.h (cuBLAS), device memory
+    I32EnumAttrCase<"CUDA", 1, "cuda">
+  ]> {
+  let cppNamespace = "::ccrnn";
+  let genSpecializedAttr = 0;
+}
+
+// Where a value of a planned program lives (ccrnn-plan-memory).
+def CCRNN_StorageKind : I32EnumAttr<"StorageKind", "storage kind", [
+    // A slice of its own in the trainer's arena.
+    I32EnumAttrCase<"Arena", 0, "arena">,
+    // The caller's array for a result of the function (a CPU trainer's
+    // gradients are computed where the caller wants them).
+    I32EnumAttrCase<"Caller", 1, "caller">,
+    // The slice of the loop-carried value it replaces (an accumulation that
+    // reads each element before writing it).
+    I32EnumAttrCase<"InPlace", 2, "in_place">,
+    // The loop's second slice for the carried value it replaces; the two
+    // swap at the end of each iteration (ping-pong).
+    I32EnumAttrCase<"Swap", 3, "swap">
+  ]> {
+  let cppNamespace = "::ccrnn";
+  let genSpecializedAttr = 0;
+}
+
 class CCRNN_Attr<string name, string attrMnemonic>
     : AttrDef<CCRNN_Dialect, name> {
   let mnemonic = attrMnemonic;
@@ -136,6 +165,66 @@ def CCRNN_TrainerAttr : CCRNN_Attr<"Trainer", "trainer"> {
                         "::mlir::BoolAttr":$predictLast,
                         "::mlir::FlatSymbolRefAttr":$eval,
                         OptionalParameter<"::mlir::FlatSymbolRefAttr">:$record);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+//===----------------------------------------------------------------------===//
+// The memory plan (ccrnn-plan-memory): where every value of a training
+// program lives, in the IR before any C++ exists. The emitter reads it.
+//===----------------------------------------------------------------------===//
+
+def CCRNN_SlotAttr : CCRNN_Attr<"Slot", "slot"> {
+  let summary = "where one result of an op is stored";
+  let description = [{
+    One entry per result of an op's `ccrnn.storage`: `arena` with the
+    slice's offset (in floats) into the trainer's arena, `caller` with the
+    index of the function result whose caller-given array it is computed in,
+    `in_place` (in the slice of the loop-carried value it replaces) or `swap`
+    (in the enclosing loop's second slice for that value).
+
+    ```mlir
+    %0 = ccrnn.fused_matmul %a, %w, %b {ccrnn.storage = [#ccrnn.slot<arena, 2048>]} : ...
+    %1 = ccrnn.matmul_accumulate %acc, %d, %x {ccrnn.storage = [#ccrnn.slot<in_place>]} : ...
+    ```
+  }];
+  let parameters = (ins EnumParameter<CCRNN_StorageKind>:$kind,
+                        DefaultValuedParameter<"int64_t", "-1">:$offset);
+  let assemblyFormat = "`<` $kind (`,` $offset^)? `>`";
+}
+
+def CCRNN_CarriedAttr : CCRNN_Attr<"Carried", "carried"> {
+  let summary = "the slices of one loop-carried value";
+  let description = [{
+    One entry per result of an `scf.for`'s `ccrnn.storage`: the arena offset
+    of the slice that holds the carried value (and the loop's result after
+    the loop) and, for a value computed anew each iteration, the offset of
+    the second slice it is computed in; the two swap at the end of each
+    iteration, so nothing is copied.
+
+    ```mlir
+    %r:2 = scf.for ... iter_args(%h = %h0, %g = %g0) -> (...) {...}
+        {ccrnn.storage = [#ccrnn.carried<0, swap = 16>, #ccrnn.carried<32>]}
+    ```
+  }];
+  let parameters = (ins "int64_t":$offset,
+                        DefaultValuedParameter<"int64_t", "-1">:$swap);
+  let assemblyFormat = "`<` $offset (`,` `swap` `=` $swap^)? `>`";
+}
+
+def CCRNN_MemoryPlanAttr : CCRNN_Attr<"MemoryPlan", "memory_plan"> {
+  let summary = "a program's memory plan: its target and arena size";
+  let description = [{
+    On the module (as `ccrnn.memory_plan`) once `ccrnn-plan-memory` has
+    given every value its storage: the target the plan is for (a CPU
+    trainer computes gradients in the caller's arrays, a GPU's caller
+    arrays are host memory) and the arena's size in floats.
+
+    ```mlir
+    module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cpu, arena = 52224>}
+    ```
+  }];
+  let parameters = (ins EnumParameter<CCRNN_TrainerTarget>:$target,
+                        "int64_t":$arena);
   let assemblyFormat = "`<` struct(params) `>`";
 }
 

@@ -50,4 +50,17 @@ def CCRNN_DifferentiableOpInterface : OpInterface<"DifferentiableOpInterface"> {
   ];
 }
 
+def CCRNN_FlopCountOpInterface : OpInterface<"FlopCountOpInterface"> {
+  let cppNamespace = "::ccrnn";
+  let description = [{
+    An op that computes matrix products: how many floating-point operations
+    they take (2 m n k each), for the FLOP count of a training program
+    (`--ccrnn-count-flops`, the trainer's `flops_per_batch`).
+  }];
+  let methods = [
+    InterfaceMethod<"The floating-point operations of the op's matrix "
+      "products.", "double", "getMatrixFlops", (ins)>,
+  ];
+}
+
 #endif // CCRNN_INTERFACES_TD

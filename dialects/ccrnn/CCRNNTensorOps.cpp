@@ -268,3 +268,55 @@ ValueAndGradOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
            << " arguments";
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// FLOP counts (FlopCountOpInterface)
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// 2 m n k: the multiplies and adds of an m x k by k x n product.
+double gemmFlops(int64_t m, int64_t n, int64_t k) {
+  return 2.0 * double(m) * double(n) * double(k);
+}
+
+/// The product op(lhs) x op(rhs) that makes `result`.
+double productFlops(Value lhs, Value result, bool transposeLhs) {
+  ArrayRef<int64_t> c = shapeOf(result), a = shapeOf(lhs);
+  return gemmFlops(c[0], c[1], transposeLhs ? a[0] : a[1]);
+}
+
+/// A window of `gates` * H-wide cells over input [B, T, I] from state
+/// [B, H]: the input projection and the T recurrent products, all gates at
+/// once; backward has two products (data and weights) for each.
+double windowFlops(Value input, Value state, int64_t gates, bool backward) {
+  ArrayRef<int64_t> x = shapeOf(input);
+  int64_t h = shapeOf(state)[1];
+  double forward = gemmFlops(x[0] * x[1], gates * h, x[2]) +
+                   gemmFlops(x[0] * x[1], gates * h, h);
+  return backward ? 2 * forward : forward;
+}
+
+} // namespace
+
+double MatmulOp::getMatrixFlops() {
+  return productFlops(getLhs(), getResult(), getTransposeLhs());
+}
+double FusedMatmulOp::getMatrixFlops() {
+  return productFlops(getLhs(), getResult(), getTransposeLhs());
+}
+double MatmulAccumulateOp::getMatrixFlops() {
+  return productFlops(getLhs(), getResult(), getTransposeLhs());
+}
+double LSTMSeqOp::getMatrixFlops() {
+  return windowFlops(getInput(), getH0(), 4, /*backward=*/false);
+}
+double LSTMSeqGradOp::getMatrixFlops() {
+  return windowFlops(getInput(), getH0(), 4, /*backward=*/true);
+}
+double RNNTanhSeqOp::getMatrixFlops() {
+  return windowFlops(getInput(), getH0(), 1, /*backward=*/false);
+}
+double RNNTanhSeqGradOp::getMatrixFlops() {
+  return windowFlops(getInput(), getH0(), 1, /*backward=*/true);
+}

@@ -19,6 +19,7 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 defvar CCRNN_Tensor = RankedTensorOf<[AnyFloat]>;
 defvar CCRNN_Differentiable =
     DeclareOpInterfaceMethods<CCRNN_DifferentiableOpInterface>;
+defvar CCRNN_FlopCount = DeclareOpInterfaceMethods<CCRNN_FlopCountOpInterface>;
 
 //===----------------------------------------------------------------------===//
 // Element-wise
@@ -91,7 +92,8 @@ def CCRNN_ScaleOp : CCRNN_Op<"scale", [Pure, SameOperandsAndResultType,
 // Linear algebra, broadcast, reduction, layout
 //===----------------------------------------------------------------------===//
 
-def CCRNN_MatmulOp : CCRNN_Op<"matmul", [Pure, CCRNN_Differentiable]> {
+def CCRNN_MatmulOp : CCRNN_Op<"matmul", [Pure, CCRNN_Differentiable,
+    CCRNN_FlopCount]> {
   let summary = "matrix product with optional transposes";
   let description = [{
     `op(lhs) x op(rhs)` for rank-2 tensors, where `op` transposes when
@@ -191,7 +193,7 @@ def CCRNN_SplitOp : CCRNN_Op<"split", [Pure, CCRNN_Differentiable]> {
 // Recurrent layers over a window (composite ops)
 //===----------------------------------------------------------------------===//
 
-def CCRNN_LSTMSeqOp : CCRNN_Op<"lstm_seq", [Pure, CCRNN_Differentiable,
+def CCRNN_LSTMSeqOp : CCRNN_Op<"lstm_seq", [Pure, CCRNN_Differentiable, CCRNN_FlopCount,
     AllTypesMatch<["h0", "c0", "h_last", "c_last"]>,
     AllTypesMatch<["b_ih", "b_hh"]>]> {
   let summary = "one LSTM layer over the steps of a window";
@@ -231,7 +233,7 @@ def CCRNN_LSTMSeqOp : CCRNN_Op<"lstm_seq", [Pure, CCRNN_Differentiable,
   ];
 }
 
-def CCRNN_LSTMSeqGradOp : CCRNN_Op<"lstm_seq_grad", [Pure,
+def CCRNN_LSTMSeqGradOp : CCRNN_Op<"lstm_seq_grad", [Pure, CCRNN_FlopCount,
     AllTypesMatch<["input", "d_input"]>,
     AllTypesMatch<["h0", "c0", "d_h_last", "d_c_last", "d_h0", "d_c0"]>,
     AllTypesMatch<["w_ih", "d_w_ih"]>, AllTypesMatch<["w_hh", "d_w_hh"]>,
@@ -265,6 +267,7 @@ def CCRNN_LSTMSeqGradOp : CCRNN_Op<"lstm_seq_grad", [Pure,
 }
 
 def CCRNN_RNNTanhSeqOp : CCRNN_Op<"rnn_tanh_seq", [Pure, CCRNN_Differentiable,
+    CCRNN_FlopCount,
     AllTypesMatch<["h0", "h_last"]>, AllTypesMatch<["b_ih", "b_hh"]>]> {
   let summary = "one tanh-RNN layer over the steps of a window";
   let description = [{
@@ -296,7 +299,7 @@ def CCRNN_RNNTanhSeqOp : CCRNN_Op<"rnn_tanh_seq", [Pure, CCRNN_Differentiable,
   ];
 }
 
-def CCRNN_RNNTanhSeqGradOp : CCRNN_Op<"rnn_tanh_seq_grad", [Pure,
+def CCRNN_RNNTanhSeqGradOp : CCRNN_Op<"rnn_tanh_seq_grad", [Pure, CCRNN_FlopCount,
     AllTypesMatch<["input", "d_input"]>,
     AllTypesMatch<["h0", "d_h_last", "d_h0"]>,
     AllTypesMatch<["w_ih", "d_w_ih"]>, AllTypesMatch<["w_hh", "d_w_hh"]>,
@@ -422,7 +425,7 @@ def CCRNN_SupervisedStepsOp : CCRNN_Op<"supervised_steps", [Pure]> {
 // Kernel level
 //===----------------------------------------------------------------------===//
 
-def CCRNN_FusedMatmulOp : CCRNN_Op<"fused_matmul", [Pure]> {
+def CCRNN_FusedMatmulOp : CCRNN_Op<"fused_matmul", [Pure, CCRNN_FlopCount]> {
   let summary = "matrix product with fused bias and relu (a oneDNN matmul)";
   let description = [{
     `op(lhs) x op(rhs) + broadcast(bias)`, then `max(., 0)` when `relu` is
@@ -447,7 +450,7 @@ def CCRNN_FusedMatmulOp : CCRNN_Op<"fused_matmul", [Pure]> {
   let hasVerifier = 1;
 }
 
-def CCRNN_MatmulAccumulateOp : CCRNN_Op<"matmul_accumulate", [Pure]> {
+def CCRNN_MatmulAccumulateOp : CCRNN_Op<"matmul_accumulate", [Pure, CCRNN_FlopCount]> {
   let summary = "add a matrix product to an accumulator (a oneDNN matmul)";
   let description = [{
     `accumulator + op(lhs) x op(rhs)`: one oneDNN matmul primitive with a

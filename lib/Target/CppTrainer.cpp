@@ -14,11 +14,13 @@
 
 #include "ccrnn/CCRNNAttrs.h"
 #include "ccrnn/CCRNNOps.h"
+#include "ccrnn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -61,59 +63,6 @@ std::string floatLiteral(double value) {
   return llvm::formatv("{0:e9}f", static_cast<float>(value)).str();
 }
 
-/// The floating-point operations of the matrix products of `f` (see
-/// ccrnn_trainer_desc::flops_per_batch), loops and calls included.
-double countFlops(func::FuncOp f, ModuleOp module);
-
-double countFlops(Block &block, ModuleOp module) {
-  double flops = 0;
-  for (Operation &op : block) {
-    auto gemm = [](int64_t m, int64_t n, int64_t k) {
-      return 2.0 * double(m) * double(n) * double(k);
-    };
-    if (isa<MatmulOp, FusedMatmulOp, MatmulAccumulateOp>(op)) {
-      ArrayRef<int64_t> c = shapeOf(op.getResult(0));
-      // The left factor: the accumulator comes first in matmul_accumulate.
-      ArrayRef<int64_t> a =
-          shapeOf(op.getOperand(isa<MatmulAccumulateOp>(op) ? 1 : 0));
-      bool transposeLhs = op.hasAttr("transpose_lhs");
-      flops += gemm(c[0], c[1], transposeLhs ? a[0] : a[1]);
-    } else if (isa<LSTMSeqOp, RNNTanhSeqOp, LSTMSeqGradOp, RNNTanhSeqGradOp>(
-                   op)) {
-      // [B, T, I] input, [B, H] state: the window's input projection and
-      // its T recurrent products, all gates at once; backward has two
-      // products (data and weights) for each.
-      ArrayRef<int64_t> x = shapeOf(op.getOperand(0));
-      int64_t h = shapeOf(op.getOperand(1))[1];
-      int64_t gates = isa<LSTMSeqOp, LSTMSeqGradOp>(op) ? 4 : 1;
-      double forward = gemm(x[0] * x[1], gates * h, x[2]) +
-                       gemm(x[0] * x[1], gates * h, h);
-      flops += isa<LSTMSeqGradOp, RNNTanhSeqGradOp>(op) ? 2 * forward
-                                                          : forward;
-    } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
-      auto bound = [](Value v) -> int64_t {
-        auto c = v.getDefiningOp<arith::ConstantIndexOp>();
-        return c ? c.value() : 0;
-      };
-      int64_t step = bound(loop.getStep());
-      int64_t trips = step > 0 ? (bound(loop.getUpperBound()) -
-                                  bound(loop.getLowerBound()) + step - 1) /
-                                     step
-                               : 0;
-      flops += double(std::max<int64_t>(trips, 0)) *
-               countFlops(*loop.getBody(), module);
-    } else if (auto call = dyn_cast<func::CallOp>(op)) {
-      if (auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee()))
-        flops += countFlops(callee, module);
-    }
-  }
-  return flops;
-}
-
-double countFlops(func::FuncOp f, ModuleOp module) {
-  return f.isExternal() ? 0 : countFlops(f.getBody().front(), module);
-}
-
 class Emitter {
 public:
   Emitter(ModuleOp module, const CppTrainerOptions &options)
@@ -122,13 +71,10 @@ public:
   LogicalResult emit(raw_ostream &os);
 
 private:
-  //===--- Storage
-  //---------------------------------------------------------===//
-  /// A fresh arena slice for `value`; returns the pointer expression.
-  std::string allocate(Value value) {
-    int64_t offset = arenaSize;
-    // Keep slices 16-float (64-byte) aligned for the vector units.
-    arenaSize += (ensemble * numElements(value.getType()) + 15) / 16 * 16;
+  //===--- Storage (planned by --ccrnn-plan-memory)
+  //------------------===//
+  /// The pointer expression of the arena slice at `offset`.
+  static std::string arenaSlice(int64_t offset) {
     return llvm::formatv("(arena.get() + {0})", offset).str();
   }
 
@@ -139,12 +85,29 @@ private:
            << name << " = " << storage << ";\n";
     names[value] = name;
   }
-  /// Declares `value` in a fresh slice (or the one a loop chose for it).
+  /// Declares result `value` in its planned storage: its arena slice, the
+  /// caller's array or its loop's second slice (in-place results are
+  /// declared by emitOp).
   void defineNew(Value value) {
-    auto it = presetStorage.find(value);
-    if (it != presetStorage.end())
-      presetUsed.insert(value);
-    define(value, it != presetStorage.end() ? it->second : allocate(value));
+    auto slot = dyn_cast_or_null<SlotAttr>(
+        getPlannedStorage(cast<OpResult>(value)));
+    std::string storage;
+    if (slot && slot.getKind() == StorageKind::Arena)
+      storage = arenaSlice(slot.getOffset());
+    else if (slot && slot.getKind() == StorageKind::Caller)
+      storage = "o" + std::to_string(slot.getOffset());
+    else if (slot && slot.getKind() == StorageKind::Swap &&
+             swapSlices.count(value))
+      storage = swapSlices.lookup(value);
+    if (storage.empty()) {
+      value.getDefiningOp()->emitOpError(
+          "has no planned storage for its result ")
+          << cast<OpResult>(value).getResultNumber()
+          << " (run --ccrnn-plan-memory)";
+      planError = true;
+      storage = "nullptr";
+    }
+    define(value, storage);
   }
 
   std::string name(Value value) { return names.lookup(value); }
@@ -287,6 +250,14 @@ private:
     return b;
   }
   /// The training function's parameters: the arguments with a gradient.
+  /// The results of `f` the caller gives storage for (ccrnn.caller_storage).
+  static SmallVector<unsigned> callerStorageResults(func::FuncOp f) {
+    SmallVector<unsigned> results;
+    for (unsigned i = 0, e = f.getNumResults(); i < e; ++i)
+      if (f.getResultAttr(i, kCallerStorageAttr))
+        results.push_back(i);
+    return results;
+  }
   static int numParameters(func::FuncOp train) {
     int n = 0;
     while (n < int(train.getNumArguments()) &&
@@ -299,20 +270,15 @@ private:
   CppTrainerOptions options;
   /// Networks computed by each function (the module's ccrnn.ensemble).
   int64_t ensemble = 1;
-  int64_t arenaSize = 0;
   unsigned nextValue = 0;
   unsigned indent = 0;
+  /// An op without planned storage was reported.
+  bool planError = false;
   DenseMap<Value, std::string> names;
   /// Loop results written in place into an iter_arg's buffer.
   DenseMap<Value, std::string> inPlace;
-  /// Values a loop gives a slice of its choosing (ping-pong, see emitFor),
-  /// and results computed in the caller's arrays.
-  DenseMap<Value, std::string> presetStorage;
-  /// The function (the CPU trainer's training function) whose results
-  /// `callerStorageResults` (the gradients) the caller gives storage for.
-  func::FuncOp callerStorageFunction;
-  SmallVector<unsigned> callerStorageResults;
-  DenseSet<Value> presetUsed; ///< those that were computed there
+  /// Values computed in their loop's second slice (its pointer's name).
+  DenseMap<Value, std::string> swapSlices;
   std::string bodyText;
   llvm::raw_string_ostream body{bodyText};
   std::vector<std::string> kernelDecls, kernelInits, constantInits;
@@ -353,11 +319,10 @@ std::string Emitter::signature(func::FuncOp f, bool qualified) {
     if (auto name = f.getResultAttrOfType<StringAttr>(i, kNameAttr))
       os << " /* " << name.getValue() << " */";
   }
-  if (f == callerStorageFunction)
-    for (unsigned i : callerStorageResults) {
-      separator();
-      os << "float *o" << i << " /* where r" << i << " may be written */";
-    }
+  for (unsigned i : callerStorageResults(f)) {
+    separator();
+    os << "float *o" << i << " /* where r" << i << " may be written */";
+  }
   os << ")";
   return text;
 }
@@ -398,20 +363,6 @@ LogicalResult Emitter::emitFunction(func::FuncOp f) {
   for (Type type : f.getResultTypes())
     if (!isFloatTensor(type))
       return f.emitOpError("result of unsupported type ") << type;
-  // Results computed by an op of the function's own (not a view, a call's
-  // or a loop's result) are computed straight into the caller's array.
-  if (f == callerStorageFunction) {
-    auto ret = cast<func::ReturnOp>(entry.getTerminator());
-    for (unsigned i : callerStorageResults) {
-      Value v = ret.getOperand(i);
-      Operation *def = v.getDefiningOp();
-      if (def && def->getBlock() == &entry &&
-          !isa<func::CallOp, scf::ForOp, ReshapeOp, arith::ConstantOp>(def) &&
-          !presetStorage.count(v) &&
-          llvm::count(ret.getOperands(), v) == 1)
-        presetStorage[v] = "o" + std::to_string(i);
-    }
-  }
   line() << "\n" << signature(f, /*qualified=*/true) << " {\n";
   indent += 2;
   if (failed(emitBlock(entry)))
@@ -440,17 +391,18 @@ LogicalResult Emitter::emitConstant(arith::ConstantOp constant) {
   if (!dense || !dense.isSplat() || !isFloatTensor(constant.getType()))
     return constant.emitOpError(
         "only index and splat f32 tensor constants are supported");
-  // A constant that only starts loops needs no slice: the loops fill their
+  // A constant that only starts loops has no slice: the loops fill their
   // own (emitFor).
-  if (llvm::all_of(constant->getUses(), [](OpOperand &use) {
-        auto loop = dyn_cast<scf::ForOp>(use.getOwner());
-        return loop && use.getOperandNumber() >= loop.getNumControlOperands();
-      })) {
+  auto slot = dyn_cast_or_null<SlotAttr>(
+      getPlannedStorage(cast<OpResult>(constant.getResult())));
+  if (!slot) {
     names[constant] = "nullptr";
     return success();
   }
+  if (slot.getKind() != StorageKind::Arena)
+    return constant.emitOpError("must be planned in the arena");
   // Constants are filled once, when the trainer is created.
-  std::string storage = allocate(constant);
+  std::string storage = arenaSlice(slot.getOffset());
   constantInits.push_back(llvm::formatv(
       "  rt::fill({0}, {1}, {2});\n", sizeOf(constant),
       floatLiteral(dense.getSplatValue<APFloat>().convertToDouble()), storage));
@@ -469,53 +421,48 @@ static std::optional<double> splatValue(Value v) {
 }
 
 LogicalResult Emitter::emitFor(scf::ForOp loop) {
-  // Each iter_arg has its own slice, loaded from the initial value (filled
-  // when that is a splat constant). A yielded value is then
-  //  - computed in place in the iter_arg's slice (accumulators: element-wise
-  //    ops read each element before writing it, a matmul_accumulate adds
-  //    into the loop-carried value);
-  //  - or computed in a second slice that swaps with the iter_arg's at the
-  //    end of the iteration (ping-pong: the iter_arg's old value is dead
-  //    once the next iteration begins, so no copy is needed);
+  // Each iter_arg has its planned slice, loaded from the initial value
+  // (filled when that is a splat constant). A yielded value is then
+  //  - computed in place in the iter_arg's slice (#ccrnn.slot<in_place>);
+  //  - or computed in the loop's second slice, which swaps with the
+  //    iter_arg's at the end of the iteration (#ccrnn.slot<swap>);
   //  - or, when its op does not write a slice of its own (a view, a call's
   //    result), copied into the iter_arg's slice.
   auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
-  auto computedInPlace = [&](Value yielded, Value iterArg) {
-    Operation *def = yielded.getDefiningOp();
-    if (!def || def->getBlock() != loop.getBody() || !iterArg.hasOneUse() ||
-        *iterArg.getUsers().begin() != def)
-      return false;
-    auto accumulate = dyn_cast<MatmulAccumulateOp>(def);
-    return isa<AddOp, SubOp, MulOp, ScaleOp>(def) ||
-           (accumulate && accumulate.getAccumulator() == iterArg);
+  auto storage = loop->getAttrOfType<ArrayAttr>(kStorageAttr);
+  if (!storage)
+    return loop.emitOpError("has no planned storage (run "
+                            "--ccrnn-plan-memory)");
+  auto slotKind = [](Value v) -> std::optional<StorageKind> {
+    auto result = dyn_cast<OpResult>(v);
+    auto slot = result ? dyn_cast_or_null<SlotAttr>(getPlannedStorage(result))
+                       : nullptr;
+    return slot ? std::optional(slot.getKind()) : std::nullopt;
   };
   // iter_arg i swaps with pingPong[i] when that is not empty.
   SmallVector<std::string> pingPong;
-  for (auto [init, iterArg, yielded] :
+  for (auto [init, iterArg, yielded, planned] :
        llvm::zip(loop.getInitArgs(), loop.getRegionIterArgs(),
-                 yield.getOperands())) {
+                 yield.getOperands(), storage)) {
     if (!isFloatTensor(iterArg.getType()))
       return loop.emitOpError("only f32 tensors can be loop-carried");
-    std::string storage = allocate(iterArg);
-    Operation *def = yielded.getDefiningOp();
-    bool inPlaceHere = computedInPlace(yielded, iterArg);
-    bool swaps = !inPlaceHere && def && def->getBlock() == loop.getBody() &&
-                 !isa<func::CallOp, scf::ForOp>(def) &&
-                 !presetStorage.count(yielded) &&
-                 llvm::count(yield.getOperands(), yielded) == 1;
-    if (swaps) {
+    auto carried = cast<CarriedAttr>(planned);
+    if (carried.getSwap() >= 0) {
       std::string current = "p" + std::to_string(nextValue++);
       std::string next = "p" + std::to_string(nextValue++);
-      line() << "float *" << current << " = " << storage << ";\n";
-      line() << "float *" << next << " = " << allocate(yielded) << ";\n";
+      line() << "float *" << current << " = "
+             << arenaSlice(carried.getOffset()) << ";\n";
+      line() << "float *" << next << " = " << arenaSlice(carried.getSwap())
+             << ";\n";
       names[iterArg] = current;
-      presetStorage[yielded] = next;
       pingPong.push_back(next);
+      if (slotKind(yielded) == StorageKind::Swap)
+        swapSlices[yielded] = next;
     } else {
-      define(iterArg, storage);
+      define(iterArg, arenaSlice(carried.getOffset()));
       pingPong.emplace_back();
     }
-    if (inPlaceHere)
+    if (slotKind(yielded) == StorageKind::InPlace)
       inPlace[yielded] = name(iterArg);
     if (std::optional<double> splat = splatValue(init))
       line() << "rt::fill(" << sizeOf(iterArg) << ", " << floatLiteral(*splat)
@@ -537,9 +484,8 @@ LogicalResult Emitter::emitFor(scf::ForOp loop) {
        llvm::zip(yield.getOperands(), loop.getRegionIterArgs(), pingPong)) {
     if (inPlace.count(yielded))
       continue;
-    // The yielded value landed in the second slice: swap. (Its op may not
-    // have used it, e.g. a view of another value: then copy.)
-    if (!next.empty() && presetUsed.count(yielded))
+    // The yielded value landed in the second slice: swap.
+    if (!next.empty() && swapSlices.count(yielded))
       line() << "std::swap(" << name(iterArg) << ", " << next << ");\n";
     else
       line() << "rt::copy(" << sizeOf(iterArg) << ", " << name(yielded)
@@ -663,7 +609,7 @@ LogicalResult Emitter::emitOp(Operation *op) {
     body << ", " << out << ");\n";
     return success();
   };
-  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+  LogicalResult emitted = llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](arith::ConstantOp c) { return emitConstant(c); })
       .Case([&](arith::AddIOp o) {
         names[o] = "(" + name(o.getLhs()) + " + " + name(o.getRhs()) + ")";
@@ -850,6 +796,7 @@ LogicalResult Emitter::emitOp(Operation *op) {
             "is not supported by the C++ trainer emitter (run "
             "--ccrnn-autodiff first?)");
       });
+  return planError ? failure() : emitted;
 }
 
 void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
@@ -905,7 +852,10 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
      << batch.maskCols << ",\n"
      << "    " << recorded[0] << ", " << recorded[1] << ", " << recorded[2]
      << ", " << recorded[3] << ",\n"
-     << "    " << llvm::formatv("{0:e6}", ensemble * countFlops(train, module))
+     << "    "
+     << llvm::formatv("{0:e6}",
+                      ensemble * train->getAttrOfType<FloatAttr>(kFlopsAttr)
+                                     .getValueAsDouble())
      << ",\n    " << ensemble << "};\n\n";
 }
 
@@ -1088,7 +1038,7 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
   for (unsigned i = 0; i < train.getNumResults(); ++i)
     os << (i ? ", " : "") << (cuda ? "t->trainResults[" : "results[") << i
        << "]";
-  for (unsigned i : callerStorageResults)
+  for (unsigned i : callerStorageResults(train))
     os << ", grads[" << i - 1 << "]";
   os << (cuda ? ");\n  });\n" : ");\n");
   // A gradient the program could not compute in place is copied.
@@ -1194,14 +1144,19 @@ LogicalResult Emitter::emit(raw_ostream &os) {
   int64_t stateSize = ensemble * batch.stateSize,
           maskSize = ensemble * batch.maskRows * batch.maskCols;
 
-  // The CPU trainer computes the gradients straight into the caller's
-  // arrays (results 1 .. #params of the training function); a GPU's caller
-  // arrays are host memory.
-  if (options.target == TrainerTarget::CPU) {
-    callerStorageFunction = train;
-    for (int i = 1; i <= numParameters(train); ++i)
-      callerStorageResults.push_back(unsigned(i));
-  }
+  // The emitter prints the plan of --ccrnn-plan-memory and the count of
+  // --ccrnn-count-flops (prepareForEmission runs them).
+  auto plan = module->getAttrOfType<MemoryPlanAttr>(kMemoryPlanAttr);
+  if (!plan)
+    return module.emitError("the program has no memory plan: run "
+                            "--ccrnn-plan-memory first");
+  if (plan.getTarget() != options.target)
+    return module.emitError("the program's memory plan is for target '")
+           << stringifyTrainerTarget(plan.getTarget()) << "', not '"
+           << stringifyTrainerTarget(options.target) << "'";
+  if (!train->hasAttr(kFlopsAttr))
+    return train.emitOpError("has no FLOP count: run --ccrnn-count-flops "
+                             "first");
   SmallVector<func::FuncOp> functions(module.getOps<func::FuncOp>());
   std::string declarations;
   for (func::FuncOp f : functions) {
@@ -1254,7 +1209,7 @@ LogicalResult Emitter::emit(raw_ostream &os) {
      << "\nprivate:\n";
   for (const std::string &decl : kernelDecls)
     os << decl;
-  os << "};\n\nTrainer::Trainer()\n    : arena" << allocation(arenaSize)
+  os << "};\n\nTrainer::Trainer()\n    : arena" << allocation(plan.getArena())
      << ", zeros" << allocation(stateSize) << ",\n      ones"
      << allocation(maskSize)
      << (ensemble > 1 ? ",\n      regroup" + allocation(stateSize) : "")
@@ -1279,6 +1234,21 @@ LogicalResult Emitter::emit(raw_ostream &os) {
 }
 
 } // namespace
+
+LogicalResult ccrnn::prepareForEmission(ModuleOp module,
+                                        TrainerTarget target) {
+  PassManager pm(module.getContext());
+  bool counted = llvm::all_of(module.getOps<func::FuncOp>(), [](func::FuncOp f) {
+    return f->hasAttr(kFlopsAttr);
+  });
+  if (!counted)
+    pm.addPass(createCCRNNCountFlops());
+  // A plan made for another target is the emitter's error to report.
+  if (!module->hasAttr(kMemoryPlanAttr))
+    pm.addPass(createCCRNNPlanMemory(
+        CCRNNPlanMemoryOptions{stringifyTrainerTarget(target).str()}));
+  return pm.run(module);
+}
 
 LogicalResult ccrnn::emitCppTrainer(ModuleOp module, raw_ostream &os,
                                     const CppTrainerOptions &options) {

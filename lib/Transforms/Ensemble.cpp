@@ -58,6 +58,13 @@ struct EnsemblePass : ccrnn::impl::CCRNNEnsembleBase<EnsemblePass> {
           << old.getInt() << " networks";
       return signalPassFailure();
     }
+    // The plan's slices hold one network each.
+    if (module->hasAttr(kMemoryPlanAttr)) {
+      module.emitError("ccrnn-ensemble: the program already has a memory "
+                       "plan: run --ccrnn-ensemble before "
+                       "--ccrnn-plan-memory");
+      return signalPassFailure();
+    }
     // Pre-order: the outermost op that is not lowered is the one to name.
     WalkResult walk = module.walk<WalkOrder::PreOrder>([&](Operation *op) {
       if (op == module.getOperation() || isLowered(op))

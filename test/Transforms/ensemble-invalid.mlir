@@ -17,3 +17,10 @@ module attributes {ccrnn.ensemble = 3 : i64} {
     return %x : tensor<2x3xf32>
   }
 }
+
+// -----
+
+// Planned for one network.
+// expected-error @below {{ccrnn-ensemble: the program already has a memory plan: run --ccrnn-ensemble before --ccrnn-plan-memory}}
+module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cpu, arena = 0>} {
+}

@@ -56,6 +56,8 @@ int main(int argc, char **argv) {
                               "ccrnn-translate: emits generated trainers\n");
 
   MLIRContext context;
+  // A diagnostic names its line; dumping the whole program after it buries it.
+  context.printOpOnDiagnostic(false);
   context.loadDialect<ccrnn::CCRNNDialect, arith::ArithDialect,
                       func::FuncDialect, scf::SCFDialect>();
   std::string error;
@@ -79,7 +81,8 @@ int main(int argc, char **argv) {
       trainerId, trainerEntry,
       emitTrainer == Target::CUDA ? ccrnn::TrainerTarget::CUDA
                                   : ccrnn::TrainerTarget::CPU};
-  if (failed(ccrnn::emitCppTrainer(*module, os, options)))
+  if (failed(ccrnn::prepareForEmission(*module, options.target)) ||
+      failed(ccrnn::emitCppTrainer(*module, os, options)))
     return 1;
   auto output = openOutputFile(outputFilename, &error);
   if (!output) {

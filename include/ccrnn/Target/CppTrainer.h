@@ -3,18 +3,14 @@
 #ifndef CCRNN_TARGET_CPPTRAINER_H
 #define CCRNN_TARGET_CPPTRAINER_H
 
+#include "ccrnn/CCRNNAttrs.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
 
 namespace ccrnn {
-
-/// The kernels a generated trainer calls.
-enum class TrainerTarget {
-  CPU,  ///< ccrnn/Runtime/Kernels.h (oneDNN), host memory
-  CUDA, ///< ccrnn/Runtime/KernelsCUDA.h (cuBLAS), device memory
-};
 
 struct CppTrainerOptions {
   /// Suffix of the exported `ccrnn_trainer_<id>`; default: the model name.
@@ -24,12 +20,19 @@ struct CppTrainerOptions {
   TrainerTarget target = TrainerTarget::CPU;
 };
 
+/// Runs what the emitter prints (CIRCT's "prepare for emission"): the
+/// passes --ccrnn-count-flops and --ccrnn-plan-memory=target=<target>, each
+/// unless its result is already in the IR (emitCppTrainer rejects a plan
+/// made for another target).
+mlir::LogicalResult prepareForEmission(mlir::ModuleOp module,
+                                       TrainerTarget target);
+
 /// Writes readable C++ implementing the trainer C ABI
-/// (ccrnn/Runtime/TrainerABI.h) for a module produced by
-/// --ccrnn-build-training --ccrnn-autodiff [--ccrnn-optimize]
-/// [--convert-ccrnn-to-onednn]: one function `@<model>_train` carrying the
-/// `ccrnn.trainer` attribute, its `@<model>_eval`, and what they call.
-/// Reports unsupported IR as diagnostics.
+/// (ccrnn/Runtime/TrainerABI.h) for a training program (the output of
+/// --ccrnn-trainer-pipeline) prepared for emission: one function
+/// `@<model>_train` carrying the `ccrnn.trainer` attribute, its entry
+/// points, and what they call. Only prints: every decision (storage, FLOPs)
+/// is read from the IR. Reports unsupported IR as diagnostics.
 mlir::LogicalResult emitCppTrainer(mlir::ModuleOp module, llvm::raw_ostream &os,
                                    const CppTrainerOptions &options);
 

@@ -241,4 +241,50 @@ def CCRNNEnsemble : Pass<"ccrnn-ensemble", "mlir::ModuleOp"> {
   ];
 }
 
+def CCRNNCountFlops : Pass<"ccrnn-count-flops", "mlir::ModuleOp"> {
+  let summary = "Count the FLOPs of each function of a training program";
+  let description = [{
+    Sets `ccrnn.flops` on every function: the floating-point operations of
+    the matrix products one call computes for one network, loops (constant
+    trip counts) and calls included, from the ops' `FlopCountOpInterface`
+    (2 m n k per product; element-wise work is not counted). The C++ trainer
+    reports the training function's count times the ensemble size as
+    `flops_per_batch`, which `ccrnn-bench` turns into GFLOP/s.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect"];
+}
+
+def CCRNNPlanMemory : Pass<"ccrnn-plan-memory", "mlir::ModuleOp"> {
+  let summary = "Give every value of a lowered training program its storage";
+  let description = [{
+    Plans the static memory of a generated trainer, in the IR: every tensor
+    an op computes gets a slice of one arena (offsets in floats, 16-float
+    aligned, sized for every network of an ensemble), recorded as the op's
+    `ccrnn.storage` (one `#ccrnn.slot` per result), except where it can be
+    computed in memory that is already there:
+    - **in place**: an element-wise accumulation (`add`, `sub`, `mul`,
+      `scale`) or a `matmul_accumulate` into a loop-carried value that
+      nothing else reads writes that value's slice (`#ccrnn.slot<in_place>`);
+    - **ping-pong**: any other value a loop carries gets a second slice,
+      which swaps with the carried one at the end of each iteration
+      (`#ccrnn.carried<offset, swap = ...>` on the loop,
+      `#ccrnn.slot<swap>` on the value), so nothing is copied;
+    - **caller storage** (`target=cpu`): a gradient the training function
+      computes itself is written straight into the caller's array
+      (`#ccrnn.slot<caller, i>`; the function's results get
+      `ccrnn.caller_storage`). A GPU's caller arrays are host memory.
+
+    Views (`reshape`), calls' and loops' results get no storage of their
+    own; a constant that only starts loops gets none either. The module gets
+    `ccrnn.memory_plan = #ccrnn.memory_plan<target, arena>`. Run after the
+    ensemble pass; `ccrnn-translate --emit-trainer` runs it (with
+    `ccrnn-count-flops`) when the program has no plan yet.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
+           "The trainer's target: cpu or cuda">,
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect"];
+}
+
 #endif // CCRNN_TRANSFORMS_PASSES_TD

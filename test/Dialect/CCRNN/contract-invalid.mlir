@@ -95,3 +95,82 @@ func.func @m_train() attributes {ccrnn.trainer = #ccrnn.trainer<model = "m", opt
 func.func @f() attributes {ccrnn.carry = 1 : i64} {
   return
 }
+
+// -----
+
+// expected-error @below {{'ccrnn.memory_plan' must be a #ccrnn.memory_plan<...> with a non-negative arena on a module}}
+func.func @f() attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cpu, arena = 0>} {
+  return
+}
+
+// -----
+
+// expected-error @below {{'ccrnn.memory_plan' must be a #ccrnn.memory_plan<...> with a non-negative arena on a module}}
+module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cuda, arena = -16>} {
+}
+
+// -----
+
+func.func @f(%a: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @below {{'ccrnn.tanh' op 'ccrnn.storage' must be an array of one #ccrnn.slot or #ccrnn.carried per result (1)}}
+  %0 = ccrnn.tanh %a {ccrnn.storage = []} : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%a: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @below {{'ccrnn.tanh' op 'ccrnn.storage' result 0: expected a #ccrnn.slot or #ccrnn.carried}}
+  %0 = ccrnn.tanh %a {ccrnn.storage = [16]} : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%a: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @below {{'ccrnn.tanh' op 'ccrnn.storage' result 0: #ccrnn.carried is for the results of a loop}}
+  %0 = ccrnn.tanh %a {ccrnn.storage = [#ccrnn.carried<0>]} : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  // expected-error @below {{'scf.for' op 'ccrnn.storage' result 0: #ccrnn.carried needs non-negative offsets}}
+  %0 = scf.for %i = %c0 to %c1 step %c1 iter_args(%x = %a) -> (tensor<2xf32>) {
+    scf.yield %x : tensor<2xf32>
+  } {ccrnn.storage = [#ccrnn.carried<-16>]}
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%a: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @below {{'ccrnn.tanh' op 'ccrnn.storage' result 0: #ccrnn.slot<arena> needs a non-negative offset}}
+  %0 = ccrnn.tanh %a {ccrnn.storage = [#ccrnn.slot<arena>]} : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%a: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @below {{'ccrnn.tanh' op 'ccrnn.storage' result 0: #ccrnn.slot<in_place> takes no offset}}
+  %0 = ccrnn.tanh %a {ccrnn.storage = [#ccrnn.slot<in_place, 16>]} : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @below {{'func.func' op result 0: 'ccrnn.caller_storage' must be a unit attribute}}
+func.func @f(%a: tensor<2xf32>) -> (tensor<2xf32> {ccrnn.caller_storage = 1 : i64}) {
+  return %a : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @below {{'ccrnn.flops' must be a non-negative float on a function}}
+func.func @f() attributes {ccrnn.flops = -1.0 : f64} {
+  return
+}

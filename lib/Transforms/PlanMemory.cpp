@@ -1,0 +1,203 @@
+//===- PlanMemory.cpp - the static memory plan of a trainer -----*- C++ -*-===//
+//
+// Gives every tensor a lowered training program computes its storage: a
+// slice of one arena, or memory that is already there (the loop-carried
+// value it replaces, the loop's second slice, the caller's array). Slices
+// are handed out in program order, never reused: the arena of the largest
+// trainer is a few MB, and a slice per value keeps every value alive for
+// the debugger and the recorded CUDA graph.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ccrnn/CCRNNAttrs.h"
+#include "ccrnn/CCRNNOps.h"
+#include "ccrnn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace ccrnn {
+#define GEN_PASS_DEF_CCRNNPLANMEMORY
+#include "ccrnn/Transforms/Passes.h.inc"
+} // namespace ccrnn
+
+using namespace mlir;
+using namespace ccrnn;
+
+namespace {
+
+/// Whether `op` computes its results into storage of their own, rather than
+/// naming storage that exists (a view, a call's or a loop's results) or
+/// computing scalars (index arithmetic). Constants are planned on their own.
+bool computesTensors(Operation *op) {
+  return !isa<arith::ConstantOp, arith::AddIOp, arith::MulIOp, ReshapeOp,
+              func::CallOp, func::ReturnOp, scf::ForOp, scf::YieldOp>(op);
+}
+
+/// Whether `yielded`, the next value of the loop-carried `iterArg`, can be
+/// computed in iterArg's slice: it is an accumulation that reads each
+/// element before writing it, and nothing else reads iterArg.
+bool computedInPlace(scf::ForOp loop, Value yielded, Value iterArg) {
+  Operation *def = yielded.getDefiningOp();
+  if (!def || def->getBlock() != loop.getBody() || !iterArg.hasOneUse() ||
+      *iterArg.getUsers().begin() != def)
+    return false;
+  auto accumulate = dyn_cast<MatmulAccumulateOp>(def);
+  return isa<AddOp, SubOp, MulOp, ScaleOp>(def) ||
+         (accumulate && accumulate.getAccumulator() == iterArg);
+}
+
+class Planner {
+public:
+  Planner(MLIRContext *context, int64_t ensemble)
+      : context(context), ensemble(ensemble) {}
+
+  /// Plans `f`; with `callerStorage`, the results that are gradients of the
+  /// training function are computed in the caller's arrays.
+  void plan(func::FuncOp f, bool callerStorage) {
+    Block &entry = f.getBody().front();
+    if (callerStorage)
+      planCallerStorage(f, entry);
+    planBlock(entry);
+  }
+
+  int64_t arenaSize() const { return arena; }
+
+private:
+  /// A fresh 16-float (64-byte) aligned slice for `value`, of every network.
+  int64_t allocate(Value value) {
+    int64_t offset = arena;
+    auto tensor = cast<RankedTensorType>(value.getType());
+    arena += (ensemble * tensor.getNumElements() + 15) / 16 * 16;
+    return offset;
+  }
+
+  SlotAttr slot(StorageKind kind, int64_t offset = -1) {
+    return SlotAttr::get(context, kind, offset);
+  }
+
+  void planCallerStorage(func::FuncOp f, Block &entry) {
+    // The gradients are results 1 .. #parameters (after the loss).
+    unsigned numParams = 0;
+    while (numParams < f.getNumArguments() &&
+           f.getArgAttr(numParams, kParameterAttr))
+      ++numParams;
+    auto ret = cast<func::ReturnOp>(entry.getTerminator());
+    for (unsigned i = 1; i <= numParams && i < f.getNumResults(); ++i) {
+      f.setResultAttr(i, kCallerStorageAttr, UnitAttr::get(context));
+      // Only a value the function computes itself, returned once.
+      Value v = ret.getOperand(i);
+      Operation *def = v.getDefiningOp();
+      if (def && def->getBlock() == &entry && computesTensors(def) &&
+          !planned.count(v) && llvm::count(ret.getOperands(), v) == 1)
+        planned[v] = slot(StorageKind::Caller, i);
+    }
+  }
+
+  void planBlock(Block &block) {
+    for (Operation &op : block) {
+      if (auto loop = dyn_cast<scf::ForOp>(op))
+        planLoop(loop);
+      else if (auto constant = dyn_cast<arith::ConstantOp>(op))
+        planConstant(constant);
+      else if (computesTensors(&op))
+        planResults(&op);
+    }
+  }
+
+  void planResults(Operation *op) {
+    SmallVector<Attribute> slots;
+    for (Value result : op->getResults()) {
+      auto it = planned.find(result);
+      slots.push_back(it != planned.end()
+                          ? it->second
+                          : slot(StorageKind::Arena, allocate(result)));
+    }
+    op->setAttr(kStorageAttr, ArrayAttr::get(context, slots));
+  }
+
+  void planConstant(arith::ConstantOp constant) {
+    if (!isa<RankedTensorType>(constant.getType()))
+      return;
+    // A constant that only starts loops needs no slice: the loops fill
+    // their own.
+    if (llvm::all_of(constant->getUses(), [](OpOperand &use) {
+          auto loop = dyn_cast<scf::ForOp>(use.getOwner());
+          return loop && use.getOperandNumber() >= loop.getNumControlOperands();
+        }))
+      return;
+    planResults(constant);
+  }
+
+  void planLoop(scf::ForOp loop) {
+    auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+    SmallVector<Attribute> carried;
+    for (auto [iterArg, yielded] :
+         llvm::zip(loop.getRegionIterArgs(), yield.getOperands())) {
+      int64_t offset = allocate(iterArg), swap = -1;
+      Operation *def = yielded.getDefiningOp();
+      bool once = llvm::count(yield.getOperands(), yielded) == 1;
+      if (once && computedInPlace(loop, yielded, iterArg)) {
+        planned[yielded] = slot(StorageKind::InPlace);
+      } else if (once && def && def->getBlock() == loop.getBody() &&
+                 !isa<func::CallOp, scf::ForOp>(def) &&
+                 !planned.count(yielded)) {
+        // Computed anew each iteration: in a second slice that swaps with
+        // the carried one. (A view or a constant is copied instead; its
+        // second slice stays unused.)
+        swap = allocate(yielded);
+        if (computesTensors(def))
+          planned[yielded] = slot(StorageKind::Swap);
+      }
+      carried.push_back(CarriedAttr::get(context, offset, swap));
+    }
+    loop->setAttr(kStorageAttr, ArrayAttr::get(context, carried));
+    planBlock(*loop.getBody());
+  }
+
+  MLIRContext *context;
+  int64_t ensemble;
+  int64_t arena = 0;
+  /// Values given storage before their op is reached (in place, swap,
+  /// caller's arrays).
+  DenseMap<Value, SlotAttr> planned;
+};
+
+struct PlanMemoryPass : ccrnn::impl::CCRNNPlanMemoryBase<PlanMemoryPass> {
+  using CCRNNPlanMemoryBase::CCRNNPlanMemoryBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::optional<TrainerTarget> trainerTarget =
+        symbolizeTrainerTarget(target);
+    if (!trainerTarget) {
+      module.emitError("ccrnn-plan-memory: unknown target '")
+          << target << "' (expected cpu or cuda)";
+      return signalPassFailure();
+    }
+    if (module->hasAttr(kMemoryPlanAttr)) {
+      module.emitError("ccrnn-plan-memory: the program already has a "
+                       "memory plan");
+      return signalPassFailure();
+    }
+    int64_t ensemble = 1;
+    if (auto k = module->getAttrOfType<IntegerAttr>(kEnsembleAttr))
+      ensemble = k.getInt();
+    Planner planner(&getContext(), ensemble);
+    for (func::FuncOp f : module.getOps<func::FuncOp>()) {
+      if (f.isExternal())
+        continue;
+      // A CPU trainer's caller gives the storage of the training
+      // function's gradients; a GPU's caller arrays are host memory.
+      planner.plan(f, *trainerTarget == TrainerTarget::CPU &&
+                          f->hasAttr(kTrainerAttr));
+    }
+    module->setAttr(kMemoryPlanAttr,
+                    MemoryPlanAttr::get(&getContext(), *trainerTarget,
+                                        planner.arenaSize()));
+  }
+};
+
+} // namespace
