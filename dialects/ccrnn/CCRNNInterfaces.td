@@ -63,4 +63,26 @@ def CCRNN_FlopCountOpInterface : OpInterface<"FlopCountOpInterface"> {
   ];
 }
 
+def CCRNN_KernelOpInterface : OpInterface<"KernelOpInterface"> {
+  let cppNamespace = "::ccrnn";
+  let description = [{
+    An op of a lowered training program: one call of a runtime kernel, or a
+    view. What the trainer emitters print, what the memory planner gives
+    storage (`--ccrnn-plan-memory`) and what an ensemble program may hold
+    (`--ccrnn-ensemble`); graph- and training-level ops are not kernels.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Whether the result is a view of the first operand (the same
+        elements in the same order): it needs no storage and no kernel.
+      }], "bool", "isView", (ins), [{}], [{ return false; }]>,
+    InterfaceMethod<[{
+        Whether the kernel may write its result over operand `index`
+        (it reads each element before writing it): element-wise ops may
+        overwrite any operand.
+      }], "bool", "canOverwriteOperand", (ins "unsigned":$index), [{}],
+      [{ return ConcreteOp::template hasTrait<::mlir::OpTrait::Elementwise>(); }]>,
+  ];
+}
+
 #endif // CCRNN_INTERFACES_TD

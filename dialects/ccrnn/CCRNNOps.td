@@ -306,7 +306,7 @@ def CCRNN_SynthesizerTargetOp : CCRNN_Op<"synthesizer_target", [
   let assemblyFormat = "$state `,` $prediction attr-dict `:` type($state)";
 }
 
-def CCRNN_MSELossOp : CCRNN_Op<"mse_loss", [Pure,
+def CCRNN_MSELossOp : CCRNN_Op<"mse_loss", [Pure, CCRNN_KernelOpInterface,
     DeclareOpInterfaceMethods<CCRNN_DifferentiableOpInterface>,
     AllTypesMatch<["prediction", "target"]>]> {
   let summary = "mean squared error over a window's supervised steps";
@@ -336,7 +336,7 @@ def CCRNN_MSELossOp : CCRNN_Op<"mse_loss", [Pure,
   let hasVerifier = 1;
 }
 
-def CCRNN_CrossEntropyLossOp : CCRNN_Op<"xent_loss", [Pure,
+def CCRNN_CrossEntropyLossOp : CCRNN_Op<"xent_loss", [Pure, CCRNN_KernelOpInterface,
     DeclareOpInterfaceMethods<CCRNN_DifferentiableOpInterface>]> {
   let summary = "softmax cross-entropy of the last step's class scores";
   let description = [{

@@ -320,3 +320,14 @@ double RNNTanhSeqOp::getMatrixFlops() {
 double RNNTanhSeqGradOp::getMatrixFlops() {
   return windowFlops(getInput(), getH0(), 1, /*backward=*/true);
 }
+
+//===----------------------------------------------------------------------===//
+// Kernels (KernelOpInterface)
+//===----------------------------------------------------------------------===//
+
+bool ReshapeOp::isView() { return true; }
+
+bool MatmulAccumulateOp::canOverwriteOperand(unsigned index) {
+  // The product is added into the accumulator as it is written.
+  return index == 0;
+}

@@ -20,14 +20,15 @@ defvar CCRNN_Tensor = RankedTensorOf<[AnyFloat]>;
 defvar CCRNN_Differentiable =
     DeclareOpInterfaceMethods<CCRNN_DifferentiableOpInterface>;
 defvar CCRNN_FlopCount = DeclareOpInterfaceMethods<CCRNN_FlopCountOpInterface>;
+defvar CCRNN_Kernel = CCRNN_KernelOpInterface;
 
 //===----------------------------------------------------------------------===//
 // Element-wise
 //===----------------------------------------------------------------------===//
 
 class CCRNN_BinaryOp<string mnemonic, string formula>
-    : CCRNN_Op<mnemonic, [Pure, SameOperandsAndResultType,
-                          CCRNN_Differentiable]> {
+    : CCRNN_Op<mnemonic, [Pure, SameOperandsAndResultType, Elementwise,
+                          CCRNN_Differentiable, CCRNN_Kernel]> {
   let summary = "element-wise " # formula;
   let description = [{
     Element-wise `}] # formula # [{` of two tensors of the same type.
@@ -42,7 +43,8 @@ def CCRNN_SubOp : CCRNN_BinaryOp<"sub", "lhs - rhs">;
 def CCRNN_MulOp : CCRNN_BinaryOp<"mul", "lhs * rhs">;
 
 class CCRNN_UnaryOp<string mnemonic, string formula, list<Trait> traits = []>
-    : CCRNN_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType],
+    : CCRNN_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType,
+                                      Elementwise, CCRNN_Kernel],
                                      traits)> {
   let summary = "element-wise " # formula;
   let description = [{
@@ -60,7 +62,8 @@ def CCRNN_ReluOp : CCRNN_UnaryOp<"relu", "max(x, 0)", [CCRNN_Differentiable]>;
 // The derivative of relu; itself has a zero derivative almost everywhere.
 def CCRNN_StepOp : CCRNN_UnaryOp<"step", "x > 0 ? 1 : 0">;
 
-def CCRNN_ReluGradOp : CCRNN_Op<"relu_grad", [Pure, SameOperandsAndResultType]> {
+def CCRNN_ReluGradOp : CCRNN_Op<"relu_grad", [Pure, SameOperandsAndResultType,
+    Elementwise, CCRNN_Kernel]> {
   let summary = "the cotangent of relu's input, in one pass";
   let description = [{
     `cotangent * step(input)` element-wise: what relu's backward pass
@@ -74,7 +77,8 @@ def CCRNN_ReluGradOp : CCRNN_Op<"relu_grad", [Pure, SameOperandsAndResultType]> 
 }
 
 def CCRNN_ScaleOp : CCRNN_Op<"scale", [Pure, SameOperandsAndResultType,
-                                       CCRNN_Differentiable]> {
+                                       Elementwise, CCRNN_Differentiable,
+                                       CCRNN_Kernel]> {
   let summary = "multiply by a constant";
   let description = [{
     `factor * x`, element-wise.
@@ -93,7 +97,7 @@ def CCRNN_ScaleOp : CCRNN_Op<"scale", [Pure, SameOperandsAndResultType,
 //===----------------------------------------------------------------------===//
 
 def CCRNN_MatmulOp : CCRNN_Op<"matmul", [Pure, CCRNN_Differentiable,
-    CCRNN_FlopCount]> {
+    CCRNN_FlopCount, CCRNN_Kernel]> {
   let summary = "matrix product with optional transposes";
   let description = [{
     `op(lhs) x op(rhs)` for rank-2 tensors, where `op` transposes when
@@ -113,7 +117,8 @@ def CCRNN_MatmulOp : CCRNN_Op<"matmul", [Pure, CCRNN_Differentiable,
   let hasVerifier = 1;
 }
 
-def CCRNN_BroadcastOp : CCRNN_Op<"broadcast", [Pure, CCRNN_Differentiable]> {
+def CCRNN_BroadcastOp : CCRNN_Op<"broadcast", [Pure, CCRNN_Differentiable,
+    CCRNN_Kernel]> {
   let summary = "repeat a tensor along a new leading axis";
   let description = [{
     `result[i, ...] = input[...]`: a bias vector `[N]` becomes `[M, N]`.
@@ -128,7 +133,8 @@ def CCRNN_BroadcastOp : CCRNN_Op<"broadcast", [Pure, CCRNN_Differentiable]> {
   let hasVerifier = 1;
 }
 
-def CCRNN_ReduceSumOp : CCRNN_Op<"reduce_sum", [Pure, CCRNN_Differentiable]> {
+def CCRNN_ReduceSumOp : CCRNN_Op<"reduce_sum", [Pure, CCRNN_Differentiable,
+    CCRNN_Kernel]> {
   let summary = "sum over the leading axis";
   let description = [{
     `result[...] = sum_i input[i, ...]`; the transpose of `ccrnn.broadcast`.
@@ -143,7 +149,8 @@ def CCRNN_ReduceSumOp : CCRNN_Op<"reduce_sum", [Pure, CCRNN_Differentiable]> {
   let hasVerifier = 1;
 }
 
-def CCRNN_ReshapeOp : CCRNN_Op<"reshape", [Pure, CCRNN_Differentiable]> {
+def CCRNN_ReshapeOp : CCRNN_Op<"reshape", [Pure, CCRNN_Differentiable,
+    DeclareOpInterfaceMethods<CCRNN_KernelOpInterface, ["isView"]>]> {
   let summary = "same elements in row-major order, another shape";
   let description = [{
     ```mlir
@@ -156,7 +163,8 @@ def CCRNN_ReshapeOp : CCRNN_Op<"reshape", [Pure, CCRNN_Differentiable]> {
   let hasVerifier = 1;
 }
 
-def CCRNN_ConcatOp : CCRNN_Op<"concat", [Pure, CCRNN_Differentiable]> {
+def CCRNN_ConcatOp : CCRNN_Op<"concat", [Pure, CCRNN_Differentiable,
+    CCRNN_Kernel]> {
   let summary = "join tensors along an axis";
   let description = [{
     ```mlir
@@ -171,7 +179,8 @@ def CCRNN_ConcatOp : CCRNN_Op<"concat", [Pure, CCRNN_Differentiable]> {
   let hasVerifier = 1;
 }
 
-def CCRNN_SplitOp : CCRNN_Op<"split", [Pure, CCRNN_Differentiable]> {
+def CCRNN_SplitOp : CCRNN_Op<"split", [Pure, CCRNN_Differentiable,
+    CCRNN_Kernel]> {
   let summary = "cut a tensor into consecutive pieces along an axis";
   let description = [{
     The inverse of `ccrnn.concat`: the result sizes along `axis` add up to
@@ -194,6 +203,7 @@ def CCRNN_SplitOp : CCRNN_Op<"split", [Pure, CCRNN_Differentiable]> {
 //===----------------------------------------------------------------------===//
 
 def CCRNN_LSTMSeqOp : CCRNN_Op<"lstm_seq", [Pure, CCRNN_Differentiable, CCRNN_FlopCount,
+    CCRNN_Kernel,
     AllTypesMatch<["h0", "c0", "h_last", "c_last"]>,
     AllTypesMatch<["b_ih", "b_hh"]>]> {
   let summary = "one LSTM layer over the steps of a window";
@@ -233,7 +243,7 @@ def CCRNN_LSTMSeqOp : CCRNN_Op<"lstm_seq", [Pure, CCRNN_Differentiable, CCRNN_Fl
   ];
 }
 
-def CCRNN_LSTMSeqGradOp : CCRNN_Op<"lstm_seq_grad", [Pure, CCRNN_FlopCount,
+def CCRNN_LSTMSeqGradOp : CCRNN_Op<"lstm_seq_grad", [Pure, CCRNN_FlopCount, CCRNN_Kernel,
     AllTypesMatch<["input", "d_input"]>,
     AllTypesMatch<["h0", "c0", "d_h_last", "d_c_last", "d_h0", "d_c0"]>,
     AllTypesMatch<["w_ih", "d_w_ih"]>, AllTypesMatch<["w_hh", "d_w_hh"]>,
@@ -267,7 +277,7 @@ def CCRNN_LSTMSeqGradOp : CCRNN_Op<"lstm_seq_grad", [Pure, CCRNN_FlopCount,
 }
 
 def CCRNN_RNNTanhSeqOp : CCRNN_Op<"rnn_tanh_seq", [Pure, CCRNN_Differentiable,
-    CCRNN_FlopCount,
+    CCRNN_FlopCount, CCRNN_Kernel,
     AllTypesMatch<["h0", "h_last"]>, AllTypesMatch<["b_ih", "b_hh"]>]> {
   let summary = "one tanh-RNN layer over the steps of a window";
   let description = [{
@@ -299,7 +309,7 @@ def CCRNN_RNNTanhSeqOp : CCRNN_Op<"rnn_tanh_seq", [Pure, CCRNN_Differentiable,
   ];
 }
 
-def CCRNN_RNNTanhSeqGradOp : CCRNN_Op<"rnn_tanh_seq_grad", [Pure, CCRNN_FlopCount,
+def CCRNN_RNNTanhSeqGradOp : CCRNN_Op<"rnn_tanh_seq_grad", [Pure, CCRNN_FlopCount, CCRNN_Kernel,
     AllTypesMatch<["input", "d_input"]>,
     AllTypesMatch<["h0", "d_h_last", "d_h0"]>,
     AllTypesMatch<["w_ih", "d_w_ih"]>, AllTypesMatch<["w_hh", "d_w_hh"]>,
@@ -333,7 +343,7 @@ def CCRNN_RNNTanhSeqGradOp : CCRNN_Op<"rnn_tanh_seq_grad", [Pure, CCRNN_FlopCoun
 // Loss gradients and data access
 //===----------------------------------------------------------------------===//
 
-def CCRNN_MSELossGradOp : CCRNN_Op<"mse_loss_grad", [Pure,
+def CCRNN_MSELossGradOp : CCRNN_Op<"mse_loss_grad", [Pure, CCRNN_Kernel,
     AllTypesMatch<["prediction", "target", "result"]>]> {
   let summary = "the gradient of `ccrnn.mse_loss` with respect to the prediction";
   let description = [{
@@ -351,7 +361,7 @@ def CCRNN_MSELossGradOp : CCRNN_Op<"mse_loss_grad", [Pure,
   }];
 }
 
-def CCRNN_CrossEntropyLossGradOp : CCRNN_Op<"xent_loss_grad", [Pure,
+def CCRNN_CrossEntropyLossGradOp : CCRNN_Op<"xent_loss_grad", [Pure, CCRNN_Kernel,
     AllTypesMatch<["logits", "result"]>]> {
   let summary = "the gradient of `ccrnn.xent_loss` with respect to the logits";
   let description = [{
@@ -367,7 +377,7 @@ def CCRNN_CrossEntropyLossGradOp : CCRNN_Op<"xent_loss_grad", [Pure,
   }];
 }
 
-def CCRNN_TimeSliceOp : CCRNN_Op<"time_slice", [Pure]> {
+def CCRNN_TimeSliceOp : CCRNN_Op<"time_slice", [Pure, CCRNN_Kernel]> {
   let summary = "the steps of one window of a batch of sequences";
   let description = [{
     `result[b, t, f] = input[b, start + t, f]` for `t < steps` (the static
@@ -385,7 +395,7 @@ def CCRNN_TimeSliceOp : CCRNN_Op<"time_slice", [Pure]> {
   let hasVerifier = 1;
 }
 
-def CCRNN_OneHotOp : CCRNN_Op<"one_hot", [Pure]> {
+def CCRNN_OneHotOp : CCRNN_Op<"one_hot", [Pure, CCRNN_Kernel]> {
   let summary = "one-hot rows of class indices";
   let description = [{
     `result[b, k] = labels[b] == k ? 1 : 0` for the `[batch]` class indices
@@ -405,7 +415,7 @@ def CCRNN_OneHotOp : CCRNN_Op<"one_hot", [Pure]> {
   let hasVerifier = 1;
 }
 
-def CCRNN_SupervisedStepsOp : CCRNN_Op<"supervised_steps", [Pure]> {
+def CCRNN_SupervisedStepsOp : CCRNN_Op<"supervised_steps", [Pure, CCRNN_Kernel]> {
   let summary = "how many steps of a window the loss supervises";
   let description = [{
     The number of global steps `t` in `[start, start + steps)` with
@@ -425,7 +435,8 @@ def CCRNN_SupervisedStepsOp : CCRNN_Op<"supervised_steps", [Pure]> {
 // Kernel level
 //===----------------------------------------------------------------------===//
 
-def CCRNN_FusedMatmulOp : CCRNN_Op<"fused_matmul", [Pure, CCRNN_FlopCount]> {
+def CCRNN_FusedMatmulOp : CCRNN_Op<"fused_matmul", [Pure, CCRNN_FlopCount,
+    CCRNN_Kernel]> {
   let summary = "matrix product with fused bias and relu (a oneDNN matmul)";
   let description = [{
     `op(lhs) x op(rhs) + broadcast(bias)`, then `max(., 0)` when `relu` is
@@ -450,7 +461,8 @@ def CCRNN_FusedMatmulOp : CCRNN_Op<"fused_matmul", [Pure, CCRNN_FlopCount]> {
   let hasVerifier = 1;
 }
 
-def CCRNN_MatmulAccumulateOp : CCRNN_Op<"matmul_accumulate", [Pure, CCRNN_FlopCount]> {
+def CCRNN_MatmulAccumulateOp : CCRNN_Op<"matmul_accumulate", [Pure, CCRNN_FlopCount,
+    DeclareOpInterfaceMethods<CCRNN_KernelOpInterface, ["canOverwriteOperand"]>]> {
   let summary = "add a matrix product to an accumulator (a oneDNN matmul)";
   let description = [{
     `accumulator + op(lhs) x op(rhs)`: one oneDNN matmul primitive with a

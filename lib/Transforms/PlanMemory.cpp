@@ -28,25 +28,25 @@ using namespace ccrnn;
 
 namespace {
 
-/// Whether `op` computes its results into storage of their own, rather than
-/// naming storage that exists (a view, a call's or a loop's results) or
-/// computing scalars (index arithmetic). Constants are planned on their own.
+/// Whether `op` computes its results into storage of their own: a kernel
+/// that is not a view. (Constants are planned on their own; calls' and
+/// loops' results live where their callee or loop put them.)
 bool computesTensors(Operation *op) {
-  return !isa<arith::ConstantOp, arith::AddIOp, arith::MulIOp, ReshapeOp,
-              func::CallOp, func::ReturnOp, scf::ForOp, scf::YieldOp>(op);
+  auto kernel = dyn_cast<KernelOpInterface>(op);
+  return kernel && !kernel.isView();
 }
 
 /// Whether `yielded`, the next value of the loop-carried `iterArg`, can be
-/// computed in iterArg's slice: it is an accumulation that reads each
-/// element before writing it, and nothing else reads iterArg.
+/// computed in iterArg's slice: its kernel may overwrite the operand that
+/// iterArg is (an accumulation), and nothing else reads iterArg.
 bool computedInPlace(scf::ForOp loop, Value yielded, Value iterArg) {
   Operation *def = yielded.getDefiningOp();
-  if (!def || def->getBlock() != loop.getBody() || !iterArg.hasOneUse() ||
-      *iterArg.getUsers().begin() != def)
+  if (!def || def->getBlock() != loop.getBody() || !iterArg.hasOneUse())
     return false;
-  auto accumulate = dyn_cast<MatmulAccumulateOp>(def);
-  return isa<AddOp, SubOp, MulOp, ScaleOp>(def) ||
-         (accumulate && accumulate.getAccumulator() == iterArg);
+  OpOperand &use = *iterArg.getUses().begin();
+  auto kernel = dyn_cast<KernelOpInterface>(def);
+  return use.getOwner() == def && kernel &&
+         kernel.canOverwriteOperand(use.getOperandNumber());
 }
 
 class Planner {

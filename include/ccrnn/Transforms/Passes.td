@@ -232,8 +232,10 @@ def CCRNNEnsemble : Pass<"ccrnn-ensemble", "mlir::ModuleOp"> {
     shapes) train together; on the CPU each gets the bits it would get
     alone.
 
-    Only the ops of a lowered program are accepted: anything else (a
-    `ccrnn.model`, `ccrnn.value_and_grad`, ...) is an error naming the op.
+    Only the ops of a lowered program are accepted (kernels, i.e. ops with
+    `KernelOpInterface`, and the `func`, `scf` and `arith` ops around them):
+    anything else (a `ccrnn.model`, `ccrnn.value_and_grad`, ...) is an
+    error naming the op.
   }];
   let options = [
     Option<"size", "size", "int64_t", /*default=*/"1",
@@ -262,9 +264,11 @@ def CCRNNPlanMemory : Pass<"ccrnn-plan-memory", "mlir::ModuleOp"> {
     aligned, sized for every network of an ensemble), recorded as the op's
     `ccrnn.storage` (one `#ccrnn.slot` per result), except where it can be
     computed in memory that is already there:
-    - **in place**: an element-wise accumulation (`add`, `sub`, `mul`,
-      `scale`) or a `matmul_accumulate` into a loop-carried value that
-      nothing else reads writes that value's slice (`#ccrnn.slot<in_place>`);
+    - **in place**: a kernel that may overwrite its operand (an
+      element-wise op, a `matmul_accumulate`'s accumulator:
+      `KernelOpInterface::canOverwriteOperand`) whose operand is a
+      loop-carried value nothing else reads writes that value's slice
+      (`#ccrnn.slot<in_place>`);
     - **ping-pong**: any other value a loop carries gets a second slice,
       which swaps with the carried one at the end of each iteration
       (`#ccrnn.carried<offset, swap = ...>` on the loop,
@@ -274,8 +278,8 @@ def CCRNNPlanMemory : Pass<"ccrnn-plan-memory", "mlir::ModuleOp"> {
       (`#ccrnn.slot<caller, i>`; the function's results get
       `ccrnn.caller_storage`). A GPU's caller arrays are host memory.
 
-    Views (`reshape`), calls' and loops' results get no storage of their
-    own; a constant that only starts loops gets none either. The module gets
+    Views (`reshape`: `KernelOpInterface::isView`), calls' and loops'
+    results get no storage of their own; a constant that only starts loops gets none either. The module gets
     `ccrnn.memory_plan = #ccrnn.memory_plan<target, arena>`. Run after the
     ensemble pass; `ccrnn-translate --emit-trainer` runs it (with
     `ccrnn-count-flops`) when the program has no plan yet.
