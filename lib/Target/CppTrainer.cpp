@@ -12,6 +12,8 @@
 
 #include "ccrnn/Target/CppTrainer.h"
 
+#include "TrainerTargetInfo.h"
+
 #include "ccrnn/CCRNNAttrs.h"
 #include "ccrnn/CCRNNOps.h"
 #include "ccrnn/Transforms/Passes.h"
@@ -66,7 +68,8 @@ std::string floatLiteral(double value) {
 class Emitter {
 public:
   Emitter(ModuleOp module, const CppTrainerOptions &options)
-      : module(module), options(options) {}
+      : module(module), options(options),
+        target(getTrainerTargetInfo(options.target)) {}
 
   LogicalResult emit(raw_ostream &os);
 
@@ -217,16 +220,11 @@ private:
                              StringRef targetType);
   void emitEntryPoints(raw_ostream &os, func::FuncOp train, func::FuncOp eval,
                        func::FuncOp record);
-  /// Where a CUDA trainer's entry points put the caller's arrays in its
-  /// device staging buffer (float offsets), and their sizes.
-  struct Staging {
-    SmallVector<int64_t> params;
-    int64_t inputs = 0, targets = 0, state = 0, mask = 0, total = 0;
-    int64_t inputsSize = 0, targetsSize = 0, stateSize = 0, maskSize = 0;
-  };
-  Staging staging(func::FuncOp train);
-  /// The CUDA entry points' staging plan (emit() makes it once).
-  Staging stagingPlan;
+  /// The caller's arrays of the entry points, and where a target that
+  /// stages them puts them.
+  CallerArrays callerArrays(func::FuncOp train);
+  /// The entry points' caller arrays (emit() lays them out once).
+  CallerArrays arrays;
   /// What argument `i` of entry point `f` is (its ccrnn.role).
   static std::optional<Role> argumentRole(func::FuncOp f, unsigned i) {
     return getArgumentRole(f, i);
@@ -268,6 +266,7 @@ private:
 
   ModuleOp module;
   CppTrainerOptions options;
+  std::unique_ptr<TrainerTargetInfo> target;
   /// Networks computed by each function (the module's ccrnn.ensemble).
   int64_t ensemble = 1;
   unsigned nextValue = 0;
@@ -882,17 +881,21 @@ std::string Emitter::batchArguments(func::FuncOp f, int numParams,
   return text;
 }
 
-Emitter::Staging Emitter::staging(func::FuncOp train) {
-  Staging st;
+CallerArrays Emitter::callerArrays(func::FuncOp train) {
+  CallerArrays st;
   int numParams = numParameters(train);
+  st.classify = isIntTensor(train.getArgumentTypes()[numParams + 1]);
   int64_t offset = 0;
   auto take = [&](int64_t floats) {
     int64_t at = offset;
     offset += (ensemble * floats + 15) / 16 * 16;
     return at;
   };
-  for (int i = 0; i < numParams; ++i)
-    st.params.push_back(take(numElements(train.getArgumentTypes()[i])));
+  for (int i = 0; i < numParams; ++i) {
+    int64_t floats = numElements(train.getArgumentTypes()[i]);
+    st.paramSizes.push_back(ensemble * floats);
+    st.params.push_back(take(floats));
+  }
   for (unsigned i = numParams; i < train.getNumArguments(); ++i) {
     std::optional<Role> role = argumentRole(train, i);
     Type type = train.getArgumentTypes()[i];
@@ -918,12 +921,10 @@ Emitter::Staging Emitter::staging(func::FuncOp train) {
 void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
                               func::FuncOp eval, func::FuncOp record) {
   int numParams = numParameters(train);
-  bool classify = isIntTensor(train.getArgumentTypes()[numParams + 1]);
-  const char *targetType = classify ? "const int64_t *" : "const float *";
-  const bool cuda = options.target == TrainerTarget::CUDA;
+  const char *targetType =
+      arrays.classify ? "const int64_t *" : "const float *";
   // Results go to the caller's (host) arrays.
-  const char *toHost = cuda ? "rt::download" : "rt::copy";
-  const Staging &st = stagingPlan;
+  StringRef toHost = target->toHost();
   os << "void *create() {\n"
      << "  try {\n"
      << "    return new Trainer();\n"
@@ -946,59 +947,7 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
   // a GPU copies in the trainer's staging buffer on the device.
   auto inputs = [&](StringRef params, StringRef in, StringRef targets,
                     bool withBatch) {
-    if (!cuda) {
-      os << "  const float *const *params = " << params << ";\n"
-         << "  const float *inputs = " << in << ";\n"
-         << "  const void *targets = " << targets << ";\n";
-      if (withBatch)
-        os << "  const float *initialState = batch->initial_state;\n"
-           << "  [[maybe_unused]] const float *mask = batch->fibre_mask;\n";
-      return;
-    }
-    os << "  float *staged = t->staging.get();\n"
-       << "  const float *params[" << std::max(numParams, 1) << "] = {";
-    for (int i = 0; i < numParams; ++i)
-      os << (i ? ", " : "") << "staged + " << st.params[i];
-    os << "};\n";
-    for (int i = 0; i < numParams; ++i)
-      os << "  rt::upload("
-         << ensemble * numElements(train.getArgumentTypes()[i]) << ", "
-         << params << "[" << i << "], staged + " << st.params[i] << ");\n";
-    os << "  const float *inputs = staged + " << st.inputs << ";\n"
-       << "  rt::upload(" << st.inputsSize << ", " << in << ", staged + "
-       << st.inputs << ");\n"
-       << "  const void *targets = staged + " << st.targets << ";\n";
-    if (classify)
-      os << "  rt::uploadLabels(" << st.targetsSize
-         << ", static_cast<const int64_t *>(" << targets
-         << "), reinterpret_cast<int64_t *>(staged + " << st.targets
-         << "));\n";
-    else
-      os << "  rt::upload(" << st.targetsSize << ", static_cast<const float *>("
-         << targets << "), staged + " << st.targets << ");\n";
-    if (!withBatch)
-      return;
-    // The state and the mask always come from the staging buffer (zeros,
-    // ones when not given), so that a recorded step's pointers hold for
-    // every call.
-    os << "  const float *initialState = staged + " << st.state << ";\n"
-       << "  [[maybe_unused]] const float *mask = "
-       << (st.maskSize ? "staged + " + std::to_string(st.mask) : "nullptr")
-       << ";\n";
-    if (st.stateSize)
-      os << "  if (batch->initial_state)\n"
-         << "    rt::upload(" << st.stateSize
-         << ", batch->initial_state, staged + " << st.state << ");\n"
-         << "  else\n"
-         << "    rt::fill(" << st.stateSize << ", 0.0f, staged + " << st.state
-         << ");\n";
-    if (st.maskSize)
-      os << "  if (batch->fibre_mask)\n"
-         << "    rt::upload(" << st.maskSize << ", batch->fibre_mask, staged + "
-         << st.mask << ");\n"
-         << "  else\n"
-         << "    rt::fill(" << st.maskSize << ", 1.0f, staged + " << st.mask
-         << ");\n";
+    target->emitCallerArrays(os, arrays, params, in, targets, withBatch);
   };
   // A missing state is the zero state, a missing fibre mask all ones. An
   // ensemble's caller gives the states network after network, the program
@@ -1024,31 +973,19 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
   os << "float train(void *trainer, const ccrnn_batch *batch, float *const "
         "*grads,\n            float *final_state) {\n";
   prologue();
-  // On a GPU the step is a CUDA graph, recorded by the first call: its
-  // results' places, set then, are kept in the trainer.
-  if (cuda)
-    os << "  const float *const *results = t->trainResults;\n"
-       << "  t->trainGraph.run([&] {\n"
-       << "    t->f_" << identifier(train.getSymName()) << "(\n        "
-       << batchArguments(train, numParams, targetType);
-  else
-    os << "  const float *results[" << train.getNumResults() << "];\n"
-       << "  t->f_" << identifier(train.getSymName()) << "(\n      "
-       << batchArguments(train, numParams, targetType);
+  target->beginTrainStep(os, train.getNumResults());
+  StringRef indent = target->callIndent();
+  os << indent << "  t->f_" << identifier(train.getSymName()) << "(\n"
+     << indent << "      " << batchArguments(train, numParams, targetType);
   for (unsigned i = 0; i < train.getNumResults(); ++i)
-    os << (i ? ", " : "") << (cuda ? "t->trainResults[" : "results[") << i
-       << "]";
+    os << (i ? ", " : "") << target->trainResult(i);
   for (unsigned i : callerStorageResults(train))
     os << ", grads[" << i - 1 << "]";
-  os << (cuda ? ");\n  });\n" : ");\n");
+  os << target->endTrainStep();
   // A gradient the program could not compute in place is copied.
   for (int i = 0; i < numParams; ++i)
-    os << "  " << (cuda ? "" : "if (results[" + std::to_string(i + 1) +
-                                   "] != grads[" + std::to_string(i) +
-                                   "])\n    ")
-       << toHost << "("
-       << ensemble * numElements(train.getResultTypes()[i + 1])
-       << ", results[" << i + 1 << "], grads[" << i << "]);\n";
+    target->emitGradientCopy(
+        os, i, ensemble * numElements(train.getResultTypes()[i + 1]));
   os << "  if (batch->losses)\n"
      << "    " << toHost << "(" << ensemble
      << ", results[0], batch->losses);\n";
@@ -1070,12 +1007,8 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
   if (ensemble > 1 && !stateSizes.empty())
     os << "    }\n";
   os << "  }\n";
-  if (cuda)
-    os << "  float loss = 0;\n"
-       << "  rt::download(1, results[0], &loss);\n"
-       << "  return loss;\n}\n\n";
-  else
-    os << "  return results[0][0];\n}\n\n";
+  target->emitReturnFirst(os, "results[0]", "loss");
+  os << "}\n\n";
 
   os << "float eval(void *trainer, const float *const *callerParams,\n"
         "           const float *callerInputs, const void *callerTargets,\n"
@@ -1091,12 +1024,8 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
      << "  " << toHost << "("
      << ensemble * numElements(eval.getResultTypes()[1])
      << ", prediction, predictions);\n";
-  if (cuda)
-    os << "  float value = 0;\n"
-       << "  rt::download(1, loss, &value);\n"
-       << "  return value;\n}\n\n";
-  else
-    os << "  return loss[0];\n}\n\n";
+  target->emitReturnFirst(os, "loss", "value");
+  os << "}\n\n";
 
   if (record) {
     os << "void record(void *trainer, const ccrnn_batch *batch, ccrnn_record "
@@ -1168,27 +1097,22 @@ LogicalResult Emitter::emit(raw_ostream &os) {
   }
 
   std::string id = identifier(options.id.empty() ? model : options.id);
-  const bool cuda = options.target == TrainerTarget::CUDA;
-  stagingPlan = staging(train);
+  arrays = callerArrays(train);
   // Host memory on the CPU, device memory on a GPU; both zeroed.
-  const char *buffer = cuda ? "rt::DeviceBuffer" : "std::unique_ptr<float[]>";
-  auto allocation = [&](int64_t floats) {
-    std::string n = std::to_string(std::max<int64_t>(floats, 1));
-    return cuda ? "(" + n + ")" : "(new float[" + n + "]())";
-  };
+  StringRef buffer = target->bufferType();
+  auto allocation = [&](int64_t floats) { return target->allocation(floats); };
   os << "// Generated by ccrnn-translate --emit-trainer="
-     << (cuda ? "cuda" : "cpp") << ": the trainer of model @" << model
+     << target->flagName() << ": the trainer of model @" << model
      << "\n// (" << info.getOptions().getValue()
      << "). Do not edit; regenerate from the model file.\n\n"
-     << (cuda ? "#include \"ccrnn/Runtime/KernelsCUDA.h\"\n"
-              : "#include \"ccrnn/Runtime/Kernels.h\"\n")
+     << "#include \"" << target->runtimeHeader() << "\"\n"
      << "#include \"ccrnn/Runtime/TrainerABI.h\"\n\n"
      << "#include <cstdint>\n#include <memory>\n#include <utility>\n\n"
      << "namespace {\n\nnamespace rt = ccrnn::"
-     << (cuda ? "rtcuda" : "rt") << ";\n\n"
+     << target->runtimeNamespace() << ";\n\n"
      << "// One method per function of the training program; every tensor "
         "lives in a\n// fixed slice of `arena`"
-     << (cuda ? " (device memory)" : "")
+     << target->arenaNote()
      << ", every kernel is created once.\nclass Trainer {\npublic:\n"
         "  Trainer();\n"
      << declarations << "\nprivate:\n"
@@ -1197,15 +1121,9 @@ LogicalResult Emitter::emit(raw_ostream &os) {
         "none.\n"
      << "  " << buffer << " zeros, ones;\n"
      << (ensemble > 1 ? "  // The initial states of an ensemble, regrouped.\n  " +
-                            std::string(buffer) + " regroup;\n"
+                            buffer.str() + " regroup;\n"
                       : "")
-     << (cuda ? "  // The caller's arrays, copied to the device.\n"
-                "  rt::DeviceBuffer staging;\n"
-                "  // The training step as a CUDA graph, and its results.\n"
-                "  rt::StepGraph trainGraph;\n"
-                "  const float *trainResults[" +
-                    std::to_string(train.getNumResults()) + "] = {};\n"
-              : "")
+     << target->extraMembers(train.getNumResults())
      << "\nprivate:\n";
   for (const std::string &decl : kernelDecls)
     os << decl;
@@ -1213,7 +1131,7 @@ LogicalResult Emitter::emit(raw_ostream &os) {
      << ", zeros" << allocation(stateSize) << ",\n      ones"
      << allocation(maskSize)
      << (ensemble > 1 ? ",\n      regroup" + allocation(stateSize) : "")
-     << (cuda ? ",\n      staging" + allocation(stagingPlan.total) : "")
+     << target->extraMemberInits(arrays)
      << " {\n"
      << "  rt::fill(" << std::max<int64_t>(maskSize, 1)
      << ", 1.0f, ones.get());\n";
