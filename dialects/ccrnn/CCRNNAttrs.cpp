@@ -183,14 +183,6 @@ LogicalResult CCRNNDialect::verifyRegionResultAttribute(Operation *op,
 LogicalResult CCRNNDialect::verifyOperationAttribute(Operation *op,
                                                      NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
-  if (name == kEnsembleAttr) {
-    auto size = dyn_cast<IntegerAttr>(attr.getValue());
-    if (!isa<ModuleOp>(op) || !size || size.getInt() < 1)
-      return op->emitError() << "'" << name
-                             << "' must be an integer of at least 1 on a "
-                                "module";
-    return success();
-  }
   if (name == kTrainerAttr) {
     auto trainer = dyn_cast<TrainerAttr>(attr.getValue());
     if (!trainer || !isa<FunctionOpInterface>(op))

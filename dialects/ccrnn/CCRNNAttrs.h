@@ -26,8 +26,6 @@ inline constexpr llvm::StringLiteral kRoleAttr = "ccrnn.role";
 inline constexpr llvm::StringLiteral kParameterAttr = "ccrnn.parameter";
 /// The TrainerAttr of a training function.
 inline constexpr llvm::StringLiteral kTrainerAttr = "ccrnn.trainer";
-/// The networks of an ensemble program (on the module).
-inline constexpr llvm::StringLiteral kEnsembleAttr = "ccrnn.ensemble";
 
 /// The memory plan (ccrnn-plan-memory): the module's MemoryPlanAttr, an
 /// op's storage (one SlotAttr per result, one CarriedAttr per result of a
@@ -36,7 +34,7 @@ inline constexpr llvm::StringLiteral kMemoryPlanAttr = "ccrnn.memory_plan";
 inline constexpr llvm::StringLiteral kStorageAttr = "ccrnn.storage";
 inline constexpr llvm::StringLiteral kCallerStorageAttr =
     "ccrnn.caller_storage";
-/// A function's FLOPs per call, of one network (ccrnn-count-flops).
+/// A function's FLOPs per call, of all its networks (ccrnn-count-flops).
 inline constexpr llvm::StringLiteral kFlopsAttr = "ccrnn.flops";
 
 /// The role of `f`'s argument `i` (result `i`), if it has one.

@@ -21,4 +21,20 @@
 #define GET_OP_CLASSES
 #include "ccrnn/CCRNNOps.h.inc"
 
+namespace ccrnn {
+/// The networks every ccrnn.ensemble under `root` computes (1 when there is
+/// none): an ensemble program's functions all run for that many networks.
+int64_t getEnsembleSize(mlir::Operation *root);
+
+/// The ccrnn.ensemble that is the whole body of `f` (it takes f's arguments
+/// in order, f returns its results in order), as --ccrnn-ensemble makes an
+/// entry function of an ensemble program; null when there is none.
+EnsembleOp getFunctionEnsemble(mlir::FunctionOpInterface f);
+
+/// The block computing one network's values of `f`: its ensemble's body,
+/// else f's own. Its arguments and its terminator's operands have one
+/// network's types.
+mlir::Block &getNetworkBody(mlir::FunctionOpInterface f);
+} // namespace ccrnn
+
 #endif // CCRNN_CCRNNOPS_H

@@ -331,3 +331,82 @@ bool MatmulAccumulateOp::canOverwriteOperand(unsigned index) {
   // The product is added into the accumulator as it is written.
   return index == 0;
 }
+
+//===----------------------------------------------------------------------===//
+// Ensembles
+//===----------------------------------------------------------------------===//
+
+Type EnsembleOp::getNetworksType(int64_t size, Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor)
+    return type;
+  SmallVector<int64_t> shape{size};
+  llvm::append_range(shape, tensor.getShape());
+  return RankedTensorType::get(shape, tensor.getElementType());
+}
+
+LogicalResult EnsembleOp::verify() {
+  int64_t size = getSize();
+  if (size < 1)
+    return emitOpError("size must be at least 1, got ") << size;
+  Block &body = *getBody();
+  if (body.getNumArguments() != getInputs().size())
+    return emitOpError("has ")
+           << getInputs().size() << " inputs but its body takes "
+           << body.getNumArguments() << " arguments";
+  for (auto [i, input, arg] :
+       llvm::enumerate(getInputs(), body.getArguments())) {
+    Type expected = getNetworksType(size, arg.getType());
+    if (input.getType() != expected)
+      return emitOpError("input ")
+             << i << " has type " << input.getType() << ", expected "
+             << expected << " for the body's " << arg.getType();
+  }
+  auto yield = dyn_cast<EnsembleYieldOp>(body.getTerminator());
+  if (!yield)
+    return emitOpError("body must end in ccrnn.ensemble_yield");
+  if (yield.getNumOperands() != getNumResults())
+    return emitOpError("yields ")
+           << yield.getNumOperands() << " values for " << getNumResults()
+           << " results";
+  for (auto [i, result, yielded] :
+       llvm::enumerate(getResults(), yield.getOperands())) {
+    Type expected = getNetworksType(size, yielded.getType());
+    if (result.getType() != expected)
+      return emitOpError("result ")
+             << i << " has type " << result.getType() << ", expected "
+             << expected << " for the yielded " << yielded.getType();
+  }
+  return success();
+}
+
+int64_t ccrnn::getEnsembleSize(Operation *root) {
+  int64_t size = 1;
+  root->walk([&](EnsembleOp ensemble) {
+    size = ensemble.getSize();
+    return WalkResult::interrupt();
+  });
+  return size;
+}
+
+EnsembleOp ccrnn::getFunctionEnsemble(FunctionOpInterface f) {
+  Region &body = f.getFunctionBody();
+  if (!body.hasOneBlock())
+    return nullptr;
+  Block &entry = body.front();
+  auto ensemble = dyn_cast<EnsembleOp>(entry.front());
+  if (!ensemble || &entry.front() == entry.getTerminator() ||
+      ensemble->getNextNode() != entry.getTerminator())
+    return nullptr;
+  if (!llvm::equal(ensemble.getInputs(), entry.getArguments()) ||
+      !llvm::equal(entry.getTerminator()->getOperands(),
+                   ensemble.getResults()))
+    return nullptr;
+  return ensemble;
+}
+
+Block &ccrnn::getNetworkBody(FunctionOpInterface f) {
+  if (EnsembleOp ensemble = getFunctionEnsemble(f))
+    return *ensemble.getBody();
+  return f.getFunctionBody().front();
+}

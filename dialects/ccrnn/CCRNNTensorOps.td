@@ -517,4 +517,65 @@ def CCRNN_ValueAndGradOp : CCRNN_Op<"value_and_grad", [
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Ensembles
+//===----------------------------------------------------------------------===//
+
+def CCRNN_EnsembleOp : CCRNN_Op<"ensemble", [IsolatedFromAbove, SingleBlock,
+    RecursiveMemoryEffects]> {
+  let summary = "the same computation for each of `size` networks";
+  let description = [{
+    Runs its body once per network, on that network's slice of each input,
+    and stacks what it yields: a tensor input or result has a leading
+    dimension of `size` (network after network, each network's elements in
+    one run), the body's argument or yielded value is one network's
+    (`tensor<size x T>` outside, `tensor<T>` inside); other inputs (an
+    index) are the same for every network. The body sees nothing but its
+    arguments (it is isolated from above), so the networks are independent
+    by construction. Functions it calls run per network too.
+
+    `--ccrnn-ensemble=size=K` wraps the body of every entry function of a
+    lowered training program in one; the reference evaluator runs it
+    network by network, the trainer emitters batch the networks (element-
+    wise work over all of them at once, products and windows per network).
+
+    ```mlir
+    func.func @m_train(%w: tensor<3x4x2xf32>, %x: tensor<3x5x4xf32>) -> tensor<3xf32> {
+      %r = ccrnn.ensemble 3 networks(%w, %x : tensor<3x4x2xf32>, tensor<3x5x4xf32>)
+          -> (tensor<3xf32>) {
+      ^bb0(%w1: tensor<4x2xf32>, %x1: tensor<5x4xf32>):
+        ...
+        ccrnn.ensemble_yield %loss : tensor<f32>
+      }
+      return %r : tensor<3xf32>
+    }
+    ```
+  }];
+  let arguments = (ins I64Attr:$size, Variadic<AnyType>:$inputs);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let regions = (region SizedRegion<1>:$region);
+  let assemblyFormat = [{
+    $size `networks` (`(` $inputs^ `:` type($inputs) `)`)? `->`
+    `(` type($results) `)`
+    $region attr-dict
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The type of `size` networks' values of one network's `type`: a
+    /// tensor gets a leading dimension of `size`, anything else is shared.
+    static ::mlir::Type getNetworksType(int64_t size, ::mlir::Type type);
+    /// What the body yields (one network's results).
+    ::mlir::Operation::operand_range getYielded() {
+      return getBody()->getTerminator()->getOperands();
+    }
+  }];
+}
+
+def CCRNN_EnsembleYieldOp : CCRNN_Op<"ensemble_yield", [Pure, Terminator,
+    ReturnLike, HasParent<"EnsembleOp">]> {
+  let summary = "one network's results of a `ccrnn.ensemble`";
+  let arguments = (ins Variadic<AnyRankedTensor>:$values);
+  let assemblyFormat = "($values^ `:` type($values))? attr-dict";
+}
+
 #endif // CCRNN_TENSOR_OPS_TD

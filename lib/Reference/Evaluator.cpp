@@ -325,7 +325,8 @@ private:
   FailureOr<Results> dispatch(Operation *op) {
     using F = FailureOr<Results>;
     return llvm::TypeSwitch<Operation *, F>(op)
-        .Case<func::CallOp, scf::ForOp, arith::ConstantOp, MatmulOp,
+        .Case<func::CallOp, scf::ForOp, EnsembleOp, arith::ConstantOp,
+              MatmulOp,
               FusedMatmulOp, MatmulAccumulateOp,
               BroadcastOp, ReduceSumOp, ReshapeOp, ConcatOp, SplitOp,
               TimeSliceOp, OneHotOp, SupervisedStepsOp, MSELossOp, MSELossGradOp,
@@ -459,6 +460,49 @@ private:
       iters = std::move(*yielded);
     }
     return iters;
+  }
+
+  /// Runs the body once per network on that network's slice of each tensor
+  /// input, in a frame of its own, and stacks what each yields.
+  FailureOr<Results> eval(EnsembleOp op) {
+    int64_t size = op.getSize();
+    Block &body = *op.getBody();
+    std::vector<Results> yielded;
+    for (int64_t e = 0; e < size; ++e) {
+      Results args;
+      for (Value input : op.getInputs()) {
+        const RValue &value = get(input);
+        const auto *t = std::get_if<Tensor>(&value);
+        if (!t) {
+          args.push_back(value);
+          continue;
+        }
+        // bind() checked the leading dimension: one slice per network.
+        Tensor slice{{t->shape.begin() + 1, t->shape.end()}, {}};
+        int64_t n = slice.numElements();
+        slice.data.assign(t->data.begin() + e * n,
+                          t->data.begin() + (e + 1) * n);
+        args.push_back(std::move(slice));
+      }
+      llvm::SaveAndRestore frame(env, DenseMap<Value, RValue>());
+      FailureOr<Results> results = run(body, std::move(args));
+      if (failed(results))
+        return failure();
+      yielded.push_back(std::move(*results));
+    }
+    Results stacked;
+    for (unsigned r = 0; r < op.getNumResults(); ++r) {
+      // bind() checked that the yielded values are tensors.
+      Tensor all{{size}, {}};
+      const Tensor &first = std::get<Tensor>(yielded[0][r]);
+      all.shape.insert(all.shape.end(), first.shape.begin(), first.shape.end());
+      for (const Results &network : yielded) {
+        const Tensor &t = std::get<Tensor>(network[r]);
+        all.data.insert(all.data.end(), t.data.begin(), t.data.end());
+      }
+      stacked.push_back(std::move(all));
+    }
+    return stacked;
   }
 
   FailureOr<Results> eval(arith::ConstantOp op) {

@@ -203,6 +203,8 @@ private:
   LogicalResult emitOp(Operation *op);
   LogicalResult emitFor(scf::ForOp loop);
   LogicalResult emitCall(func::CallOp call);
+  /// The body of an ensemble entry function, batched over the networks.
+  LogicalResult emitEnsemble(EnsembleOp ensemble);
   LogicalResult emitConstant(arith::ConstantOp constant);
   LogicalResult emitRecurrent(Operation *op);
   /// rt::concat / rt::split of `pieces` along `axis` of `whole`; `rest` ends
@@ -237,7 +239,7 @@ private:
   static BatchInputs batchInputs(func::FuncOp train) {
     BatchInputs b;
     for (unsigned i = numParameters(train); i < train.getNumArguments(); ++i) {
-      Type type = train.getArgumentTypes()[i];
+      Type type = argType(train, i);
       if (argumentRole(train, i) == Role::State)
         b.stateSize += numElements(type);
       if (argumentRole(train, i) == Role::FibreMask) {
@@ -246,6 +248,14 @@ private:
       }
     }
     return b;
+  }
+  /// One network's type of argument `i` (result `i`) of `f`: the types of
+  /// an ensemble program's entry function are all its networks'.
+  static Type argType(func::FuncOp f, unsigned i) {
+    return getNetworkBody(f).getArgument(i).getType();
+  }
+  static Type resultType(func::FuncOp f, unsigned i) {
+    return getNetworkBody(f).getTerminator()->getOperand(i).getType();
   }
   /// The training function's parameters: the arguments with a gradient.
   /// The results of `f` the caller gives storage for (ccrnn.caller_storage).
@@ -301,7 +311,7 @@ std::string Emitter::signature(func::FuncOp f, bool qualified) {
   for (auto [i, type] : llvm::enumerate(f.getArgumentTypes())) {
     separator();
     // Unused arguments (e.g. the synthesizer's in the evaluation).
-    if (qualified && f.getArgument(i).use_empty())
+    if (qualified && getNetworkBody(f).getArgument(i).use_empty())
       os << "[[maybe_unused]] ";
     if (isFloatTensor(type))
       os << "const float *a" << i;
@@ -498,6 +508,26 @@ LogicalResult Emitter::emitFor(scf::ForOp loop) {
   return success();
 }
 
+LogicalResult Emitter::emitEnsemble(EnsembleOp ensemble) {
+  // Every function runs for all networks of the program (`ensemble`): the
+  // body's values are one network's in the IR and all networks' in memory,
+  // network after network, as the function's arguments and results are.
+  if (ensemble != getFunctionEnsemble(ensemble->getParentOfType<func::FuncOp>()))
+    return ensemble.emitOpError("is supported by the C++ trainer emitter "
+                                "only as the whole body of a function");
+  Block &body = *ensemble.getBody();
+  for (auto [arg, input] :
+       llvm::zip(body.getArguments(), ensemble.getInputs()))
+    names[arg] = name(input);
+  for (Operation &op : body.without_terminator())
+    if (failed(emitOp(&op)))
+      return failure();
+  for (auto [result, yielded] :
+       llvm::zip(ensemble.getResults(), ensemble.getYielded()))
+    names[result] = name(yielded);
+  return success();
+}
+
 LogicalResult Emitter::emitCall(func::CallOp call) {
   SmallVector<std::string> results;
   for (unsigned i = 0, e = call.getNumResults(); i < e; ++i) {
@@ -620,6 +650,7 @@ LogicalResult Emitter::emitOp(Operation *op) {
       })
       .Case([&](scf::ForOp loop) { return emitFor(loop); })
       .Case([&](func::CallOp call) { return emitCall(call); })
+      .Case([&](EnsembleOp e) { return emitEnsemble(e); })
       .Case([&](func::ReturnOp ret) {
         for (auto [i, v] : llvm::enumerate(ret.getOperands()))
           line() << "r" << i << " = " << name(v) << ";\n";
@@ -803,7 +834,7 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
   os << "const ccrnn_param_info kParams[] = {\n";
   int numParams = numParameters(train);
   for (int i = 0; i < numParams; ++i) {
-    auto type = cast<RankedTensorType>(train.getArgumentTypes()[i]);
+    auto type = cast<RankedTensorType>(argType(train, i));
     StringRef name = getArgumentName(train, i);
     auto param = train.getArgAttrOfType<ParameterAttr>(i, kParameterAttr);
     os << "    {\"" << name << "\", " << type.getRank() << ", {";
@@ -822,20 +853,20 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
   auto info = train->getAttrOfType<TrainerAttr>(kTrainerAttr);
   auto flag = [&](BoolAttr value) { return value.getValue() ? 1 : 0; };
   ArrayRef<int64_t> input =
-      cast<RankedTensorType>(train.getArgumentTypes()[numParams]).getShape();
+      cast<RankedTensorType>(argType(train, numParams)).getShape();
   auto eval = module.lookupSymbol<func::FuncOp>(info.getEval());
   ArrayRef<int64_t> prediction =
-      cast<RankedTensorType>(eval.getResultTypes()[1]).getShape();
+      cast<RankedTensorType>(resultType(eval, 1)).getShape();
   BatchInputs batch = batchInputs(train);
   // [boundaries, layers, batch, |s|] and the activity's width.
   SmallVector<int64_t, 5> recorded(5, 0);
   if (record) {
     ArrayRef<int64_t> shape =
-        cast<RankedTensorType>(record.getResultTypes()[0]).getShape();
+        cast<RankedTensorType>(resultType(record, 0)).getShape();
     recorded.assign({shape[0], shape[1], shape[3], 0});
     if (record.getNumResults() > 4)
       recorded[3] =
-          cast<RankedTensorType>(record.getResultTypes()[4]).getShape()[3];
+          cast<RankedTensorType>(resultType(record, 4)).getShape()[3];
   }
   os << "const ccrnn_trainer_desc kDescription = {\n"
      << "    CCRNN_TRAINER_ABI_VERSION,\n"
@@ -853,8 +884,8 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
      << ", " << recorded[3] << ",\n"
      << "    "
      << llvm::formatv("{0:e6}",
-                      ensemble * train->getAttrOfType<FloatAttr>(kFlopsAttr)
-                                     .getValueAsDouble())
+                      train->getAttrOfType<FloatAttr>(kFlopsAttr)
+                          .getValueAsDouble())
      << ",\n    " << ensemble << "};\n\n";
 }
 
@@ -875,7 +906,7 @@ std::string Emitter::batchArguments(func::FuncOp f, int numParams,
       os << "mask ? mask : t->ones.get(), ";
     else if (role == Role::State) {
       os << "state + " << stateOffset << ", ";
-      stateOffset += ensemble * numElements(f.getArgumentTypes()[i]);
+      stateOffset += ensemble * numElements(argType(f, i));
     }
   }
   return text;
@@ -884,7 +915,7 @@ std::string Emitter::batchArguments(func::FuncOp f, int numParams,
 CallerArrays Emitter::callerArrays(func::FuncOp train) {
   CallerArrays st;
   int numParams = numParameters(train);
-  st.classify = isIntTensor(train.getArgumentTypes()[numParams + 1]);
+  st.classify = isIntTensor(argType(train, numParams + 1));
   int64_t offset = 0;
   auto take = [&](int64_t floats) {
     int64_t at = offset;
@@ -892,13 +923,13 @@ CallerArrays Emitter::callerArrays(func::FuncOp train) {
     return at;
   };
   for (int i = 0; i < numParams; ++i) {
-    int64_t floats = numElements(train.getArgumentTypes()[i]);
+    int64_t floats = numElements(argType(train, i));
     st.paramSizes.push_back(ensemble * floats);
     st.params.push_back(take(floats));
   }
   for (unsigned i = numParams; i < train.getNumArguments(); ++i) {
     std::optional<Role> role = argumentRole(train, i);
-    Type type = train.getArgumentTypes()[i];
+    Type type = argType(train, i);
     if (role == Role::Input) {
       st.inputsSize = ensemble * numElements(type);
       st.inputs = take(numElements(type));
@@ -939,7 +970,7 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
   SmallVector<int64_t> stateSizes;
   for (unsigned i = numParams; i < train.getNumArguments(); ++i)
     if (argumentRole(train, i) == Role::State)
-      stateSizes.push_back(numElements(train.getArgumentTypes()[i]));
+      stateSizes.push_back(numElements(argType(train, i)));
   int64_t networkState = 0;
   for (int64_t n : stateSizes)
     networkState += n;
@@ -985,7 +1016,7 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
   // A gradient the program could not compute in place is copied.
   for (int i = 0; i < numParams; ++i)
     target->emitGradientCopy(
-        os, i, ensemble * numElements(train.getResultTypes()[i + 1]));
+        os, i, ensemble * numElements(resultType(train, i + 1)));
   os << "  if (batch->losses)\n"
      << "    " << toHost << "(" << ensemble
      << ", results[0], batch->losses);\n";
@@ -994,7 +1025,7 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
     os << "    for (int64_t e = 0; e < " << ensemble << "; ++e) {\n";
   int64_t offset = 0;
   for (unsigned i = numParams + 1; i < train.getNumResults(); ++i) {
-    int64_t n = numElements(train.getResultTypes()[i]);
+    int64_t n = numElements(resultType(train, i));
     if (ensemble == 1)
       os << "    " << toHost << "(" << n << ", results[" << i
          << "], final_state + " << offset << ");\n";
@@ -1022,7 +1053,7 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
   os << "inputs, static_cast<" << targetType
      << ">(targets), loss, prediction);\n"
      << "  " << toHost << "("
-     << ensemble * numElements(eval.getResultTypes()[1])
+     << ensemble * numElements(resultType(eval, 1))
      << ", prediction, predictions);\n";
   target->emitReturnFirst(os, "loss", "value");
   os << "}\n\n";
@@ -1041,7 +1072,7 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
                             "activity"};
     for (unsigned i = 0; i < record.getNumResults(); ++i)
       os << "  " << toHost << "("
-         << ensemble * numElements(record.getResultTypes()[i]) << ", results["
+         << ensemble * numElements(resultType(record, i)) << ", results["
          << i << "], out->" << fields[i] << ");\n";
     os << "}\n\n";
   }
@@ -1066,9 +1097,7 @@ LogicalResult Emitter::emit(raw_ostream &os) {
   func::FuncOp record;
   if (info.getRecord())
     record = module.lookupSymbol<func::FuncOp>(info.getRecord());
-  // The verifier has checked that it is at least 1.
-  if (auto k = module->getAttrOfType<IntegerAttr>(kEnsembleAttr))
-    ensemble = k.getInt();
+  ensemble = getEnsembleSize(module);
   BatchInputs batch = batchInputs(train);
   int64_t stateSize = ensemble * batch.stateSize,
           maskSize = ensemble * batch.maskRows * batch.maskCols;

@@ -45,6 +45,9 @@ private:
     for (Operation &op : block) {
       if (auto counted = dyn_cast<FlopCountOpInterface>(op))
         flops += counted.getMatrixFlops();
+      else if (auto ensemble = dyn_cast<EnsembleOp>(op))
+        flops += double(ensemble.getSize()) *
+                 count(*ensemble.getBody());
       else if (auto loop = dyn_cast<scf::ForOp>(op))
         flops += double(tripCount(loop)) * count(*loop.getBody());
       else if (auto call = dyn_cast<func::CallOp>(op))

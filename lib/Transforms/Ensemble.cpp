@@ -1,13 +1,12 @@
 //===- Ensemble.cpp - K networks in one training program -------*- C++ -*-===//
 //
-// The ensemble is a property of the whole lowered program rather than a
-// rewrite of its types: every op of a lowered program is independent across
-// networks by construction (no op mixes the rows of two networks), so the
-// program of one network describes the ensemble exactly, and each back end
-// chooses how to batch it (the C++ emitter: element-wise work over all
-// networks at once, products and windows per network; on a GPU, batched
-// GEMMs). What the pass checks is that the program is lowered:
-// an op the back ends cannot batch is an error here, not a surprise later.
+// Rewrites a lowered training program into the program of K independent
+// networks of the same shapes: every entry function (every function that is
+// not private) takes and returns each tensor for all K networks (a leading
+// dimension of K) and runs its old body once per network inside a
+// ccrnn.ensemble. The private functions the bodies call (window gradients)
+// stay one network's. The reference evaluator runs the result network by
+// network; the emitters batch the networks.
 //
 //===----------------------------------------------------------------------===//
 
@@ -41,6 +40,39 @@ bool isLowered(Operation *op) {
               dialect));
 }
 
+/// Moves `f`'s body into a ccrnn.ensemble of `size` networks and gives `f`
+/// the types of all of them.
+void wrapInEnsemble(func::FuncOp f, int64_t size) {
+  MLIRContext *context = f.getContext();
+  Block *network = &f.getBody().front();
+  auto ret = cast<func::ReturnOp>(network->getTerminator());
+  SmallVector<Type> inputs, results;
+  for (Type type : f.getArgumentTypes())
+    inputs.push_back(EnsembleOp::getNetworksType(size, type));
+  for (Type type : f.getResultTypes())
+    results.push_back(EnsembleOp::getNetworksType(size, type));
+
+  // The function's new body: the ensemble of its old one.
+  auto *entry = new Block();
+  for (auto [type, arg] : llvm::zip(inputs, network->getArguments()))
+    entry->addArgument(type, arg.getLoc());
+  OpBuilder builder(context);
+  builder.setInsertionPointToEnd(entry);
+  auto ensemble = EnsembleOp::create(builder, f.getLoc(), results,
+                                     builder.getI64IntegerAttr(size),
+                                     entry->getArguments());
+  func::ReturnOp::create(builder, ret.getLoc(), ensemble.getResults());
+
+  Region &networks = ensemble.getRegion();
+  networks.getBlocks().splice(networks.end(), f.getBody().getBlocks(),
+                              network->getIterator());
+  builder.setInsertionPoint(ret);
+  EnsembleYieldOp::create(builder, ret.getLoc(), ret.getOperands());
+  ret.erase();
+  f.getBody().push_back(entry);
+  f.setFunctionType(FunctionType::get(context, inputs, results));
+}
+
 struct EnsemblePass : ccrnn::impl::CCRNNEnsembleBase<EnsemblePass> {
   using CCRNNEnsembleBase::CCRNNEnsembleBase;
 
@@ -51,10 +83,15 @@ struct EnsemblePass : ccrnn::impl::CCRNNEnsembleBase<EnsemblePass> {
           << static_cast<int64_t>(size);
       return signalPassFailure();
     }
-    if (auto old = module->getAttrOfType<IntegerAttr>(kEnsembleAttr)) {
+    EnsembleOp existing;
+    module.walk([&](EnsembleOp op) {
+      existing = op;
+      return WalkResult::interrupt();
+    });
+    if (existing) {
       module.emitError("ccrnn-ensemble: the program is already an ensemble "
                        "of ")
-          << old.getInt() << " networks";
+          << existing.getSize() << " networks";
       return signalPassFailure();
     }
     // The plan's slices hold one network each.
@@ -75,9 +112,16 @@ struct EnsemblePass : ccrnn::impl::CCRNNEnsembleBase<EnsemblePass> {
     });
     if (walk.wasInterrupted())
       return signalPassFailure();
-    module->setAttr(kEnsembleAttr,
-                    IntegerAttr::get(IntegerType::get(&getContext(), 64),
-                                     static_cast<int64_t>(size)));
+    for (func::FuncOp f : module.getOps<func::FuncOp>()) {
+      if (f.isPrivate() || f.isExternal())
+        continue;
+      if (!f.getBody().hasOneBlock()) {
+        f.emitOpError("must have a body of one block to be part of an "
+                      "ensemble program");
+        return signalPassFailure();
+      }
+      wrapInEnsemble(f, size);
+    }
   }
 };
 

@@ -57,10 +57,9 @@ public:
   /// Plans `f`; with `callerStorage`, the results that are gradients of the
   /// training function are computed in the caller's arrays.
   void plan(func::FuncOp f, bool callerStorage) {
-    Block &entry = f.getBody().front();
     if (callerStorage)
-      planCallerStorage(f, entry);
-    planBlock(entry);
+      planCallerStorage(f, getNetworkBody(f));
+    planBlock(f.getBody().front());
   }
 
   int64_t arenaSize() const { return arena; }
@@ -78,20 +77,21 @@ private:
     return SlotAttr::get(context, kind, offset);
   }
 
-  void planCallerStorage(func::FuncOp f, Block &entry) {
+  /// `body` computes f's results (one network's, of an ensemble).
+  void planCallerStorage(func::FuncOp f, Block &body) {
     // The gradients are results 1 .. #parameters (after the loss).
     unsigned numParams = 0;
     while (numParams < f.getNumArguments() &&
            f.getArgAttr(numParams, kParameterAttr))
       ++numParams;
-    auto ret = cast<func::ReturnOp>(entry.getTerminator());
+    OperandRange results = body.getTerminator()->getOperands();
     for (unsigned i = 1; i <= numParams && i < f.getNumResults(); ++i) {
       f.setResultAttr(i, kCallerStorageAttr, UnitAttr::get(context));
       // Only a value the function computes itself, returned once.
-      Value v = ret.getOperand(i);
+      Value v = results[i];
       Operation *def = v.getDefiningOp();
-      if (def && def->getBlock() == &entry && computesTensors(def) &&
-          !planned.count(v) && llvm::count(ret.getOperands(), v) == 1)
+      if (def && def->getBlock() == &body && computesTensors(def) &&
+          !planned.count(v) && llvm::count(results, v) == 1)
         planned[v] = slot(StorageKind::Caller, i);
     }
   }
@@ -100,6 +100,8 @@ private:
     for (Operation &op : block) {
       if (auto loop = dyn_cast<scf::ForOp>(op))
         planLoop(loop);
+      else if (auto ensemble = dyn_cast<EnsembleOp>(op))
+        planBlock(*ensemble.getBody());
       else if (auto constant = dyn_cast<arith::ConstantOp>(op))
         planConstant(constant);
       else if (computesTensors(&op))
@@ -182,10 +184,7 @@ struct PlanMemoryPass : ccrnn::impl::CCRNNPlanMemoryBase<PlanMemoryPass> {
                        "memory plan");
       return signalPassFailure();
     }
-    int64_t ensemble = 1;
-    if (auto k = module->getAttrOfType<IntegerAttr>(kEnsembleAttr))
-      ensemble = k.getInt();
-    Planner planner(&getContext(), ensemble);
+    Planner planner(&getContext(), getEnsembleSize(module));
     for (func::FuncOp f : module.getOps<func::FuncOp>()) {
       if (f.isExternal())
         continue;

@@ -13,9 +13,9 @@
 // RUN:   --convert-ccrnn-to-onednn --ccrnn-ensemble=size=3 -o %t.passes2.mlir
 // RUN: diff %t.pipeline2.mlir %t.passes2.mlir
 // RUN: FileCheck %s --input-file=%t.pipeline2.mlir
-// CHECK: module attributes {ccrnn.ensemble = 3 : i64}
 // CHECK: tensor<6x
 // CHECK: ccrnn.trainer = {{.*}}options = "bptt=3 interval=1 batch=3 steps=5 fibres=2 record"
+// CHECK: ccrnn.ensemble 3 networks
 //
 // The options' errors are the passes' (range) or the option parser's.
 // RUN: not ccrnn-opt %s --ccrnn-trainer-pipeline='bptt=0' 2>&1 | FileCheck %s --check-prefix=RANGE

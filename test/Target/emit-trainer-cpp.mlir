@@ -9,10 +9,6 @@
 // RUN: ccrnn-opt %t.mlir --ccrnn-ensemble=size=3 | ccrnn-translate --emit-trainer=cpp -o %t.ensemble.cpp
 // RUN: FileCheck %s --check-prefix=ENSEMBLE < %t.ensemble.cpp
 // RUN: c++ -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %ccrnn_src_root/include %t.ensemble.cpp
-// An ensemble of no networks (only written by hand: the pass refuses it).
-// RUN: sed 's/^module {/module attributes {ccrnn.ensemble = 0 : i64} {/' %t.mlir \
-// RUN:   | not ccrnn-translate --emit-trainer=cpp 2>&1 | FileCheck %s --check-prefix=NOENSEMBLE
-// NOENSEMBLE: error: 'ccrnn.ensemble' must be an integer of at least 1 on a module
 // The emitter prints the memory plan (--ccrnn-plan-memory, which it runs
 // when the program has none): one made for another target is an error, and
 // so is a value it left out (here: a plan written by hand).

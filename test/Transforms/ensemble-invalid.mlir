@@ -12,9 +12,13 @@ func.func @not_lowered(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 
 // Made an ensemble twice.
 // expected-error @below {{ccrnn-ensemble: the program is already an ensemble of 3 networks}}
-module attributes {ccrnn.ensemble = 3 : i64} {
-  func.func @f(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
-    return %x : tensor<2x3xf32>
+module {
+  func.func @f(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
+    %r = ccrnn.ensemble 3 networks(%x : tensor<3x2xf32>) -> (tensor<3x2xf32>) {
+    ^bb0(%x1: tensor<2xf32>):
+      ccrnn.ensemble_yield %x1 : tensor<2xf32>
+    }
+    return %r : tensor<3x2xf32>
   }
 }
 

@@ -218,13 +218,16 @@ def CCRNNInlineWindows : Pass<"ccrnn-inline-windows", "mlir::ModuleOp"> {
 def CCRNNEnsemble : Pass<"ccrnn-ensemble", "mlir::ModuleOp"> {
   let summary = "Make the training program compute K independent networks";
   let description = [{
-    Marks a lowered training program (the output of the training pipeline,
-    through `--convert-ccrnn-to-onednn`) as an ensemble of `size` networks
-    of the same shapes: the module gets `ccrnn.ensemble = size`. The types
-    stay those of one network; every tensor value then stands for `size`
-    values, one per network, laid out network after network, and every op
-    applies to each network separately. The C++ trainer emitter lowers it
-    so: element-wise ops, copies and layout ops run once over all
+    Rewrites a lowered training program (the output of the training
+    pipeline, through `--convert-ccrnn-to-onednn`) into the program of
+    `size` independent networks of the same shapes. Every entry function
+    (every function that is not private) takes and returns each tensor for
+    all networks, with a leading dimension of `size` (network after
+    network), and its old body becomes the region of a `ccrnn.ensemble`,
+    which runs once per network on that network's slices; the private
+    functions the bodies call keep one network's types. The reference
+    evaluator runs the result network by network. The C++ trainer emitter
+    batches it: element-wise ops, copies and layout ops run once over all
     networks' elements (the networks' batches are one batch of size * B
     rows), each matrix product runs for every network on one oneDNN
     primitive (cuBLAS: one strided batched GEMM), losses, reductions and
@@ -247,11 +250,11 @@ def CCRNNCountFlops : Pass<"ccrnn-count-flops", "mlir::ModuleOp"> {
   let summary = "Count the FLOPs of each function of a training program";
   let description = [{
     Sets `ccrnn.flops` on every function: the floating-point operations of
-    the matrix products one call computes for one network, loops (constant
-    trip counts) and calls included, from the ops' `FlopCountOpInterface`
+    the matrix products one call computes, loops (constant trip counts),
+    calls and every network of a `ccrnn.ensemble` included, from the ops' `FlopCountOpInterface`
     (2 m n k per product; element-wise work is not counted). The C++ trainer
-    reports the training function's count times the ensemble size as
-    `flops_per_batch`, which `ccrnn-bench` turns into GFLOP/s.
+    reports the training function's count as `flops_per_batch`, which
+    `ccrnn-bench` turns into GFLOP/s.
   }];
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect"];
 }

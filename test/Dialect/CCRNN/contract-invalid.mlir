@@ -52,21 +52,6 @@ func.func @f() -> (tensor<2xf32> {ccrnn.parameter = #ccrnn.parameter<init = zero
 
 // -----
 
-// expected-error @below {{'ccrnn.ensemble' must be an integer of at least 1 on a module}}
-module attributes {ccrnn.ensemble = 0 : i64} {
-}
-
-// -----
-
-module {
-  // expected-error @below {{'ccrnn.ensemble' must be an integer of at least 1 on a module}}
-  func.func @f() attributes {ccrnn.ensemble = 2 : i64} {
-    return
-  }
-}
-
-// -----
-
 // expected-error @below {{'ccrnn.trainer' must be a #ccrnn.trainer<...> on a function}}
 func.func @m_train() attributes {ccrnn.trainer = {model = "m"}} {
   return

@@ -674,3 +674,83 @@ func.func @relu_grad_shapes(%c: tensor<2x3xf32>, %a: tensor<3x2xf32>) {
   %g = "ccrnn.relu_grad"(%c, %a) : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x3xf32>
   return
 }
+
+//===----------------------------------------------------------------------===//
+// Ensembles
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @f(%x: tensor<0x2xf32>) -> tensor<0x2xf32> {
+  // expected-error @below {{'ccrnn.ensemble' op size must be at least 1, got 0}}
+  %r = ccrnn.ensemble 0 networks(%x : tensor<0x2xf32>) -> (tensor<0x2xf32>) {
+  ^bb0(%x1: tensor<2xf32>):
+    ccrnn.ensemble_yield %x1 : tensor<2xf32>
+  }
+  return %r : tensor<0x2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  // expected-error @below {{'ccrnn.ensemble' op has 1 inputs but its body takes 0 arguments}}
+  %r = ccrnn.ensemble 3 networks(%x : tensor<3x2xf32>) -> (tensor<3x2xf32>) {
+    %c = arith.constant dense<0.0> : tensor<2xf32>
+    ccrnn.ensemble_yield %c : tensor<2xf32>
+  }
+  return %r : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x2xf32>) -> tensor<3x2xf32> {
+  // expected-error @below {{'ccrnn.ensemble' op input 0 has type 'tensor<2x2xf32>', expected 'tensor<3x2xf32>' for the body's 'tensor<2xf32>'}}
+  %r = ccrnn.ensemble 3 networks(%x : tensor<2x2xf32>) -> (tensor<3x2xf32>) {
+  ^bb0(%x1: tensor<2xf32>):
+    ccrnn.ensemble_yield %x1 : tensor<2xf32>
+  }
+  return %r : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  // expected-error @below {{'ccrnn.ensemble' op yields 2 values for 1 results}}
+  %r = ccrnn.ensemble 3 networks(%x : tensor<3x2xf32>) -> (tensor<3x2xf32>) {
+  ^bb0(%x1: tensor<2xf32>):
+    ccrnn.ensemble_yield %x1, %x1 : tensor<2xf32>, tensor<2xf32>
+  }
+  return %r : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<3x2xf32>) -> tensor<2x3xf32> {
+  // expected-error @below {{'ccrnn.ensemble' op result 0 has type 'tensor<2x3xf32>', expected 'tensor<3x2xf32>' for the yielded 'tensor<2xf32>'}}
+  %r = ccrnn.ensemble 3 networks(%x : tensor<3x2xf32>) -> (tensor<2x3xf32>) {
+  ^bb0(%x1: tensor<2xf32>):
+    ccrnn.ensemble_yield %x1 : tensor<2xf32>
+  }
+  return %r : tensor<2x3xf32>
+}
+
+// -----
+
+// The body sees nothing but its arguments.
+func.func @f(%x: tensor<3x2xf32>, %y: tensor<2xf32>) -> tensor<3x2xf32> {
+  // expected-note @below {{required by region isolation constraints}}
+  %r = ccrnn.ensemble 3 networks(%x : tensor<3x2xf32>) -> (tensor<3x2xf32>) {
+  ^bb0(%x1: tensor<2xf32>):
+    // expected-error @below {{using value defined outside the region}}
+    %s = ccrnn.add %x1, %y : tensor<2xf32>
+    ccrnn.ensemble_yield %s : tensor<2xf32>
+  }
+  return %r : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @below {{'ccrnn.ensemble_yield' op expects parent op 'ccrnn.ensemble'}}
+  ccrnn.ensemble_yield %x : tensor<2xf32>
+}

@@ -140,3 +140,18 @@ func.func @relu_grad(%c: tensor<2x3xf32>, %a: tensor<2x3xf32>) -> tensor<2x3xf32
   %g = ccrnn.relu_grad %c, %a : tensor<2x3xf32>
   return %g : tensor<2x3xf32>
 }
+
+// CHECK-LABEL: func.func @ensemble(
+// CHECK:         %[[R:.*]]:2 = ccrnn.ensemble 3 networks(%{{.*}}, %{{.*}} : tensor<3x2xf32>, index) -> (tensor<3x2xf32>, tensor<3xf32>) {
+// CHECK-NEXT:    ^bb0(%[[X:.*]]: tensor<2xf32>, %{{.*}}: index):
+// CHECK:           ccrnn.ensemble_yield %{{.*}}, %{{.*}} : tensor<2xf32>, tensor<f32>
+// CHECK-NEXT:    }
+func.func @ensemble(%x: tensor<3x2xf32>, %i: index) -> (tensor<3x2xf32>, tensor<3xf32>) {
+  %r:2 = ccrnn.ensemble 3 networks(%x, %i : tensor<3x2xf32>, index) -> (tensor<3x2xf32>, tensor<3xf32>) {
+  ^bb0(%x1: tensor<2xf32>, %i1: index):
+    %t = ccrnn.tanh %x1 : tensor<2xf32>
+    %s = ccrnn.reduce_sum %t : tensor<2xf32> -> tensor<f32>
+    ccrnn.ensemble_yield %t, %s : tensor<2xf32>, tensor<f32>
+  }
+  return %r#0, %r#1 : tensor<3x2xf32>, tensor<3xf32>
+}
