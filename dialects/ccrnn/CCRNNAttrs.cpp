@@ -212,6 +212,29 @@ LogicalResult CCRNNDialect::verifyOperationAttribute(Operation *op,
   }
   if (name == kStorageAttr)
     return verifyStorage(op, attr);
+  if (name == kKernelsAttr) {
+    auto kernels = dyn_cast<ArrayAttr>(attr.getValue());
+    if (!kernels || !isa<ModuleOp>(op) ||
+        !llvm::all_of(kernels, llvm::IsaPred<MatmulKernelAttr,
+                                             WindowKernelAttr>))
+      return op->emitError() << "'" << name
+                             << "' must be an array of #ccrnn.matmul_kernel "
+                                "and #ccrnn.window_kernel on a module";
+    return success();
+  }
+  if (name == kKernelAttr) {
+    auto uses = dyn_cast<UsesKernelAttr>(attr.getValue());
+    auto module = op->getParentOfType<ModuleOp>();
+    auto kernels =
+        module ? module->getAttrOfType<ArrayAttr>(kKernelsAttr) : nullptr;
+    if (!uses || !kernels || uses.getIndex() < 0 ||
+        uses.getIndex() >= int64_t(kernels.size()))
+      return op->emitOpError()
+             << "'" << name
+             << "' must be a #ccrnn.uses_kernel<i> naming one of the "
+                "module's 'ccrnn.kernels'";
+    return success();
+  }
   if (name == kFlopsAttr) {
     auto flops = dyn_cast<FloatAttr>(attr.getValue());
     if (!flops || !isa<FunctionOpInterface>(op) ||

@@ -34,6 +34,10 @@ inline constexpr llvm::StringLiteral kMemoryPlanAttr = "ccrnn.memory_plan";
 inline constexpr llvm::StringLiteral kStorageAttr = "ccrnn.storage";
 inline constexpr llvm::StringLiteral kCallerStorageAttr =
     "ccrnn.caller_storage";
+/// The module's kernel objects (an array of MatmulKernelAttr and
+/// WindowKernelAttr) and an op's UsesKernelAttr (ccrnn-assign-kernels).
+inline constexpr llvm::StringLiteral kKernelsAttr = "ccrnn.kernels";
+inline constexpr llvm::StringLiteral kKernelAttr = "ccrnn.kernel";
 /// A function's FLOPs per call, of all its networks (ccrnn-count-flops).
 inline constexpr llvm::StringLiteral kFlopsAttr = "ccrnn.flops";
 

@@ -228,4 +228,52 @@ def CCRNN_MemoryPlanAttr : CCRNN_Attr<"MemoryPlan", "memory_plan"> {
   let assemblyFormat = "`<` struct(params) `>`";
 }
 
+//===----------------------------------------------------------------------===//
+// Kernel objects (ccrnn-assign-kernels): the runtime objects a trainer
+// creates once and its ops run on, in the IR before any C++ exists.
+//===----------------------------------------------------------------------===//
+
+def CCRNN_MatmulKernelAttr : CCRNN_Attr<"MatmulKernel", "matmul_kernel"> {
+  let summary = "a matrix product's kernel object (a oneDNN primitive)";
+  let description = [{
+    `op(A) [m x k] x op(B) [k x n]` with the fused post-ops: a bias added to
+    every row, relu, accumulation into the output. Holds no state between
+    calls, so every product of the same configuration shares one.
+  }];
+  let parameters = (ins "int64_t":$m, "int64_t":$n, "int64_t":$k,
+                        "bool":$transposeLhs, "bool":$transposeRhs,
+                        "bool":$bias, "bool":$relu, "bool":$accumulate);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def CCRNN_WindowKernelAttr : CCRNN_Attr<"WindowKernel", "window_kernel"> {
+  let summary = "a recurrent window's kernel object (its workspace)";
+  let description = [{
+    A layer of `cell`s over a window of input `[batch, steps, input]` with
+    `hidden` units. It stores the forward pass's activations for the
+    backward pass, so every forward window has its own, and a backward
+    window runs on its forward window's.
+  }];
+  let parameters = (ins EnumParameter<CCRNN_CellKind>:$cell,
+                        "int64_t":$batch, "int64_t":$steps, "int64_t":$input,
+                        "int64_t":$hidden);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def CCRNN_UsesKernelAttr : CCRNN_Attr<"UsesKernel", "uses_kernel"> {
+  let summary = "the kernel object an op runs on";
+  let description = [{
+    On an op (as `ccrnn.kernel`): the index of its kernel object in the
+    module's `ccrnn.kernels` and, for a backward window, `stored = true`
+    when it reads the activations its forward window stored there.
+
+    ```mlir
+    %d:7 = ccrnn.lstm_seq_grad ... {ccrnn.kernel = #ccrnn.uses_kernel<1, stored = true>}
+    ```
+  }];
+  let parameters = (ins "int64_t":$index,
+                        DefaultValuedParameter<"bool", "false">:$stored);
+  let assemblyFormat = "`<` $index (`,` `stored` `=` $stored^)? `>`";
+}
+
 #endif // CCRNN_ATTRS_TD

@@ -82,6 +82,12 @@ def CCRNN_KernelOpInterface : OpInterface<"KernelOpInterface"> {
         overwrite any operand.
       }], "bool", "canOverwriteOperand", (ins "unsigned":$index), [{}],
       [{ return ConcreteOp::template hasTrait<::mlir::OpTrait::Elementwise>(); }]>,
+    InterfaceMethod<[{
+        The configuration of the runtime object the kernel runs on, created
+        once per trainer (a #ccrnn.matmul_kernel, a #ccrnn.window_kernel),
+        or null when the kernel is a plain function.
+      }], "::mlir::Attribute", "getKernelObject", (ins), [{}],
+      [{ return nullptr; }]>,
   ];
 }
 

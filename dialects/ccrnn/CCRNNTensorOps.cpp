@@ -327,6 +327,52 @@ double RNNTanhSeqGradOp::getMatrixFlops() {
 
 bool ReshapeOp::isView() { return true; }
 
+namespace {
+
+/// The kernel object of the product op(lhs) x op(rhs) that makes `result`.
+Attribute productKernel(Value lhs, Value result, bool transposeLhs,
+                        bool transposeRhs, bool bias, bool relu,
+                        bool accumulate) {
+  ArrayRef<int64_t> c = shapeOf(result), a = shapeOf(lhs);
+  return MatmulKernelAttr::get(lhs.getContext(), c[0], c[1],
+                               transposeLhs ? a[0] : a[1], transposeLhs,
+                               transposeRhs, bias, relu, accumulate);
+}
+
+/// The kernel object of a window over input [B, T, I] from state [B, H].
+Attribute windowKernel(CellKind cell, Value input, Value state) {
+  ArrayRef<int64_t> x = shapeOf(input);
+  return WindowKernelAttr::get(input.getContext(), cell, x[0], x[1], x[2],
+                               shapeOf(state)[1]);
+}
+
+} // namespace
+
+Attribute MatmulOp::getKernelObject() {
+  return productKernel(getLhs(), getResult(), getTransposeLhs(),
+                       getTransposeRhs(), false, false, false);
+}
+Attribute FusedMatmulOp::getKernelObject() {
+  return productKernel(getLhs(), getResult(), getTransposeLhs(),
+                       getTransposeRhs(), true, getRelu(), false);
+}
+Attribute MatmulAccumulateOp::getKernelObject() {
+  return productKernel(getLhs(), getResult(), getTransposeLhs(),
+                       getTransposeRhs(), false, false, true);
+}
+Attribute LSTMSeqOp::getKernelObject() {
+  return windowKernel(CellKind::lstm, getInput(), getH0());
+}
+Attribute LSTMSeqGradOp::getKernelObject() {
+  return windowKernel(CellKind::lstm, getInput(), getH0());
+}
+Attribute RNNTanhSeqOp::getKernelObject() {
+  return windowKernel(CellKind::tanh, getInput(), getH0());
+}
+Attribute RNNTanhSeqGradOp::getKernelObject() {
+  return windowKernel(CellKind::tanh, getInput(), getH0());
+}
+
 bool MatmulAccumulateOp::canOverwriteOperand(unsigned index) {
   // The product is added into the accumulator as it is written.
   return index == 0;

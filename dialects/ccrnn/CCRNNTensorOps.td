@@ -21,6 +21,8 @@ defvar CCRNN_Differentiable =
     DeclareOpInterfaceMethods<CCRNN_DifferentiableOpInterface>;
 defvar CCRNN_FlopCount = DeclareOpInterfaceMethods<CCRNN_FlopCountOpInterface>;
 defvar CCRNN_Kernel = CCRNN_KernelOpInterface;
+defvar CCRNN_KernelObject =
+    DeclareOpInterfaceMethods<CCRNN_KernelOpInterface, ["getKernelObject"]>;
 
 //===----------------------------------------------------------------------===//
 // Element-wise
@@ -97,7 +99,7 @@ def CCRNN_ScaleOp : CCRNN_Op<"scale", [Pure, SameOperandsAndResultType,
 //===----------------------------------------------------------------------===//
 
 def CCRNN_MatmulOp : CCRNN_Op<"matmul", [Pure, CCRNN_Differentiable,
-    CCRNN_FlopCount, CCRNN_Kernel]> {
+    CCRNN_FlopCount, CCRNN_KernelObject]> {
   let summary = "matrix product with optional transposes";
   let description = [{
     `op(lhs) x op(rhs)` for rank-2 tensors, where `op` transposes when
@@ -203,7 +205,7 @@ def CCRNN_SplitOp : CCRNN_Op<"split", [Pure, CCRNN_Differentiable,
 //===----------------------------------------------------------------------===//
 
 def CCRNN_LSTMSeqOp : CCRNN_Op<"lstm_seq", [Pure, CCRNN_Differentiable, CCRNN_FlopCount,
-    CCRNN_Kernel,
+    CCRNN_KernelObject,
     AllTypesMatch<["h0", "c0", "h_last", "c_last"]>,
     AllTypesMatch<["b_ih", "b_hh"]>]> {
   let summary = "one LSTM layer over the steps of a window";
@@ -243,7 +245,7 @@ def CCRNN_LSTMSeqOp : CCRNN_Op<"lstm_seq", [Pure, CCRNN_Differentiable, CCRNN_Fl
   ];
 }
 
-def CCRNN_LSTMSeqGradOp : CCRNN_Op<"lstm_seq_grad", [Pure, CCRNN_FlopCount, CCRNN_Kernel,
+def CCRNN_LSTMSeqGradOp : CCRNN_Op<"lstm_seq_grad", [Pure, CCRNN_FlopCount, CCRNN_KernelObject,
     AllTypesMatch<["input", "d_input"]>,
     AllTypesMatch<["h0", "c0", "d_h_last", "d_c_last", "d_h0", "d_c0"]>,
     AllTypesMatch<["w_ih", "d_w_ih"]>, AllTypesMatch<["w_hh", "d_w_hh"]>,
@@ -277,7 +279,7 @@ def CCRNN_LSTMSeqGradOp : CCRNN_Op<"lstm_seq_grad", [Pure, CCRNN_FlopCount, CCRN
 }
 
 def CCRNN_RNNTanhSeqOp : CCRNN_Op<"rnn_tanh_seq", [Pure, CCRNN_Differentiable,
-    CCRNN_FlopCount, CCRNN_Kernel,
+    CCRNN_FlopCount, CCRNN_KernelObject,
     AllTypesMatch<["h0", "h_last"]>, AllTypesMatch<["b_ih", "b_hh"]>]> {
   let summary = "one tanh-RNN layer over the steps of a window";
   let description = [{
@@ -309,7 +311,7 @@ def CCRNN_RNNTanhSeqOp : CCRNN_Op<"rnn_tanh_seq", [Pure, CCRNN_Differentiable,
   ];
 }
 
-def CCRNN_RNNTanhSeqGradOp : CCRNN_Op<"rnn_tanh_seq_grad", [Pure, CCRNN_FlopCount, CCRNN_Kernel,
+def CCRNN_RNNTanhSeqGradOp : CCRNN_Op<"rnn_tanh_seq_grad", [Pure, CCRNN_FlopCount, CCRNN_KernelObject,
     AllTypesMatch<["input", "d_input"]>,
     AllTypesMatch<["h0", "d_h_last", "d_h0"]>,
     AllTypesMatch<["w_ih", "d_w_ih"]>, AllTypesMatch<["w_hh", "d_w_hh"]>,
@@ -436,7 +438,7 @@ def CCRNN_SupervisedStepsOp : CCRNN_Op<"supervised_steps", [Pure, CCRNN_Kernel]>
 //===----------------------------------------------------------------------===//
 
 def CCRNN_FusedMatmulOp : CCRNN_Op<"fused_matmul", [Pure, CCRNN_FlopCount,
-    CCRNN_Kernel]> {
+    CCRNN_KernelObject]> {
   let summary = "matrix product with fused bias and relu (a oneDNN matmul)";
   let description = [{
     `op(lhs) x op(rhs) + broadcast(bias)`, then `max(., 0)` when `relu` is
@@ -462,7 +464,8 @@ def CCRNN_FusedMatmulOp : CCRNN_Op<"fused_matmul", [Pure, CCRNN_FlopCount,
 }
 
 def CCRNN_MatmulAccumulateOp : CCRNN_Op<"matmul_accumulate", [Pure, CCRNN_FlopCount,
-    DeclareOpInterfaceMethods<CCRNN_KernelOpInterface, ["canOverwriteOperand"]>]> {
+    DeclareOpInterfaceMethods<CCRNN_KernelOpInterface,
+                              ["canOverwriteOperand", "getKernelObject"]>]> {
   let summary = "add a matrix product to an accumulator (a oneDNN matmul)";
   let description = [{
     `accumulator + op(lhs) x op(rhs)`: one oneDNN matmul primitive with a

@@ -136,24 +136,16 @@ private:
     indent -= 2;
     line() << "}\n";
   }
-  /// The rt::Matmul member computing `result` from `lhs` (the left factor)
-  /// and a right factor, with the given fused post-ops, shared by every
-  /// product of the same configuration (batched over the networks of an
-  /// ensemble).
-  std::string matmulKernel(Value lhs, Value result, bool transposeA,
-                           bool transposeB, bool bias, bool relu,
-                           bool accumulate) {
-    ArrayRef<int64_t> c = shapeOf(result), a = shapeOf(lhs);
-    int64_t m = c[0], n = c[1], k = transposeA ? a[0] : a[1];
-    std::string text = llvm::formatv("{0}, {1}, {2}, {3}, {4}", m, n, k,
-                                      transposeA, transposeB);
-    if (bias || relu || accumulate || ensemble > 1)
-      text += llvm::formatv(", {0}, {1}", bias, relu).str();
-    if (accumulate || ensemble > 1)
-      text += llvm::formatv(", {0}", accumulate).str();
-    if (ensemble > 1)
-      text += ", " + std::to_string(ensemble);
-    return kernel("rt::Matmul", text, /*shareable=*/true);
+  /// The member kernel object `op` runs on (--ccrnn-assign-kernels), and
+  /// whether it reads what a forward window stored there.
+  std::pair<std::string, bool> kernelOf(Operation *op) {
+    auto uses = op->getAttrOfType<UsesKernelAttr>(kKernelAttr);
+    if (!uses) {
+      op->emitOpError("has no kernel object (run --ccrnn-assign-kernels)");
+      planError = true;
+      return {"nullptr", false};
+    }
+    return {"k" + std::to_string(uses.getIndex()), uses.getStored()};
   }
 
   llvm::raw_string_ostream &line() {
@@ -161,18 +153,31 @@ private:
     return body;
   }
 
-  /// A member kernel object of type `type` built from `arguments`, shared by
-  /// every op with the same configuration when `shareable`.
-  /// With `count` > 1, an array of `count` such objects.
-  std::string kernel(StringRef type, const std::string &arguments,
-                     bool shareable, int64_t count = 1) {
-    std::string key = (type + "(" + arguments + ")").str();
-    if (shareable) {
-      auto it = sharedKernels.find(key);
-      if (it != sharedKernels.end())
-        return it->second;
+  /// Declares and creates kernel object `index` (member k<index>): every
+  /// network of an ensemble has its window workspace, and each product runs
+  /// for all of them on one.
+  void declareKernel(int64_t index, Attribute config) {
+    std::string member = "k" + std::to_string(index), type, arguments;
+    int64_t count = 1;
+    if (auto m = dyn_cast<MatmulKernelAttr>(config)) {
+      type = "rt::Matmul";
+      arguments = llvm::formatv("{0}, {1}, {2}, {3}, {4}", m.getM(), m.getN(),
+                                m.getK(), m.getTransposeLhs(),
+                                m.getTransposeRhs());
+      if (m.getBias() || m.getRelu() || m.getAccumulate() || ensemble > 1)
+        arguments += llvm::formatv(", {0}, {1}", m.getBias(), m.getRelu()).str();
+      if (m.getAccumulate() || ensemble > 1)
+        arguments += llvm::formatv(", {0}", m.getAccumulate()).str();
+      if (ensemble > 1)
+        arguments += ", " + std::to_string(ensemble);
+    } else {
+      auto w = cast<WindowKernelAttr>(config);
+      type = w.getCell() == CellKind::lstm ? "rt::LSTMWindow"
+                                           : "rt::TanhRNNWindow";
+      arguments = llvm::formatv("{0}, {1}, {2}, {3}", w.getBatch(),
+                                w.getSteps(), w.getInput(), w.getHidden());
+      count = ensemble;
     }
-    std::string member = "k" + std::to_string(kernelDecls.size());
     if (count == 1) {
       kernelDecls.push_back(
           llvm::formatv("  std::unique_ptr<{0}> {1};\n", type, member).str());
@@ -190,9 +195,6 @@ private:
                         member, type, arguments)
               .str());
     }
-    if (shareable)
-      sharedKernels[key] = member;
-    return member;
   }
 
   //===--- Functions and ops
@@ -206,7 +208,8 @@ private:
   /// The body of an ensemble entry function, batched over the networks.
   LogicalResult emitEnsemble(EnsembleOp ensemble);
   LogicalResult emitConstant(arith::ConstantOp constant);
-  LogicalResult emitRecurrent(Operation *op);
+  /// A window's forward or backward pass on its kernel object.
+  LogicalResult emitRecurrent(Operation *op, bool forward);
   /// rt::concat / rt::split of `pieces` along `axis` of `whole`; `rest` ends
   /// the call's arguments.
   void emitJoin(StringRef fn, ValueRange pieces, Value whole, int64_t axis,
@@ -291,9 +294,6 @@ private:
   std::string bodyText;
   llvm::raw_string_ostream body{bodyText};
   std::vector<std::string> kernelDecls, kernelInits, constantInits;
-  llvm::StringMap<std::string> sharedKernels;
-  /// The kernel object of each recurrent forward op.
-  DenseMap<Operation *, std::string> recurrentKernels;
 };
 
 std::string Emitter::signature(func::FuncOp f, bool qualified) {
@@ -567,36 +567,13 @@ void Emitter::emitJoin(StringRef fn, ValueRange pieces, Value whole,
   line() << "}\n";
 }
 
-LogicalResult Emitter::emitRecurrent(Operation *op) {
+LogicalResult Emitter::emitRecurrent(Operation *op, bool forward) {
   // Operand 0 is the window's input [B, T, I], operand 1 its first state
   // [B, H]; the kernel runs either op of its cell.
-  bool isLSTM = isa<LSTMSeqOp, LSTMSeqGradOp>(op);
-  auto newKernel = [&] {
-    ArrayRef<int64_t> x = shapeOf(op->getOperand(0));
-    return kernel(isLSTM ? "rt::LSTMWindow" : "rt::TanhRNNWindow",
-                  llvm::formatv("{0}, {1}, {2}, {3}", x[0], x[1], x[2],
-                                shapeOf(op->getOperand(1))[1]),
-                  /*shareable=*/false, ensemble);
-  };
-  bool forward = isa<LSTMSeqOp, RNNTanhSeqOp>(op);
-  std::string k;
-  bool reuse = false;
-  if (forward) {
-    k = newKernel();
-    recurrentKernels[op] = k;
-  } else {
-    // Reuse the forward kernel's stored activations when the forward op with
-    // the same operands ran before in this block.
-    ValueRange forwardOperands = op->getOperands().take_front(isLSTM ? 7 : 6);
-    for (auto [fwd, member] : recurrentKernels)
-      if (fwd->getBlock() == op->getBlock() && fwd->isBeforeInBlock(op) &&
-          ValueRange(fwd->getOperands()) == forwardOperands &&
-          isa<LSTMSeqOp>(fwd) == isLSTM)
-        k = member;
-    reuse = !k.empty();
-    if (!reuse)
-      k = newKernel();
-  }
+  // (Not a structured binding: the lambda below captures them.)
+  std::pair<std::string, bool> kernel = kernelOf(op);
+  const std::string &k = kernel.first;
+  bool reuse = kernel.second;
   for (Value r : op->getResults())
     defineNew(r);
   // An ensemble's networks each have their window kernel.
@@ -676,18 +653,14 @@ LogicalResult Emitter::emitOp(Operation *op) {
         return success();
       })
       .Case([&](MatmulOp m) {
-        std::string member =
-            matmulKernel(m.getLhs(), m.getResult(), m.getTransposeLhs(),
-                         m.getTransposeRhs(), false, false, false);
+        std::string member = kernelOf(m).first;
         std::string out = result();
         line() << member << "->run(" << name(m.getLhs()) << ", "
                << name(m.getRhs()) << ", nullptr, " << out << ");\n";
         return success();
       })
       .Case([&](FusedMatmulOp m) {
-        std::string member =
-            matmulKernel(m.getLhs(), m.getResult(), m.getTransposeLhs(),
-                         m.getTransposeRhs(), true, m.getRelu(), false);
+        std::string member = kernelOf(m).first;
         std::string out = result();
         line() << member << "->run(" << name(m.getLhs()) << ", "
                << name(m.getRhs()) << ", " << name(m.getBias()) << ", " << out
@@ -695,9 +668,7 @@ LogicalResult Emitter::emitOp(Operation *op) {
         return success();
       })
       .Case([&](MatmulAccumulateOp m) {
-        std::string member =
-            matmulKernel(m.getLhs(), m.getResult(), m.getTransposeLhs(),
-                         m.getTransposeRhs(), false, false, true);
+        std::string member = kernelOf(m).first;
         // In place, the result's storage already holds the accumulator.
         bool inPlaceHere = inPlace.lookup(m.getResult()) ==
                            name(m.getAccumulator());
@@ -819,8 +790,10 @@ LogicalResult Emitter::emitOp(Operation *op) {
         });
         return success();
       })
-      .Case<LSTMSeqOp, RNNTanhSeqOp, LSTMSeqGradOp, RNNTanhSeqGradOp>(
-          [&](Operation *r) { return emitRecurrent(r); })
+      .Case<LSTMSeqOp, RNNTanhSeqOp>(
+          [&](Operation *r) { return emitRecurrent(r, /*forward=*/true); })
+      .Case<LSTMSeqGradOp, RNNTanhSeqGradOp>(
+          [&](Operation *r) { return emitRecurrent(r, /*forward=*/false); })
       .Default([&](Operation *other) {
         return other->emitOpError(
             "is not supported by the C++ trainer emitter (run "
@@ -1102,8 +1075,9 @@ LogicalResult Emitter::emit(raw_ostream &os) {
   int64_t stateSize = ensemble * batch.stateSize,
           maskSize = ensemble * batch.maskRows * batch.maskCols;
 
-  // The emitter prints the plan of --ccrnn-plan-memory and the count of
-  // --ccrnn-count-flops (prepareForEmission runs them).
+  // The emitter prints the plan of --ccrnn-plan-memory, the objects of
+  // --ccrnn-assign-kernels and the count of --ccrnn-count-flops
+  // (prepareForEmission runs them).
   auto plan = module->getAttrOfType<MemoryPlanAttr>(kMemoryPlanAttr);
   if (!plan)
     return module.emitError("the program has no memory plan: run "
@@ -1112,6 +1086,12 @@ LogicalResult Emitter::emit(raw_ostream &os) {
     return module.emitError("the program's memory plan is for target '")
            << stringifyTrainerTarget(plan.getTarget()) << "', not '"
            << stringifyTrainerTarget(options.target) << "'";
+  auto kernels = module->getAttrOfType<ArrayAttr>(kKernelsAttr);
+  if (!kernels)
+    return module.emitError("the program has no kernel objects: run "
+                            "--ccrnn-assign-kernels first");
+  for (auto [index, config] : llvm::enumerate(kernels))
+    declareKernel(index, config);
   if (!train->hasAttr(kFlopsAttr))
     return train.emitOpError("has no FLOP count: run --ccrnn-count-flops "
                              "first");
@@ -1190,6 +1170,8 @@ LogicalResult ccrnn::prepareForEmission(ModuleOp module,
   });
   if (!counted)
     pm.addPass(createCCRNNCountFlops());
+  if (!module->hasAttr(kKernelsAttr))
+    pm.addPass(createCCRNNAssignKernels());
   // A plan made for another target is the emitter's error to report.
   if (!module->hasAttr(kMemoryPlanAttr))
     pm.addPass(createCCRNNPlanMemory(

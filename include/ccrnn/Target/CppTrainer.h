@@ -21,7 +21,8 @@ struct CppTrainerOptions {
 };
 
 /// Runs what the emitter prints (CIRCT's "prepare for emission"): the
-/// passes --ccrnn-count-flops and --ccrnn-plan-memory=target=<target>, each
+/// passes --ccrnn-count-flops, --ccrnn-assign-kernels and
+/// --ccrnn-plan-memory=target=<target>, each
 /// unless its result is already in the IR (emitCppTrainer rejects a plan
 /// made for another target).
 mlir::LogicalResult prepareForEmission(mlir::ModuleOp module,
@@ -31,8 +32,8 @@ mlir::LogicalResult prepareForEmission(mlir::ModuleOp module,
 /// (ccrnn/Runtime/TrainerABI.h) for a training program (the output of
 /// --ccrnn-trainer-pipeline) prepared for emission: one function
 /// `@<model>_train` carrying the `ccrnn.trainer` attribute, its entry
-/// points, and what they call. Only prints: every decision (storage, FLOPs)
-/// is read from the IR. Reports unsupported IR as diagnostics.
+/// points, and what they call. Only prints: every decision (storage, kernel
+/// objects, FLOPs) is read from the IR. Reports unsupported IR as diagnostics.
 mlir::LogicalResult emitCppTrainer(mlir::ModuleOp module, llvm::raw_ostream &os,
                                    const CppTrainerOptions &options);
 

@@ -285,13 +285,32 @@ def CCRNNPlanMemory : Pass<"ccrnn-plan-memory", "mlir::ModuleOp"> {
     results get no storage of their own; a constant that only starts loops gets none either. The module gets
     `ccrnn.memory_plan = #ccrnn.memory_plan<target, arena>`. Run after the
     ensemble pass; `ccrnn-translate --emit-trainer` runs it (with
-    `ccrnn-count-flops`) when the program has no plan yet.
+    `ccrnn-count-flops` and `ccrnn-assign-kernels`) when the program has no
+    plan yet.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
            "The trainer's target: cpu or cuda">,
   ];
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect"];
+}
+
+def CCRNNAssignKernels : Pass<"ccrnn-assign-kernels", "mlir::ModuleOp"> {
+  let summary = "Give every op that runs on a kernel object its object";
+  let description = [{
+    Lists the runtime objects a generated trainer creates once (as the
+    module's `ccrnn.kernels`) and marks each op that runs on one with its
+    index (`ccrnn.kernel = #ccrnn.uses_kernel<i>`). What an op needs comes
+    from its `KernelOpInterface::getKernelObject`: a matrix product a
+    `#ccrnn.matmul_kernel` (a oneDNN primitive, which holds no state, so
+    every product of the same configuration shares one), a recurrent window
+    a `#ccrnn.window_kernel` (its workspace: each forward window has its
+    own, and a backward window on the same operands later in the same block
+    runs on its forward window's and reads the activations stored there,
+    `stored = true`, instead of recomputing them). Objects are numbered in
+    program order. `ccrnn-translate --emit-trainer` runs it when the
+    program has no `ccrnn.kernels` yet.
+  }];
 }
 
 #endif // CCRNN_TRANSFORMS_PASSES_TD

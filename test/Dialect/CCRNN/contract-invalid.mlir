@@ -159,3 +159,19 @@ func.func @f(%a: tensor<2xf32>) -> (tensor<2xf32> {ccrnn.caller_storage = 1 : i6
 func.func @f() attributes {ccrnn.flops = -1.0 : f64} {
   return
 }
+
+// -----
+
+// expected-error @below {{'ccrnn.kernels' must be an array of #ccrnn.matmul_kernel and #ccrnn.window_kernel on a module}}
+module attributes {ccrnn.kernels = [#ccrnn.uses_kernel<0>]} {
+}
+
+// -----
+
+module attributes {ccrnn.kernels = [#ccrnn.window_kernel<cell = lstm, batch = 2, steps = 1, input = 1, hidden = 3>]} {
+  func.func @f(%a: tensor<2x3xf32>, %b: tensor<3x3xf32>) -> tensor<2x3xf32> {
+    // expected-error @below {{'ccrnn.matmul' op 'ccrnn.kernel' must be a #ccrnn.uses_kernel<i> naming one of the module's 'ccrnn.kernels'}}
+    %0 = ccrnn.matmul %a, %b {ccrnn.kernel = #ccrnn.uses_kernel<1>} : tensor<2x3xf32>, tensor<3x3xf32> -> tensor<2x3xf32>
+    return %0 : tensor<2x3xf32>
+  }
+}
