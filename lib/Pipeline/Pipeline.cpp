@@ -13,21 +13,12 @@ namespace ccrnn {
 
 TrainerOptions TrainerPipelineOptions::toTrainerOptions() const {
   TrainerOptions o;
-  o.sizes.hidden = hidden;
-  o.sizes.layers = layers;
-  o.sizes.synthLayers = synthLayers;
-  o.sizes.synthWidth = synthWidth;
-  o.sizes.synthScale = synthScale;
-  o.sizes.context = context;
-  o.bptt = bptt;
-  o.interval = interval;
-  o.batch = batch;
-  o.steps = steps;
-  o.loss = loss;
-  o.predictLast = predictLast;
-  o.cerebellum = cerebellum;
-  o.fibres = fibres;
-  o.record = record;
+#define COPY_SIZE(field) o.sizes.field = field;
+#define COPY(field) o.field = field;
+  CCRNN_MODEL_SIZE_FIELDS(COPY_SIZE)
+  CCRNN_TRAINING_OPTION_FIELDS(COPY)
+#undef COPY_SIZE
+#undef COPY
   o.ensemble = ensemble;
   return o;
 }

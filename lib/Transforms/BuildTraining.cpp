@@ -914,15 +914,9 @@ struct BuildTrainingPass
   /// in TrainerOptions' one text form.
   std::string recordedOptions() {
     TrainerOptions o;
-    o.bptt = bptt;
-    o.interval = interval;
-    o.batch = batch;
-    o.steps = steps;
-    o.loss = loss;
-    o.predictLast = predictLast;
-    o.cerebellum = cerebellum;
-    o.fibres = fibres;
-    o.record = record;
+#define COPY(field) o.field = field;
+    CCRNN_TRAINING_OPTION_FIELDS(COPY)
+#undef COPY
     return o.trainingString();
   }
 

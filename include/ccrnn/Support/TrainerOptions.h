@@ -79,6 +79,15 @@ struct TrainerOptions {
   }
 };
 
+/// The fields of ModelSizes and the training fields of TrainerOptions, each
+/// named as the option holders name it that copy them (the pipeline's
+/// options, ccrnn-build-training's): X(field) for each, listed once here.
+#define CCRNN_MODEL_SIZE_FIELDS(X)                                             \
+  X(hidden) X(layers) X(synthLayers) X(synthWidth) X(synthScale) X(context)
+#define CCRNN_TRAINING_OPTION_FIELDS(X)                                        \
+  X(bptt) X(interval) X(batch) X(steps) X(loss) X(predictLast) X(cerebellum)  \
+  X(fibres) X(record)
+
 /// The shortest decimal text that reads back as exactly `value`.
 std::string formatOptionNumber(double value);
 
