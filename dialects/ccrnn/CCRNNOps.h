@@ -18,6 +18,14 @@
 
 #include "ccrnn/CCRNNInterfaces.h.inc"
 
+namespace ccrnn::trait {
+/// An op that only moves, copies or views elements (concat, split,
+/// reshape, broadcast): recomputing its result costs less than keeping it.
+template <typename ConcreteType>
+class LayoutOnly
+    : public mlir::OpTrait::TraitBase<ConcreteType, LayoutOnly> {};
+} // namespace ccrnn::trait
+
 #define GET_OP_CLASSES
 #include "ccrnn/CCRNNOps.h.inc"
 

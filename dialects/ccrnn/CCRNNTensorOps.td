@@ -21,6 +21,10 @@ defvar CCRNN_Differentiable =
     DeclareOpInterfaceMethods<CCRNN_DifferentiableOpInterface>;
 defvar CCRNN_FlopCount = DeclareOpInterfaceMethods<CCRNN_FlopCountOpInterface>;
 defvar CCRNN_Kernel = CCRNN_KernelOpInterface;
+// Moves, copies or views elements only (ccrnn::trait::LayoutOnly).
+def CCRNN_LayoutOnly : NativeOpTrait<"LayoutOnly"> {
+  let cppNamespace = "::ccrnn::trait";
+}
 defvar CCRNN_KernelObject =
     DeclareOpInterfaceMethods<CCRNN_KernelOpInterface, ["getKernelObject"]>;
 
@@ -120,7 +124,7 @@ def CCRNN_MatmulOp : CCRNN_Op<"matmul", [Pure, CCRNN_Differentiable,
 }
 
 def CCRNN_BroadcastOp : CCRNN_Op<"broadcast", [Pure, CCRNN_Differentiable,
-    CCRNN_Kernel]> {
+    CCRNN_Kernel, CCRNN_LayoutOnly]> {
   let summary = "repeat a tensor along a new leading axis";
   let description = [{
     `result[i, ...] = input[...]`: a bias vector `[N]` becomes `[M, N]`.
@@ -151,7 +155,7 @@ def CCRNN_ReduceSumOp : CCRNN_Op<"reduce_sum", [Pure, CCRNN_Differentiable,
   let hasVerifier = 1;
 }
 
-def CCRNN_ReshapeOp : CCRNN_Op<"reshape", [Pure, CCRNN_Differentiable,
+def CCRNN_ReshapeOp : CCRNN_Op<"reshape", [Pure, CCRNN_Differentiable, CCRNN_LayoutOnly,
     DeclareOpInterfaceMethods<CCRNN_KernelOpInterface, ["isView"]>]> {
   let summary = "same elements in row-major order, another shape";
   let description = [{
@@ -166,7 +170,7 @@ def CCRNN_ReshapeOp : CCRNN_Op<"reshape", [Pure, CCRNN_Differentiable,
 }
 
 def CCRNN_ConcatOp : CCRNN_Op<"concat", [Pure, CCRNN_Differentiable,
-    CCRNN_Kernel]> {
+    CCRNN_Kernel, CCRNN_LayoutOnly]> {
   let summary = "join tensors along an axis";
   let description = [{
     ```mlir
@@ -182,7 +186,7 @@ def CCRNN_ConcatOp : CCRNN_Op<"concat", [Pure, CCRNN_Differentiable,
 }
 
 def CCRNN_SplitOp : CCRNN_Op<"split", [Pure, CCRNN_Differentiable,
-    CCRNN_Kernel]> {
+    CCRNN_Kernel, CCRNN_LayoutOnly]> {
   let summary = "cut a tensor into consecutive pieces along an axis";
   let description = [{
     The inverse of `ccrnn.concat`: the result sizes along `axis` add up to

@@ -125,8 +125,8 @@ WindowIds computeIds(Block &body, const ArgumentRoles &roles,
 
 /// Ops whose results are cheaper to recompute than to carry.
 bool isLayoutOnly(Operation *op) {
-  return isa<ConcatOp, SplitOp, ReshapeOp, BroadcastOp>(op) ||
-         op->hasTrait<OpTrait::ConstantLike>();
+  return op->hasTrait<ccrnn::trait::LayoutOnly>() ||
+         op->hasTrait<mlir::OpTrait::ConstantLike>();
 }
 
 /// Appends `extraArgs` arguments (named carried.<i>) and `extraResults`
