@@ -107,6 +107,12 @@ LogicalResult verifyValueAttribute(Operation *op, StringRef what,
       return fail("a role (#ccrnn.role<...>)");
     return success();
   }
+  if (name == kStagedAttr && what == "argument") {
+    auto offset = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!offset || offset.getInt() < 0)
+      return fail("a non-negative integer (a staging offset)");
+    return success();
+  }
   if (name == kCallerStorageAttr && what == "result") {
     if (!isa<UnitAttr>(attr.getValue()))
       return fail("a unit attribute");
@@ -204,10 +210,11 @@ LogicalResult CCRNNDialect::verifyOperationAttribute(Operation *op,
   }
   if (name == kMemoryPlanAttr) {
     auto plan = dyn_cast<MemoryPlanAttr>(attr.getValue());
-    if (!plan || !isa<ModuleOp>(op) || plan.getArena() < 0)
+    if (!plan || !isa<ModuleOp>(op) || plan.getArena() < 0 ||
+        plan.getStaging() < 0)
       return op->emitError() << "'" << name
                              << "' must be a #ccrnn.memory_plan<...> with a "
-                                "non-negative arena on a module";
+                                "non-negative arena and staging on a module";
     return success();
   }
   if (name == kStorageAttr)

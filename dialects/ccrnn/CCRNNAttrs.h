@@ -34,6 +34,9 @@ inline constexpr llvm::StringLiteral kMemoryPlanAttr = "ccrnn.memory_plan";
 inline constexpr llvm::StringLiteral kStorageAttr = "ccrnn.storage";
 inline constexpr llvm::StringLiteral kCallerStorageAttr =
     "ccrnn.caller_storage";
+/// Where a GPU trainer stages an argument of the training function (a
+/// float offset into its staging buffer).
+inline constexpr llvm::StringLiteral kStagedAttr = "ccrnn.staged";
 /// The module's kernel objects (an array of MatmulKernelAttr and
 /// WindowKernelAttr) and an op's UsesKernelAttr (ccrnn-assign-kernels).
 inline constexpr llvm::StringLiteral kKernelsAttr = "ccrnn.kernels";

@@ -217,14 +217,18 @@ def CCRNN_MemoryPlanAttr : CCRNN_Attr<"MemoryPlan", "memory_plan"> {
     On the module (as `ccrnn.memory_plan`) once `ccrnn-plan-memory` has
     given every value its storage: the target the plan is for (a CPU
     trainer computes gradients in the caller's arrays, a GPU's caller
-    arrays are host memory) and the arena's size in floats.
+    arrays are host memory), the arena's size in floats and, for a GPU, the
+    size of the staging buffer the caller's arrays are copied into (each
+    staged argument of the training function says where, as
+    `ccrnn.staged`).
 
     ```mlir
-    module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cpu, arena = 52224>}
+    module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cuda, arena = 52224, staging = 3520>}
     ```
   }];
   let parameters = (ins EnumParameter<CCRNN_TrainerTarget>:$target,
-                        "int64_t":$arena);
+                        "int64_t":$arena,
+                        DefaultValuedParameter<"int64_t", "0">:$staging);
   let assemblyFormat = "`<` struct(params) `>`";
 }
 

@@ -889,36 +889,38 @@ CallerArrays Emitter::callerArrays(func::FuncOp train) {
   CallerArrays st;
   int numParams = numParameters(train);
   st.classify = isIntTensor(argType(train, numParams + 1));
-  int64_t offset = 0;
-  auto take = [&](int64_t floats) {
-    int64_t at = offset;
-    offset += (ensemble * floats + 15) / 16 * 16;
-    return at;
+  // Where a GPU trainer stages them (--ccrnn-plan-memory=target=cuda);
+  // the states are one block, at the first state's offset.
+  auto plan = module->getAttrOfType<MemoryPlanAttr>(kMemoryPlanAttr);
+  st.total = plan.getStaging();
+  st.state = st.total;
+  bool firstState = true;
+  auto staged = [&](unsigned i) -> int64_t {
+    auto offset = train.getArgAttrOfType<IntegerAttr>(i, kStagedAttr);
+    return offset ? offset.getInt() : 0;
   };
-  for (int i = 0; i < numParams; ++i) {
-    int64_t floats = numElements(argType(train, i));
-    st.paramSizes.push_back(ensemble * floats);
-    st.params.push_back(take(floats));
-  }
-  for (unsigned i = numParams; i < train.getNumArguments(); ++i) {
+  for (unsigned i = 0; i < train.getNumArguments(); ++i) {
     std::optional<Role> role = argumentRole(train, i);
-    Type type = argType(train, i);
-    if (role == Role::Input) {
-      st.inputsSize = ensemble * numElements(type);
-      st.inputs = take(numElements(type));
+    int64_t floats = ensemble * numElements(argType(train, i));
+    if (int(i) < numParams) {
+      st.paramSizes.push_back(floats);
+      st.params.push_back(staged(i));
+    } else if (role == Role::Input) {
+      st.inputsSize = floats;
+      st.inputs = staged(i);
     } else if (role == Role::Target) {
-      st.targetsSize = ensemble * numElements(type);
-      // int64 labels take two floats each.
-      st.targets = take((isIntTensor(type) ? 2 : 1) * numElements(type));
+      st.targetsSize = floats;
+      st.targets = staged(i);
     } else if (role == Role::FibreMask) {
-      st.maskSize = ensemble * numElements(type);
-      st.mask = take(numElements(type));
+      st.maskSize = floats;
+      st.mask = staged(i);
     } else if (role == Role::State) {
-      st.stateSize += ensemble * numElements(type);
+      st.stateSize += floats;
+      if (firstState)
+        st.state = staged(i);
+      firstState = false;
     }
   }
-  st.state = take(st.stateSize / ensemble);
-  st.total = offset;
   return st;
 }
 

@@ -23,7 +23,7 @@ namespace ccrnn {
 
 /// The caller's arrays of a trainer's entry points: their sizes (floats, of
 /// all networks) and, for a target that copies them into a staging buffer
-/// of its own, where (float offsets, 16-float aligned).
+/// of its own, where (the memory plan's `ccrnn.staged` offsets).
 struct CallerArrays {
   llvm::SmallVector<int64_t> paramSizes, params;
   int64_t inputs = 0, targets = 0, state = 0, mask = 0, total = 0;

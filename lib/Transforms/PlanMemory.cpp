@@ -64,6 +64,47 @@ public:
 
   int64_t arenaSize() const { return arena; }
 
+  /// Where a GPU trainer copies the caller's arrays for the training
+  /// function `f`: one staging buffer of 16-float aligned slices, in
+  /// argument order (an int64 label takes two floats), the states together
+  /// at the end (the caller gives them as one array). Returns its size.
+  int64_t planStaging(func::FuncOp f) {
+    int64_t offset = 0;
+    auto take = [&](int64_t floats) {
+      int64_t at = offset;
+      offset += (ensemble * floats + 15) / 16 * 16;
+      return at;
+    };
+    auto stage = [&](unsigned i, int64_t at) {
+      f.setArgAttr(i, kStagedAttr,
+                   IntegerAttr::get(IntegerType::get(context, 64), at));
+    };
+    Block &body = getNetworkBody(f);
+    SmallVector<std::pair<unsigned, int64_t>> states;
+    int64_t stateFloats = 0;
+    for (unsigned i = 0; i < f.getNumArguments(); ++i) {
+      auto type = dyn_cast<RankedTensorType>(body.getArgument(i).getType());
+      std::optional<Role> role = getArgumentRole(f, i);
+      if (!type || !role)
+        continue;
+      int64_t floats = type.getNumElements();
+      if (*role == Role::State) {
+        states.push_back({i, floats});
+        stateFloats += floats;
+      } else if (*role == Role::Target && type.getElementType().isInteger(64)) {
+        stage(i, take(2 * floats));
+      } else {
+        stage(i, take(floats));
+      }
+    }
+    int64_t at = take(stateFloats);
+    for (auto [i, floats] : states) {
+      stage(i, at);
+      at += ensemble * floats;
+    }
+    return offset;
+  }
+
 private:
   /// A fresh 16-float (64-byte) aligned slice for `value`, of every network.
   int64_t allocate(Value value) {
@@ -185,17 +226,22 @@ struct PlanMemoryPass : ccrnn::impl::CCRNNPlanMemoryBase<PlanMemoryPass> {
       return signalPassFailure();
     }
     Planner planner(&getContext(), getEnsembleSize(module));
+    int64_t staging = 0;
     for (func::FuncOp f : module.getOps<func::FuncOp>()) {
       if (f.isExternal())
         continue;
       // A CPU trainer's caller gives the storage of the training
-      // function's gradients; a GPU's caller arrays are host memory.
-      planner.plan(f, *trainerTarget == TrainerTarget::CPU &&
-                          f->hasAttr(kTrainerAttr));
+      // function's gradients; a GPU's caller arrays are host memory, which
+      // the GPU trainer stages on the device.
+      bool cpu = *trainerTarget == TrainerTarget::CPU;
+      bool train = f->hasAttr(kTrainerAttr);
+      planner.plan(f, cpu && train);
+      if (!cpu && train)
+        staging = planner.planStaging(f);
     }
     module->setAttr(kMemoryPlanAttr,
                     MemoryPlanAttr::get(&getContext(), *trainerTarget,
-                                        planner.arenaSize()));
+                                        planner.arenaSize(), staging));
   }
 };
 

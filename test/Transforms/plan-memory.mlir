@@ -7,17 +7,24 @@
 // Offsets count floats; every slice is 16-float (64-byte) aligned, so a
 // 1-, 6- or 12-float value takes 16.
 // CHECK:    module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cpu, arena = 96>}
-// CUDA:     module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cuda, arena = 112>}
+// A GPU trainer copies the caller's arrays into a staging buffer of its
+// own: 16-float slices in argument order, the states last.
+// CUDA:     module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cuda, arena = 112, staging = 48>}
 // An ensemble's slices hold every network: 3 x 12 floats take 48.
 // ENSEMBLE: #ccrnn.memory_plan<target = cpu, arena = 192>
 
 // CHECK-LABEL: func.func @m_train
 // The gradient (result 1, after the loss) is the caller's to store.
+// CHECK-NOT:   ccrnn.staged
 // CHECK-SAME:  -> (tensor<f32>, tensor<4x3xf32> {ccrnn.caller_storage}, tensor<2x3xf32>)
 // CUDA-LABEL:  func.func @m_train
+// CUDA-SAME:   %arg0: tensor<4x3xf32> {{{.*}}ccrnn.staged = 0 : i64}
+// CUDA-SAME:   %arg1: tensor<2x4xf32> {{{.*}}ccrnn.staged = 16 : i64}
+// CUDA-SAME:   %arg2: tensor<2x3xf32> {{{.*}}ccrnn.staged = 32 : i64}
 // CUDA-SAME:   -> (tensor<f32>, tensor<4x3xf32>, tensor<2x3xf32>)
-func.func @m_train(%w: tensor<4x3xf32> {ccrnn.parameter = #ccrnn.parameter<init = zeros, bound = 0.0, group = readout>},
-                   %x: tensor<2x4xf32>, %h0: tensor<2x3xf32>)
+func.func @m_train(%w: tensor<4x3xf32> {ccrnn.parameter = #ccrnn.parameter<init = zeros, bound = 0.0, group = readout>, ccrnn.role = #ccrnn.role<parameter>},
+                   %x: tensor<2x4xf32> {ccrnn.role = #ccrnn.role<input>},
+                   %h0: tensor<2x3xf32> {ccrnn.role = #ccrnn.role<state>})
     -> (tensor<f32>, tensor<4x3xf32>, tensor<2x3xf32>)
     attributes {ccrnn.trainer = #ccrnn.trainer<model = "m", options = "", hasCerebellum = false, classify = false, predictLast = false, eval = @m_eval>} {
   %c0 = arith.constant 0 : index

@@ -83,14 +83,14 @@ func.func @f() attributes {ccrnn.carry = 1 : i64} {
 
 // -----
 
-// expected-error @below {{'ccrnn.memory_plan' must be a #ccrnn.memory_plan<...> with a non-negative arena on a module}}
+// expected-error @below {{'ccrnn.memory_plan' must be a #ccrnn.memory_plan<...> with a non-negative arena and staging on a module}}
 func.func @f() attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cpu, arena = 0>} {
   return
 }
 
 // -----
 
-// expected-error @below {{'ccrnn.memory_plan' must be a #ccrnn.memory_plan<...> with a non-negative arena on a module}}
+// expected-error @below {{'ccrnn.memory_plan' must be a #ccrnn.memory_plan<...> with a non-negative arena and staging on a module}}
 module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cuda, arena = -16>} {
 }
 
@@ -174,4 +174,11 @@ module attributes {ccrnn.kernels = [#ccrnn.window_kernel<cell = lstm, batch = 2,
     %0 = ccrnn.matmul %a, %b {ccrnn.kernel = #ccrnn.uses_kernel<1>} : tensor<2x3xf32>, tensor<3x3xf32> -> tensor<2x3xf32>
     return %0 : tensor<2x3xf32>
   }
+}
+
+// -----
+
+// expected-error @below {{'func.func' op argument 0: 'ccrnn.staged' must be a non-negative integer (a staging offset)}}
+func.func @f(%a: tensor<2xf32> {ccrnn.staged = -16 : i64}) {
+  return
 }
