@@ -214,7 +214,6 @@ private:
   /// the call's arguments.
   void emitJoin(StringRef fn, ValueRange pieces, Value whole, int64_t axis,
                 const std::string &rest);
-  LogicalResult checkCallResults(func::FuncOp f);
 
   //===--- Entry points
   //------------------------------------------------------===//
@@ -336,32 +335,7 @@ std::string Emitter::signature(func::FuncOp f, bool qualified) {
   return text;
 }
 
-LogicalResult Emitter::checkCallResults(func::FuncOp f) {
-  // A callee's results live in its own slices: a second call of the same
-  // callee overwrites them, so nothing may read them after that.
-  SmallVector<func::CallOp> calls;
-  f.walk([&](func::CallOp call) { calls.push_back(call); });
-  for (func::CallOp first : calls)
-    for (func::CallOp second : calls) {
-      if (first == second || first.getCallee() != second.getCallee() ||
-          first->getBlock() != second->getBlock() ||
-          !first->isBeforeInBlock(second))
-        continue;
-      for (Value result : first.getResults())
-        for (Operation *user : result.getUsers()) {
-          Operation *inBlock = first->getBlock()->findAncestorOpInBlock(*user);
-          if (inBlock && second->isBeforeInBlock(inBlock))
-            return first.emitOpError(
-                "result used after another call of the same function; the "
-                "C++ trainer emitter does not support this");
-        }
-    }
-  return success();
-}
-
 LogicalResult Emitter::emitFunction(func::FuncOp f) {
-  if (failed(checkCallResults(f)))
-    return failure();
   Block &entry = f.getBody().front();
   for (BlockArgument arg : entry.getArguments()) {
     if (!isFloatTensor(arg.getType()) && !isIntTensor(arg.getType()) &&

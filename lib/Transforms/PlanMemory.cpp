@@ -49,6 +49,31 @@ bool computedInPlace(scf::ForOp loop, Value yielded, Value iterArg) {
          kernel.canOverwriteOperand(use.getOperandNumber());
 }
 
+/// A callee's results live in its own slices: a second call of the same
+/// callee overwrites them, so nothing may read them after that.
+LogicalResult checkCallResults(func::FuncOp f) {
+  SmallVector<func::CallOp> calls;
+  f.walk([&](func::CallOp call) { calls.push_back(call); });
+  for (func::CallOp first : calls)
+    for (func::CallOp second : calls) {
+      if (first == second || first.getCallee() != second.getCallee() ||
+          first->getBlock() != second->getBlock() ||
+          !first->isBeforeInBlock(second))
+        continue;
+      for (Value result : first.getResults())
+        for (Operation *user : result.getUsers()) {
+          Operation *inBlock = first->getBlock()->findAncestorOpInBlock(*user);
+          if (inBlock && second->isBeforeInBlock(inBlock))
+            return first.emitOpError(
+                       "result used after another call of @")
+                   << first.getCallee()
+                   << ", which overwrites it (a callee's results live in "
+                      "its own slices)";
+        }
+    }
+  return success();
+}
+
 class Planner {
 public:
   Planner(MLIRContext *context, int64_t ensemble)
@@ -230,6 +255,8 @@ struct PlanMemoryPass : ccrnn::impl::CCRNNPlanMemoryBase<PlanMemoryPass> {
     for (func::FuncOp f : module.getOps<func::FuncOp>()) {
       if (f.isExternal())
         continue;
+      if (failed(checkCallResults(f)))
+        return signalPassFailure();
       // A CPU trainer's caller gives the storage of the training
       // function's gradients; a GPU's caller arrays are host memory, which
       // the GPU trainer stages on the device.
