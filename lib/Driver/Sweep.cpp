@@ -193,11 +193,33 @@ std::string formatValue(double value) {
   return std::string(buf, ec == std::errc() ? end : buf);
 }
 
+std::vector<std::string> splitFlagList(const std::string &flag,
+                                       const std::vector<std::string> &given) {
+  std::vector<std::string> items;
+  for (const std::string &text : given) {
+    size_t start = 0;
+    while (true) {
+      size_t comma = text.find(',', start);
+      std::string item = text.substr(
+          start, comma == std::string::npos ? comma : comma - start);
+      if (item.empty())
+        throw InputError(flag + ": '" + text +
+                         "' has an empty item (a comma-separated list has a "
+                         "value between every two commas)");
+      items.push_back(std::move(item));
+      if (comma == std::string::npos)
+        break;
+      start = comma + 1;
+    }
+  }
+  return items;
+}
+
 std::vector<double> parseFlagList(const std::string &flag,
-                                  const std::vector<std::string> &items,
+                                  const std::vector<std::string> &given,
                                   bool integer) {
   std::vector<double> values;
-  for (const std::string &item : items) {
+  for (const std::string &item : splitFlagList(flag, given)) {
     double v = kNaN;
     size_t used = 0;
     try {

@@ -1010,6 +1010,16 @@ TEST(DriverTrainers, ModelNames) {
 //----------------------------------------------------------------===//
 
 TEST(DriverSweep, ListValues) {
+  // Items over every occurrence of the flag; an empty one is refused.
+  EXPECT_EQ(splitFlagList("--bptt", {"1,28", "3"}),
+            (std::vector<std::string>{"1", "28", "3"}));
+  for (const char *bad : {"1,,2", "1,", ",1", ","})
+    EXPECT_EQ(inputErrorOf([&] { splitFlagList("--bptt", {bad}); }),
+              "--bptt: '" + std::string(bad) +
+                  "' has an empty item (a comma-separated list has a value "
+                  "between every two commas)");
+  EXPECT_EQ(parseFlagList("--bptt", {"1,28", "3"}, true),
+            (std::vector<double>{1, 28, 3}));
   EXPECT_EQ(parseFlagList("--bptt", {"1", "28", "3"}, true),
             (std::vector<double>{1, 28, 3}));
   EXPECT_EQ(parseFlagList("--lr", {"1e-3", "0.5"}, false),

@@ -617,7 +617,6 @@ int realMain(int argc, char **argv) {
   app.add_option("--interval,--spars-int,--spars_int", intervalList,
                  "Feedback interval k: only steps t with t % k == 0 are "
                  "supervised; a comma-separated list runs a sweep")
-      ->delimiter(',')
       ->type_name("INT[,INT...]")
       ->default_str("2 (seqmnist tasks: 1)")
       ->group(task);
@@ -625,14 +624,12 @@ int realMain(int argc, char **argv) {
                  "Models (the models axis), comma-separated: bundled names "
                  "(lstm, dni_lstm, tanh, dni_tanh; also LSTM, DNI_LSTM, ...) "
                  "or paths to .mlir files")
-      ->delimiter(',')
       ->group(model);
   app.add_option("--bptt", bpttList,
                  "Truncation window T in steps (feedback horizon); T >= L is "
                  "full BPTT. A comma-separated list (e.g. 1,2,3,5,7,28) runs "
                  "a sweep: one run per value in <out>/bptt=<T>/, gathered in "
                  "<out>/scores.npy, sweep.json and sweep.png")
-      ->delimiter(',')
       ->type_name("INT[,INT...]")
       ->default_str("1 (seqmnist tasks: 3)")
       ->group(model);
@@ -706,7 +703,6 @@ int realMain(int argc, char **argv) {
       ->group(train);
   app.add_option("--lr", lrList,
                  "Learning rate; a comma-separated list runs a sweep")
-      ->delimiter(',')
       ->type_name("FLOAT[,FLOAT...]")
       ->default_str("1e-3 (seqmnist tasks: 1e-4)")
       ->group(train);
@@ -741,7 +737,6 @@ int realMain(int argc, char **argv) {
   app.add_option("--seeds,--nseeds", nseeds, "Seeds 0 .. N-1")->group(train);
   app.add_option("--seed-list", seedList,
                  "Seeds, comma-separated (instead of --seeds)")
-      ->delimiter(',')
       ->group(train);
   app.add_option("--threads", cfg.threads,
                  "Threads of the trainers' kernels (results are "
@@ -852,7 +847,7 @@ int realMain(int argc, char **argv) {
     throw InputError("--seeds and --seed-list exclude each other");
   if (given("--seed-list")) {
     cfg.seeds.clear();
-    for (const std::string &s : seedList)
+    for (const std::string &s : splitFlagList("--seed-list", seedList))
       cfg.seeds.push_back(parseSeed(s));
   } else {
     if (nseeds < 1)
@@ -890,7 +885,8 @@ int realMain(int argc, char **argv) {
   }
   applyTaskDefaults(cfg, given);
   validateConfig(cfg);
-  std::vector<ModelRef> refs = modelRefs(modelSpecs, cfg.task);
+  std::vector<ModelRef> refs =
+      modelRefs(splitFlagList("--model", modelSpecs), cfg.task);
 
   if (!dumpStep.empty() || !batchFile.empty()) {
     if (dumpStep.empty() || batchFile.empty())

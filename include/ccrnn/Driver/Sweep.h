@@ -38,9 +38,16 @@ struct SweepAxis {
   std::vector<double> values;
 };
 
-/// The values of a list-valued flag (e.g. "--bptt" with {"1", "2"}):
-/// integers, or numbers when `integer` is false. InputError naming the flag
-/// for a value that is not one, or one given twice.
+/// The items of a comma-separated list flag, over all its occurrences
+/// (e.g. "--bptt" with {"1,2", "3"}: 1, 2, 3). InputError naming the flag
+/// for an empty item ("1,,2", "1,").
+std::vector<std::string> splitFlagList(const std::string &flag,
+                                       const std::vector<std::string> &given);
+
+/// The values of a list-valued flag (e.g. "--bptt" with {"1,2"}), split
+/// by splitFlagList: integers, or numbers when `integer` is false.
+/// InputError naming the flag for a value that is not one, or one given
+/// twice.
 std::vector<double> parseFlagList(const std::string &flag,
                                   const std::vector<std::string> &items,
                                   bool integer);
