@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <array>
 #include <map>
 #include <cctype>
@@ -1992,6 +1993,33 @@ struct Experiment::Impl {
     return out;
   }
 
+  /// A seed of a model holds at least six arrays of its parameters' size:
+  /// the parameters, the best ones, the gradients, two optimizer slots,
+  /// and the trainer's arena, which is larger still. A model that cannot
+  /// fit is refused before anything is written, naming its size, instead
+  /// of failing to allocate in the middle of the run.
+  void checkMemory() const {
+    const double available = physicalMemoryBytes();
+    for (const ModelEntry &m : models) {
+      double floats = 0;
+      for (int64_t n : sizes(*m.api->desc))
+        floats += double(n);
+      const double needed = 6 * sizeof(float) * floats;
+      if (available > 0 && needed > available)
+        throw InputError("model " + m.name + ": " +
+                         formatFloatCount(floats) +
+                         " parameters need at least " + formatBytes(needed) +
+                         " of memory for one seed, more than this machine's " +
+                         formatBytes(available));
+    }
+  }
+
+  static std::string formatFloatCount(double n) {
+    char text[32];
+    std::snprintf(text, sizeof text, n < 1e15 ? "%.0f" : "%.3g", n);
+    return text;
+  }
+
   void createDirectory() {
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -2119,6 +2147,7 @@ void Experiment::Impl::loadResume() {
 RunStatus Experiment::run(const RunHooks &hooks) {
   Impl &r = *impl;
   r.sessionStart = std::chrono::steady_clock::now();
+  r.checkMemory();
   r.createDirectory();
   std::error_code ec;
   r.status = "running";

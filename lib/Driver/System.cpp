@@ -168,4 +168,22 @@ std::string isoTime(std::time_t t) {
   return buf;
 }
 
+double physicalMemoryBytes() {
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && size > 0 ? double(pages) * double(size) : 0;
+}
+
+std::string formatBytes(double bytes) {
+  static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
+  int unit = 0;
+  while (bytes >= 1000 && unit < 6) {
+    bytes /= 1000;
+    ++unit;
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, bytes < 10 && unit ? "%.1f %s" : "%.0f %s",
+                bytes, units[unit]);
+  return text;
+}
+
 } // namespace ccrnn::driver

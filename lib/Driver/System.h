@@ -33,6 +33,12 @@ std::string readWholeFile(const std::string &path);
 /// `t` in UTC as ISO 8601, e.g. "2024-05-01T12:00:00Z".
 std::string isoTime(std::time_t t);
 
+/// The machine's physical memory in bytes (0 when unknown).
+double physicalMemoryBytes();
+
+/// A byte count for messages, e.g. "1.6 PB", "512 MB".
+std::string formatBytes(double bytes);
+
 /// A command line for messages: arguments quoted where a shell needs it.
 std::string shellJoin(const std::vector<std::string> &argv);
 

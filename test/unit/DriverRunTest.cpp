@@ -318,6 +318,34 @@ TEST(DriverRun, WritesScoresMetaCheckpointsTrajectories) {
   EXPECT_FALSE(fs::exists(dir + "/resume.npz"));
 }
 
+TEST(DriverRun, AModelTooLargeForTheMachineIsRefusedBeforeAnyFile) {
+  // 2^31 x 2^31 parameters: 4.6e18 floats, more than any machine holds.
+  static const ccrnn_param_info huge[] = {{"linear.weight",
+                                           2,
+                                           {int64_t(1) << 31,
+                                            int64_t(1) << 31, 0, 0},
+                                           CCRNN_INIT_ZEROS,
+                                           0.0,
+                                           CCRNN_GROUP_READOUT}};
+  static ccrnn_trainer_desc desc = kDesc;
+  desc.num_params = 1;
+  desc.params = huge;
+  static const ccrnn_trainer_api api = {&desc,     fakeCreate, fakeDestroy,
+                                        fakeTrain, fakeEval,   nullptr};
+  std::string dir = tempDir("huge");
+  Experiment run(smallConfig(), {{"huge", "", "", desc.options, "test", &api}},
+                 dir, {"test"});
+  std::string error = inputErrorOf([&] { run.run(quietHooks()); });
+  EXPECT_EQ(error.rfind("model huge: 4.61e+18 parameters need at least "
+                        "111 EB of memory for one seed, more than this "
+                        "machine's ",
+                        0),
+            0u)
+      << error;
+  // (tempDir made the directory; nothing was written into it.)
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+}
+
 TEST(DriverRun, ValidationLossIsMeanSquaredDistanceOverUnpaddedRows) {
   // With lr tiny the model hardly moves; the validation loss of epoch 1
   // equals SPEC §3's metric computed here from the same data and weights.
