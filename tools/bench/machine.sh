@@ -2,7 +2,7 @@
 # Shared by the benchmark scripts (sourced): describe_machine prints the
 # machine, its load, the libraries PyTorch and ccrnn run on, and the ccrnn
 # commit, so that every table says where it was measured. Needs PY, ROOT,
-# TRAIN and have_ccrnn from the caller.
+# TRAIN and have_ccrnn from the caller (and have_torch=0 without PyTorch).
 
 describe_machine() {
   cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
@@ -11,6 +11,10 @@ describe_machine() {
   echo "machine: $cpu; $(nproc) CPUs available" \
        "($(grep -c '^processor' /proc/cpuinfo) in /proc/cpuinfo); $mem;" \
        "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  # Scripts that need PyTorch do not set have_torch; the suite does.
+  if [[ ${have_torch:-1} == 0 ]]; then
+    echo "PyTorch: not installed (python3-torch); its columns are -"
+  else
   "$PY" - <<'EOF'
 import re, sys
 import numpy, torch
@@ -26,6 +30,7 @@ if any("/blas/libblas" in b for b in blas):
     print("WARNING: PyTorch runs on the reference (netlib) BLAS; install "
           "OpenBLAS for a fair comparison: apt-get install -y libopenblas0-pthread")
 EOF
+  fi
   echo "packages: python3-torch $(pkgver python3-torch)," \
        "libopenblas0-pthread $(pkgver libopenblas0-pthread)," \
        "libdnnl3 $(pkgver libdnnl3), libdnnl2 $(pkgver libdnnl2)"
