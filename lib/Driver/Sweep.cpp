@@ -279,8 +279,7 @@ bool Sweep::isSweep(const std::string &dir) {
 // Running and resuming
 //===----------------------------------------------------------------------===//
 
-Sweep Sweep::open(const std::string &dir) {
-  const std::string what = "--resume " + dir;
+Sweep Sweep::read(const std::string &dir, const std::string &what) {
   json j = readJson((fs::path(dir) / "sweep.json").string(),
                     what + ": sweep.json");
   Sweep sweep;
@@ -305,6 +304,12 @@ Sweep Sweep::open(const std::string &dir) {
   } catch (const json::exception &e) {
     throw InputError(what + ": sweep.json: " + e.what());
   }
+  return sweep;
+}
+
+Sweep Sweep::open(const std::string &dir) {
+  const std::string what = "--resume " + dir;
+  Sweep sweep = read(dir, what);
   std::string diverged;
   for (SweepPoint &p : sweep.points_) {
     const std::string path = sweep.pointPath(p);
@@ -327,6 +332,34 @@ Sweep Sweep::open(const std::string &dir) {
                                              " diverged)") +
                      "; nothing to resume");
   return sweep;
+}
+
+std::string Sweep::updateContaining(const std::string &runDir,
+                                    const SweepHooks &hooks) {
+  const fs::path run = fs::path(runDir).lexically_normal();
+  // "out/bptt=3/" names the point "bptt=3" too.
+  const fs::path point = run.has_filename() ? run : run.parent_path();
+  const std::string parent = point.parent_path().string();
+  if (parent.empty() || !isSweep(parent))
+    return "";
+  Sweep sweep = read(parent, "the sweep of " + runDir);
+  if (std::none_of(sweep.points_.begin(), sweep.points_.end(),
+                   [&](const SweepPoint &p) {
+                     return p.dir == point.filename().string();
+                   }))
+    return "";
+  bool diverged = false, complete = true;
+  for (const SweepPoint &p : sweep.points_) {
+    json meta = readJson((fs::path(sweep.pointPath(p)) / "meta.json").string(),
+                         "grid point " + p.dir + ": meta.json");
+    std::string status = meta.value("status", "");
+    diverged = diverged || status == "diverged";
+    complete = complete && (status == "complete" || status == "diverged");
+  }
+  sweep.gather(hooks, diverged   ? "diverged"
+                      : complete ? "complete"
+                                 : "interrupted");
+  return parent;
 }
 
 void Sweep::prepare(const SweepHooks &hooks) {

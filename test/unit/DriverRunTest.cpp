@@ -1258,4 +1258,42 @@ TEST(DriverSweep, ResumeSkipsFinishedPointsAndMatches) {
             "complete");
 }
 
+TEST(DriverSweep, ResumingOnePointUpdatesTheSweepsFiles) {
+  std::string whole = tempDir("sweep-whole2"), parts = tempDir("sweep-point");
+  SweepHooks hooks;
+  hooks.run = quietHooks();
+  Sweep a = crnnVsCcrnnSweep(whole);
+  ASSERT_EQ(runSweep(a, hooks), RunStatus::Complete);
+
+  // Stopped in the second point, which is then resumed on its own (as
+  // --resume <sweep>/lr=0.01 does), not through the sweep.
+  std::atomic<bool> stop{false};
+  size_t point = 0;
+  hooks.onPointStart = [&](size_t i, const SweepPoint &) { point = i; };
+  hooks.run.stop = &stop;
+  hooks.run.saveEverySeconds = 1e9;
+  hooks.run.onEpoch = [&](const EpochReport &r) {
+    if (point == 1 && r.seedIndex == 1 && r.modelIndex == 0 && r.epoch == 2)
+      stop = true;
+  };
+  Sweep b = crnnVsCcrnnSweep(parts);
+  ASSERT_EQ(runSweep(b, hooks), RunStatus::Interrupted);
+  const std::string pointDir = parts + "/lr=0.01/";
+  SavedRun saved = readSavedRun(pointDir);
+  for (ModelEntry &m : saved.models)
+    m.api = m.name == "fake" ? &kFakeCrnn : &kFake;
+  Experiment run(saved.config, saved.models, pointDir, saved.commandLine);
+  run.loadResume();
+  ASSERT_EQ(run.run(quietHooks()), RunStatus::Complete);
+  SweepHooks quiet;
+  quiet.run = quietHooks();
+  EXPECT_EQ(Sweep::updateContaining(pointDir, quiet), parts);
+  EXPECT_EQ(contents(whole + "/scores.npy"), contents(parts + "/scores.npy"));
+  auto j = nlohmann::json::parse(slurp(parts + "/sweep.json"));
+  EXPECT_EQ(j["status"], "complete");
+  EXPECT_EQ(j["points"][1]["status"], "complete");
+  // A run that is not a grid point has no sweep to update.
+  EXPECT_EQ(Sweep::updateContaining(whole, quiet), "");
+}
+
 } // namespace

@@ -513,7 +513,26 @@ int trainRun(Runner &runner, const TrainConfig &cfg,
     run.loadResume();
   runner.announce("", cfg, models, dir, resuming);
   RunHooks hooks = runner.hooks();
-  if (auto status = runner.run([&] { return run.run(hooks); }, dir))
+  // A grid point resumed on its own: its sweep's files follow it, however
+  // the run ends.
+  auto updateSweep = [&] {
+    if (!resuming)
+      return;
+    SweepHooks sweepHooks;
+    sweepHooks.run = runner.hooks();
+    std::string sweep = Sweep::updateContaining(dir, sweepHooks);
+    if (!sweep.empty())
+      runner.log("updated the sweep's files in " + sweep);
+  };
+  std::optional<int> status;
+  try {
+    status = runner.run([&] { return run.run(hooks); }, dir);
+  } catch (const DivergedError &) {
+    updateSweep();
+    throw;
+  }
+  updateSweep();
+  if (status)
     return *status;
   if (!runner.isQuiet()) {
     printSummary(run.summary());

@@ -108,6 +108,13 @@ public:
   /// Whether `dir` holds a sweep (a sweep.json).
   static bool isSweep(const std::string &dir);
 
+  /// After the run in `runDir` trained on its own (--resume of one grid
+  /// point): when its parent directory holds a sweep that lists it, that
+  /// sweep's files are gathered again, with the status its points now
+  /// have. Returns the sweep's directory, "" when there was none.
+  static std::string updateContaining(const std::string &runDir,
+                                      const SweepHooks &hooks);
+
   const std::vector<SweepAxis> &axes() const { return axes_; }
   std::vector<SweepPoint> &points() { return points_; }
   const std::vector<SweepPoint> &points() const { return points_; }
@@ -133,6 +140,9 @@ public:
 
 private:
   Sweep() = default;
+  /// The axes, points (with their directories) and command line of the
+  /// sweep saved in `dir`; `what` starts the messages.
+  static Sweep read(const std::string &dir, const std::string &what);
   std::string pointPath(const SweepPoint &p) const;
   /// Reads every point's results, writes scores.npy, sweep.json (with
   /// `status`) and sweep.png.
