@@ -173,6 +173,12 @@ double physicalMemoryBytes() {
   return pages > 0 && size > 0 ? double(pages) * double(size) : 0;
 }
 
+std::string formatNumber(double value) {
+  std::ostringstream s;
+  s << value;
+  return s.str();
+}
+
 std::string formatBytes(double bytes) {
   static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
   int unit = 0;

@@ -36,6 +36,9 @@ std::string isoTime(std::time_t t);
 /// The machine's physical memory in bytes (0 when unknown).
 double physicalMemoryBytes();
 
+/// A number as iostreams print it (6 significant digits), for messages.
+std::string formatNumber(double value);
+
 /// A byte count for messages, e.g. "1.6 PB", "512 MB".
 std::string formatBytes(double bytes);
 

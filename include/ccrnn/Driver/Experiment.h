@@ -34,8 +34,7 @@
 #ifndef CCRNN_DRIVER_EXPERIMENT_H
 #define CCRNN_DRIVER_EXPERIMENT_H
 
-#include "ccrnn/Driver/LineDraw.h"
-#include "ccrnn/Driver/Optimizer.h"
+#include "ccrnn/Driver/TrainConfig.h"
 #include "ccrnn/Runtime/Npz.h"
 #include "ccrnn/Runtime/TrainerABI.h"
 #include "ccrnn/Support/TrainerOptions.h"
@@ -51,98 +50,6 @@
 #include <vector>
 
 namespace ccrnn::driver {
-
-struct TrainConfig {
-  std::string task = "linedraw";
-  LineDrawParams data;
-  int64_t bptt = 1;
-  int64_t interval = 2; ///< feedback interval ("spars_int")
-  bool predictLast = false;
-  int64_t epochs = 100;
-  int64_t batchSize = 50;
-  double lr = 1e-3;
-  OptimKind optim = OptimKind::Adam;
-  double clip = 1.0; ///< 0: no clipping
-  double l2 = 0.0;
-  // Schedules (SPEC §3): reduce-on-plateau decay of the learning rate on
-  // the validation loss (PlateauScheduler), and early stopping of a (seed,
-  // model) pair after `earlyStopping` epochs without a lower validation
-  // loss (0: off).
-  bool decayLr = false;
-  double lrScale = 0.1;
-  int64_t lrDecayPatience = 10;
-  int64_t earlyStopping = 0;
-  std::vector<uint64_t> seeds = {0};
-  int threads = 1; ///< OpenMP threads of each trainer's kernels
-  /// (seed, model) pairs trained at once, one worker thread each; 0: as
-  /// many as the cores allow (parallelJobs). Results do not depend on it.
-  int jobs = 0;
-  /// Where the trainers run: "cpu" or "cuda" (generated CUDA trainers; the
-  /// driver's own work, clipping and the optimizer, stays on the CPU).
-  std::string device = "cpu";
-  /// Seeds of a model trained by one call of an ensemble trainer
-  /// (ccrnn-ensemble); 1: one network a call; 0: chosen by ensembleSize.
-  int ensemble = 0;
-  std::string initFile; ///< empty: seeded initialisation
-  // The sequential-MNIST tasks (SeqMnist.h); data.seqLen is then
-  // 784 / inputSize and data.{train,val,test}Size cap the sets.
-  std::string dataset = "mnist"; ///< mnist | fashion-mnist
-  std::string dataDir;           ///< empty: idx::defaultDataDir(dataset)
-  int64_t inputSize = 28;        ///< pixels per step
-  std::string numbers;           ///< drawing tasks: digits used, "" all
-  bool freeMagnitude = false;    ///< seqmnist-lines: grid endpoints
-  // Model sizes (ccrnn-configure-model); the defaults keep the model
-  // file's.
-  int64_t nhid = 0, nlayers = 0, synthNlayers = -1, synthNhid = 0;
-  double synthScale = -1;
-  std::string context; ///< "on", "off"; "": the model file's
-  // The experimental controls of SPEC §4, for models with a cerebellum;
-  // 0 / false: off.
-  int64_t ablationEpoch = 0;      ///< cerebellum removed from this epoch on
-  int64_t synthAblationEpoch = 0; ///< synthesizer frozen from this epoch on
-  bool fixedSynth = false;        ///< synthesizer never updated
-  int64_t nfibres = 0;            ///< inputs per first-layer unit
-  bool keepHidden = false; ///< carry the state from batch to batch
-  bool recordGrads = false; ///< record feedback on one batch per epoch
-  int64_t recordSamples = 10; ///< sequences of it kept in feedback files
-};
-
-/// Whether any of SPEC §4's controls or the synthesizer's settings is on.
-bool usesCerebellumSettings(const TrainConfig &config);
-
-/// The trainers a model needs for a run: all of one model's programs take
-/// the same parameters.
-struct TrainerPrograms {
-  TrainerOptions main;                  ///< the run's program
-  std::optional<TrainerOptions> frozen;  ///< --synth-ablation-epoch's
-  std::optional<TrainerOptions> ablated; ///< --ablation-epoch's
-};
-/// The trainer options of a model with or without a cerebellum (the
-/// synthesizer's settings and the controls apply to the first kind only),
-/// for batches of `batch` sequences of `steps` steps.
-TrainerPrograms trainerPrograms(const TrainConfig &config, int64_t batch,
-                                int64_t steps, bool hasCerebellum);
-
-/// Sets the SPEC §5 defaults of `task` in `config` for the settings not
-/// `given` (a predicate on flag names such as "--lr"): for the seqmnist
-/// tasks bptt 3, lr 1e-4, 40 epochs, interval 1, 48000/12000/10000
-/// samples, and the sequence length 784 / input size.
-void applyTaskDefaults(TrainConfig &config,
-                       const std::function<bool(const char *)> &given);
-
-/// The data directory of a run: --data-dir or the data set's default.
-std::string dataDirectory(const TrainConfig &config);
-
-/// The valid tasks, for messages.
-std::string taskList();
-
-/// Checks every value (InputError naming the flag and the value).
-void validateConfig(const TrainConfig &config);
-
-/// Training samples per epoch: the training size rounded up to whole
-/// batches, as the reference does (the samples are fresh each epoch, so
-/// the extra ones are as good as any).
-int64_t trainSamplesPerEpoch(const TrainConfig &config);
 
 /// A model of the models axis with its trainer.
 struct ModelEntry {
@@ -160,20 +67,6 @@ struct ModelEntry {
   /// call), when the run trains seeds together; same parameters as `api`.
   const ccrnn_trainer_api *ensembleApi = nullptr;
 };
-
-/// Why seeds cannot train together in one ensemble trainer under `config`
-/// (the settings that need one network a call, comma-separated), or "".
-std::string ensembleBlockers(const TrainConfig &config);
-
-/// The seeds of a model trained by one call: `ensemble` when given (at most
-/// the number of seeds), else on a GPU all seeds (at most 16) and on the
-/// CPU 1 — where K networks at once are slower than one after the other,
-/// see docs/Benchmarks.md; 1 whenever ensembleBlockers is not empty.
-int ensembleSize(const TrainConfig &config);
-
-/// The pairs trained at once: `jobs`, or when 0 the usable cores (the
-/// process's CPU affinity) divided by the kernels' threads, at least 1.
-int parallelJobs(const TrainConfig &config);
 
 /// Checks that each model's trainer fits the task and the configuration
 /// (sizes, loss, batch, length): InputError otherwise.

@@ -1,0 +1,267 @@
+//===- TrainConfig.cpp - A run's configuration -------------------*- C++ -*-===//
+
+#include "ccrnn/Driver/TrainConfig.h"
+
+#include "System.h"
+#include "ccrnn/Driver/Error.h"
+#include "ccrnn/Driver/SeqMnist.h"
+#include "ccrnn/Runtime/Idx.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <thread>
+
+#include <sched.h>
+
+namespace ccrnn::driver {
+
+std::string taskList() {
+  return "linedraw, seqmnist, seqmnist-lines, seqmnist-digits";
+}
+
+void applyTaskDefaults(TrainConfig &c,
+                       const std::function<bool(const char *)> &given) {
+  if (!isSeqMnistTask(c.task))
+    return;
+  // SPEC §5: H = 30, T = 3, Adam lr 1e-4, 40 epochs, batch 50; the
+  // 48000/12000 split of the training images, the 10000 test images.
+  if (!given("--bptt"))
+    c.bptt = 3;
+  if (!given("--lr"))
+    c.lr = 1e-4;
+  if (!given("--epochs"))
+    c.epochs = 40;
+  if (!given("--interval"))
+    c.interval = 1;
+  if (!given("--train-size"))
+    c.data.trainSize = 48000;
+  if (!given("--val-size"))
+    c.data.valSize = 12000;
+  if (!given("--test-size"))
+    c.data.testSize = 10000;
+  if (c.inputSize >= 1 && kMnistPixels % c.inputSize == 0)
+    c.data.seqLen = kMnistPixels / c.inputSize;
+}
+
+std::string dataDirectory(const TrainConfig &c) {
+  return c.dataDir.empty() ? idx::defaultDataDir(c.dataset) : c.dataDir;
+}
+
+/// InputError "<flag> must be <what>, got <v>" when v < min.
+static void atLeast(const char *flag, int64_t v, int64_t min,
+                    const char *what) {
+  if (v < min)
+    throw InputError(std::string(flag) + " must be " + what + ", got " +
+                     std::to_string(v));
+}
+
+/// The model sizes and SPEC §4's controls.
+static void validateControls(const TrainConfig &c) {
+  atLeast("--nhid", c.nhid, 0, "a positive integer");
+  atLeast("--nlayers", c.nlayers, 0, "a positive integer");
+  atLeast("--synth-nlayers", c.synthNlayers, -1, "an integer >= 0");
+  atLeast("--synth-nhid", c.synthNhid, 0, "a positive integer");
+  if (!std::isfinite(c.synthScale) || (c.synthScale < 0 && c.synthScale != -1))
+    throw InputError("--synth-scale must be >= 0, got " +
+                     formatNumber(c.synthScale));
+  if (!c.context.empty() && c.context != "on" && c.context != "off")
+    throw InputError("--context must be 'on' or 'off', got '" + c.context +
+                     "'");
+  auto epoch = [&](const char *flag, int64_t e) {
+    if (e != 0 && (e < 1 || e > c.epochs))
+      throw InputError(std::string(flag) + " must be an epoch from 1 to " +
+                       std::to_string(c.epochs) + " (--epochs), got " +
+                       std::to_string(e));
+  };
+  epoch("--ablation-epoch", c.ablationEpoch);
+  epoch("--synth-ablation-epoch", c.synthAblationEpoch);
+  if (c.fixedSynth && c.synthAblationEpoch)
+    throw InputError("--fixed-synth freezes the synthesizer from the start; "
+                     "it cannot be combined with --synth-ablation-epoch");
+  atLeast("--nfibres", c.nfibres, 0, "a positive integer");
+  atLeast("--record-samples", c.recordSamples, 1, "a positive integer");
+  if (c.recordGrads && std::min(c.bptt, c.data.seqLen) >= c.data.seqLen)
+    throw InputError("--record-grads compares feedback at the boundaries "
+                     "between windows: --bptt must be shorter than the "
+                     "sequence (" +
+                     std::to_string(c.data.seqLen) + " steps)");
+}
+
+void validateConfig(const TrainConfig &c) {
+  auto positive = [](const char *flag, int64_t v) {
+    atLeast(flag, v, 1, "a positive integer");
+  };
+  if (c.task != "linedraw" && !isSeqMnistTask(c.task))
+    throw InputError("unknown task '" + c.task + "' (valid: " + taskList() +
+                     ")");
+  if (isSeqMnistTask(c.task)) {
+    if (c.dataset != "mnist" && c.dataset != "fashion-mnist")
+      throw InputError("--dataset must be mnist or fashion-mnist, got '" +
+                       c.dataset + "'");
+    if (seqMnistSteps(c.inputSize) != c.data.seqLen)
+      throw InputError("--seq-len does not apply to " + c.task +
+                       ": the length is 784 / --input-size");
+    if (!c.numbers.empty() && !isSeqMnistDrawTask(c.task))
+      throw InputError("--numbers applies to the drawing tasks "
+                       "(seqmnist-lines, seqmnist-digits)");
+    parseNumbers(c.numbers);
+    if (c.freeMagnitude && c.task != "seqmnist-lines")
+      throw InputError("--free-magnitude applies to seqmnist-lines only");
+    if (c.predictLast)
+      throw InputError("--predict-last applies to linedraw only");
+    if (c.task == "seqmnist-digits" && c.data.seqLen < 10)
+      throw InputError("seqmnist-digits needs at least 10 steps (the "
+                       "templates' segments), got " +
+                       std::to_string(c.data.seqLen) +
+                       " (--input-size at most 78)");
+    if (c.task == "seqmnist-lines" && c.data.seqLen < 2)
+      throw InputError("seqmnist-lines needs at least 2 steps (--input-size "
+                       "at most 392)");
+  } else {
+    if (c.inputSize != 28 || !c.numbers.empty() || c.freeMagnitude ||
+        !c.dataDir.empty() || c.dataset != "mnist")
+      throw InputError("--input-size, --numbers, --free-magnitude, "
+                       "--data-dir and --dataset apply to the seqmnist tasks");
+  }
+  if (c.task == "linedraw" && c.data.seqLen < 2)
+    throw InputError("--seq-len must be at least 2 (a line has its origin and "
+                     "its endpoint), got " +
+                     std::to_string(c.data.seqLen));
+  if (!(c.data.inputNoise >= 0) || !std::isfinite(c.data.inputNoise))
+    throw InputError("--input-noise must be a standard deviation >= 0, got " +
+                     formatNumber(c.data.inputNoise));
+  positive("--train-size", c.data.trainSize);
+  positive("--val-size", c.data.valSize);
+  positive("--test-size", c.data.testSize);
+  positive("--bptt", c.bptt);
+  positive("--interval", c.interval);
+  if (c.predictLast && c.interval != 1)
+    throw InputError("--interval applies to per-step targets and cannot be "
+                     "combined with --predict-last");
+  positive("--epochs", c.epochs);
+  positive("--batch-size", c.batchSize);
+  if (!(c.lr > 0) || !std::isfinite(c.lr))
+    throw InputError("--lr must be positive, got " + formatNumber(c.lr));
+  if (!(c.clip >= 0) || !std::isfinite(c.clip))
+    throw InputError("--clip must be >= 0 (0 disables clipping), got " +
+                     formatNumber(c.clip));
+  if (!(c.l2 >= 0) || !std::isfinite(c.l2))
+    throw InputError("--l2 must be >= 0, got " + formatNumber(c.l2));
+  if (!(c.lrScale > 0 && c.lrScale < 1))
+    throw InputError("--lr-scale must be a factor between 0 and 1 "
+                     "(exclusive), got " +
+                     formatNumber(c.lrScale));
+  if (c.lrDecayPatience < 0)
+    throw InputError("--lr-decay-patience must be an integer >= 0, got " +
+                     std::to_string(c.lrDecayPatience));
+  if (c.earlyStopping < 0)
+    throw InputError("--early-stopping must be a positive integer, got " +
+                     std::to_string(c.earlyStopping));
+  if (c.seeds.empty())
+    throw InputError("no seeds (--seeds must be positive)");
+  std::set<uint64_t> seen;
+  for (uint64_t s : c.seeds)
+    if (!seen.insert(s).second)
+      throw InputError("--seed-list: seed " + std::to_string(s) +
+                       " appears twice");
+  positive("--threads", c.threads);
+  if (c.jobs < 0)
+    throw InputError("--jobs must be a positive integer, got " +
+                     std::to_string(c.jobs));
+  if (c.ensemble < 0)
+    throw InputError("--ensemble must be a positive integer, got " +
+                     std::to_string(c.ensemble));
+  if (c.ensemble > 1)
+    if (std::string blockers = ensembleBlockers(c); !blockers.empty())
+      throw InputError("--ensemble " + std::to_string(c.ensemble) +
+                       ": seeds train together only without " + blockers);
+  validateControls(c);
+}
+
+std::string ensembleBlockers(const TrainConfig &c) {
+  std::vector<std::string> b;
+  // Each seed of the seqmnist tasks has its own training set (37 MB of
+  // images): K of them at once are not worth the memory.
+  if (isSeqMnistTask(c.task))
+    b.push_back("the seqmnist tasks");
+  if (c.keepHidden)
+    b.push_back("--keep-hidden");
+  if (c.recordGrads)
+    b.push_back("--record-grads");
+  if (c.ablationEpoch)
+    b.push_back("--ablation-epoch");
+  if (c.synthAblationEpoch)
+    b.push_back("--synth-ablation-epoch");
+  if (c.earlyStopping)
+    b.push_back("--early-stopping");
+  std::string text;
+  for (const std::string &s : b)
+    text += (text.empty() ? "" : ", ") + s;
+  return text;
+}
+
+int ensembleSize(const TrainConfig &c) {
+  if (!ensembleBlockers(c).empty())
+    return 1;
+  const int seeds = int(c.seeds.size());
+  if (c.ensemble > 0)
+    return std::min(c.ensemble, seeds);
+  return c.device == "cuda" ? std::min(seeds, 16) : 1;
+}
+
+bool usesCerebellumSettings(const TrainConfig &c) {
+  return c.synthNlayers >= 0 || c.synthNhid > 0 || c.synthScale >= 0 ||
+         !c.context.empty() || c.ablationEpoch || c.synthAblationEpoch ||
+         c.fixedSynth || c.nfibres || c.recordGrads;
+}
+
+TrainerPrograms trainerPrograms(const TrainConfig &c, int64_t batch,
+                                int64_t steps, bool hasCerebellum) {
+  TrainerOptions base;
+  base.sizes.hidden = c.nhid;
+  base.sizes.layers = c.nlayers;
+  base.bptt = c.bptt;
+  base.interval = c.interval;
+  base.batch = batch;
+  base.steps = steps;
+  base.predictLast = c.predictLast;
+  if (!hasCerebellum)
+    return {base, std::nullopt, std::nullopt};
+  base.sizes.synthLayers = c.synthNlayers;
+  base.sizes.synthWidth = c.synthNhid;
+  base.sizes.synthScale = c.synthScale < 0 ? -1 : c.synthScale;
+  if (!c.context.empty())
+    base.sizes.context = c.context;
+  // Every program of a model takes the same arguments: the fibre mask too.
+  base.fibres = c.nfibres;
+  TrainerPrograms t{base, std::nullopt, std::nullopt};
+  if (c.fixedSynth)
+    t.main.cerebellum = "frozen";
+  t.main.record = c.recordGrads;
+  if (c.synthAblationEpoch && !c.fixedSynth) {
+    t.frozen = base;
+    t.frozen->cerebellum = "frozen";
+  }
+  if (c.ablationEpoch) {
+    t.ablated = base;
+    t.ablated->cerebellum = "off";
+  }
+  return t;
+}
+
+int parallelJobs(const TrainConfig &c) {
+  if (c.jobs > 0)
+    return c.jobs;
+  cpu_set_t set;
+  int cores = sched_getaffinity(0, sizeof set, &set) == 0
+                  ? CPU_COUNT(&set)
+                  : int(std::thread::hardware_concurrency());
+  return std::max(1, cores / std::max(1, c.threads));
+}
+
+int64_t trainSamplesPerEpoch(const TrainConfig &c) {
+  return (c.data.trainSize + c.batchSize - 1) / c.batchSize * c.batchSize;
+}
+
+} // namespace ccrnn::driver
