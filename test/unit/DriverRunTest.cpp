@@ -1210,15 +1210,14 @@ TEST(DriverSweep, ADivergingPointDoesNotStopTheOthers) {
                 "nothing to resume");
 }
 
-TEST(DriverSweep, ResumeSkipsFinishedPointsAndMatches) {
-  std::string whole = tempDir("sweep-whole"), parts = tempDir("sweep-parts");
+/// The sweep run whole into `whole`, and into `parts` stopped in its second
+/// point (the first complete, the second to resume mid-run).
+void runWholeAndStoppedSweeps(const std::string &whole,
+                              const std::string &parts) {
   SweepHooks hooks;
   hooks.run = quietHooks();
   Sweep a = crnnVsCcrnnSweep(whole);
   ASSERT_EQ(runSweep(a, hooks), RunStatus::Complete);
-
-  // Stopped in the second point: the first is complete, the second
-  // resumes mid-run.
   std::atomic<bool> stop{false};
   size_t point = 0;
   hooks.onPointStart = [&](size_t i, const SweepPoint &) { point = i; };
@@ -1230,6 +1229,11 @@ TEST(DriverSweep, ResumeSkipsFinishedPointsAndMatches) {
   };
   Sweep b = crnnVsCcrnnSweep(parts);
   ASSERT_EQ(runSweep(b, hooks), RunStatus::Interrupted);
+}
+
+TEST(DriverSweep, ResumeSkipsFinishedPointsAndMatches) {
+  std::string whole = tempDir("sweep-whole"), parts = tempDir("sweep-parts");
+  ASSERT_NO_FATAL_FAILURE(runWholeAndStoppedSweeps(whole, parts));
   auto j = nlohmann::json::parse(slurp(parts + "/sweep.json"));
   EXPECT_EQ(j["status"], "interrupted");
   EXPECT_EQ(j["points"][0]["status"], "complete");
@@ -1260,24 +1264,9 @@ TEST(DriverSweep, ResumeSkipsFinishedPointsAndMatches) {
 
 TEST(DriverSweep, ResumingOnePointUpdatesTheSweepsFiles) {
   std::string whole = tempDir("sweep-whole2"), parts = tempDir("sweep-point");
-  SweepHooks hooks;
-  hooks.run = quietHooks();
-  Sweep a = crnnVsCcrnnSweep(whole);
-  ASSERT_EQ(runSweep(a, hooks), RunStatus::Complete);
-
-  // Stopped in the second point, which is then resumed on its own (as
-  // --resume <sweep>/lr=0.01 does), not through the sweep.
-  std::atomic<bool> stop{false};
-  size_t point = 0;
-  hooks.onPointStart = [&](size_t i, const SweepPoint &) { point = i; };
-  hooks.run.stop = &stop;
-  hooks.run.saveEverySeconds = 1e9;
-  hooks.run.onEpoch = [&](const EpochReport &r) {
-    if (point == 1 && r.seedIndex == 1 && r.modelIndex == 0 && r.epoch == 2)
-      stop = true;
-  };
-  Sweep b = crnnVsCcrnnSweep(parts);
-  ASSERT_EQ(runSweep(b, hooks), RunStatus::Interrupted);
+  ASSERT_NO_FATAL_FAILURE(runWholeAndStoppedSweeps(whole, parts));
+  // The second point is resumed on its own (as --resume <sweep>/lr=0.01
+  // does), not through the sweep.
   const std::string pointDir = parts + "/lr=0.01/";
   SavedRun saved = readSavedRun(pointDir);
   for (ModelEntry &m : saved.models)
