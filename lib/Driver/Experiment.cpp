@@ -3,14 +3,14 @@
 #include "ccrnn/Driver/Experiment.h"
 
 #include "System.h"
+#include "ccrnn/Driver/ConfigJson.h"
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Feedback.h"
 #include "ccrnn/Driver/Metrics.h"
 #include "ccrnn/Driver/Plots.h"
 #include "ccrnn/Driver/Rng.h"
-#include "ccrnn/Driver/SeqMnist.h"
+#include "ccrnn/Driver/Task.h"
 #include "ccrnn/Driver/Trainers.h"
-#include "ccrnn/Runtime/Idx.h"
 #include "ccrnn/Runtime/Kernels.h"
 
 #include <nlohmann/json.hpp>
@@ -55,22 +55,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // 3: meta.json has the model sizes and the controls.
 constexpr int kFormatVersion = 3;
 
-/// Loss over a data set, and the predictions when asked for.
-struct Evaluation {
-  double loss = 0;
-  double accuracy = kNaN;    ///< classification
-  double uncertainty = kNaN; ///< classification: 1 - mean max softmax
-  double dysmetria = kNaN;   ///< regression: mean over the trajectories
-  std::vector<float> predictions; ///< [size, prediction floats per sample]
-
-  /// SPEC §4's dysmetria score: uncertainty when classifying.
-  double behaviour() const {
-    return std::isnan(accuracy) ? dysmetria : uncertainty;
-  }
-};
-
-/// A metric of the scores: its name, and its value from an epoch's training
-/// loss and validation evaluation.
 /// The feedback recorded for one (seed, model) pair (--record-grads): per
 /// recorded epoch, each array's [boundaries, layers, kept sequences,
 /// width] values.
@@ -97,29 +81,22 @@ struct EpochOutcome {
   double cosineSynthetic, cosineTarget;
 };
 
+/// A metric of the scores: its name, and its value from an epoch's training
+/// loss and validation evaluation.
 struct ScoreMetric {
   std::string name;
-  double (*value)(const EpochOutcome &);
+  std::function<double(const EpochOutcome &)> value;
 };
 
-// The metrics of the scores, in order. Dysmetria needs three drawn points
-// (so not with --predict-last).
-std::vector<ScoreMetric> scoreMetrics(const TrainConfig &c) {
+// The metrics of the scores, in order: the losses, the task's, and the
+// cosines of --record-grads (NaN for models without a cerebellum).
+std::vector<ScoreMetric> scoreMetrics(const TrainConfig &c, const Task &task) {
   std::vector<ScoreMetric> metrics = {
       {"train_loss", [](const EpochOutcome &o) { return o.trainLoss; }},
       {"val_loss", [](const EpochOutcome &o) { return o.val.loss; }}};
-  if (c.task == "seqmnist") {
+  for (ValidationMetric v : task.validationMetrics())
     metrics.push_back(
-        {"val_accuracy", [](const EpochOutcome &o) { return o.val.accuracy; }});
-    metrics.push_back({"val_uncertainty", [](const EpochOutcome &o) {
-                         return o.val.uncertainty;
-                       }});
-  } else if (!c.predictLast && c.data.seqLen >= 3) {
-    metrics.push_back({"val_dysmetria", [](const EpochOutcome &o) {
-                         return o.val.dysmetria;
-                       }});
-  }
-  // NaN for models without a cerebellum.
+        {v.name, [fn = v.value](const EpochOutcome &o) { return fn(o.val); }});
   if (c.recordGrads) {
     metrics.push_back({"cosine_synthetic_true", [](const EpochOutcome &o) {
                          return o.cosineSynthetic;
@@ -129,11 +106,6 @@ std::vector<ScoreMetric> scoreMetrics(const TrainConfig &c) {
                        }});
   }
   return metrics;
-}
-std::vector<std::string> testMetricNames(const std::string &task) {
-  if (task == "seqmnist")
-    return {"test_loss", "test_accuracy", "test_dysmetria"};
-  return {"test_loss", "test_dysmetria"};
 }
 
 std::string shapeString(const std::vector<int64_t> &shape) {
@@ -199,10 +171,9 @@ json nanToNull(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 //===----------------------------------------------------------------------===//
 
 void checkModels(const TrainConfig &c, const std::vector<ModelEntry> &models) {
-  const bool mnist = isSeqMnistTask(c.task);
-  const bool classify = c.task == "seqmnist";
-  const int64_t inSize = mnist ? c.inputSize : kLineDrawInputSize;
-  const int64_t outSize = classify ? kMnistClasses : kLineDrawOutputSize;
+  const ModelShape shape = findTask(c.task).modelShape(c);
+  const bool classify = shape.classifies;
+  const int64_t inSize = shape.inputSize, outSize = shape.outputSize;
   std::set<std::string> names;
   for (const ModelEntry &m : models) {
     if (!names.insert(m.name).second)
@@ -236,7 +207,9 @@ void checkModels(const TrainConfig &c, const std::vector<ModelEntry> &models) {
                        std::to_string(d.input_size) + " and output size " +
                        std::to_string(d.output_size) + "; the " + c.task +
                        " task needs input size " + std::to_string(inSize) +
-                       (mnist ? " (--input-size)" : "") +
+                       (shape.inputSizeFlag.empty()
+                            ? ""
+                            : " (" + shape.inputSizeFlag + ")") +
                        " and output size " + std::to_string(outSize));
     // A classifier's trainer reads the last step only (predict_last).
     if (d.batch != c.batchSize || d.steps != c.data.seqLen ||
@@ -363,13 +336,11 @@ struct PairRun {
 /// What a worker thread keeps from pair to pair: its trainer instances (a
 /// trainer's oneDNN primitives run on the stream of the thread that made
 /// them), one per program (a model's lesions are programs too), and the
-/// fixed data sets of the seed it trained last.
+/// fixed data sets of the seeds of the work item it trains (by seed index).
 struct Worker {
   std::map<const ccrnn_trainer_api *, std::unique_ptr<TrainerInstance>>
       instances;
-  size_t dataSeed = SIZE_MAX;
-  Dataset val, test;
-  Dataset train; ///< seqmnist tasks: the training set of seed dataSeed
+  std::map<size_t, SeedData> data;
 
   TrainerInstance &instance(const ccrnn_trainer_api *api) {
     std::unique_ptr<TrainerInstance> &t = instances[api];
@@ -388,15 +359,11 @@ struct Experiment::Impl {
 
   size_t S, M;
   int64_t E;
-  int64_t Lt; ///< points per predicted trajectory (1 with predict-last)
+  int64_t Lt; ///< points of a class trajectory
+  std::unique_ptr<Task> task;
   std::vector<ScoreMetric> scoreDefs;
   std::vector<std::string> metrics, testMetrics; ///< names
-  bool mnist, classify;
-  int64_t C;                    ///< classes of the trajectories (0: none)
-  std::vector<int> classLabels; ///< linedraw: k; drawing tasks: the digit
-  std::vector<std::vector<float>> classTargets; ///< [C][Lt * 2]
-  std::vector<std::array<double, 2>> freeEndpoints;
-  idx::Dataset mnistTrain, mnistTest;
+  int64_t C; ///< classes of the trajectories (0: none)
 
   // Progress and results; [S][M][...] in C order.
   std::vector<double> scores;       // [S][M][metric][E]
@@ -416,7 +383,7 @@ struct Experiment::Impl {
   /// Pairs read from resume.npz, for the workers that take them up.
   std::map<size_t, std::unique_ptr<PairRun>> resumed;
   /// The sizes of the last data sets made (meta.json).
-  int64_t lastTrainSize = -1, lastValSize = -1, lastTestSize = -1;
+  std::array<int64_t, 3> lastSizes = {-1, -1, -1};
   /// Guards everything the workers share: the results, the snapshots,
   /// the files and the hooks.
   std::mutex mutex;
@@ -432,42 +399,15 @@ struct Experiment::Impl {
     S = cfg.seeds.size();
     M = models.size();
     E = cfg.epochs;
-    Lt = cfg.predictLast ? 1 : cfg.data.seqLen;
-    scoreDefs = scoreMetrics(cfg);
+    // Reads the task's data files: a missing or bad file is an input error
+    // before anything is written.
+    task = makeTask(cfg);
+    C = int64_t(task->classLabels().size());
+    Lt = C ? int64_t(task->classTargets()[0].size()) / 2 : 1;
+    scoreDefs = scoreMetrics(cfg, *task);
     for (const ScoreMetric &k : scoreDefs)
       metrics.push_back(k.name);
-    testMetrics = testMetricNames(cfg.task);
-    mnist = isSeqMnistTask(cfg.task);
-    classify = cfg.task == "seqmnist";
-    if (!mnist) {
-      for (int k = -3; k <= 3; ++k) {
-        classLabels.push_back(k);
-        auto line = lineDrawTarget(k, cfg.data.seqLen);
-        classTargets.emplace_back(line.end() - Lt * 2, line.end());
-      }
-    } else if (!classify) {
-      // Drawn once per run, from the run's first seed.
-      if (cfg.freeMagnitude)
-        freeEndpoints = freeMagnitudeEndpoints(cfg.seeds[0]);
-      classLabels = parseNumbers(cfg.numbers);
-      for (int d : classLabels)
-        classTargets.push_back(seqMnistTarget(cfg.task, d, Lt, freeEndpoints));
-    }
-    C = int64_t(classLabels.size());
-    if (mnist) {
-      // Before anything is written: a missing or bad file is an input
-      // error naming the file and the command that installs the data.
-      std::string dataDir = dataDirectory(cfg);
-      try {
-        mnistTrain = idx::readTrain(dataDir);
-        mnistTest = idx::readTest(dataDir);
-      } catch (const idx::Error &e) {
-        throw InputError(e.what());
-      }
-      if (mnistTrain.images.rows * mnistTrain.images.cols != kMnistPixels ||
-          mnistTest.images.rows * mnistTest.images.cols != kMnistPixels)
-        throw InputError(dataDir + ": the images are not 28 x 28 pixels");
-    }
+    testMetrics = task->testMetrics();
     scores.assign(S * M * metrics.size() * E, kNaN);
     epochSeconds.assign(S * M * E, kNaN);
     epochsDone.assign(S * M, 0);
@@ -611,112 +551,26 @@ struct Experiment::Impl {
   /// Whether pair k stopped before its last epoch (--early-stopping).
   bool stoppedEarly(size_t k) const { return finished[k] && epochsDone[k] < E; }
 
-  /// The class index of a digit (drawing tasks: its place in --numbers;
-  /// seqmnist: the digit), -1 when unused.
-  int classOf(int digit) const {
-    if (classify)
-      return digit;
-    auto it = std::find(classLabels.begin(), classLabels.end(), digit);
-    return it == classLabels.end() ? -1 : int(it - classLabels.begin());
-  }
-
-  /// The samples of `indices` whose digit is used, at most `limit`.
-  std::vector<int64_t> select(const idx::Dataset &data,
-                              const std::vector<int64_t> &indices,
-                              int64_t limit) const {
-    std::vector<int64_t> out;
-    for (int64_t i : indices) {
-      if (int64_t(out.size()) >= limit)
-        break;
-      if (classOf(data.labels.values[i]) >= 0)
-        out.push_back(i);
+  /// Keeps the fixed data sets of the seeds `ks` (pair indices) in w and
+  /// drops the others'.
+  void makeData(Worker &w, const std::vector<size_t> &ks) {
+    std::set<size_t> seeds;
+    for (size_t k : ks)
+      seeds.insert(k / M);
+    for (auto it = w.data.begin(); it != w.data.end();)
+      it = seeds.count(it->first) ? std::next(it) : w.data.erase(it);
+    for (size_t s : seeds) {
+      if (w.data.count(s))
+        continue;
+      const SeedData &d = w.data[s] = task->seedData(cfg.seeds[s]);
+      std::lock_guard<std::mutex> lock(mutex);
+      lastSizes = {d.train.size, d.val.size, d.test.size};
     }
-    return out;
-  }
-
-  Dataset mnistSet(const idx::Dataset &data,
-                   const std::vector<int64_t> &indices, const char *what) {
-    if (indices.empty())
-      throw std::runtime_error(std::string("the ") + what +
-                               " set is empty (no image of the digits used)");
-    std::vector<std::vector<float>> targets;
-    if (!classify) {
-      targets.assign(kMnistClasses, std::vector<float>(Lt * 2, 0.0f));
-      for (int64_t c = 0; c < C; ++c)
-        targets[classLabels[c]] = classTargets[c];
-    }
-    Dataset d = makeSeqMnist(data.images.pixels, data.labels.values, indices,
-                             cfg.inputSize, targets);
-    for (int &label : d.labels)
-      label = classOf(label);
-    return d;
-  }
-
-  // The seqmnist sets of seed s: the training images split 4:1 into
-  // training and validation by a permutation from stream "seqmnist.split"
-  // (48000/12000 for MNIST's 60000), then filtered by --numbers and capped
-  // by --train-size / --val-size; the first --test-size test images.
-  void makeMnistData(Worker &w, size_t s) {
-    const int64_t n = int64_t(mnistTrain.labels.values.size());
-    std::vector<int64_t> perm(n);
-    std::iota(perm.begin(), perm.end(), 0);
-    Rng rng(cfg.seeds[s], "seqmnist.split");
-    for (int64_t i = n - 1; i > 0; --i)
-      std::swap(perm[i], perm[rng.below(uint64_t(i + 1))]);
-    const int64_t nTrain = n - n / 5;
-    std::vector<int64_t> trainPool(perm.begin(), perm.begin() + nTrain),
-        valPool(perm.begin() + nTrain, perm.end()),
-        testPool(mnistTest.labels.values.size());
-    std::iota(testPool.begin(), testPool.end(), 0);
-    w.train = mnistSet(mnistTrain,
-                       select(mnistTrain, trainPool, cfg.data.trainSize),
-                       "training");
-    w.val = mnistSet(mnistTrain,
-                     select(mnistTrain, valPool, cfg.data.valSize),
-                     "validation");
-    w.test = mnistSet(mnistTest,
-                      select(mnistTest, testPool, cfg.data.testSize), "test");
-  }
-
-  /// The fixed data sets of seed s in w.
-  void makeData(Worker &w, size_t s) {
-    if (w.dataSeed == s)
-      return;
-    if (mnist) {
-      makeMnistData(w, s);
-    } else {
-      w.val = makeLineDraw(cfg.data, cfg.data.valSize, cfg.seeds[s],
-                           "linedraw.val", 0, cfg.predictLast);
-      w.test = makeLineDraw(cfg.data, cfg.data.testSize, cfg.seeds[s],
-                            "linedraw.test", 0, cfg.predictLast);
-    }
-    w.dataSeed = s;
-    std::lock_guard<std::mutex> lock(mutex);
-    lastTrainSize = w.train.size;
-    lastValSize = w.val.size;
-    lastTestSize = w.test.size;
   }
 
   using Clock = std::chrono::steady_clock;
   static double since(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
-  }
-
-  // seqmnist: one batch of the epoch's order (stream "seqmnist.shuffle",
-  // index epoch). The last batch is filled up from the start of the order.
-  void gatherBatch(const Dataset &data, const std::vector<int64_t> &order,
-                   int64_t b, std::vector<float> &inputs,
-                   std::vector<float> &targets, std::vector<int64_t> &labels) {
-    const int64_t B = cfg.batchSize, in = data.sampleInputs(),
-                  out = data.targetSize, n = data.size;
-    for (int64_t i = 0; i < B; ++i) {
-      int64_t j = order[(b * B + i) % n];
-      data.readInputs(j, 1, inputs.data() + i * in);
-      if (out)
-        std::copy_n(data.targets.begin() + j * out, out,
-                    targets.begin() + i * out);
-      labels[i] = data.labels[j];
-    }
   }
 
   /// Clipping, weight decay and the optimizer's step (SPEC §3). Without
@@ -732,88 +586,120 @@ struct Experiment::Impl {
     pr.optim->step(pr.params, grads, frozen);
   }
 
-  double trainEpoch(Worker &w, PairRun &pr, int64_t epoch,
-                    const RunHooks &hooks) {
-    const size_t s = pr.s, m = pr.m;
-    TrainerInstance &trainer = w.instance(program(m, epoch));
+  /// One epoch of the pairs `runs`: one pair, or seeds of one model at the
+  /// same epoch trained by the model's ensemble trainer (each batch one
+  /// call for all of them, each seed with its own batch, clipping and
+  /// optimizer, so that every pair gets the bits it gets alone). Their
+  /// mean training losses.
+  std::vector<double> trainEpoch(Worker &w, const std::vector<PairRun *> &runs,
+                                 int64_t epoch, const RunHooks &hooks) {
+    const size_t K = runs.size(), m = runs[0]->m;
+    const bool single = K == 1;
+    PairRun &first = *runs[0];
+    TrainerInstance &trainer =
+        w.instance(single ? program(m, epoch) : models[m].ensembleApi);
     const std::vector<bool> frozen = frozenParameters(m, epoch);
-    // The kept state starts each epoch at zero.
+    const int64_t B = cfg.batchSize;
+    const bool labelled = task->modelShape().classifies;
+    auto tData = Clock::now();
+    std::vector<EpochData> data;
+    for (const PairRun *r : runs)
+      data.push_back(
+          task->epochData(w.data.at(r->s), cfg.seeds[r->s], epoch, B));
+    const int64_t batches = data[0].numBatches(),
+                  in = data[0].samples().sampleInputs(),
+                  out = data[0].samples().targetSize;
+    // The batch's inputs are always copied (seqmnist: converted from bytes).
+    std::vector<float> inputs(K * B * in), targets(K * B * out), losses(K);
+    std::vector<int64_t> labels(labelled ? K * B : 0);
+    // The kept state (one network: --keep-hidden trains seeds one by one)
+    // starts each epoch at zero.
     const int64_t stateSize = trainer.desc().state_size;
     if (cfg.keepHidden)
-      pr.hiddenState.assign(stateSize, 0.0f);
+      first.hiddenState.assign(stateSize, 0.0f);
     std::vector<float> nextState(cfg.keepHidden ? stateSize : 0);
-    pr.epochCosineSynthetic = pr.epochCosineTarget = kNaN;
-    const int64_t B = cfg.batchSize;
-    auto tData = Clock::now();
-    Dataset lineData;
-    std::vector<int64_t> order;
-    int64_t batches;
-    if (mnist) {
-      batches = (w.train.size + B - 1) / B;
-      order.resize(w.train.size);
-      std::iota(order.begin(), order.end(), 0);
-      Rng rng(cfg.seeds[s], "seqmnist.shuffle", uint64_t(epoch));
-      for (int64_t i = w.train.size - 1; i > 0; --i)
-        std::swap(order[i], order[rng.below(uint64_t(i + 1))]);
-    } else {
-      batches = trainSamplesPerEpoch(cfg) / B;
-      lineData = makeLineDraw(cfg.data, batches * B, cfg.seeds[s],
-                              "linedraw.train", uint64_t(epoch),
-                              cfg.predictLast);
+    for (PairRun *r : runs)
+      r->epochCosineSynthetic = r->epochCosineTarget = kNaN;
+    double dataSeconds = since(tData);
+    // One network trains on its own arrays; K networks on theirs one after
+    // the other, copied from and to each pair's.
+    const size_t P = first.params.size();
+    Tensors params(single ? 0 : P), grads = single ? first.params : Tensors(P);
+    std::vector<Tensors> own(single ? 0 : K, first.params);
+    for (size_t j = 0; j < P && !single; ++j) {
+      params[j].resize(K * first.params[j].size());
+      grads[j].resize(params[j].size());
     }
-    const Dataset &data = mnist ? w.train : lineData;
-    const int64_t in = data.sampleInputs(), out = data.targetSize;
-    // The batch's inputs are always copied (seqmnist: converted from bytes).
-    std::vector<float> batchInputs(B * in), batchTargets;
-    std::vector<int64_t> batchLabels(B);
-    if (mnist)
-      batchTargets.resize(B * out);
-    pr.epochDataSeconds = since(tData);
-    Tensors grads = pr.params;
-    std::vector<const float *> p(pr.params.size());
-    std::vector<float *> g(grads.size());
-    for (size_t i = 0; i < grads.size(); ++i)
-      g[i] = grads[i].data();
-    double sum = 0;
+    std::vector<float> masks;
+    for (const PairRun *r : runs)
+      masks.insert(masks.end(), r->fibreMask.begin(), r->fibreMask.end());
+    std::vector<const float *> p(P);
+    std::vector<float *> g(P);
+    for (size_t j = 0; j < P; ++j) {
+      p[j] = single ? nullptr : params[j].data();
+      g[j] = grads[j].data();
+    }
+    std::vector<double> sums(K, 0.0);
     for (int64_t b = 0; b < batches; ++b) {
-      for (size_t i = 0; i < pr.params.size(); ++i)
-        p[i] = pr.params[i].data();
-      ccrnn_batch batch{p.data(), batchInputs.data(), nullptr,
-                        cfg.keepHidden ? pr.hiddenState.data() : nullptr,
-                        pr.fibreMask.empty() ? nullptr : pr.fibreMask.data()};
       auto t0 = Clock::now();
-      if (mnist) {
-        gatherBatch(data, order, b, batchInputs, batchTargets, batchLabels);
-        batch.targets = classify
-                            ? static_cast<const void *>(batchLabels.data())
-                            : batchTargets.data();
-      } else {
-        data.readInputs(b * B, B, batchInputs.data());
-        batch.targets = data.targets.data() + b * B * out;
+      for (size_t i = 0; i < K; ++i) {
+        data[i].gather(b, B, inputs.data() + i * B * in,
+                       targets.data() + i * B * out,
+                       labelled ? labels.data() + i * B : nullptr);
+        for (size_t j = 0; j < P && !single; ++j)
+          std::copy(runs[i]->params[j].begin(), runs[i]->params[j].end(),
+                    params[j].begin() + i * runs[i]->params[j].size());
       }
-      pr.epochDataSeconds += since(t0);
-      // The feedback of the epoch's first batch, before its update.
+      for (size_t j = 0; j < P && single; ++j)
+        p[j] = first.params[j].data();
+      dataSeconds += since(t0);
+      ccrnn_batch batch{p.data(),
+                        inputs.data(),
+                        labelled ? static_cast<const void *>(labels.data())
+                                 : targets.data(),
+                        cfg.keepHidden ? first.hiddenState.data() : nullptr,
+                        masks.empty() ? nullptr : masks.data(),
+                        single ? nullptr : losses.data()};
+      // The feedback of the epoch's first batch, before its update
+      // (--record-grads trains seeds one by one).
       if (b == 0 && cfg.recordGrads && models[m].api->record)
-        recordFeedback(w, pr, epoch, batch);
-      float loss = trainer.train(batch, g.data(),
-                                 cfg.keepHidden ? nextState.data() : nullptr);
+        recordFeedback(w, first, epoch, batch);
+      const float loss = trainer.train(
+          batch, g.data(), cfg.keepHidden ? nextState.data() : nullptr);
+      if (single)
+        losses[0] = loss;
       if (cfg.keepHidden)
-        pr.hiddenState.swap(nextState);
-      if (!std::isfinite(loss))
-        throw DivergedError(
-            "training loss is " + formatNumber(loss) + " at seed " +
-            std::to_string(cfg.seeds[s]) + ", model " + models[m].name +
-            ", epoch " + std::to_string(epoch) + ", batch " +
-            std::to_string(b + 1) + " of " + std::to_string(batches));
-      sum += loss;
-      update(pr, grads, frozen);
+        first.hiddenState.swap(nextState);
+      for (size_t i = 0; i < K; ++i) {
+        PairRun &r = *runs[i];
+        if (!std::isfinite(losses[i]))
+          throw DivergedError(
+              "training loss is " + formatNumber(losses[i]) + " at seed " +
+              std::to_string(cfg.seeds[r.s]) + ", model " + models[m].name +
+              ", epoch " + std::to_string(epoch) + ", batch " +
+              std::to_string(b + 1) + " of " + std::to_string(batches));
+        sums[i] += losses[i];
+        if (single) {
+          update(r, grads, frozen);
+          continue;
+        }
+        for (size_t j = 0; j < P; ++j)
+          std::copy_n(grads[j].begin() + i * own[i][j].size(),
+                      own[i][j].size(), own[i][j].begin());
+        update(r, own[i], frozen);
+      }
       if (hooks.onBatch) {
         std::lock_guard<std::mutex> lock(mutex);
-        hooks.onBatch({s, m, S, M, models[m].name, epoch, E, b + 1, batches,
-                       totalEpochsDone(), int64_t(S * M) * E});
+        hooks.onBatch({first.s, m, S, M, models[m].name, epoch, E, b + 1,
+                       batches, totalEpochsDone(), int64_t(S * M) * E});
       }
     }
-    return sum / double(batches);
+    std::vector<double> means;
+    for (size_t i = 0; i < K; ++i) {
+      runs[i]->epochDataSeconds = dataSeconds / double(K);
+      means.push_back(sums[i] / double(batches));
+    }
+    return means;
   }
 
   /// Records the feedback of `batch` (SPEC §4 record_grads): the epoch's
@@ -849,100 +735,56 @@ struct Experiment::Impl {
   }
 
   // The trainer's batch size is fixed: the last batch is padded with zero
-  // rows, whose predictions are ignored. The loss is computed here from the
-  // predictions, in double: SPEC §3's mean squared distance per point; and
-  // SPEC §4's dysmetria, the mean over the drawn trajectories.
+  // rows, whose predictions are ignored. The task's scorer computes the
+  // scores from the float predictions, in double.
   Evaluation evaluate(Worker &w, size_t m, const Tensors &weights,
                       const Dataset &data, bool keepPredictions) {
-    if (classify)
-      return evaluateClassifier(w, m, weights, data, keepPredictions);
     TrainerInstance &trainer = w.instance(models[m].api);
-    const int64_t B = cfg.batchSize;
-    const int64_t in = data.sampleInputs(), out = data.targetSize;
-    std::vector<float> inputs(B * in), targets(B * out), predictions(B * out);
+    const bool labelled = task->modelShape().classifies;
+    const int64_t B = cfg.batchSize, in = data.sampleInputs(),
+                  out = data.targetSize,
+                  width = labelled ? trainer.desc().output_size : out;
+    std::vector<float> inputs(B * in), targets(B * out), predictions(B * width);
+    std::vector<int64_t> labels(labelled ? B : 0);
     std::vector<const float *> p;
     for (const auto &w : weights)
       p.push_back(w.data());
-    Evaluation result;
-    if (keepPredictions)
-      result.predictions.resize(data.size * out);
-    double sum = 0, dys = 0;
+    std::unique_ptr<Scorer> scorer = task->scorer();
+    std::vector<float> kept(keepPredictions ? data.size * width : 0);
     for (int64_t start = 0; start < data.size; start += B) {
       int64_t rows = std::min(B, data.size - start);
       std::fill(inputs.begin(), inputs.end(), 0.0f);
       std::fill(targets.begin(), targets.end(), 0.0f);
+      std::fill(labels.begin(), labels.end(), 0);
       data.readInputs(start, rows, inputs.data());
       std::copy_n(data.targets.begin() + start * out, rows * out,
                   targets.begin());
-      trainer.eval(p.data(), inputs.data(), targets.data(), predictions.data());
-      sum += sumSquaredDistance(predictions.data(), targets.data(),
-                                rows * out / 2, 2);
-      for (int64_t i = 0; i < rows; ++i)
-        dys += dysmetria(predictions.data() + i * out, out / 2, 2);
-      if (keepPredictions)
-        std::copy_n(predictions.begin(), rows * out,
-                    result.predictions.begin() + start * out);
-    }
-    result.loss = sum / double(data.size * (out / 2));
-    result.dysmetria = dys / double(data.size);
-    return result;
-  }
-
-  // Classification (SPEC §3): mean cross-entropy of the logits, accuracy,
-  // and 1 - mean max softmax, in double.
-  Evaluation evaluateClassifier(Worker &w, size_t m, const Tensors &weights,
-                                const Dataset &data, bool keepPredictions) {
-    TrainerInstance &trainer = w.instance(models[m].api);
-    const int64_t B = cfg.batchSize, K = trainer.desc().output_size;
-    const int64_t in = data.sampleInputs();
-    std::vector<float> inputs(B * in), logits(B * K);
-    std::vector<int64_t> labels(B);
-    std::vector<const float *> p;
-    for (const auto &w : weights)
-      p.push_back(w.data());
-    Evaluation result;
-    if (keepPredictions)
-      result.predictions.resize(data.size * K);
-    double xent = 0, correct = 0, maxProb = 0;
-    for (int64_t start = 0; start < data.size; start += B) {
-      int64_t rows = std::min(B, data.size - start);
-      std::fill(inputs.begin(), inputs.end(), 0.0f);
-      std::fill(labels.begin(), labels.end(), 0);
-      data.readInputs(start, rows, inputs.data());
-      for (int64_t i = 0; i < rows; ++i)
+      for (int64_t i = 0; i < rows && labelled; ++i)
         labels[i] = data.labels[start + i];
-      trainer.eval(p.data(), inputs.data(), labels.data(), logits.data());
-      for (int64_t i = 0; i < rows; ++i) {
-        const float *z = logits.data() + i * K;
-        int64_t arg = std::max_element(z, z + K) - z;
-        double mx = z[arg], sum = 0;
-        for (int64_t k = 0; k < K; ++k)
-          sum += std::exp(double(z[k]) - mx);
-        double lse = mx + std::log(sum);
-        xent += lse - double(z[labels[i]]);
-        correct += arg == labels[i];
-        maxProb += 1.0 / sum;
-      }
+      trainer.eval(p.data(), inputs.data(),
+                   labelled ? static_cast<const void *>(labels.data())
+                            : targets.data(),
+                   predictions.data());
+      scorer->add(predictions.data(), width, rows, targets.data(),
+                  labels.data());
       if (keepPredictions)
-        std::copy_n(logits.begin(), rows * K,
-                    result.predictions.begin() + start * K);
+        std::copy_n(predictions.begin(), rows * width,
+                    kept.begin() + start * width);
     }
-    result.loss = xent / double(data.size);
-    result.accuracy = correct / double(data.size);
-    result.uncertainty = 1.0 - maxProb / double(data.size);
+    Evaluation result = scorer->finish(data.size);
+    result.predictions = std::move(kept);
     return result;
   }
 
   // Test metrics, trajectories and checkpoints of a trained pair.
   void finishPair(Worker &w, PairRun &pr) {
     const size_t s = pr.s, m = pr.m, k = pair(s, m);
-    makeData(w, s);
-    const Dataset &test = w.test;
-    Evaluation ev = evaluate(w, m, pr.params, test, /*keepPredictions=*/!classify);
+    const Dataset &test = w.data.at(s).test;
+    Evaluation ev = evaluate(w, m, pr.params, test, /*keepPredictions=*/C > 0);
     const int64_t out = test.targetSize;
     std::vector<double> sums(C * out, 0.0);
     std::vector<int64_t> counts(C, 0);
-    for (int64_t i = 0; i < (classify ? 0 : test.size); ++i) {
+    for (int64_t i = 0; i < (C ? test.size : 0); ++i) {
       const float *y = ev.predictions.data() + i * out;
       int c = test.labels[i];
       ++counts[c];
@@ -981,7 +823,7 @@ struct Experiment::Impl {
                     const RunHooks &hooks, const std::atomic<bool> &abort) {
     const size_t s = pr.s, m = pr.m, k = pair(s, m);
     auto t0 = std::chrono::steady_clock::now();
-    Evaluation valEval = evaluate(w, m, pr.params, w.val, false);
+    Evaluation valEval = evaluate(w, m, pr.params, w.data.at(s).val, false);
     double valLoss = valEval.loss;
     double dt = trainSeconds + std::chrono::duration<double>(
                                    std::chrono::steady_clock::now() - t0)
@@ -1036,138 +878,44 @@ struct Experiment::Impl {
     return EpochEnd::Continue;
   }
 
-  /// Trains a pair to the end (its last epoch, or an early stop); false
-  /// when stopped after an epoch by hooks.stop or `abort` (another
-  /// worker's failure).
-  bool trainPair(Worker &w, PairRun &pr, const RunHooks &hooks,
-                 const std::atomic<bool> &abort) {
-    const size_t k = pair(pr.s, pr.m);
-    makeData(w, pr.s);
-    for (int64_t e = epochsDone[k] + 1; e <= E; ++e) {
-      auto t0 = std::chrono::steady_clock::now();
-      const double lr = pr.optim->lr();
-      double trainLoss = trainEpoch(w, pr, e, hooks);
-      EpochEnd end = endEpoch(w, pr, e, lr, trainLoss, since(t0), hooks, abort);
-      if (end == EpochEnd::Stopped)
-        return false;
-      if (end == EpochEnd::StopEarly)
-        break;
+  /// Trains the pairs `ks` (one, or seeds of one model at the same epoch,
+  /// see trainEpoch) to the end: their last epoch, or an early stop. False
+  /// when stopped after an epoch by hooks.stop or `abort` (another worker's
+  /// failure).
+  bool trainItem(Worker &w, const std::vector<size_t> &ks,
+                 const RunHooks &hooks, const std::atomic<bool> &abort) {
+    std::vector<std::unique_ptr<PairRun>> owned;
+    std::vector<PairRun *> runs;
+    for (size_t k : ks) {
+      owned.push_back(takePair(k));
+      runs.push_back(owned.back().get());
     }
-    finishPair(w, pr);
-    return true;
-  }
-
-  /// Trains the pairs `ks` (seeds of one model, at the same epoch) together
-  /// with the model's ensemble trainer: each batch is one call for all of
-  /// them, each seed with its own batch, clipping and optimizer, so every
-  /// pair gets the bits it gets alone. Each seed keeps its own data sets
-  /// and evaluation in `seeds` (a Worker per seed). False when stopped.
-  bool trainGroup(Worker &w, const std::vector<size_t> &ks,
-                  const RunHooks &hooks, const std::atomic<bool> &abort) {
-    std::vector<std::unique_ptr<PairRun>> runs;
-    for (size_t k : ks)
-      runs.push_back(takePair(k));
-    std::vector<Worker> seeds(runs.size());
-    for (size_t i = 0; i < runs.size(); ++i)
-      makeData(seeds[i], runs[i]->s);
-    bool stopped = false;
-    for (int64_t e = epochsDone[ks[0]] + 1; e <= E && !stopped; ++e) {
-      auto t0 = std::chrono::steady_clock::now();
-      std::vector<double> lrs;
-      for (const auto &r : runs)
-        lrs.push_back(r->optim->lr());
-      std::vector<double> trainLoss = trainEpochGroup(w, runs, e, hooks);
-      const double seconds = since(t0) / double(runs.size());
-      for (size_t i = 0; i < runs.size(); ++i)
-        stopped |= endEpoch(seeds[i], *runs[i], e, lrs[i], trainLoss[i],
-                            seconds, hooks, abort) == EpochEnd::Stopped;
-    }
-    if (stopped)
-      return false;
-    for (size_t i = 0; i < runs.size(); ++i)
-      finishPair(seeds[i], *runs[i]);
-    return true;
-  }
-
-  /// One epoch of a group of pairs (see trainGroup); their mean losses.
-  std::vector<double> trainEpochGroup(Worker &w,
-                                      std::vector<std::unique_ptr<PairRun>> &runs,
-                                      int64_t epoch, const RunHooks &hooks) {
-    const size_t m = runs[0]->m, K = runs.size();
-    TrainerInstance &trainer = w.instance(models[m].ensembleApi);
-    const std::vector<bool> frozen = frozenParameters(m, epoch);
-    const int64_t B = cfg.batchSize,
-                  batches = trainSamplesPerEpoch(cfg) / B;
-    auto tData = Clock::now();
-    std::vector<Dataset> data;
-    for (const auto &r : runs)
-      data.push_back(makeLineDraw(cfg.data, batches * B, cfg.seeds[r->s],
-                                  "linedraw.train", uint64_t(epoch),
-                                  cfg.predictLast));
-    const int64_t in = data[0].sampleInputs(), out = data[0].targetSize;
-    std::vector<float> inputs(K * B * in), targets(K * B * out), losses(K);
-    const double dataSeconds = since(tData);
-    // The networks' arrays one after the other, and each pair's own.
-    const size_t P = runs[0]->params.size();
-    Tensors params(P), grads(P);
-    std::vector<Tensors> own(K, runs[0]->params);
-    for (size_t j = 0; j < P; ++j) {
-      params[j].resize(K * runs[0]->params[j].size());
-      grads[j].resize(params[j].size());
-    }
-    std::vector<float> masks;
-    for (const auto &r : runs)
-      masks.insert(masks.end(), r->fibreMask.begin(), r->fibreMask.end());
-    std::vector<const float *> p(P);
-    std::vector<float *> g(P);
-    for (size_t j = 0; j < P; ++j) {
-      p[j] = params[j].data();
-      g[j] = grads[j].data();
-    }
-    std::vector<double> sums(K, 0.0);
-    for (int64_t b = 0; b < batches; ++b) {
+    makeData(w, ks);
+    std::vector<PairRun *> training = runs;
+    for (int64_t e = epochsDone[ks[0]] + 1; e <= E && !training.empty();
+         ++e) {
       auto t0 = Clock::now();
-      for (size_t i = 0; i < K; ++i) {
-        for (size_t j = 0; j < P; ++j)
-          std::copy(runs[i]->params[j].begin(), runs[i]->params[j].end(),
-                    params[j].begin() + i * runs[i]->params[j].size());
-        data[i].readInputs(b * B, B, inputs.data() + i * B * in);
-        std::copy_n(data[i].targets.data() + b * B * out, B * out,
-                    targets.data() + i * B * out);
+      std::vector<double> lrs;
+      for (const PairRun *r : training)
+        lrs.push_back(r->optim->lr());
+      std::vector<double> trainLoss = trainEpoch(w, training, e, hooks);
+      const double seconds = since(t0) / double(training.size());
+      std::vector<PairRun *> next;
+      bool stopped = false;
+      for (size_t i = 0; i < training.size(); ++i) {
+        EpochEnd end = endEpoch(w, *training[i], e, lrs[i], trainLoss[i],
+                                seconds, hooks, abort);
+        stopped |= end == EpochEnd::Stopped;
+        if (end == EpochEnd::Continue)
+          next.push_back(training[i]);
       }
-      ccrnn_batch batch{p.data(),
-                        inputs.data(),
-                        targets.data(),
-                        nullptr,
-                        masks.empty() ? nullptr : masks.data(),
-                        losses.data()};
-      const double copySeconds = since(t0);
-      trainer.train(batch, g.data(), nullptr);
-      for (size_t i = 0; i < K; ++i) {
-        PairRun &r = *runs[i];
-        r.epochDataSeconds = (dataSeconds + copySeconds) / double(K);
-        if (!std::isfinite(losses[i]))
-          throw DivergedError(
-              "training loss is " + formatNumber(losses[i]) + " at seed " +
-              std::to_string(cfg.seeds[r.s]) + ", model " + models[m].name +
-              ", epoch " + std::to_string(epoch) + ", batch " +
-              std::to_string(b + 1) + " of " + std::to_string(batches));
-        sums[i] += losses[i];
-        for (size_t j = 0; j < P; ++j)
-          std::copy_n(grads[j].begin() + i * own[i][j].size(),
-                      own[i][j].size(), own[i][j].begin());
-        update(r, own[i], frozen);
-      }
-      if (hooks.onBatch) {
-        std::lock_guard<std::mutex> lock(mutex);
-        hooks.onBatch({runs[0]->s, m, S, M, models[m].name, epoch, E, b + 1,
-                       batches, totalEpochsDone(), int64_t(S * M) * E});
-      }
+      if (stopped)
+        return false;
+      training = std::move(next);
     }
-    std::vector<double> means;
-    for (double sum : sums)
-      means.push_back(sum / double(batches));
-    return means;
+    for (PairRun *r : runs)
+      finishPair(w, *r);
+    return true;
   }
 
   /// The work of trainAll: single pairs, and groups of seeds of a model
@@ -1224,9 +972,7 @@ struct Experiment::Impl {
             break;
           const std::vector<size_t> &item = todo[i];
           if ((hooks.stop && hooks.stop->load()) ||
-              !(item.size() == 1
-                    ? trainPair(w, *takePair(item[0]), hooks, abort)
-                    : trainGroup(w, item, hooks, abort))) {
+              !trainItem(w, item, hooks, abort)) {
             stopped = true;
             break;
           }
@@ -1346,7 +1092,7 @@ struct Experiment::Impl {
 
   std::vector<std::vector<double>> targetLines() const {
     std::vector<std::vector<double>> lines;
-    for (const auto &t : classTargets)
+    for (const auto &t : task->classTargets())
       lines.emplace_back(t.begin(), t.end());
     return lines;
   }
@@ -1377,8 +1123,8 @@ struct Experiment::Impl {
     for (const auto &line : targetLines())
       target.insert(target.end(), line.begin(), line.end());
     a["target"] = f64Array({C, Lt, 2}, target);
-    a["classes"] = i64Array(
-        {C}, std::vector<int64_t>(classLabels.begin(), classLabels.end()));
+    a["classes"] = i64Array({C}, std::vector<int64_t>(task->classLabels().begin(),
+                                                      task->classLabels().end()));
     for (size_t m = 0; m < M; ++m) {
       std::vector<double> mean;
       for (const auto &line : meanLines(m))
@@ -1402,89 +1148,21 @@ struct Experiment::Impl {
     j["status"] = status;
     if (!error.empty())
       j["error"] = error;
-    j["task"] = {{"name", cfg.task},
-                 {"seq_len", cfg.data.seqLen},
-                 {"classes", classify ? int64_t(kMnistClasses) : C},
-                 {"input_size", mnist ? cfg.inputSize : kLineDrawInputSize},
-                 {"output_size",
-                  classify ? int64_t(kMnistClasses) : kLineDrawOutputSize},
-                 {"input_noise", cfg.data.inputNoise},
-                 {"train_size", cfg.data.trainSize},
-                 {"train_samples_per_epoch",
-                  mnist && lastTrainSize >= 0
-                      ? (lastTrainSize + cfg.batchSize - 1) / cfg.batchSize *
-                            cfg.batchSize
-                      : trainSamplesPerEpoch(cfg)},
-                 {"val_size", cfg.data.valSize},
-                 {"test_size", cfg.data.testSize}};
-    if (mnist) {
-      json &t = j["task"];
-      t["dataset"] = cfg.dataset;
-      t["data_dir"] = dataDirectory(cfg);
-      t["split"] = "the training images permuted by stream seqmnist.split, "
-                   "first 4/5 training, last 1/5 validation (48000/12000 "
-                   "for MNIST), then filtered by numbers and capped by "
-                   "train_size/val_size; test: the first test_size test "
-                   "images of the digits used";
-      t["pixel_scale"] = "byte / 255";
-      if (lastTrainSize >= 0)
-        t["sizes_of_last_seed"] = {{"train", lastTrainSize},
-                                   {"val", lastValSize},
-                                   {"test", lastTestSize}};
-      t["numbers"] = classify ? json(nullptr) : json(classLabels);
-      t["free_magnitude"] = cfg.freeMagnitude;
-      if (cfg.freeMagnitude) {
-        json ends = json::array();
-        for (int d : classLabels)
-          ends.push_back({freeEndpoints[d][0], freeEndpoints[d][1]});
-        t["endpoints"] = ends;
-      }
-    }
+    // The configuration (its codec: ConfigJson.h), then what follows from
+    // it: the task's sizes and facts, the optimizer's constants.
+    writeConfig(cfg, j);
+    const ModelShape &shape = task->modelShape();
+    json &t = j["task"];
+    t["classes"] = shape.classifies ? shape.outputSize : C;
+    t["input_size"] = shape.inputSize;
+    t["output_size"] = shape.outputSize;
+    t["train_samples_per_epoch"] = task->trainSamplesPerEpoch(lastSizes[0]);
+    task->describe(t, lastSizes);
     json hyper = json::object();
     for (const auto &[k, v] : optimizerHyperparameters(cfg.optim))
       hyper[k] = v;
-    j["training"] = {
-        {"bptt", cfg.bptt},
-        {"interval", cfg.interval},
-        {"predict_last", cfg.predictLast},
-        {"epochs", cfg.epochs},
-        {"batch_size", cfg.batchSize},
-        {"lr", cfg.lr},
-        {"optim", optimizerName(cfg.optim)},
-        {"optim_hyperparameters", hyper},
-        {"clip", cfg.clip},
-        {"l2", cfg.l2},
-        {"decay_lr", cfg.decayLr},
-        {"lr_scale", cfg.lrScale},
-        {"lr_decay_patience", cfg.lrDecayPatience},
-        {"lr_decay_threshold", PlateauScheduler::kThreshold},
-        {"early_stopping",
-         cfg.earlyStopping ? json(cfg.earlyStopping) : json(nullptr)},
-        {"threads", cfg.threads},
-        {"device", cfg.device},
-        {"ensemble", ensembleSize(cfg)},
-        {"init", cfg.initFile.empty() ? json(nullptr) : json(cfg.initFile)}};
-    // Null: the model file's size; off.
-    auto sizeOrNull = [](int64_t v, int64_t keep) {
-      return v == keep ? json(nullptr) : json(v);
-    };
-    auto epochOrNull = [](int64_t e) { return e ? json(e) : json(nullptr); };
-    j["model_sizes"] = {
-        {"nhid", sizeOrNull(cfg.nhid, 0)},
-        {"nlayers", sizeOrNull(cfg.nlayers, 0)},
-        {"synth_nlayers", sizeOrNull(cfg.synthNlayers, -1)},
-        {"synth_nhid", sizeOrNull(cfg.synthNhid, 0)},
-        {"synth_scale", cfg.synthScale < 0 ? json(nullptr) : json(cfg.synthScale)},
-        {"context", cfg.context.empty() ? json(nullptr) : json(cfg.context)}};
-    j["controls"] = {{"ablation_epoch", epochOrNull(cfg.ablationEpoch)},
-                     {"synth_ablation_epoch",
-                      epochOrNull(cfg.synthAblationEpoch)},
-                     {"fixed_synth", cfg.fixedSynth},
-                     {"nfibres", sizeOrNull(cfg.nfibres, 0)},
-                     {"keep_hidden", cfg.keepHidden},
-                     {"record_grads", cfg.recordGrads},
-                     {"record_samples", cfg.recordSamples}};
-    j["seeds"] = cfg.seeds;
+    j["training"]["optim_hyperparameters"] = hyper;
+    j["training"]["lr_decay_threshold"] = PlateauScheduler::kThreshold;
     j["models"] = json::array();
     for (const ModelEntry &m : models) {
       const ccrnn_trainer_desc &d = *m.api->desc;
@@ -1540,7 +1218,7 @@ struct Experiment::Impl {
                   {"test_loss", nanToNull(testLoss[k])},
                   {"test_dysmetria", nanToNull(testDysmetria[k])},
                   {"train_seconds", trainSeconds[k]}};
-        if (classify)
+        if (shape.classifies)
           r["test_accuracy"] = nanToNull(testAccuracy[k]);
         std::vector<json> secs, dataSecs, computeSecs;
         double dataTotal = 0, computeTotal = 0;
@@ -1700,17 +1378,12 @@ struct Experiment::Impl {
     std::vector<std::vector<std::vector<double>>> lines;
     for (size_t m = 0; m < M; ++m)
       lines.push_back(meanLines(m));
+    const TrajectoryPlot layout = task->trajectoryPlot();
     std::vector<std::string> labels;
-    for (int k : classLabels)
-      labels.push_back((mnist ? "digit " : "k = ") + std::to_string(k));
-    // The digit templates lie in [0, 1]^2; the lines within radius 10.
-    std::array<double, 4> box = {-12, 12, -12, 12};
-    if (cfg.task == "seqmnist-digits")
-      box = {-0.25, 1.25, -0.25, 1.25};
-    else if (cfg.freeMagnitude)
-      box = {-1, 11, -1, 11};
+    for (int k : task->classLabels())
+      labels.push_back(layout.labelPrefix + std::to_string(k));
     warn(plotLines(hooks.gnuplot, path("lines.png"), names, labels, lines,
-                   targetLines(), box));
+                   targetLines(), layout.box));
   }
 
   std::vector<ModelSummary> summarize() const {
@@ -1730,7 +1403,7 @@ struct Experiment::Impl {
                       mean(vals),     sem(vals),
                       mean(tests),    sem(tests),
                       mean(dys),      sem(dys)};
-      if (classify) {
+      if (task->modelShape().classifies) {
         ms.testAccMean = mean(accs);
         ms.testAccSem = sem(accs);
       }
@@ -1958,71 +1631,7 @@ SavedRun readSavedRun(const std::string &dir) {
       throw InputError("--resume " + dir + ": the run diverged (" +
                        j.value("error", std::string("no message")) +
                        "); resuming would repeat it");
-    TrainConfig &c = saved.config;
-    const json &task = j.at("task"), &tr = j.at("training");
-    c.task = task.at("name");
-    c.data.seqLen = task.at("seq_len");
-    c.data.inputNoise = task.at("input_noise");
-    c.data.trainSize = task.at("train_size");
-    c.data.valSize = task.at("val_size");
-    c.data.testSize = task.at("test_size");
-    c.bptt = tr.at("bptt");
-    c.interval = tr.at("interval");
-    c.predictLast = tr.at("predict_last");
-    c.epochs = tr.at("epochs");
-    c.batchSize = tr.at("batch_size");
-    c.lr = tr.at("lr");
-    auto optim = parseOptimizer(tr.at("optim").get<std::string>());
-    if (!optim)
-      throw InputError("--resume " + dir + ": meta.json: unknown optimizer");
-    c.optim = *optim;
-    c.clip = tr.at("clip");
-    c.l2 = tr.at("l2");
-    c.decayLr = tr.at("decay_lr");
-    c.lrScale = tr.at("lr_scale");
-    c.lrDecayPatience = tr.at("lr_decay_patience");
-    c.earlyStopping = tr.at("early_stopping").is_null()
-                          ? 0
-                          : tr.at("early_stopping").get<int64_t>();
-    c.threads = tr.at("threads");
-    c.device = tr.value("device", "cpu");
-    c.ensemble = tr.value("ensemble", 1);
-    auto intOr = [](const json &v, int64_t keep) {
-      return v.is_null() ? keep : v.get<int64_t>();
-    };
-    const json &sizes = j.at("model_sizes"), &controls = j.at("controls");
-    c.nhid = intOr(sizes.at("nhid"), 0);
-    c.nlayers = intOr(sizes.at("nlayers"), 0);
-    c.synthNlayers = intOr(sizes.at("synth_nlayers"), -1);
-    c.synthNhid = intOr(sizes.at("synth_nhid"), 0);
-    c.synthScale = sizes.at("synth_scale").is_null()
-                       ? -1.0
-                       : sizes.at("synth_scale").get<double>();
-    c.context = sizes.at("context").is_null()
-                    ? ""
-                    : sizes.at("context").get<std::string>();
-    c.ablationEpoch = intOr(controls.at("ablation_epoch"), 0);
-    c.synthAblationEpoch = intOr(controls.at("synth_ablation_epoch"), 0);
-    c.fixedSynth = controls.at("fixed_synth");
-    c.nfibres = intOr(controls.at("nfibres"), 0);
-    c.keepHidden = controls.at("keep_hidden");
-    c.recordGrads = controls.at("record_grads");
-    c.recordSamples = controls.at("record_samples");
-    c.initFile =
-        tr.at("init").is_null() ? "" : tr.at("init").get<std::string>();
-    if (isSeqMnistTask(c.task)) {
-      c.dataset = task.at("dataset");
-      c.dataDir = task.at("data_dir");
-      c.inputSize = task.at("input_size");
-      c.freeMagnitude = task.at("free_magnitude");
-      if (!task.at("numbers").is_null()) {
-        std::string numbers;
-        for (int d : task.at("numbers").get<std::vector<int>>())
-          numbers += (numbers.empty() ? "" : ",") + std::to_string(d);
-        c.numbers = numbers.size() == 19 ? "" : numbers; // all ten: default
-      }
-    }
-    c.seeds = j.at("seeds").get<std::vector<uint64_t>>();
+    saved.config = readConfig(j);
     for (const json &m : j.at("models")) {
       ModelEntry e;
       e.name = m.at("name");
@@ -2032,7 +1641,9 @@ SavedRun readSavedRun(const std::string &dir) {
       saved.models.push_back(e);
     }
     saved.commandLine = j.value("command_line", std::vector<std::string>{});
-  } catch (const json::exception &e) {
+  } catch (const InputError &) {
+    throw;
+  } catch (const std::exception &e) {
     throw InputError("--resume " + dir + ": meta.json: " + e.what());
   }
   if (!fs::exists(fs::path(dir) / "resume.npz"))

@@ -12,14 +12,6 @@
 
 namespace ccrnn::driver {
 
-bool isSeqMnistTask(const std::string &task) {
-  return task == "seqmnist" || isSeqMnistDrawTask(task);
-}
-
-bool isSeqMnistDrawTask(const std::string &task) {
-  return task == "seqmnist-lines" || task == "seqmnist-digits";
-}
-
 int64_t seqMnistSteps(int64_t inputSize) {
   if (inputSize < 1 || kMnistPixels % inputSize != 0)
     throw InputError("--input-size must divide 784 (the pixels of an image), "

@@ -4,7 +4,7 @@
 
 #include "System.h"
 #include "ccrnn/Driver/Error.h"
-#include "ccrnn/Driver/SeqMnist.h"
+#include "ccrnn/Driver/Task.h"
 #include "ccrnn/Runtime/Idx.h"
 
 #include <algorithm>
@@ -16,32 +16,34 @@
 
 namespace ccrnn::driver {
 
-std::string taskList() {
-  return "linedraw, seqmnist, seqmnist-lines, seqmnist-digits";
+const char *taskSettingFlag(TaskSetting setting) {
+  switch (setting) {
+  case TaskSetting::Bptt:
+    return "--bptt";
+  case TaskSetting::Lr:
+    return "--lr";
+  case TaskSetting::Epochs:
+    return "--epochs";
+  case TaskSetting::Interval:
+    return "--interval";
+  case TaskSetting::TrainSize:
+    return "--train-size";
+  case TaskSetting::ValSize:
+    return "--val-size";
+  case TaskSetting::TestSize:
+    return "--test-size";
+  }
+  return "";
 }
 
 void applyTaskDefaults(TrainConfig &c,
-                       const std::function<bool(const char *)> &given) {
-  if (!isSeqMnistTask(c.task))
-    return;
-  // SPEC §5: H = 30, T = 3, Adam lr 1e-4, 40 epochs, batch 50; the
-  // 48000/12000 split of the training images, the 10000 test images.
-  if (!given("--bptt"))
-    c.bptt = 3;
-  if (!given("--lr"))
-    c.lr = 1e-4;
-  if (!given("--epochs"))
-    c.epochs = 40;
-  if (!given("--interval"))
-    c.interval = 1;
-  if (!given("--train-size"))
-    c.data.trainSize = 48000;
-  if (!given("--val-size"))
-    c.data.valSize = 12000;
-  if (!given("--test-size"))
-    c.data.testSize = 10000;
-  if (c.inputSize >= 1 && kMnistPixels % c.inputSize == 0)
-    c.data.seqLen = kMnistPixels / c.inputSize;
+                       const std::function<bool(TaskSetting)> &given) {
+  for (const std::string &name : taskNames())
+    if (name == c.task) {
+      if (const TaskKind &kind = findTask(name); kind.applyDefaults)
+        kind.applyDefaults(c, given);
+      return;
+    }
 }
 
 std::string dataDirectory(const TrainConfig &c) {
@@ -92,42 +94,9 @@ void validateConfig(const TrainConfig &c) {
   auto positive = [](const char *flag, int64_t v) {
     atLeast(flag, v, 1, "a positive integer");
   };
-  if (c.task != "linedraw" && !isSeqMnistTask(c.task))
-    throw InputError("unknown task '" + c.task + "' (valid: " + taskList() +
-                     ")");
-  if (isSeqMnistTask(c.task)) {
-    if (c.dataset != "mnist" && c.dataset != "fashion-mnist")
-      throw InputError("--dataset must be mnist or fashion-mnist, got '" +
-                       c.dataset + "'");
-    if (seqMnistSteps(c.inputSize) != c.data.seqLen)
-      throw InputError("--seq-len does not apply to " + c.task +
-                       ": the length is 784 / --input-size");
-    if (!c.numbers.empty() && !isSeqMnistDrawTask(c.task))
-      throw InputError("--numbers applies to the drawing tasks "
-                       "(seqmnist-lines, seqmnist-digits)");
-    parseNumbers(c.numbers);
-    if (c.freeMagnitude && c.task != "seqmnist-lines")
-      throw InputError("--free-magnitude applies to seqmnist-lines only");
-    if (c.predictLast)
-      throw InputError("--predict-last applies to linedraw only");
-    if (c.task == "seqmnist-digits" && c.data.seqLen < 10)
-      throw InputError("seqmnist-digits needs at least 10 steps (the "
-                       "templates' segments), got " +
-                       std::to_string(c.data.seqLen) +
-                       " (--input-size at most 78)");
-    if (c.task == "seqmnist-lines" && c.data.seqLen < 2)
-      throw InputError("seqmnist-lines needs at least 2 steps (--input-size "
-                       "at most 392)");
-  } else {
-    if (c.inputSize != 28 || !c.numbers.empty() || c.freeMagnitude ||
-        !c.dataDir.empty() || c.dataset != "mnist")
-      throw InputError("--input-size, --numbers, --free-magnitude, "
-                       "--data-dir and --dataset apply to the seqmnist tasks");
-  }
-  if (c.task == "linedraw" && c.data.seqLen < 2)
-    throw InputError("--seq-len must be at least 2 (a line has its origin and "
-                     "its endpoint), got " +
-                     std::to_string(c.data.seqLen));
+  const TaskKind &kind = findTask(c.task); // unknown: names the valid ones
+  if (kind.validate)
+    kind.validate(c);
   if (!(c.data.inputNoise >= 0) || !std::isfinite(c.data.inputNoise))
     throw InputError("--input-noise must be a standard deviation >= 0, got " +
                      formatNumber(c.data.inputNoise));
@@ -181,10 +150,9 @@ void validateConfig(const TrainConfig &c) {
 
 std::string ensembleBlockers(const TrainConfig &c) {
   std::vector<std::string> b;
-  // Each seed of the seqmnist tasks has its own training set (37 MB of
-  // images): K of them at once are not worth the memory.
-  if (isSeqMnistTask(c.task))
-    b.push_back("the seqmnist tasks");
+  if (const std::string &task = findTask(c.task).ensembleBlocker;
+      !task.empty())
+    b.push_back(task);
   if (c.keepHidden)
     b.push_back("--keep-hidden");
   if (c.recordGrads)

@@ -287,8 +287,9 @@ int main(int argc, char **argv) {
     if (*bat)
       return batched(bm, bk, bn, bBatch, bTransposeA);
     cfg.task = task;
-    applyTaskDefaults(cfg, [&](const char *flag) {
-      const CLI::Option *option = tr->get_option_no_throw(flag);
+    applyTaskDefaults(cfg, [&](TaskSetting setting) {
+      const CLI::Option *option =
+          tr->get_option_no_throw(taskSettingFlag(setting));
       return option && option->count() > 0;
     });
     validateConfig(cfg);

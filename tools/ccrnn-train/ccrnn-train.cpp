@@ -13,10 +13,9 @@
 
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Experiment.h"
-#include "ccrnn/Driver/SeqMnist.h"
+#include "ccrnn/Driver/Task.h"
 #include "ccrnn/Driver/Sweep.h"
 #include "ccrnn/Driver/Trainers.h"
-#include "ccrnn/Runtime/Idx.h"
 #include "ccrnn/Runtime/Kernels.h"
 
 #include <CLI/CLI.hpp>
@@ -280,10 +279,11 @@ std::vector<ModelRef> modelRefs(const std::vector<std::string> &specs,
     std::string lower;
     for (char ch : spec)
       lower += char(std::tolower(static_cast<unsigned char>(ch)));
-    const bool shortName =
-        isSeqMnistTask(task) && (lower == "lstm" || lower == "dni_lstm");
+    const auto &aliases = findTask(task).modelAliases;
+    const auto alias = aliases.find(lower);
+    const bool shortName = alias != aliases.end();
     if (shortName)
-      spec = (task == "seqmnist" ? "seqmnist_" : "seqmnist_draw_") + lower;
+      spec = alias->second;
     refs.push_back(resolveModel(spec));
     if (shortName)
       refs.back().name = lower;
@@ -307,19 +307,8 @@ std::vector<ModelRef> refsOf(const std::vector<ModelEntry> &models) {
 /// A missing data file is reported before any trainer is compiled (the
 /// files are read when the run starts).
 void checkDataFiles(const TrainConfig &cfg) {
-  if (!isSeqMnistTask(cfg.task))
-    return;
-  ccrnn::idx::Paths paths = ccrnn::idx::dataPaths(dataDirectory(cfg));
-  for (const std::string &file : {paths.trainImages, paths.trainLabels,
-                                  paths.testImages, paths.testLabels})
-    if (access(file.c_str(), R_OK) != 0) {
-      try {
-        ccrnn::idx::readLabels(file); // throws the message naming the file
-      } catch (const ccrnn::idx::Error &e) {
-        throw InputError(e.what());
-      }
-      throw InputError(file + ": cannot be read");
-    }
+  if (const TaskKind &kind = findTask(cfg.task); kind.checkDataFiles)
+    kind.checkDataFiles(cfg);
 }
 
 /// The command line, for re-executing with sleeping threads.
@@ -902,7 +891,9 @@ int realMain(int argc, char **argv) {
     else
       axes.push_back({f.axis, values});
   }
-  applyTaskDefaults(cfg, given);
+  applyTaskDefaults(cfg, [&](TaskSetting setting) {
+    return given(taskSettingFlag(setting));
+  });
   validateConfig(cfg);
   std::vector<ModelRef> refs =
       modelRefs(splitFlagList("--model", modelSpecs), cfg.task);

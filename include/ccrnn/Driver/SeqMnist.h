@@ -23,11 +23,6 @@ namespace ccrnn::driver {
 constexpr int kMnistClasses = 10;
 constexpr int64_t kMnistPixels = 784;
 
-/// True for seqmnist, seqmnist-lines, seqmnist-digits.
-bool isSeqMnistTask(const std::string &task);
-/// True for the drawing tasks seqmnist-lines and seqmnist-digits.
-bool isSeqMnistDrawTask(const std::string &task);
-
 /// Steps of a sequence fed `inputSize` pixels per step: 784 / inputSize.
 /// InputError unless inputSize is positive and divides 784.
 int64_t seqMnistSteps(int64_t inputSize);

@@ -93,17 +93,22 @@ struct TrainerPrograms {
 TrainerPrograms trainerPrograms(const TrainConfig &config, int64_t batch,
                                 int64_t steps, bool hasCerebellum);
 
-/// Sets the SPEC §5 defaults of `task` in `config` for the settings not
-/// `given` (a predicate on flag names such as "--lr"): for the seqmnist
-/// tasks bptt 3, lr 1e-4, 40 epochs, interval 1, 48000/12000/10000
-/// samples, and the sequence length 784 / input size.
+/// The settings whose defaults depend on the task (SPEC §5).
+enum class TaskSetting { Bptt, Lr, Epochs, Interval, TrainSize, ValSize, TestSize };
+/// The flag of a setting, as messages name it ("--bptt").
+const char *taskSettingFlag(TaskSetting setting);
+
+/// Sets the defaults of `config.task` (its TaskKind, Task.h) for the
+/// settings not `given`: for the seqmnist tasks bptt 3, lr 1e-4, 40
+/// epochs, interval 1, 48000/12000/10000 samples, and the sequence length
+/// 784 / input size. Nothing for an unknown task (validateConfig says so).
 void applyTaskDefaults(TrainConfig &config,
-                       const std::function<bool(const char *)> &given);
+                       const std::function<bool(TaskSetting)> &given);
 
 /// The data directory of a run: --data-dir or the data set's default.
 std::string dataDirectory(const TrainConfig &config);
 
-/// The valid tasks, for messages.
+/// The registered tasks, for messages.
 std::string taskList();
 
 /// Checks every value (InputError naming the flag and the value).
