@@ -20,7 +20,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "ccrnn/Driver/Error.h"
+#include "ccrnn/Driver/DumpStep.h"
 #include "ccrnn/Driver/Experiment.h"
+#include "ccrnn/Driver/Parameters.h"
 #include "ccrnn/Driver/Optimizer.h"
 #include "ccrnn/Driver/Rng.h"
 #include "ccrnn/Driver/Trainers.h"

@@ -12,7 +12,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "ccrnn/Driver/Error.h"
+#include "ccrnn/Driver/DumpStep.h"
 #include "ccrnn/Driver/Experiment.h"
+#include "ccrnn/Driver/Parameters.h"
 #include "ccrnn/Driver/Task.h"
 #include "ccrnn/Driver/Sweep.h"
 #include "ccrnn/Driver/Trainers.h"

@@ -34,10 +34,10 @@
 #ifndef CCRNN_DRIVER_EXPERIMENT_H
 #define CCRNN_DRIVER_EXPERIMENT_H
 
+#include "ccrnn/Driver/RunResults.h"
+#include "ccrnn/Driver/RunStore.h"
 #include "ccrnn/Driver/TrainConfig.h"
-#include "ccrnn/Runtime/Npz.h"
-#include "ccrnn/Runtime/TrainerABI.h"
-#include "ccrnn/Support/TrainerOptions.h"
+#include "ccrnn/Driver/Trainers.h"
 
 #include <atomic>
 #include <cstdint>
@@ -51,46 +51,17 @@
 
 namespace ccrnn::driver {
 
-/// A model of the models axis with its trainer.
-struct ModelEntry {
-  std::string name;      ///< axis label, checkpoint file names
-  std::string file;      ///< the model file ("" when unknown)
-  std::string configure; ///< ccrnn-configure-model options ("": none)
-  std::string options;   ///< ccrnn-build-training options
-  std::string trainerId; ///< "bundled" or the shared library
-  const ccrnn_trainer_api *api = nullptr;
-  /// The programs of the lesions (SPEC §4), when the run has them: the
-  /// cerebellum frozen (--synth-ablation-epoch) and removed
-  /// (--ablation-epoch); same parameters as `api`.
-  const ccrnn_trainer_api *frozenApi = nullptr, *ablatedApi = nullptr;
-  /// The program for groups of seeds (ensembleSize(config) networks a
-  /// call), when the run trains seeds together; same parameters as `api`.
-  const ccrnn_trainer_api *ensembleApi = nullptr;
-};
-
 /// Checks that each model's trainer fits the task and the configuration
 /// (sizes, loss, batch, length): InputError otherwise.
 void checkModels(const TrainConfig &config,
                  const std::vector<ModelEntry> &models);
 
-/// Reads an --init archive (InputError when it cannot be read).
-npz::Archive readInit(const std::string &path);
-/// Checks that `init` has every parameter of `desc` with its shape.
-void checkInit(const npz::Archive &init, const std::string &path,
-               const ccrnn_trainer_desc &desc, const std::string &model);
-
-/// The initial parameters: from `init` when given, else each parameter from
-/// its own stream of `seed` (uniform(-bound, bound) or zeros).
-Tensors initialParameters(const ccrnn_trainer_desc &desc, uint64_t seed,
-                          const npz::Archive *init);
-
-/// Parameters as a checkpoint: float32 arrays under their names and shapes.
-npz::Archive parametersArchive(const ccrnn_trainer_desc &desc,
-                               const Tensors &params);
-
-/// InputError unless `dir` can be created (or, with `overwrite`, exists as a
-/// writable directory). Creates nothing.
-void checkOutputDirectory(const std::string &dir, bool overwrite);
+/// A seed of a model holds at least six arrays of its parameters' size
+/// (the parameters, the best ones, the gradients, two optimizer slots; the
+/// trainer's arena is larger still): InputError naming the size when they
+/// cannot fit in this machine's memory, before anything is written,
+/// instead of failing to allocate in the middle of the run.
+void checkModelMemory(const std::vector<ModelEntry> &models);
 
 /// One finished epoch, for progress reports.
 struct EpochReport {
@@ -135,18 +106,6 @@ struct RunHooks {
 
 enum class RunStatus { Complete, Interrupted };
 
-/// Per model, over the seeds that finished: the final validation loss and
-/// the test metrics.
-struct ModelSummary {
-  std::string model;
-  int64_t seeds = 0;
-  double valMean, valSem, testMean, testSem;
-  double dysmetriaMean, dysmetriaSem; ///< test_dysmetria (SPEC §4)
-  /// seqmnist: the test accuracy; NaN for the drawing tasks.
-  double testAccMean = std::numeric_limits<double>::quiet_NaN(),
-         testAccSem = std::numeric_limits<double>::quiet_NaN();
-};
-
 class Experiment {
 public:
   /// A run of `config` over `models` writing into `dir`. `commandLine` is
@@ -177,29 +136,6 @@ private:
   std::unique_ptr<Impl> impl;
 };
 
-/// The run saved in `dir`, for --resume: its settings and models (trainers
-/// not loaded: ModelEntry::api is null). InputError when `dir` holds no run
-/// that can be resumed.
-struct SavedRun {
-  TrainConfig config;
-  std::vector<ModelEntry> models;
-  std::vector<std::string> commandLine;
-};
-SavedRun readSavedRun(const std::string &dir);
-
-/// A batch file of --dump-step: "inputs" [B, L, I] and "targets" [B, L, O],
-/// [B, O] or int64 [B]. InputError when it cannot be read or lacks them.
-struct BatchFile {
-  npz::Array inputs, targets;
-};
-BatchFile readBatchFile(const std::string &path);
-
-/// One training batch from `params`: the pre-clip gradient of every
-/// parameter under its name (float32), "loss" (the trainer's reported loss)
-/// and "grad_norm" (the global L2 norm). InputError when the batch does not
-/// fit the trainer.
-npz::Archive dumpStep(const ccrnn_trainer_api *api, const Tensors &params,
-                      const BatchFile &batch, const std::string &batchPath);
 
 } // namespace ccrnn::driver
 

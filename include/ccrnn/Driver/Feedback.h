@@ -11,7 +11,9 @@
 #ifndef CCRNN_DRIVER_FEEDBACK_H
 #define CCRNN_DRIVER_FEEDBACK_H
 
+#include <array>
 #include <cstdint>
+#include <vector>
 
 namespace ccrnn::driver {
 
@@ -35,6 +37,16 @@ struct ActivityStats {
 };
 ActivityStats activityStats(const float *activity, int64_t samples,
                             int64_t units);
+
+/// The feedback recorded for one (seed, model) pair (--record-grads): per
+/// recorded epoch, each array's [boundaries, layers, kept sequences,
+/// width] values (the feedback_seed<S>_<model>.npz file).
+struct FeedbackLog {
+  static constexpr const char *kNames[5] = {
+      "state", "synthetic", "target_grad", "true_grad", "activity"};
+  std::vector<int64_t> epochs;
+  std::array<std::vector<float>, 5> arrays;
+};
 
 } // namespace ccrnn::driver
 

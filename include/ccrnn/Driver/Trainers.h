@@ -130,6 +130,23 @@ private:
   void *handle;
 };
 
+/// A model of the models axis with its trainer.
+struct ModelEntry {
+  std::string name;      ///< axis label, checkpoint file names
+  std::string file;      ///< the model file ("" when unknown)
+  std::string configure; ///< ccrnn-configure-model options ("": none)
+  std::string options;   ///< ccrnn-build-training options
+  std::string trainerId; ///< "bundled" or the shared library
+  const ccrnn_trainer_api *api = nullptr;
+  /// The programs of the lesions (SPEC §4), when the run has them: the
+  /// cerebellum frozen (--synth-ablation-epoch) and removed
+  /// (--ablation-epoch); same parameters as `api`.
+  const ccrnn_trainer_api *frozenApi = nullptr, *ablatedApi = nullptr;
+  /// The program for groups of seeds (ensembleSize(config) networks a
+  /// call), when the run trains seeds together; same parameters as `api`.
+  const ccrnn_trainer_api *ensembleApi = nullptr;
+};
+
 } // namespace ccrnn::driver
 
 #endif // CCRNN_DRIVER_TRAINERS_H

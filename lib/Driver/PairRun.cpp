@@ -1,0 +1,78 @@
+//===- PairRun.cpp - The training state of a (seed, model) pair -*- C++ -*-===//
+
+#include "PairRun.h"
+
+#include "Arrays.h"
+#include "ccrnn/Driver/Parameters.h"
+
+namespace ccrnn::driver {
+
+static std::unique_ptr<PairRun> emptyPair(const TrainConfig &c,
+                                          const ccrnn_trainer_desc &d, size_t s,
+                                          size_t m) {
+  auto p = std::make_unique<PairRun>();
+  p->s = s;
+  p->m = m;
+  p->optim = std::make_unique<Optimizer>(c.optim, c.lr, parameterSizes(d));
+  p->plateau = std::make_unique<PlateauScheduler>(c.lrScale, c.lrDecayPatience);
+  p->fibreMask = fibreMask(d, c.seeds[s], c.nfibres);
+  return p;
+}
+
+std::unique_ptr<PairRun> startPair(const TrainConfig &c,
+                                   const ccrnn_trainer_desc &d, size_t s,
+                                   size_t m, const npz::Archive &init) {
+  std::unique_ptr<PairRun> p = emptyPair(c, d, s, m);
+  p->params = initialParameters(d, c.seeds[s], init.empty() ? nullptr : &init);
+  applyFibreMask(d, p->fibreMask, p->params);
+  p->best = p->params;
+  return p;
+}
+
+npz::Archive pairSnapshot(const ccrnn_trainer_desc &d, const PairRun &pr) {
+  npz::Archive a;
+  a["optim_steps"] = i64Array({}, {pr.optim->steps()});
+  a["optim_lr"] = f64Array({}, {pr.optim->lr()});
+  a["plateau_best"] = f64Array({}, {pr.plateau->best()});
+  a["plateau_bad_epochs"] = i64Array({}, {pr.plateau->badEpochs()});
+  for (int32_t i = 0; i < d.num_params; ++i) {
+    std::string name = d.params[i].name;
+    auto shape = paramShape(d.params[i]);
+    a["param/" + name] = f32Array(shape, pr.params[i]);
+    a["best/" + name] = f32Array(shape, pr.best[i]);
+    for (size_t j = 0; j < pr.optim->slotNames().size(); ++j)
+      a["optim/" + pr.optim->slotNames()[j] + "/" + name] =
+          f32Array(shape, pr.optim->slot(j)[i]);
+  }
+  return a;
+}
+
+std::unique_ptr<PairRun> restorePair(const TrainConfig &c,
+                                     const ccrnn_trainer_desc &d, size_t s,
+                                     size_t m, const std::string &prefix,
+                                     const RunResults::ArrayGetter &get) {
+  std::unique_ptr<PairRun> p = emptyPair(c, d, s, m);
+  auto scalar = [&](const char *name) { return get(prefix + name, {}).data[0]; };
+  p->optim->setSteps(int64_t(scalar("optim_steps")));
+  p->optim->setLr(scalar("optim_lr"));
+  p->plateau->setState(scalar("plateau_best"),
+                       int64_t(scalar("plateau_bad_epochs")));
+  auto asFloat = [](const npz::Array &x, std::vector<float> &to) {
+    to.assign(x.data.begin(), x.data.end());
+  };
+  p->params.assign(d.num_params, {});
+  p->best.assign(d.num_params, {});
+  for (int32_t j = 0; j < d.num_params; ++j) {
+    std::string name = d.params[j].name;
+    auto shape = paramShape(d.params[j]);
+    asFloat(get(prefix + "param/" + name, shape), p->params[j]);
+    asFloat(get(prefix + "best/" + name, shape), p->best[j]);
+    for (size_t o = 0; o < p->optim->slotNames().size(); ++o)
+      asFloat(get(prefix + "optim/" + p->optim->slotNames()[o] + "/" + name,
+                  shape),
+              p->optim->slot(o)[j]);
+  }
+  return p;
+}
+
+} // namespace ccrnn::driver

@@ -1,0 +1,222 @@
+//===- RunMeta.cpp - What meta.json says about a run ------------*- C++ -*-===//
+
+#include "RunMeta.h"
+
+#include "Arrays.h"
+#include "System.h"
+#include "ccrnn/Driver/Error.h"
+#include "ccrnn/Driver/Experiment.h"
+#include "ccrnn/Driver/RunStore.h"
+
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+
+#ifndef CCRNN_VERSION
+#error "CCRNN_VERSION must be defined"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace ccrnn::driver {
+
+static Json nanToNull(double v) {
+  return std::isfinite(v) ? Json(v) : Json(nullptr);
+}
+
+Json runMeta(const RunMetaInputs &in) {
+const TrainConfig &cfg = in.config;
+const Task &task = in.task;
+const RunResults &res = in.results;
+const size_t S = res.S, M = res.M;
+const int64_t E = res.E, C = res.C;
+  Json j;
+  j["format"] = "ccrnn-train run";
+  j["format_version"] = kRunFormatVersion;
+  j["status"] = in.status;
+  if (!in.error.empty())
+    j["error"] = in.error;
+  // The configuration (its codec: ConfigJson.h), then what follows from
+  // it: the task's sizes and facts, the optimizer's constants.
+  writeConfig(cfg, j);
+  const ModelShape &shape = task.modelShape();
+  Json &t = j["task"];
+  t["classes"] = shape.classifies ? shape.outputSize : C;
+  t["input_size"] = shape.inputSize;
+  t["output_size"] = shape.outputSize;
+  t["train_samples_per_epoch"] = task.trainSamplesPerEpoch(in.lastSizes[0]);
+  task.describe(t, in.lastSizes);
+  Json hyper = Json::object();
+  for (const auto &[k, v] : optimizerHyperparameters(cfg.optim))
+    hyper[k] = v;
+  j["training"]["optim_hyperparameters"] = hyper;
+  j["training"]["lr_decay_threshold"] = PlateauScheduler::kThreshold;
+  j["models"] = Json::array();
+  for (const ModelEntry &m : in.models) {
+    const ccrnn_trainer_desc &d = *m.api->desc;
+    Json ps = Json::array();
+    int64_t total = 0;
+    for (int32_t i = 0; i < d.num_params; ++i) {
+      const ccrnn_param_info &p = d.params[i];
+      total += numElements(paramShape(p));
+      ps.push_back(
+          {{"name", p.name},
+           {"shape", paramShape(p)},
+           {"init", p.init == CCRNN_INIT_ZEROS ? "zeros" : "uniform"},
+           {"bound", p.bound},
+           {"group", p.group == CCRNN_GROUP_RECURRENT ? "recurrent"
+                     : p.group == CCRNN_GROUP_READOUT ? "readout"
+                                                      : "synthesizer"}});
+    }
+    j["models"].push_back({{"name", m.name},
+                           {"file", m.file},
+                           {"symbol", d.model},
+                           {"configure", m.configure},
+                           {"options", m.options},
+                           {"trainer", m.trainerId},
+                           // The lesions' programs (SPEC §4), or null.
+                           {"frozen_options",
+                            m.frozenApi ? Json(m.frozenApi->desc->options)
+                                        : Json(nullptr)},
+                           {"ablated_options",
+                            m.ablatedApi ? Json(m.ablatedApi->desc->options)
+                                         : Json(nullptr)},
+                           {"has_cerebellum", bool(d.has_cerebellum)},
+                           {"num_parameters", total},
+                           {"parameters", ps}});
+  }
+  j["metrics"] = res.metrics;
+  j["scores"] = {{"file", "scores.npy"},
+                 {"shape", {S, M, res.metrics.size(), E}},
+                 {"axes", {"seed", "model", "metric", "epoch"}}};
+  j["test_metrics"] = task.testMetrics();
+  j["results"] = Json::array();
+  for (size_t s = 0; s < S; ++s)
+    for (size_t m = 0; m < M; ++m) {
+      size_t k = res.pair(s, m);
+      Json r = {{"seed", cfg.seeds[s]},
+                {"model", in.models[m].name},
+                {"epochs_completed", res.epochsDone[k]},
+                {"finished", bool(res.finished[k])},
+                {"early_stopped_at",
+                 res.stoppedEarly(k) ? Json(res.epochsDone[k]) : Json(nullptr)},
+                {"final_val_loss", nanToNull(res.finalValLoss(k))},
+                {"best_epoch", res.bestEpoch[k]},
+                {"best_val_loss", nanToNull(res.bestVal[k])},
+                {"test_loss", nanToNull(res.testLoss[k])},
+                {"test_dysmetria", nanToNull(res.testDysmetria[k])},
+                {"train_seconds", res.trainSeconds[k]}};
+      if (shape.classifies)
+        r["test_accuracy"] = nanToNull(res.testAccuracy[k]);
+      std::vector<Json> secs, dataSecs, computeSecs;
+      double dataTotal = 0, computeTotal = 0;
+      for (int64_t e = 0; e < res.epochsDone[k]; ++e) {
+        secs.push_back(res.epochSeconds[k * E + e]);
+        dataSecs.push_back(nanToNull(res.dataSeconds[k * E + e]));
+        computeSecs.push_back(nanToNull(res.computeSeconds[k * E + e]));
+        if (std::isfinite(res.dataSeconds[k * E + e]))
+          dataTotal += res.dataSeconds[k * E + e];
+        if (std::isfinite(res.computeSeconds[k * E + e]))
+          computeTotal += res.computeSeconds[k * E + e];
+      }
+      r["epoch_seconds"] = secs;
+      if (cfg.decayLr)
+        r["lr"] = std::vector<double>(res.epochLr.begin() + k * E,
+                                      res.epochLr.begin() + k * E +
+                                          res.epochsDone[k]);
+      // Per epoch: preparing batches (data) and training steps plus
+      // validation (compute).
+      r["data_seconds"] = dataSecs;
+      r["compute_seconds"] = computeSecs;
+      r["data_seconds_total"] = dataTotal;
+      r["compute_seconds_total"] = computeTotal;
+      if (res.finished[k])
+        r["checkpoints"] = {{"final", RunStore::checkpointName(cfg.seeds[s], in.models[m].name, "final")},
+                            {"best", RunStore::checkpointName(cfg.seeds[s], in.models[m].name, "best")}};
+      j["results"].push_back(r);
+    }
+  j["summary"] = Json::array();
+  for (const ModelSummary &ms : in.summaries)
+    j["summary"].push_back(
+        {{"model", ms.model},
+         {"seeds", ms.seeds},
+         {"final_val_loss",
+          {{"mean", nanToNull(ms.valMean)}, {"sem", nanToNull(ms.valSem)}}},
+         {"test_loss",
+          {{"mean", nanToNull(ms.testMean)}, {"sem", nanToNull(ms.testSem)}}},
+         {"test_accuracy",
+          {{"mean", nanToNull(ms.testAccMean)},
+           {"sem", nanToNull(ms.testAccSem)}}},
+         {"test_dysmetria",
+          {{"mean", nanToNull(ms.dysmetriaMean)},
+           {"sem", nanToNull(ms.dysmetriaSem)}}}});
+  j["files"] = {{"scores", "scores.npy"},
+                {"trajectories", C ? Json("trajectories.npz") : Json(nullptr)},
+                {"curves", "curves.png"},
+                {"lines", C ? Json("lines.png") : Json(nullptr)},
+                {"resume", "resume.npz"}};
+  j["training_seconds"] = in.seconds;
+  j["timestamp"] = in.startedAt;
+  j["updated"] = isoTime(std::time(nullptr));
+  j["versions"] = {{"ccrnn", CCRNN_VERSION},
+                   {"trainer_abi", CCRNN_TRAINER_ABI_VERSION},
+                   {"driver_compiler", __VERSION__}};
+  j["rng"] =
+      "std::mt19937_64 per stream, seeded with SplitMix64(seed, "
+      "stream name, index): init/<parameter> (the DNI wrapper's "
+      "rnn.rnn. read as rnn.), linedraw.{train,val,test}.{class,noise} "
+      "(train: index = epoch), seqmnist.split (train/validation split), "
+      "seqmnist.shuffle (index = epoch: the epoch's order, a Fisher-Yates "
+      "shuffle), seqmnist.free_magnitude (of the first seed)";
+  j["command_line"] = in.commandLine;
+  return j;
+}
+
+SavedRun readSavedRun(const std::string &dir) {
+  const std::string metaFile = (fs::path(dir) / "meta.json").string();
+  if (!fs::is_directory(dir))
+    throw InputError("--resume " + dir + ": no such directory");
+  std::string text;
+  try {
+    text = readWholeFile(metaFile);
+  } catch (const std::exception &) {
+    throw InputError("--resume " + dir +
+                     ": no meta.json (not a ccrnn-train run directory)");
+  }
+  SavedRun saved;
+  try {
+    Json j = Json::parse(text);
+    if (j.at("format") != "ccrnn-train run" ||
+        j.at("format_version").get<int>() != kRunFormatVersion)
+      throw InputError("--resume " + dir +
+                       ": meta.json is not from this version of ccrnn-train");
+    std::string status = j.at("status");
+    if (status == "complete")
+      throw InputError("--resume " + dir +
+                       ": the run is complete; nothing to resume");
+    if (status == "diverged")
+      throw InputError("--resume " + dir + ": the run diverged (" +
+                       j.value("error", std::string("no message")) +
+                       "); resuming would repeat it");
+    saved.config = readConfig(j);
+    for (const Json &m : j.at("models")) {
+      ModelEntry e;
+      e.name = m.at("name");
+      e.file = m.at("file");
+      e.configure = m.at("configure");
+      e.options = m.at("options");
+      saved.models.push_back(e);
+    }
+    saved.commandLine = j.value("command_line", std::vector<std::string>{});
+  } catch (const InputError &) {
+    throw;
+  } catch (const std::exception &e) {
+    throw InputError("--resume " + dir + ": meta.json: " + e.what());
+  }
+  if (!fs::exists(fs::path(dir) / "resume.npz"))
+    throw InputError("--resume " + dir + ": no resume.npz");
+  validateConfig(saved.config);
+  return saved;
+}
+
+} // namespace ccrnn::driver

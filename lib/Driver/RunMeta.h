@@ -1,0 +1,47 @@
+//===- RunMeta.h - What meta.json says about a run --------------*- C++ -*-===//
+//
+// meta.json (internal to the driver): the run's configuration through its
+// codec (ConfigJson.h) with what follows from it (the task's sizes and
+// facts, the optimizer's constants), the models and their trainers, the
+// metric names, each pair's progress and results, the summary, timings
+// and versions. readSavedRun (RunStore.h) reads it back.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CCRNN_LIB_DRIVER_RUNMETA_H
+#define CCRNN_LIB_DRIVER_RUNMETA_H
+
+#include "ccrnn/Driver/ConfigJson.h"
+#include "ccrnn/Driver/RunResults.h"
+#include "ccrnn/Driver/Task.h"
+#include "ccrnn/Driver/Trainers.h"
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace ccrnn::driver {
+
+/// 2: scores have the behavioural metric; meta.json has the schedules.
+/// 3: meta.json has the model sizes and the controls.
+constexpr int kRunFormatVersion = 3;
+
+struct RunMetaInputs {
+  const TrainConfig &config;
+  const Task &task;
+  const std::vector<ModelEntry> &models;
+  const RunResults &results;
+  const std::vector<ModelSummary> &summaries;
+  /// The sizes of the last seed's data sets (-1 before any).
+  std::array<int64_t, 3> lastSizes;
+  std::string status, error; ///< "running", "complete", ...; why it failed
+  double seconds;            ///< trained so far, over all sessions
+  std::string startedAt;
+  const std::vector<std::string> &commandLine;
+};
+
+Json runMeta(const RunMetaInputs &inputs);
+
+} // namespace ccrnn::driver
+
+#endif // CCRNN_LIB_DRIVER_RUNMETA_H

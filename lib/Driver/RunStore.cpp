@@ -1,0 +1,228 @@
+//===- RunStore.cpp - A run's directory and its files -----------*- C++ -*-===//
+
+#include "ccrnn/Driver/RunStore.h"
+
+#include "Arrays.h"
+#include "System.h"
+#include "ccrnn/Driver/Error.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace ccrnn::driver {
+
+void checkOutputDirectory(const std::string &dir, bool overwrite) {
+  std::error_code ec;
+  fs::path path(dir);
+  fs::path probeIn;
+  if (fs::exists(path, ec)) {
+    if (!fs::is_directory(path, ec))
+      throw InputError("--out " + dir + ": exists and is not a directory");
+    if (!overwrite)
+      throw InputError("--out " + dir +
+                       ": already exists (--overwrite replaces the files a run "
+                       "writes; --resume " +
+                       dir + " continues the run in it)");
+    probeIn = path;
+  } else {
+    // The nearest existing ancestor is where directories get created.
+    probeIn = fs::absolute(path, ec).parent_path();
+    while (!probeIn.empty() && !fs::exists(probeIn, ec))
+      probeIn = probeIn.parent_path();
+    if (!fs::is_directory(probeIn, ec))
+      throw InputError("--out " + dir + ": cannot create it: " +
+                       probeIn.string() + " is not a directory");
+  }
+  // Permission bits say nothing for root or on read-only mounts: try it.
+  std::string probe = (probeIn / ".ccrnn-train-probe-XXXXXX").string();
+  if (!mkdtemp(probe.data()))
+    throw InputError("--out " + dir + ": " + probeIn.string() +
+                     " is not writable: " + std::strerror(errno));
+  fs::remove(probe, ec);
+}
+
+const npz::Array &ResumeFile::get(const std::string &name,
+                                  const std::vector<int64_t> &shape) const {
+  auto it = archive.find(name);
+  if (it == archive.end())
+    throw InputError("--resume: " + file + ": no array '" + name + "'");
+  if (it->second.shape != shape)
+    throw InputError("--resume: " + file + ": array '" + name +
+                     "' has shape " + shapeString(it->second.shape) +
+                     ", expected " + shapeString(shape) +
+                     " (meta.json and resume.npz disagree)");
+  return it->second;
+}
+
+std::string RunStore::path(const std::string &file) const {
+  return (fs::path(dir_) / file).string();
+}
+
+void RunStore::createDirectory() const {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec)
+    throw InputError("--out " + dir_ + ": cannot create: " + ec.message());
+}
+
+std::string RunStore::checkpointName(uint64_t seed, const std::string &model,
+                                     const std::string &which) {
+  return "seed" + std::to_string(seed) + "_" + fileSafe(model) + "_" + which +
+         ".npz";
+}
+
+std::string RunStore::feedbackName(uint64_t seed, const std::string &model) {
+  return "feedback_seed" + std::to_string(seed) + "_" + fileSafe(model) +
+         ".npz";
+}
+
+void RunStore::writeScores(const RunResults &r) const {
+  npz::writeNpy(path("scores.npy"),
+                f64Array({int64_t(r.S), int64_t(r.M),
+                          int64_t(r.metrics.size()), r.E},
+                         r.scores));
+}
+
+void RunStore::writeResume(const RunResults &results, double trainingSeconds,
+                           const std::map<size_t, npz::Archive> &pairs) const {
+  npz::Archive a;
+  results.write(a);
+  a["training_seconds"] = f64Array({}, {trainingSeconds});
+  // The pairs in training: "current" lists them ([n, 2]: seed index,
+  // model index), the state of the i-th under "pair<i>/".
+  std::vector<int64_t> current;
+  for (const auto &[k, snap] : pairs) {
+    const std::string prefix =
+        "pair" + std::to_string(current.size() / 2) + "/";
+    current.push_back(int64_t(k / results.M));
+    current.push_back(int64_t(k % results.M));
+    for (const auto &[name, array] : snap)
+      a[prefix + name] = array;
+  }
+  if (!current.empty())
+    a["current"] = i64Array({int64_t(current.size() / 2), 2}, current);
+  npz::writeNpz(path("resume.npz"), a);
+}
+
+ResumeFile RunStore::readResume(const RunResults &results) const {
+  ResumeFile r;
+  r.file = path("resume.npz");
+  try {
+    r.archive = npz::readNpz(r.file);
+  } catch (const npz::Error &e) {
+    throw InputError(std::string("--resume: ") + e.what());
+  }
+  r.trainingSeconds = r.get("training_seconds", {}).data[0];
+  // "current" is [n, 2] with each pair's state under "pair<i>/"; runs
+  // saved before pairs trained in parallel have one pair, [2], unprefixed.
+  auto it = r.archive.find("current");
+  if (it == r.archive.end())
+    return r;
+  const npz::Array &cur = it->second;
+  const bool single = cur.shape == std::vector<int64_t>{2};
+  if (!single && (cur.shape.size() != 2 || cur.shape[1] != 2))
+    throw InputError("--resume: " + r.file + ": array 'current' has shape " +
+                     shapeString(cur.shape) + ", expected [n, 2]");
+  for (size_t i = 0; i < cur.data.size() / 2; ++i) {
+    const size_t s = size_t(cur.data[2 * i]), m = size_t(cur.data[2 * i + 1]);
+    if (s >= results.S || m >= results.M)
+      throw InputError("--resume: " + r.file + ": 'current' out of range");
+    r.pairs.push_back({s, m, single ? "" : "pair" + std::to_string(i) + "/"});
+  }
+  return r;
+}
+
+void RunStore::removeResume() const {
+  std::error_code ec;
+  fs::remove(path("resume.npz"), ec);
+}
+
+void RunStore::writeTrajectories(const RunResults &r,
+                                 const std::vector<int> &classes,
+                                 const std::vector<std::vector<float>> &targets,
+                                 const std::vector<std::string> &models) const {
+  npz::Archive a;
+  const int64_t C = r.C, Lt = r.Lt, out = Lt * 2;
+  std::vector<double> target;
+  for (const auto &line : targets)
+    target.insert(target.end(), line.begin(), line.end());
+  a["target"] = f64Array({C, Lt, 2}, target);
+  a["classes"] =
+      i64Array({C}, std::vector<int64_t>(classes.begin(), classes.end()));
+  for (size_t m = 0; m < r.M; ++m) {
+    std::vector<double> mean;
+    for (const auto &line : r.meanLines(m))
+      mean.insert(mean.end(), line.begin(), line.end());
+    a["pred/" + models[m]] = f64Array({C, Lt, 2}, mean);
+    std::vector<double> perSeed;
+    for (size_t s = 0; s < r.S; ++s) {
+      auto first = r.trajectories.begin() + r.pair(s, m) * C * out;
+      perSeed.insert(perSeed.end(), first, first + C * out);
+    }
+    a["per_seed/" + models[m]] = f64Array({int64_t(r.S), C, Lt, 2}, perSeed);
+  }
+  npz::writeNpz(path("trajectories.npz"), a);
+}
+
+void RunStore::writeMeta(const Json &meta) const {
+  writeFileAtomic(path("meta.json"), meta.dump(2) + "\n");
+}
+
+std::string RunStore::startedAt() const {
+  try {
+    return Json::parse(readWholeFile(path("meta.json")))
+        .value("timestamp", std::string());
+  } catch (const std::exception &) {
+    return ""; // the start time is cosmetic
+  }
+}
+
+void RunStore::writeCheckpoint(uint64_t seed, const std::string &model,
+                               const std::string &which,
+                               const npz::Archive &parameters) const {
+  npz::writeNpz(path(checkpointName(seed, model, which)), parameters);
+}
+
+void RunStore::writeFeedback(uint64_t seed, const std::string &model,
+                             const FeedbackLog &feedback,
+                             const ccrnn_trainer_desc &d, int64_t kept) const {
+  if (feedback.epochs.empty())
+    return;
+  const int64_t R = int64_t(feedback.epochs.size());
+  npz::Archive a;
+  a["epoch"] = i64Array({R}, feedback.epochs);
+  for (int i = 0; i < 5; ++i) {
+    int64_t width = i == 4 ? d.record_width : d.record_state;
+    if (width)
+      a[FeedbackLog::kNames[i]] =
+          f32Array({R, d.record_boundaries, d.record_layers, kept, width},
+                   feedback.arrays[i]);
+  }
+  npz::writeNpz(path(feedbackName(seed, model)), a);
+}
+
+FeedbackLog RunStore::readFeedback(uint64_t seed,
+                                   const std::string &model) const {
+  FeedbackLog feedback;
+  const std::string file = path(feedbackName(seed, model));
+  if (!fs::exists(file))
+    return feedback;
+  try {
+    npz::Archive a = npz::readNpz(file);
+    feedback.epochs.assign(a.at("epoch").data.begin(),
+                           a.at("epoch").data.end());
+    for (int i = 0; i < 5; ++i)
+      if (auto it = a.find(FeedbackLog::kNames[i]); it != a.end())
+        feedback.arrays[i].assign(it->second.data.begin(),
+                                  it->second.data.end());
+  } catch (const std::exception &e) {
+    throw InputError("--resume: " + file + ": " + e.what());
+  }
+  return feedback;
+}
+
+} // namespace ccrnn::driver
