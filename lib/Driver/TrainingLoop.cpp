@@ -18,8 +18,6 @@ double secondsSince(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-/// The program model m trains with in `epoch` (SPEC §4: epochs count
-/// from 1, a lesion applies from the start of its epoch on).
 const ccrnn_trainer_api *TrainingLoop::program(size_t m, int64_t epoch) const {
   const ModelEntry &me = models[m];
   if (me.ablatedApi && epoch >= cfg.ablationEpoch)
@@ -29,8 +27,6 @@ const ccrnn_trainer_api *TrainingLoop::program(size_t m, int64_t epoch) const {
   return me.api;
 }
 
-/// Which parameters the optimizer leaves alone in `epoch`: the
-/// synthesizer's, whenever it is not learning.
 std::vector<bool> TrainingLoop::frozenParameters(size_t m, int64_t epoch) const {
   const ccrnn_trainer_desc &d = *models[m].api->desc;
   bool frozen = cfg.fixedSynth || program(m, epoch) != models[m].api;
