@@ -7,6 +7,7 @@
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Parameters.h"
 #include "ccrnn/Driver/Trainers.h"
+#include "ccrnn/Driver/TrainingPlan.h"
 
 namespace ccrnn::driver {
 
@@ -90,6 +91,19 @@ npz::Archive dumpStep(const ccrnn_trainer_api *api, const Tensors &params,
   out["loss"] = f64Array({}, {double(loss)});
   out["grad_norm"] = f64Array({}, {globalNorm(grads)});
   return out;
+}
+
+npz::Archive dumpStepOfBatchFile(TrainerSession &session, const ModelRef &model,
+                                 const TrainConfig &config,
+                                 const std::string &batchFile) {
+  const BatchFile batch = readBatchFile(batchFile);
+  const ccrnn_trainer_api *api =
+      planDumpStepTrainer(session, model, config, batch.inputs.shape[0],
+                          batch.inputs.shape[1]);
+  const npz::Archive &init = session.initArchive(config.initFile);
+  const Tensors params = initialParameters(*api->desc, config.seeds[0],
+                                           init.empty() ? nullptr : &init);
+  return dumpStep(api, params, batch, batchFile);
 }
 
 } // namespace ccrnn::driver

@@ -20,11 +20,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "ccrnn/Driver/Error.h"
-#include "ccrnn/Driver/DumpStep.h"
-#include "ccrnn/Driver/Experiment.h"
 #include "ccrnn/Driver/Parameters.h"
 #include "ccrnn/Driver/Optimizer.h"
 #include "ccrnn/Driver/Rng.h"
+#include "ccrnn/Driver/TrainConfig.h"
+#include "ccrnn/Driver/TrainerSession.h"
 #include "ccrnn/Driver/Trainers.h"
 #include "ccrnn/Runtime/Kernels.h"
 
@@ -155,19 +155,17 @@ int train(const TrainConfig &cfg, const std::string &modelSpec,
           const std::string &cacheDir, int64_t batches, int64_t ensemble) {
   rt::preferSleepingThreads(cfg.threads, commandArgv);
   rt::setNumThreads(cfg.threads);
+  // The trainer as ccrnn-train finds, compiles and loads it.
+  TrainerSession session(cacheDir, [](const std::string &line) {
+    std::fprintf(stderr, "ccrnn-bench: %s\n", line.c_str());
+  });
   ModelRef ref = resolveModel(modelSpec);
   TrainerOptions options =
       trainerPrograms(cfg, cfg.batchSize, cfg.data.seqLen,
-                      describeModel(ref).hasCerebellum)
+                      session.facts(ref).hasCerebellum)
           .main;
   options.ensemble = ensemble;
-  LoadedTrainer loaded = getTrainer(
-      {ref, options},
-      cacheDir.empty() ? defaultCacheDir() : cacheDir,
-      [](const std::string &line) {
-        std::fprintf(stderr, "ccrnn-bench: %s\n", line.c_str());
-      });
-  TrainerInstance trainer(loaded.api);
+  TrainerInstance trainer(session.trainer({ref, options}).api);
   const ccrnn_trainer_desc &d = trainer.desc();
 
   // Random data of the trainer's shapes: the time does not depend on it.

@@ -9,6 +9,8 @@
 #define CCRNN_DRIVER_DUMPSTEP_H
 
 #include "ccrnn/Driver/Optimizer.h"
+#include "ccrnn/Driver/TrainConfig.h"
+#include "ccrnn/Driver/TrainerSession.h"
 #include "ccrnn/Runtime/Npz.h"
 #include "ccrnn/Runtime/TrainerABI.h"
 
@@ -29,6 +31,13 @@ BatchFile readBatchFile(const std::string &path);
 /// fit the trainer.
 npz::Archive dumpStep(const ccrnn_trainer_api *api, const Tensors &params,
                       const BatchFile &batch, const std::string &batchPath);
+
+/// --dump-step: the step of `dumpStep` on the batch in `batchFile` from
+/// `model`'s initial parameters for the first seed of `config` (or --init),
+/// with the trainer of that batch's shape.
+npz::Archive dumpStepOfBatchFile(TrainerSession &session, const ModelRef &model,
+                                 const TrainConfig &config,
+                                 const std::string &batchFile);
 
 } // namespace ccrnn::driver
 

@@ -1,0 +1,68 @@
+//===- Options.h - ccrnn-train's command line -------------------*- C++ -*-===//
+//
+// The flags of ccrnn-train in groups (task, model, controls, training,
+// files and runs), each bound by its own function, and what the command
+// line asks for once parsed: a run's configuration (TrainConfig, with the
+// task's defaults for what was not given), its models, the sweep axes of
+// list-valued flags, and where the run goes. Flag spellings stay here;
+// the library takes TaskSetting values.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CCRNN_TOOLS_CCRNN_TRAIN_OPTIONS_H
+#define CCRNN_TOOLS_CCRNN_TRAIN_OPTIONS_H
+
+#include "ccrnn/Driver/Sweep.h"
+#include "ccrnn/Driver/TrainConfig.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ccrnn::train {
+
+/// The flags as given (lists unsplit) and the configuration they fill.
+struct CommandLine {
+  driver::TrainConfig config;
+  std::vector<std::string> models = {"lstm", "dni_lstm"};
+  int64_t seeds = 1;
+  std::vector<std::string> seedList;
+  std::string optimizer = "adam";
+  /// A list of several values makes a sweep axis (Sweep.h).
+  std::vector<std::string> bptt, interval, lr;
+  std::string out, resume, dumpStep, batchFile, cacheDir;
+  bool overwrite = false, quiet = false;
+};
+
+void addTaskOptions(CLI::App &app, CommandLine &cl);
+void addModelOptions(CLI::App &app, CommandLine &cl);
+void addControlOptions(CLI::App &app, CommandLine &cl);
+void addTrainingOptions(CLI::App &app, CommandLine &cl);
+void addFileOptions(CLI::App &app, CommandLine &cl);
+
+/// Checks of flags that hold whatever the run is (InputError).
+void checkCommonFlags(const CLI::App &app, const CommandLine &cl);
+
+/// --resume: InputError for a flag that would change the saved run's
+/// settings (only how it runs may change).
+void checkResumeFlags(const CLI::App &app, const CommandLine &cl);
+/// The settings of how a run runs (--threads, --jobs, --ensemble) that
+/// were given, into a saved run's `config`.
+void applyRunFlags(const CLI::App &app, const CommandLine &cl,
+                   driver::TrainConfig &config);
+
+/// Completes cl.config from the flags of a new run: optimizer, seeds, the
+/// single values of list-valued flags, the task's defaults for the
+/// settings not given; checks every value. Returns the sweep axes (list
+/// flags with several values).
+std::vector<driver::SweepAxis> finishConfig(const CLI::App &app,
+                                            CommandLine &cl);
+
+/// results/<task>-<local time>.
+std::string defaultOutDir(const std::string &task);
+
+} // namespace ccrnn::train
+
+#endif // CCRNN_TOOLS_CCRNN_TRAIN_OPTIONS_H
