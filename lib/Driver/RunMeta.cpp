@@ -11,6 +11,7 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <limits>
 
 #ifndef CCRNN_VERSION
 #error "CCRNN_VERSION must be defined"
@@ -25,11 +26,11 @@ static Json nanToNull(double v) {
 }
 
 Json runMeta(const RunMetaInputs &in) {
-const TrainConfig &cfg = in.config;
-const Task &task = in.task;
-const RunResults &res = in.results;
-const size_t S = res.S, M = res.M;
-const int64_t E = res.E, C = res.C;
+  const TrainConfig &cfg = in.config;
+  const Task &task = in.task;
+  const RunResults &res = in.results;
+  const size_t S = res.S, M = res.M;
+  const int64_t E = res.E, C = res.C;
   Json j;
   j["format"] = "ccrnn-train run";
   j["format_version"] = kRunFormatVersion;
@@ -135,21 +136,7 @@ const int64_t E = res.E, C = res.C;
                             {"best", RunStore::checkpointName(cfg.seeds[s], in.models[m].name, "best")}};
       j["results"].push_back(r);
     }
-  j["summary"] = Json::array();
-  for (const ModelSummary &ms : in.summaries)
-    j["summary"].push_back(
-        {{"model", ms.model},
-         {"seeds", ms.seeds},
-         {"final_val_loss",
-          {{"mean", nanToNull(ms.valMean)}, {"sem", nanToNull(ms.valSem)}}},
-         {"test_loss",
-          {{"mean", nanToNull(ms.testMean)}, {"sem", nanToNull(ms.testSem)}}},
-         {"test_accuracy",
-          {{"mean", nanToNull(ms.testAccMean)},
-           {"sem", nanToNull(ms.testAccSem)}}},
-         {"test_dysmetria",
-          {{"mean", nanToNull(ms.dysmetriaMean)},
-           {"sem", nanToNull(ms.dysmetriaSem)}}}});
+  j["summary"] = summaryJson(in.summaries);
   j["files"] = {{"scores", "scores.npy"},
                 {"trajectories", C ? Json("trajectories.npz") : Json(nullptr)},
                 {"curves", "curves.png"},
@@ -170,6 +157,69 @@ const int64_t E = res.E, C = res.C;
       "shuffle), seqmnist.free_magnitude (of the first seed)";
   j["command_line"] = in.commandLine;
   return j;
+}
+
+Json summaryJson(const std::vector<ModelSummary> &summaries) {
+  auto stat = [](double mean, double sem) {
+    return Json{{"mean", nanToNull(mean)}, {"sem", nanToNull(sem)}};
+  };
+  Json j = Json::array();
+  for (const ModelSummary &ms : summaries)
+    j.push_back({{"model", ms.model},
+                 {"seeds", ms.seeds},
+                 {"final_val_loss", stat(ms.valMean, ms.valSem)},
+                 {"test_loss", stat(ms.testMean, ms.testSem)},
+                 {"test_accuracy", stat(ms.testAccMean, ms.testAccSem)},
+                 {"test_dysmetria", stat(ms.dysmetriaMean, ms.dysmetriaSem)}});
+  return j;
+}
+
+static double numberOrNaN(const Json &j) {
+  return j.is_number() ? j.get<double>()
+                       : std::numeric_limits<double>::quiet_NaN();
+}
+
+RunOutcome readRunOutcome(const std::string &dir, const std::string &what) {
+  const std::string file = (fs::path(dir) / "meta.json").string();
+  RunOutcome out;
+  try {
+    const Json j = Json::parse(readWholeFile(file));
+    out.status = j.value("status", "");
+    out.error = j.value("error", "");
+    out.task = j.at("task").at("name");
+    out.seeds = j.at("seeds").get<std::vector<uint64_t>>();
+    for (const Json &m : j.at("models"))
+      out.models.push_back({m.at("name"), m.at("has_cerebellum")});
+    out.metrics = j.at("metrics").get<std::vector<std::string>>();
+    out.testMetrics = j.at("test_metrics").get<std::vector<std::string>>();
+    for (const Json &s : j.at("summary")) {
+      auto get = [&](const char *key, const char *stat) {
+        return numberOrNaN(s.at(key).at(stat));
+      };
+      ModelSummary m{s.at("model"),
+                     s.at("seeds"),
+                     get("final_val_loss", "mean"),
+                     get("final_val_loss", "sem"),
+                     get("test_loss", "mean"),
+                     get("test_loss", "sem"),
+                     get("test_dysmetria", "mean"),
+                     get("test_dysmetria", "sem")};
+      m.testAccMean = get("test_accuracy", "mean");
+      m.testAccSem = get("test_accuracy", "sem");
+      out.summaries.push_back(m);
+    }
+    for (const Json &r : j.at("results"))
+      out.pairs.push_back(
+          {r.at("finished").get<bool>(), numberOrNaN(r.at("final_val_loss"))});
+  } catch (const std::exception &e) {
+    throw InputError(what + ": meta.json: " + e.what());
+  }
+  if (out.pairs.size() != out.seeds.size() * out.models.size())
+    throw InputError(what + ": meta.json: " + std::to_string(out.pairs.size()) +
+                     " results for " + std::to_string(out.seeds.size()) +
+                     " seeds and " + std::to_string(out.models.size()) +
+                     " models");
+  return out;
 }
 
 SavedRun readSavedRun(const std::string &dir) {

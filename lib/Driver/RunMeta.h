@@ -42,6 +42,34 @@ struct RunMetaInputs {
 
 Json runMeta(const RunMetaInputs &inputs);
 
+/// meta.json's "summary": per model, the mean and SEM over the seeds.
+Json summaryJson(const std::vector<ModelSummary> &summaries);
+
+/// How a run went, as its meta.json (runMeta) says: what a sweep gathers
+/// of its grid points.
+struct RunOutcome {
+  std::string status, error;
+  std::string task;
+  std::vector<uint64_t> seeds;
+  struct Model {
+    std::string name;
+    bool hasCerebellum = false;
+  };
+  std::vector<Model> models;
+  std::vector<std::string> metrics, testMetrics;
+  std::vector<ModelSummary> summaries;
+  /// Per (seed, model) pair, seed-major.
+  struct Pair {
+    bool finished = false;
+    double finalValLoss = 0; ///< NaN when there is none
+  };
+  std::vector<Pair> pairs;
+};
+
+/// The outcome of the run in `dir`. InputError starting with `what` when
+/// its meta.json cannot be read or lacks a field.
+RunOutcome readRunOutcome(const std::string &dir, const std::string &what);
+
 } // namespace ccrnn::driver
 
 #endif // CCRNN_LIB_DRIVER_RUNMETA_H
