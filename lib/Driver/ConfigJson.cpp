@@ -36,17 +36,33 @@ ConfigField orNull(const char *section, const char *key, Get get, T off) {
 
 #define CCRNN_MEMBER(m) [](auto &c) -> auto & { return c.m; }
 
-std::vector<ConfigField> makeFields() {
-  std::vector<ConfigField> f = {
-      plain("task", "name", CCRNN_MEMBER(task)),
-      plain("task", "seq_len", CCRNN_MEMBER(data.seqLen)),
-      plain("task", "input_noise", CCRNN_MEMBER(data.inputNoise)),
-      plain("task", "train_size", CCRNN_MEMBER(data.trainSize)),
-      plain("task", "val_size", CCRNN_MEMBER(data.valSize)),
-      plain("task", "test_size", CCRNN_MEMBER(data.testSize)),
+} // namespace
+
+std::vector<ConfigField> taskFields() {
+  return {plain("task", "name", CCRNN_MEMBER(task)),
+          plain("task", "seq_len", CCRNN_MEMBER(data.seqLen)),
+          plain("task", "input_noise", CCRNN_MEMBER(data.inputNoise)),
+          plain("task", "train_size", CCRNN_MEMBER(data.trainSize)),
+          plain("task", "val_size", CCRNN_MEMBER(data.valSize)),
+          plain("task", "test_size", CCRNN_MEMBER(data.testSize))};
+}
+
+std::vector<ConfigField> modelFields() {
+  return {
       plain("training", "bptt", CCRNN_MEMBER(bptt)),
       plain("training", "interval", CCRNN_MEMBER(interval)),
       plain("training", "predict_last", CCRNN_MEMBER(predictLast)),
+      orNull("model_sizes", "nhid", CCRNN_MEMBER(nhid), int64_t(0)),
+      orNull("model_sizes", "nlayers", CCRNN_MEMBER(nlayers), int64_t(0)),
+      orNull("model_sizes", "synth_nlayers", CCRNN_MEMBER(synthNlayers),
+             int64_t(-1)),
+      orNull("model_sizes", "synth_nhid", CCRNN_MEMBER(synthNhid), int64_t(0)),
+      orNull("model_sizes", "synth_scale", CCRNN_MEMBER(synthScale), -1.0),
+      orNull("model_sizes", "context", CCRNN_MEMBER(context), std::string())};
+}
+
+std::vector<ConfigField> optimizerFields() {
+  return {
       plain("training", "epochs", CCRNN_MEMBER(epochs)),
       plain("training", "batch_size", CCRNN_MEMBER(batchSize)),
       plain("training", "lr", CCRNN_MEMBER(lr)),
@@ -65,7 +81,23 @@ std::vector<ConfigField> makeFields() {
       plain("training", "lr_scale", CCRNN_MEMBER(lrScale)),
       plain("training", "lr_decay_patience", CCRNN_MEMBER(lrDecayPatience)),
       orNull("training", "early_stopping", CCRNN_MEMBER(earlyStopping),
-             int64_t(0)),
+             int64_t(0))};
+}
+
+std::vector<ConfigField> controlFields() {
+  return {orNull("controls", "ablation_epoch", CCRNN_MEMBER(ablationEpoch),
+                 int64_t(0)),
+          orNull("controls", "synth_ablation_epoch",
+                 CCRNN_MEMBER(synthAblationEpoch), int64_t(0)),
+          plain("controls", "fixed_synth", CCRNN_MEMBER(fixedSynth)),
+          orNull("controls", "nfibres", CCRNN_MEMBER(nfibres), int64_t(0)),
+          plain("controls", "keep_hidden", CCRNN_MEMBER(keepHidden)),
+          plain("controls", "record_grads", CCRNN_MEMBER(recordGrads)),
+          plain("controls", "record_samples", CCRNN_MEMBER(recordSamples))};
+}
+
+std::vector<ConfigField> runFields() {
+  std::vector<ConfigField> f = {
       plain("training", "threads", CCRNN_MEMBER(threads)),
       plain("training", "device", CCRNN_MEMBER(device)),
       // The seeds a call as the run resolved them (0 would ask again).
@@ -73,29 +105,14 @@ std::vector<ConfigField> makeFields() {
        [](const TrainConfig &c) { return Json(ensembleSize(c)); },
        [](const Json &v, TrainConfig &c) { v.get_to(c.ensemble); }},
       orNull("training", "init", CCRNN_MEMBER(initFile), std::string()),
-      orNull("model_sizes", "nhid", CCRNN_MEMBER(nhid), int64_t(0)),
-      orNull("model_sizes", "nlayers", CCRNN_MEMBER(nlayers), int64_t(0)),
-      orNull("model_sizes", "synth_nlayers", CCRNN_MEMBER(synthNlayers),
-             int64_t(-1)),
-      orNull("model_sizes", "synth_nhid", CCRNN_MEMBER(synthNhid), int64_t(0)),
-      orNull("model_sizes", "synth_scale", CCRNN_MEMBER(synthScale), -1.0),
-      orNull("model_sizes", "context", CCRNN_MEMBER(context), std::string()),
-      orNull("controls", "ablation_epoch", CCRNN_MEMBER(ablationEpoch),
-             int64_t(0)),
-      orNull("controls", "synth_ablation_epoch",
-             CCRNN_MEMBER(synthAblationEpoch), int64_t(0)),
-      plain("controls", "fixed_synth", CCRNN_MEMBER(fixedSynth)),
-      orNull("controls", "nfibres", CCRNN_MEMBER(nfibres), int64_t(0)),
-      plain("controls", "keep_hidden", CCRNN_MEMBER(keepHidden)),
-      plain("controls", "record_grads", CCRNN_MEMBER(recordGrads)),
-      plain("controls", "record_samples", CCRNN_MEMBER(recordSamples)),
-      plain("", "seeds", CCRNN_MEMBER(seeds)),
-  };
+      plain("", "seeds", CCRNN_MEMBER(seeds))};
   // Written since --device and --ensemble exist.
   for (ConfigField &field : f)
     field.optional = field.key == "device" || field.key == "ensemble";
   return f;
 }
+
+namespace {
 
 Json &objectOf(Json &meta, const std::string &section) {
   return section.empty() ? meta : meta[section];
@@ -114,7 +131,16 @@ void readFields(const std::vector<ConfigField> &fields, const Json &meta,
 } // namespace
 
 const std::vector<ConfigField> &configFields() {
-  static const std::vector<ConfigField> fields = makeFields();
+  // In this order, meta.json's objects and their keys come in the order of
+  // the files written before the groups existed.
+  static const std::vector<ConfigField> fields = [] {
+    std::vector<ConfigField> all;
+    for (auto group : {taskFields, modelFields, optimizerFields,
+                       controlFields, runFields})
+      for (ConfigField &f : group())
+        all.push_back(std::move(f));
+    return all;
+  }();
   return fields;
 }
 

@@ -46,60 +46,56 @@ std::vector<uint64_t> seedsOf(const CLI::App &app, const CommandLine &cl) {
 } // namespace
 
 void addTaskOptions(CLI::App &app, CommandLine &cl) {
-  const char *task = "Task (SPEC §5)";
-  app.add_option("--task", cl.config.task, "The task: " + taskList())->group(task);
-  app.add_option("--seq-len,--seqlen", cl.config.data.seqLen,
+  TaskSettings &settings = cl.config;
+  const char *group = "Task (SPEC §5)";
+  app.add_option("--task", settings.task, "The task: " + taskList())->group(group);
+  app.add_option("--seq-len,--seqlen", settings.data.seqLen,
                  "Sequence length L (points of a line)")
-      ->group(task);
-  app.add_option("--input-noise", cl.config.data.inputNoise,
+      ->group(group);
+  app.add_option("--input-noise", settings.data.inputNoise,
                  "Standard deviation of the Gaussian input noise at t >= 1")
-      ->group(task);
-  app.add_option("--train-size", cl.config.data.trainSize,
+      ->group(group);
+  app.add_option("--train-size", settings.data.trainSize,
                  "Training samples per epoch (fresh each epoch; rounded up "
                  "to whole batches)")
-      ->group(task);
-  app.add_option("--val-size", cl.config.data.valSize,
+      ->group(group);
+  app.add_option("--val-size", settings.data.valSize,
                  "Validation samples (fixed per seed)")
-      ->group(task);
-  app.add_option("--test-size", cl.config.data.testSize,
+      ->group(group);
+  app.add_option("--test-size", settings.data.testSize,
                  "Test samples (fixed per seed)")
-      ->group(task);
-  app.add_option("--input-size", cl.config.inputSize,
+      ->group(group);
+  app.add_option("--input-size", settings.inputSize,
                  "seqmnist tasks: pixels per step (must divide 784; the "
                  "length is 784 / input size; the model's input size must "
                  "match)")
-      ->group(task);
-  app.add_option("--numbers", cl.config.numbers,
+      ->group(group);
+  app.add_option("--numbers", settings.numbers,
                  "seqmnist-lines/-digits: the digits used, comma-separated "
                  "(default: all)")
-      ->group(task);
-  app.add_flag("--free-magnitude", cl.config.freeMagnitude,
+      ->group(group);
+  app.add_flag("--free-magnitude", settings.freeMagnitude,
                "seqmnist-lines: endpoints drawn once per run from the grid "
                "{0,1/3,2/3,1}^2 x 10, distinct per digit")
-      ->group(task);
-  app.add_option("--dataset", cl.config.dataset,
+      ->group(group);
+  app.add_option("--dataset", settings.dataset,
                  "seqmnist tasks: mnist or fashion-mnist")
-      ->group(task);
-  app.add_option("--data-dir", cl.config.dataDir,
+      ->group(group);
+  app.add_option("--data-dir", settings.dataDir,
                  "seqmnist tasks: the directory of the IDX files (default: "
                  "$CCRNN_DATA_DIR/<dataset> or ~/.cache/ccrnn/data/<dataset>; "
                  "install with tools/install-data.sh)")
-      ->group(task);
-  app.add_option("--interval,--spars-int,--spars_int", cl.interval,
-                 "Feedback interval k: only steps t with t % k == 0 are "
-                 "supervised; a comma-separated list runs a sweep")
-      ->type_name("INT[,INT...]")
-      ->default_str("2 (seqmnist tasks: 1)")
-      ->group(task);
+      ->group(group);
 }
 
 void addModelOptions(CLI::App &app, CommandLine &cl) {
-  const char *model = "Model";
+  ModelSettings &settings = cl.config;
+  const char *group = "Model";
   app.add_option("--model", cl.models,
                  "Models (the models axis), comma-separated: bundled names "
                  "(lstm, dni_lstm, tanh, dni_tanh; also LSTM, DNI_LSTM, ...) "
                  "or paths to .mlir files")
-      ->group(model);
+      ->group(group);
   app.add_option("--bptt", cl.bptt,
                  "Truncation window T in steps (feedback horizon); T >= L is "
                  "full BPTT. A comma-separated list (e.g. 1,2,3,5,7,28) runs "
@@ -107,171 +103,185 @@ void addModelOptions(CLI::App &app, CommandLine &cl) {
                  "<out>/scores.npy, sweep.json and sweep.png")
       ->type_name("INT[,INT...]")
       ->default_str("1 (seqmnist tasks: 3)")
-      ->group(model);
-  app.add_flag("--predict-last", cl.config.predictLast,
+      ->group(group);
+  app.add_option("--interval,--spars-int,--spars_int", cl.interval,
+                 "Feedback interval k: only steps t with t % k == 0 are "
+                 "supervised; a comma-separated list runs a sweep")
+      ->type_name("INT[,INT...]")
+      ->default_str("2 (seqmnist tasks: 1)")
+      ->group(group);
+  app.add_flag("--predict-last", settings.predictLast,
                "Train and evaluate the last step only (the endpoint)")
-      ->group(model);
+      ->group(group);
   // Sizes: the model file's unless given (ccrnn-configure-model).
-  app.add_option("--nhid", cl.config.nhid, "Hidden units of each recurrent layer")
+  app.add_option("--nhid", settings.nhid, "Hidden units of each recurrent layer")
       ->default_str("the model file's")
-      ->group(model);
-  app.add_option("--nlayers", cl.config.nlayers,
+      ->group(group);
+  app.add_option("--nlayers", settings.nlayers,
                  "Stacked recurrent layers; one synthesizer serves every "
                  "layer's state (SPEC §2)")
       ->default_str("the model file's")
-      ->group(model);
-  app.add_option("--synth-nlayers,--synth_nlayers", cl.config.synthNlayers,
+      ->group(group);
+  app.add_option("--synth-nlayers,--synth_nlayers", settings.synthNlayers,
                  "Hidden layers of the cerebellum (0: one linear map)")
       ->default_str("the model file's")
-      ->group(model);
-  app.add_option("--synth-nhid,--synth_nhid", cl.config.synthNhid,
+      ->group(group);
+  app.add_option("--synth-nhid,--synth_nhid", settings.synthNhid,
                  "Width of the cerebellum's hidden layers")
       ->default_str("the model file's")
-      ->group(model);
-  app.add_option("--synth-scale", cl.config.synthScale,
+      ->group(group);
+  app.add_option("--synth-scale", settings.synthScale,
                  "Scale of the synthetic gradient")
       ->default_str("the model file's (0.1)")
-      ->group(model);
-  app.add_option("--context", cl.config.context,
+      ->group(group);
+  app.add_option("--context", settings.context,
                  "on: the cerebellum also receives the target (cDNI: the "
                  "one-hot class, or the endpoint); off: it does not")
       ->default_str("the model file's")
-      ->group(model);
+      ->group(group);
 }
 
 void addControlOptions(CLI::App &app, CommandLine &cl) {
-  const char *controls = "Controls (SPEC §4; models with a cerebellum)";
-  app.add_option("--ablation-epoch,--ablation_epoch", cl.config.ablationEpoch,
+  ControlSettings &settings = cl.config;
+  const char *group = "Controls (SPEC §4; models with a cerebellum)";
+  app.add_option("--ablation-epoch,--ablation_epoch", settings.ablationEpoch,
                  "Remove the cerebellum from this epoch on: the model trains "
                  "as a cRNN with the same truncation")
       ->default_str("off")
-      ->group(controls);
+      ->group(group);
   app.add_option("--synth-ablation-epoch,--synth_ablation_epoch",
-                 cl.config.synthAblationEpoch,
+                 settings.synthAblationEpoch,
                  "Inferior-olive lesion from this epoch on: the cerebellum "
                  "still injects its predictions but no longer learns")
       ->default_str("off")
-      ->group(controls);
-  app.add_flag("--fixed-synth,--fixed_synth", cl.config.fixedSynth,
+      ->group(group);
+  app.add_flag("--fixed-synth,--fixed_synth", settings.fixedSynth,
                "The cerebellum never learns (its initial predictions are "
                "injected throughout)")
-      ->group(controls);
-  app.add_option("--nfibres", cl.config.nfibres,
+      ->group(group);
+  app.add_option("--nfibres", settings.nfibres,
                  "Sparse mossy fibres: each unit of the cerebellum's first "
                  "layer keeps this many random inputs (drawn from the seed); "
                  "the others are zero and stay zero")
       ->default_str("all")
-      ->group(controls);
-  app.add_flag("--keep-hidden,--keep_hidden", cl.config.keepHidden,
+      ->group(group);
+  app.add_flag("--keep-hidden,--keep_hidden", settings.keepHidden,
                "Each batch starts from the previous batch's final state "
                "(detached; zero at the start of an epoch)")
-      ->group(controls);
-  app.add_flag("--record-grads,--record_grads", cl.config.recordGrads,
+      ->group(group);
+  app.add_flag("--record-grads,--record_grads", settings.recordGrads,
                "Per epoch, on its first batch: the synthetic, target and "
                "true full-BPTT gradients at the window boundaries; adds the "
                "scores cosine_synthetic_true and cosine_target_true and "
                "writes feedback_seed<S>_<model>.npz (see ccrnn-analyze)")
-      ->group(controls);
-  app.add_option("--record-samples", cl.config.recordSamples,
+      ->group(group);
+  app.add_option("--record-samples", settings.recordSamples,
                  "--record-grads: sequences of the recorded batch kept in "
                  "the feedback files")
-      ->group(controls);
+      ->group(group);
 }
 
-void addTrainingOptions(CLI::App &app, CommandLine &cl) {
-  const char *train = "Training (SPEC §3)";
-  app.add_option("--epochs", cl.config.epochs, "Epochs")->group(train);
-  app.add_option("--batch-size,--batch_size", cl.config.batchSize, "Batch size")
-      ->group(train);
+void addOptimizerOptions(CLI::App &app, CommandLine &cl) {
+  OptimizerSettings &settings = cl.config;
+  const char *group = "Training (SPEC §3)";
+  app.add_option("--epochs", settings.epochs, "Epochs")->group(group);
+  app.add_option("--batch-size,--batch_size", settings.batchSize, "Batch size")
+      ->group(group);
   app.add_option("--lr", cl.lr,
                  "Learning rate; a comma-separated list runs a sweep")
       ->type_name("FLOAT[,FLOAT...]")
       ->default_str("1e-3 (seqmnist tasks: 1e-4)")
-      ->group(train);
+      ->group(group);
   app.add_option("--optim", cl.optimizer, "Optimizer: " + optimizerList())
-      ->group(train);
-  app.add_option("--clip", cl.config.clip,
+      ->group(group);
+  app.add_option("--clip", settings.clip,
                  "Clip the global L2 norm of all gradients (synthesizer "
                  "included) to this; 0 disables")
-      ->group(train);
-  app.add_option("--l2,--l2-norm", cl.config.l2,
+      ->group(group);
+  app.add_option("--l2,--l2-norm", settings.l2,
                  "Weight decay, added to the gradient after clipping "
                  "(PyTorch's weight_decay)")
-      ->group(train);
-  app.add_flag("--decay-lr,--decay_lr", cl.config.decayLr,
+      ->group(group);
+  app.add_flag("--decay-lr,--decay_lr", settings.decayLr,
                "Reduce the learning rate on a plateau of the validation loss "
                "(PyTorch's ReduceLROnPlateau: mode min, threshold 1e-4 rel)")
-      ->group(train);
-  app.add_option("--lr-scale,--lr_scale", cl.config.lrScale,
+      ->group(group);
+  app.add_option("--lr-scale,--lr_scale", settings.lrScale,
                  "--decay-lr: the factor applied to the learning rate")
-      ->group(train);
+      ->group(group);
   app.add_option("--lr-decay-patience,--lr_decay_patience",
-                 cl.config.lrDecayPatience,
+                 settings.lrDecayPatience,
                  "--decay-lr: epochs without improvement before a "
                  "reduction")
-      ->group(train);
-  app.add_option("--early-stopping,--early_stopping", cl.config.earlyStopping,
+      ->group(group);
+  app.add_option("--early-stopping,--early_stopping", settings.earlyStopping,
                  "Stop training a (seed, model) pair after this many epochs "
                  "without a lower validation loss (its remaining epochs are "
                  "NaN in the scores)")
       ->default_str("off")
-      ->group(train);
-  app.add_option("--seeds,--nseeds", cl.seeds, "Seeds 0 .. N-1")->group(train);
+      ->group(group);
+}
+
+void addRunOptions(CLI::App &app, CommandLine &cl) {
+  RunSettings &settings = cl.config;
+  // The same help group as the optimizer's.
+  const char *group = "Training (SPEC §3)";
+  app.add_option("--seeds,--nseeds", cl.seeds, "Seeds 0 .. N-1")->group(group);
   app.add_option("--seed-list", cl.seedList,
                  "Seeds, comma-separated (instead of --seeds)")
-      ->group(train);
-  app.add_option("--threads", cl.config.threads,
+      ->group(group);
+  app.add_option("--threads", settings.threads,
                  "Threads of the trainers' kernels (results are "
                  "bit-identical for the same seed and thread count)")
-      ->group(train);
-  app.add_option("--device", cl.config.device,
+      ->group(group);
+  app.add_option("--device", settings.device,
                  "Where the trainers run: cpu, or cuda (generated CUDA "
                  "trainers; needs a build with nvcc and a GPU)")
       ->check(CLI::IsMember({"cpu", "cuda"}))
-      ->group(train);
-  app.add_option("--ensemble", cl.config.ensemble,
+      ->group(group);
+  app.add_option("--ensemble", settings.ensemble,
                  "Seeds of a model trained by one call of a trainer for K "
                  "networks (results do not depend on it); 1: one network a "
                  "call")
       ->default_str("all seeds (at most 16) with --device cuda, else 1")
-      ->group(train);
-  app.add_option("--jobs,-j", cl.config.jobs,
+      ->group(group);
+  app.add_option("--jobs,-j", settings.jobs,
                  "(seed, model) pairs trained at once, each on its own "
                  "thread; results do not depend on it")
       ->default_str("cores / --threads")
-      ->group(train);
-  app.add_option("--init", cl.config.initFile,
+      ->group(group);
+  app.add_option("--init", settings.initFile,
                  "Initial parameters (.npz with the state_dict names), the "
                  "same for every seed")
-      ->group(train);
+      ->group(group);
 }
 
 void addFileOptions(CLI::App &app, CommandLine &cl) {
-  const char *files = "Files and runs";
+  const char *group = "Files and runs";
   app.add_option("--out", cl.out,
                  "Output directory (default: results/<task>-"
                  "<timestamp>)")
-      ->group(files);
+      ->group(group);
   app.add_flag("--overwrite", cl.overwrite,
                "Write into an existing output directory, replacing files of "
                "the same names")
-      ->group(files);
+      ->group(group);
   app.add_option("--resume", cl.resume,
                  "Continue the interrupted run in this directory")
-      ->group(files);
-  app.add_flag("--quiet", cl.quiet, "No progress and no summary")->group(files);
+      ->group(group);
+  app.add_flag("--quiet", cl.quiet, "No progress and no summary")->group(group);
   app.add_option("--dump-step", cl.dumpStep,
                  "Write the gradients of one training batch (--batch) from "
                  "the initial weights to this .npz, then exit")
-      ->group(files);
+      ->group(group);
   app.add_option("--batch", cl.batchFile,
                  "The batch of --dump-step: 'inputs' [B, L, I] float32, "
                  "'targets' [B, L, O] float32 or [B] int64")
-      ->group(files);
+      ->group(group);
   app.add_option("--cache-dir", cl.cacheDir,
                  "Cache of compiled trainers (default: $CCRNN_CACHE_DIR, "
                  "$XDG_CACHE_HOME/ccrnn/trainers or ~/.cache/ccrnn/trainers)")
-      ->group(files);
+      ->group(group);
 }
 void checkCommonFlags(const CLI::App &app, const CommandLine &cl) {
   if (given(app, "--context") && cl.config.context.empty())

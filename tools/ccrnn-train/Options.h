@@ -1,7 +1,7 @@
 //===- Options.h - ccrnn-train's command line -------------------*- C++ -*-===//
 //
-// The flags of ccrnn-train in groups (task, model, controls, training,
-// files and runs), each bound by its own function, and what the command
+// The flags of ccrnn-train in groups (task, model, controls, optimizer,
+// runs, files), each bound by its own function, and what the command
 // line asks for once parsed: a run's configuration (TrainConfig, with the
 // task's defaults for what was not given), its models, the sweep axes of
 // list-valued flags, and where the run goes. Flag spellings stay here;
@@ -36,10 +36,14 @@ struct CommandLine {
   bool overwrite = false, quiet = false;
 };
 
+/// Each binds the flags of one group of settings (TrainConfig.h) to its
+/// fields in cl.config, or to cl's lists where a list makes a sweep axis.
 void addTaskOptions(CLI::App &app, CommandLine &cl);
 void addModelOptions(CLI::App &app, CommandLine &cl);
 void addControlOptions(CLI::App &app, CommandLine &cl);
-void addTrainingOptions(CLI::App &app, CommandLine &cl);
+void addOptimizerOptions(CLI::App &app, CommandLine &cl);
+void addRunOptions(CLI::App &app, CommandLine &cl);
+/// What the tool does with the run: where it goes, resuming, --dump-step.
 void addFileOptions(CLI::App &app, CommandLine &cl);
 
 /// Checks of flags that hold whatever the run is (InputError).

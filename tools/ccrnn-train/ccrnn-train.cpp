@@ -249,7 +249,8 @@ int realMain(int argc, char **argv) {
   addTaskOptions(app, cl);
   addModelOptions(app, cl);
   addControlOptions(app, cl);
-  addTrainingOptions(app, cl);
+  addOptimizerOptions(app, cl);
+  addRunOptions(app, cl);
   addFileOptions(app, cl);
   try {
     app.parse(argc, argv);

@@ -3,7 +3,8 @@
 // One codec writes the configuration into meta.json (and sweep points)
 // and reads it back for --resume: each setting is a ConfigField, its
 // place in the file and how it is written and read, so that a setting
-// cannot be written and forgotten on resume. The settings every task has
+// cannot be written and forgotten on resume. Each group of settings
+// (TaskSettings, ModelSettings, ...) has its fields; those every task has
 // are here; a task's own (the seqMNIST data set, its digits) are in its
 // TaskKind (Task.h). meta.json's objects: "task", "training",
 // "model_sizes", "controls", and the top-level "seeds".
@@ -36,7 +37,13 @@ struct ConfigField {
   bool optional = false;
 };
 
-/// The settings every task has.
+/// The settings of each group of TrainConfig (TrainConfig.h).
+std::vector<ConfigField> taskFields();
+std::vector<ConfigField> modelFields();
+std::vector<ConfigField> optimizerFields();
+std::vector<ConfigField> controlFields();
+std::vector<ConfigField> runFields();
+/// The settings every task has: those of every group.
 const std::vector<ConfigField> &configFields();
 /// The settings of the seqMNIST tasks (data set, directory, input size,
 /// free magnitude) and of their drawing variants (the digits).

@@ -22,26 +22,66 @@
 
 namespace ccrnn::driver {
 
-struct TrainConfig {
+/// The task and its data: the flags of the "Task" group, meta.json's
+/// "task" (with the task's own settings, TaskKind::settings).
+struct TaskSettings {
   std::string task = "linedraw";
   LineDrawParams data;
+  // The sequential-MNIST tasks (SeqMnist.h); data.seqLen is then
+  // 784 / inputSize and data.{train,val,test}Size cap the sets.
+  std::string dataset = "mnist"; ///< mnist | fashion-mnist
+  std::string dataDir;           ///< empty: idx::defaultDataDir(dataset)
+  int64_t inputSize = 28;        ///< pixels per step
+  std::string numbers;           ///< drawing tasks: digits used, "" all
+  bool freeMagnitude = false;    ///< seqmnist-lines: grid endpoints
+};
+
+/// The model: its training program's truncation and feedback (meta.json's
+/// "training") and its sizes (ccrnn-configure-model; "model_sizes"), the
+/// flags of the "Model" group.
+struct ModelSettings {
   int64_t bptt = 1;
   int64_t interval = 2; ///< feedback interval ("spars_int")
   bool predictLast = false;
+  // The defaults keep the model file's sizes.
+  int64_t nhid = 0, nlayers = 0, synthNlayers = -1, synthNhid = 0;
+  double synthScale = -1;
+  std::string context; ///< "on", "off"; "": the model file's
+};
+
+/// The experimental controls of SPEC §4, for models with a cerebellum;
+/// 0 / false: off. The "Controls" flags, meta.json's "controls".
+struct ControlSettings {
+  int64_t ablationEpoch = 0;      ///< cerebellum removed from this epoch on
+  int64_t synthAblationEpoch = 0; ///< synthesizer frozen from this epoch on
+  bool fixedSynth = false;        ///< synthesizer never updated
+  int64_t nfibres = 0;            ///< inputs per first-layer unit
+  bool keepHidden = false;        ///< carry the state from batch to batch
+  bool recordGrads = false;       ///< record feedback on one batch per epoch
+  int64_t recordSamples = 10;     ///< sequences of it kept in feedback files
+};
+
+/// The optimizer and its schedules (SPEC §3): meta.json's "training".
+struct OptimizerSettings {
   int64_t epochs = 100;
   int64_t batchSize = 50;
   double lr = 1e-3;
   OptimKind optim = OptimKind::Adam;
   double clip = 1.0; ///< 0: no clipping
   double l2 = 0.0;
-  // Schedules (SPEC §3): reduce-on-plateau decay of the learning rate on
-  // the validation loss (PlateauScheduler), and early stopping of a (seed,
-  // model) pair after `earlyStopping` epochs without a lower validation
-  // loss (0: off).
+  // Reduce-on-plateau decay of the learning rate on the validation loss
+  // (PlateauScheduler), and early stopping of a (seed, model) pair after
+  // `earlyStopping` epochs without a lower validation loss (0: off).
   bool decayLr = false;
   double lrScale = 0.1;
   int64_t lrDecayPatience = 10;
   int64_t earlyStopping = 0;
+};
+
+/// The seeds, where they start from and how they run: meta.json's "seeds"
+/// and the rest in "training" (`jobs` is not saved: a resumed run asks
+/// again). Only the seeds and --init change the results.
+struct RunSettings {
   std::vector<uint64_t> seeds = {0};
   int threads = 1; ///< OpenMP threads of each trainer's kernels
   /// (seed, model) pairs trained at once, one worker thread each; 0: as
@@ -54,28 +94,15 @@ struct TrainConfig {
   /// (ccrnn-ensemble); 1: one network a call; 0: chosen by ensembleSize.
   int ensemble = 0;
   std::string initFile; ///< empty: seeded initialisation
-  // The sequential-MNIST tasks (SeqMnist.h); data.seqLen is then
-  // 784 / inputSize and data.{train,val,test}Size cap the sets.
-  std::string dataset = "mnist"; ///< mnist | fashion-mnist
-  std::string dataDir;           ///< empty: idx::defaultDataDir(dataset)
-  int64_t inputSize = 28;        ///< pixels per step
-  std::string numbers;           ///< drawing tasks: digits used, "" all
-  bool freeMagnitude = false;    ///< seqmnist-lines: grid endpoints
-  // Model sizes (ccrnn-configure-model); the defaults keep the model
-  // file's.
-  int64_t nhid = 0, nlayers = 0, synthNlayers = -1, synthNhid = 0;
-  double synthScale = -1;
-  std::string context; ///< "on", "off"; "": the model file's
-  // The experimental controls of SPEC §4, for models with a cerebellum;
-  // 0 / false: off.
-  int64_t ablationEpoch = 0;      ///< cerebellum removed from this epoch on
-  int64_t synthAblationEpoch = 0; ///< synthesizer frozen from this epoch on
-  bool fixedSynth = false;        ///< synthesizer never updated
-  int64_t nfibres = 0;            ///< inputs per first-layer unit
-  bool keepHidden = false; ///< carry the state from batch to batch
-  bool recordGrads = false; ///< record feedback on one batch per epoch
-  int64_t recordSamples = 10; ///< sequences of it kept in feedback files
 };
+
+/// A run's configuration: its groups of settings, each with its flags
+/// (ccrnn-train's Options.cpp) and its fields of meta.json (ConfigJson.h).
+struct TrainConfig : TaskSettings,
+                     ModelSettings,
+                     ControlSettings,
+                     OptimizerSettings,
+                     RunSettings {};
 
 /// Whether any of SPEC §4's controls or the synthesizer's settings is on.
 bool usesCerebellumSettings(const TrainConfig &config);
