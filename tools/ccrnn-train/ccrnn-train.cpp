@@ -93,7 +93,7 @@ public:
     return planTrainers(session, refs, cfg);
   }
 
-  TrainerSession &trainers() { return session; }
+  TrainerSession &trainerSession() { return session; }
 
   /// "training linedraw: lstm, dni_lstm; 2 seeds, 100 epochs -> DIR".
   void announce(const std::string &prefix, const TrainConfig &cfg,
@@ -160,10 +160,9 @@ int writeDumpStep(Runner &runner, const TrainConfig &cfg, const ModelRef &ref,
                   const std::string &out, const std::string &batchFile) {
   setThreads(cfg.threads);
   ccrnn::npz::writeNpz(
-      out, dumpStepOfBatchFile(runner.trainers(), ref, cfg, batchFile));
+      out, dumpStepOfBatchFile(runner.trainerSession(), ref, cfg, batchFile));
   return 0;
 }
-
 
 /// One run of `cfg` into `dir` (continued when `resuming`).
 int trainRun(Runner &runner, const TrainConfig &cfg,
