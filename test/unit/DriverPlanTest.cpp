@@ -8,6 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "DriverTestSupport.h"
+
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/TrainerSession.h"
 #include "ccrnn/Driver/TrainingPlan.h"
@@ -25,6 +27,8 @@ using namespace ccrnn::driver;
 
 namespace {
 
+using ccrnn::test::inputErrorOf;
+
 /// A path in the temp directory of this process (tests run in parallel).
 std::string tempPath(const std::string &name) {
   return (fs::temp_directory_path() /
@@ -32,14 +36,6 @@ std::string tempPath(const std::string &name) {
       .string();
 }
 
-std::string inputErrorOf(const std::function<void()> &f) {
-  try {
-    f();
-  } catch (const InputError &e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 TEST(DriverPlan, ModelsOfTheLinedrawTaskKeepTheirNames) {
   std::vector<ModelRef> refs = resolveModels({"LSTM", "dni_lstm"}, "linedraw");

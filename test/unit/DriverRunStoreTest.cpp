@@ -32,6 +32,8 @@ namespace npz = ccrnn::npz;
 
 namespace {
 
+using ccrnn::test::inputErrorOf;
+
 /// Calls fn on every table of `r`.
 template <typename Results, typename Fn> void eachTable(Results &r, Fn fn) {
   fn(r.scores), fn(r.epochSeconds), fn(r.dataSeconds), fn(r.computeSeconds);
@@ -219,14 +221,6 @@ TEST(DriverRunStore, TrajectoriesAreMeansOverTheFinishedSeeds) {
   EXPECT_EQ(a.at("per_seed/m").data, r.trajectories);
 }
 
-std::string inputErrorOf(const std::function<void()> &f) {
-  try {
-    f();
-  } catch (const InputError &e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 Json configJson(const TrainConfig &c) {
   Json j;

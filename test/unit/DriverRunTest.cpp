@@ -11,6 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "DriverTestSupport.h"
+
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/DumpStep.h"
 #include "ccrnn/Driver/Experiment.h"
@@ -41,6 +43,10 @@ using namespace ccrnn::driver;
 using ccrnn::npz::Archive;
 
 namespace {
+
+using ccrnn::test::inputErrorOf;
+using ccrnn::test::readFile;
+using ccrnn::test::tempDir;
 
 //===--- The fake trainer
 //---------------------------------------------------===//
@@ -180,44 +186,15 @@ const ccrnn_trainer_api kFakeX2 = {&kDescX2, fakeCreate, fakeDestroy,
 //===--- Helpers
 //--------------------------------------------------------------===//
 
-std::vector<std::string> &createdDirs() {
-  static std::vector<std::string> dirs;
-  return dirs;
-}
 
-void removeCreatedDirs() {
-  for (const std::string &dir : createdDirs())
-    fs::remove_all(dir);
-}
 
-/// A fresh directory under the test temp dir, removed when the test
-/// program exits. The pid keeps tests that lit runs in parallel apart.
-std::string tempDir(const std::string &name) {
-  // The list exists before the handler is registered, so it is destroyed
-  // after the handler has run.
-  static const bool registered =
-      (createdDirs(), std::atexit(removeCreatedDirs) == 0);
-  (void)registered;
-  fs::path dir = fs::path(testing::TempDir()) /
-                 ("ccrnn-driver-" + name + "-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  createdDirs().push_back(dir.string());
-  return dir.string();
-}
 
-std::string slurp(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 /// What a result file holds: its bytes, or for an .npz (whose zip headers
 /// carry modification times) the bytes of each member.
 std::string contents(const std::string &path) {
   if (path.size() < 4 || path.substr(path.size() - 4) != ".npz")
-    return slurp(path);
+    return readFile(path);
   std::string all;
   for (const auto &[name, array] : ccrnn::npz::readNpz(path))
     all += name + "\n" + ccrnn::npz::serializeNpy(array);
@@ -250,15 +227,6 @@ RunHooks quietHooks() {
   return h;
 }
 
-/// The message of the InputError `f` throws.
-std::string inputErrorOf(const std::function<void()> &f) {
-  try {
-    f();
-  } catch (const InputError &e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 RunStatus runTo(const std::string &dir, const RunHooks &hooks,
                 TrainConfig config = smallConfig()) {
@@ -284,7 +252,7 @@ TEST(DriverRun, WritesScoresMetaCheckpointsTrajectories) {
   for (int e = 0; e < 4; ++e)
     EXPECT_NEAR(scores.data[2 * 4 + e], 0.0, 1e-9);
 
-  auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
+  auto meta = nlohmann::json::parse(readFile(dir + "/meta.json"));
   EXPECT_EQ(meta["metrics"], nlohmann::json::array(
                                  {"train_loss", "val_loss", "val_dysmetria"}));
   EXPECT_EQ(meta["status"], "complete");
@@ -394,7 +362,7 @@ TEST(DriverRun, Plots) {
   ASSERT_EQ(runTo(dir, hooks), RunStatus::Complete);
   EXPECT_TRUE(warnings.empty()) << warnings[0];
   for (const char *png : {"/curves.png", "/lines.png"}) {
-    std::string bytes = slurp(dir + png);
+    std::string bytes = readFile(dir + png);
     ASSERT_GT(bytes.size(), 8u) << png;
     EXPECT_EQ(bytes.substr(1, 3), "PNG") << png;
     EXPECT_FALSE(fs::exists(dir + png + ".tmp"));
@@ -471,7 +439,7 @@ void resumeMatches(size_t seedIndex, size_t modelIndex, int64_t epoch,
   };
   ASSERT_EQ(runTo(parts, hooks, config), RunStatus::Interrupted);
   EXPECT_TRUE(fs::exists(parts + "/resume.npz"));
-  auto meta = nlohmann::json::parse(slurp(parts + "/meta.json"));
+  auto meta = nlohmann::json::parse(readFile(parts + "/meta.json"));
   EXPECT_EQ(meta["status"], "interrupted");
 
   SavedRun saved = readSavedRun(parts);
@@ -484,7 +452,7 @@ void resumeMatches(size_t seedIndex, size_t modelIndex, int64_t epoch,
   ASSERT_EQ(saved.models.size(), 2u);
   resumeAndCompare(whole, parts);
   auto lrs = [](const std::string &dir) {
-    auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
+    auto meta = nlohmann::json::parse(readFile(dir + "/meta.json"));
     nlohmann::json all = nlohmann::json::array();
     for (const auto &r : meta["results"])
       all.push_back(r.value("lr", nlohmann::json()));
@@ -529,7 +497,7 @@ TEST(DriverRun, SeedGroupsGiveTheSameBitsAsOneByOne) {
     EXPECT_EQ(contents(one + "/" + f), contents(grouped + "/" + f)) << f;
   EXPECT_EQ(contents(one + "/seed7_fake_b_final.npz"),
             contents(grouped + "/seed7_fake_b_final.npz"));
-  auto meta = nlohmann::json::parse(slurp(grouped + "/meta.json"));
+  auto meta = nlohmann::json::parse(readFile(grouped + "/meta.json"));
   EXPECT_EQ(meta["training"]["ensemble"], 2);
 }
 
@@ -669,7 +637,7 @@ TEST(DriverRun, ADivergingPairStopsTheParallelRun) {
   nanAtCall = 7;
   EXPECT_THROW(runTo(dir, quietHooks(), c), DivergedError);
   nanAtCall = -1;
-  auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
+  auto meta = nlohmann::json::parse(readFile(dir + "/meta.json"));
   EXPECT_EQ(meta["status"], "diverged");
   EXPECT_FALSE(fs::exists(dir + "/resume.npz"));
 }
@@ -696,7 +664,7 @@ TrainConfig plateauConfig() {
 TEST(DriverRun, DecayLrHalvesTheRateOnAPlateau) {
   std::string dir = tempDir("plateau");
   ASSERT_EQ(runTo(dir, quietHooks(), plateauConfig()), RunStatus::Complete);
-  auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
+  auto meta = nlohmann::json::parse(readFile(dir + "/meta.json"));
   EXPECT_EQ(meta["training"]["decay_lr"], true);
   EXPECT_EQ(meta["training"]["lr_scale"], 0.5);
   EXPECT_EQ(meta["training"]["lr_decay_patience"], 1);
@@ -735,7 +703,7 @@ TEST(DriverRun, EarlyStoppingEndsAPairAfterPatienceEpochs) {
     for (int64_t e = 0; e < 6; ++e)
       EXPECT_EQ(std::isnan(scores.data[series * 6 + e]), e >= 3)
           << "series " << series << " epoch " << e + 1;
-  auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
+  auto meta = nlohmann::json::parse(readFile(dir + "/meta.json"));
   EXPECT_EQ(meta["training"]["early_stopping"], 2);
   for (const auto &r : meta["results"]) {
     EXPECT_EQ(r["early_stopped_at"], 3);
@@ -778,7 +746,7 @@ TEST(DriverRun, NanLossStopsNamingSeedModelEpochBatch) {
   EXPECT_EQ(message,
             "training loss is nan at seed 3, model fake_b, epoch 2, batch 3 "
             "of 4");
-  auto meta = nlohmann::json::parse(slurp(dir + "/meta.json"));
+  auto meta = nlohmann::json::parse(readFile(dir + "/meta.json"));
   EXPECT_EQ(meta["status"], "diverged");
   EXPECT_EQ(meta["results"][1]["epochs_completed"], 1);
   // The finished model's files stay.
@@ -1141,7 +1109,7 @@ TEST(DriverSweep, GathersScoresAndRelativePerformance) {
   }
   EXPECT_EQ(scores.data, stacked);
 
-  auto j = nlohmann::json::parse(slurp(dir + "/sweep.json"));
+  auto j = nlohmann::json::parse(readFile(dir + "/sweep.json"));
   EXPECT_EQ(j["format"], "ccrnn-train sweep");
   EXPECT_EQ(j["status"], "complete");
   EXPECT_EQ(j["axes"], nlohmann::json::parse(
@@ -1156,7 +1124,7 @@ TEST(DriverSweep, GathersScoresAndRelativePerformance) {
     const auto &point = j["points"][p];
     EXPECT_EQ(point["status"], "complete");
     auto meta = nlohmann::json::parse(
-        slurp(dir + "/" + point["dir"].get<std::string>() + "/meta.json"));
+        readFile(dir + "/" + point["dir"].get<std::string>() + "/meta.json"));
     EXPECT_EQ(meta["training"]["lr"], point["values"]["lr"]);
     EXPECT_EQ(point["summary"], meta["summary"]);
     // dni_fake against fake, per seed: results are [seed][model].
@@ -1202,7 +1170,7 @@ TEST(DriverSweep, ADivergingPointDoesNotStopTheOthers) {
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("going on with the next grid point"),
             std::string::npos);
-  auto j = nlohmann::json::parse(slurp(dir + "/sweep.json"));
+  auto j = nlohmann::json::parse(readFile(dir + "/sweep.json"));
   EXPECT_EQ(j["status"], "diverged");
   EXPECT_EQ(j["points"][0]["status"], "diverged");
   EXPECT_EQ(j["points"][1]["status"], "complete");
@@ -1236,7 +1204,7 @@ void runWholeAndStoppedSweeps(const std::string &whole,
 TEST(DriverSweep, ResumeSkipsFinishedPointsAndMatches) {
   std::string whole = tempDir("sweep-whole"), parts = tempDir("sweep-parts");
   ASSERT_NO_FATAL_FAILURE(runWholeAndStoppedSweeps(whole, parts));
-  auto j = nlohmann::json::parse(slurp(parts + "/sweep.json"));
+  auto j = nlohmann::json::parse(readFile(parts + "/sweep.json"));
   EXPECT_EQ(j["status"], "interrupted");
   EXPECT_EQ(j["points"][0]["status"], "complete");
   EXPECT_EQ(j["points"][1]["status"], "interrupted");
@@ -1260,7 +1228,7 @@ TEST(DriverSweep, ResumeSkipsFinishedPointsAndMatches) {
                         "lr=0.01/scores.npy", "lr=0.01/trajectories.npz",
                         "lr=0.01/seed5_dni_fake_final.npz"})
     EXPECT_EQ(contents(whole + "/" + f), contents(parts + "/" + f)) << f;
-  EXPECT_EQ(nlohmann::json::parse(slurp(parts + "/sweep.json"))["status"],
+  EXPECT_EQ(nlohmann::json::parse(readFile(parts + "/sweep.json"))["status"],
             "complete");
 }
 
@@ -1280,7 +1248,7 @@ TEST(DriverSweep, ResumingOnePointUpdatesTheSweepsFiles) {
   quiet.run = quietHooks();
   EXPECT_EQ(Sweep::updateContaining(pointDir, quiet), parts);
   EXPECT_EQ(contents(whole + "/scores.npy"), contents(parts + "/scores.npy"));
-  auto j = nlohmann::json::parse(slurp(parts + "/sweep.json"));
+  auto j = nlohmann::json::parse(readFile(parts + "/sweep.json"));
   EXPECT_EQ(j["status"], "complete");
   EXPECT_EQ(j["points"][1]["status"], "complete");
   // A run that is not a grid point has no sweep to update.

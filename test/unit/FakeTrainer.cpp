@@ -2,18 +2,8 @@
 
 #include "FakeTrainer.h"
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <mutex>
-#include <sstream>
-
-#include <unistd.h>
-
-#include "gtest/gtest.h"
-
-namespace fs = std::filesystem;
 
 namespace ccrnn::fake {
 namespace {
@@ -148,14 +138,6 @@ float eval(void *, const float *const *params, const float *inputs,
                  predictions, nullptr);
 }
 
-std::vector<std::string> &createdDirs() {
-  static std::vector<std::string> dirs;
-  return dirs;
-}
-void removeCreatedDirs() {
-  for (const std::string &dir : createdDirs())
-    fs::remove_all(dir);
-}
 
 } // namespace
 
@@ -221,25 +203,6 @@ driver::ModelEntry model(const std::string &name,
   return m;
 }
 
-std::string tempDir(const std::string &name) {
-  // The list exists before the handler is registered, so it is destroyed
-  // after the handler has run.
-  static const bool registered =
-      (createdDirs(), std::atexit(removeCreatedDirs) == 0);
-  (void)registered;
-  fs::path dir = fs::path(testing::TempDir()) /
-                 ("ccrnn-fake-" + name + "-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  createdDirs().push_back(dir.string());
-  return dir.string();
-}
 
-std::string readFile(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 } // namespace ccrnn::fake

@@ -15,6 +15,7 @@
 #ifndef CCRNN_TEST_UNIT_FAKETRAINER_H
 #define CCRNN_TEST_UNIT_FAKETRAINER_H
 
+#include "DriverTestSupport.h"
 #include "ccrnn/Driver/Optimizer.h"
 #include "ccrnn/Driver/TrainConfig.h"
 #include "ccrnn/Driver/Trainers.h"
@@ -66,10 +67,9 @@ driver::TrainConfig smallConfig();
 driver::ModelEntry model(const std::string &name,
                          const ccrnn_trainer_api *api = &kTrainer);
 
-/// A fresh directory under the test temp dir (named with the pid, so that
-/// test processes run in parallel keep apart), removed at exit.
-std::string tempDir(const std::string &name);
-std::string readFile(const std::string &path);
+// The helpers every driver test has (DriverTestSupport.h).
+using test::readFile;
+using test::tempDir;
 
 } // namespace ccrnn::fake
 
