@@ -105,10 +105,22 @@ std::vector<ConfigField> runFields() {
        [](const TrainConfig &c) { return Json(ensembleSize(c)); },
        [](const Json &v, TrainConfig &c) { v.get_to(c.ensemble); }},
       orNull("training", "init", CCRNN_MEMBER(initFile), std::string()),
-      plain("", "seeds", CCRNN_MEMBER(seeds))};
+      plain("", "seeds", CCRNN_MEMBER(seeds)),
+      // "I/N" in a shard's meta.json only.
+      {"training", "shard",
+       [](const TrainConfig &c) {
+         return c.shardCount <= 1 ? Json(nullptr)
+                                  : Json(std::to_string(c.shardIndex) + "/" +
+                                         std::to_string(c.shardCount));
+       },
+       [](const Json &v, TrainConfig &c) {
+         parseShard(v.get<std::string>(), c);
+       },
+       /*optional=*/true, /*omitNull=*/true}};
   // Written since --device and --ensemble exist.
   for (ConfigField &field : f)
-    field.optional = field.key == "device" || field.key == "ensemble";
+    field.optional = field.optional || field.key == "device" ||
+                     field.key == "ensemble";
   return f;
 }
 
@@ -169,10 +181,15 @@ ConfigField numbersSetting() {
 #undef CCRNN_MEMBER
 
 void writeConfig(const TrainConfig &c, Json &meta) {
+  auto write = [&](const ConfigField &f) {
+    Json value = f.write(c);
+    if (!(f.omitNull && value.is_null()))
+      objectOf(meta, f.section)[f.key] = std::move(value);
+  };
   for (const ConfigField &f : configFields())
-    objectOf(meta, f.section)[f.key] = f.write(c);
+    write(f);
   for (const ConfigField &f : findTask(c.task).settings)
-    objectOf(meta, f.section)[f.key] = f.write(c);
+    write(f);
 }
 
 TrainConfig readConfig(const Json &meta) {

@@ -137,6 +137,15 @@ struct Experiment::Impl {
     return names;
   }
 
+  /// The pairs this run trains (all but in a shard, see ownsPair).
+  bool owns(size_t k) const { return ownsPair(cfg, k, M); }
+  int64_t epochsToTrain() const {
+    int64_t pairs = 0;
+    for (size_t k = 0; k < S * M; ++k)
+      pairs += owns(k);
+    return pairs * E;
+  }
+
   std::vector<ModelSummary> summarize() const {
     return results.summarize(modelNames(), task->modelShape().classifies);
   }
@@ -180,6 +189,8 @@ struct Experiment::Impl {
   /// Writes the run's files (the caller holds `mutex` or runs alone).
   void save() {
     store.writeResume(results, seconds(), snapshots);
+    if (cfg.shardCount > 1)
+      store.writeShardResults(results, seconds(), lastSizes);
     store.writeScores(results);
     if (results.C && results.anyFinished())
       store.writeTrajectories(results, task->classLabels(),
@@ -309,7 +320,7 @@ struct Experiment::Impl {
                   valLoss,
                   results.epochSeconds[k * E + e - 1],
                   results.totalEpochsDone(),
-                  int64_t(S * M) * E};
+                  epochsToTrain()};
     for (size_t i = 2; i < results.metrics.size(); ++i)
       r.moreScores.emplace_back(results.metrics[i], results.score(k, i, e - 1));
     if (cfg.decayLr) {
@@ -349,7 +360,7 @@ struct Experiment::Impl {
             std::lock_guard<std::mutex> lock(mutex);
             hooks.onBatch({first / M, m, S, M, models[m].name, e, E, b,
                            batches, results.totalEpochsDone(),
-                           int64_t(S * M) * E});
+                           epochsToTrain()});
           });
       const double seconds = secondsSince(t0) / double(training.size());
       std::vector<PairRun *> next;
@@ -426,7 +437,8 @@ RunStatus Experiment::run(const RunHooks &hooks) {
   r.save();
   try {
     const bool complete = runWorkItems(
-        workItems(r.results, r.models), parallelJobs(r.cfg), r.cfg.threads,
+        workItems(r.results, r.models, [&](size_t k) { return r.owns(k); }),
+        parallelJobs(r.cfg), r.cfg.threads,
         hooks.stop,
         [&](Worker &w, const std::vector<size_t> &item,
             const std::atomic<bool> &abort) {
@@ -453,6 +465,58 @@ RunStatus Experiment::run(const RunHooks &hooks) {
   r.save();
   r.plot(hooks);
   // Nothing left to resume.
+  r.store.removeResume();
+  return RunStatus::Complete;
+}
+
+RunStatus Experiment::mergeShards(const std::vector<std::string> &shardDirs,
+                                  const RunHooks &hooks) {
+  Impl &r = *impl;
+  r.store.createDirectory();
+  RunSettings shard = r.cfg;
+  shard.shardIndex = 0;
+  shard.shardCount = int64_t(shardDirs.size());
+  for (const std::string &dir : shardDirs) {
+    const RunStore from(dir);
+    RunResults part(r.S, r.M, r.E, r.results.metrics, r.results.C,
+                    r.results.Lt);
+    const RunStore::ShardResults done = from.readShardResults(part);
+    for (size_t k = 0; k < r.S * r.M; ++k) {
+      if (!ownsPair(shard, k, r.M))
+        continue;
+      const uint64_t seed = r.cfg.seeds[k / r.M];
+      const std::string &model = r.models[k % r.M].name;
+      if (!part.finished[k])
+        throw InputError("--merge: " + dir + ": seed " +
+                         std::to_string(seed) + " of " + model +
+                         " is not finished (shard.npz and meta.json "
+                         "disagree)");
+      r.results.copyPair(part, k);
+      // Its files, as the shard wrote them.
+      std::vector<std::string> files = {
+          RunStore::checkpointName(seed, model, "final"),
+          RunStore::checkpointName(seed, model, "best")};
+      if (r.cfg.recordGrads)
+        files.push_back(RunStore::feedbackName(seed, model));
+      for (const std::string &file : files) {
+        std::string bytes;
+        try {
+          bytes = readWholeFile(from.path(file));
+        } catch (const std::exception &e) {
+          throw InputError(std::string("--merge: ") + e.what());
+        }
+        writeFileAtomic(r.store.path(file), bytes);
+      }
+    }
+    r.previousSeconds += done.trainingSeconds;
+    if (shard.shardIndex == 0)
+      r.lastSizes = done.lastSizes;
+    ++shard.shardIndex;
+  }
+  r.sessionStart = Clock::now();
+  r.status = "complete";
+  r.save();
+  r.plot(hooks);
   r.store.removeResume();
   return RunStatus::Complete;
 }

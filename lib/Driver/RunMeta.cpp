@@ -222,32 +222,26 @@ RunOutcome readRunOutcome(const std::string &dir, const std::string &what) {
   return out;
 }
 
-SavedRun readSavedRun(const std::string &dir) {
+SavedRun readRunSettings(const std::string &dir, const std::string &what,
+                         std::string &status, std::string &error) {
   const std::string metaFile = (fs::path(dir) / "meta.json").string();
   if (!fs::is_directory(dir))
-    throw InputError("--resume " + dir + ": no such directory");
+    throw InputError(what + ": no such directory");
   std::string text;
   try {
     text = readWholeFile(metaFile);
   } catch (const std::exception &) {
-    throw InputError("--resume " + dir +
-                     ": no meta.json (not a ccrnn-train run directory)");
+    throw InputError(what + ": no meta.json (not a ccrnn-train run directory)");
   }
   SavedRun saved;
   try {
     Json j = Json::parse(text);
     if (j.at("format") != "ccrnn-train run" ||
         j.at("format_version").get<int>() != kRunFormatVersion)
-      throw InputError("--resume " + dir +
+      throw InputError(what +
                        ": meta.json is not from this version of ccrnn-train");
-    std::string status = j.at("status");
-    if (status == "complete")
-      throw InputError("--resume " + dir +
-                       ": the run is complete; nothing to resume");
-    if (status == "diverged")
-      throw InputError("--resume " + dir + ": the run diverged (" +
-                       j.value("error", std::string("no message")) +
-                       "); resuming would repeat it");
+    status = j.at("status");
+    error = j.value("error", std::string("no message"));
     saved.config = readConfig(j);
     for (const Json &m : j.at("models")) {
       ModelEntry e;
@@ -261,11 +255,23 @@ SavedRun readSavedRun(const std::string &dir) {
   } catch (const InputError &) {
     throw;
   } catch (const std::exception &e) {
-    throw InputError("--resume " + dir + ": meta.json: " + e.what());
+    throw InputError(what + ": meta.json: " + e.what());
   }
-  if (!fs::exists(fs::path(dir) / "resume.npz"))
-    throw InputError("--resume " + dir + ": no resume.npz");
   validateConfig(saved.config);
+  return saved;
+}
+
+SavedRun readSavedRun(const std::string &dir) {
+  const std::string what = "--resume " + dir;
+  std::string status, error;
+  SavedRun saved = readRunSettings(dir, what, status, error);
+  if (status == "complete")
+    throw InputError(what + ": the run is complete; nothing to resume");
+  if (status == "diverged")
+    throw InputError(what + ": the run diverged (" + error +
+                     "); resuming would repeat it");
+  if (!fs::exists(fs::path(dir) / "resume.npz"))
+    throw InputError(what + ": no resume.npz");
   return saved;
 }
 

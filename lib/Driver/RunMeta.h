@@ -13,6 +13,7 @@
 
 #include "ccrnn/Driver/ConfigJson.h"
 #include "ccrnn/Driver/RunResults.h"
+#include "ccrnn/Driver/RunStore.h"
 #include "ccrnn/Driver/Task.h"
 #include "ccrnn/Driver/Trainers.h"
 
@@ -65,6 +66,12 @@ struct RunOutcome {
   };
   std::vector<Pair> pairs;
 };
+
+/// The settings and models of the run in `dir` from its meta.json, whatever
+/// its status (returned with its error). InputError starting with `what`
+/// when there is no run or its settings cannot be read or are invalid.
+SavedRun readRunSettings(const std::string &dir, const std::string &what,
+                         std::string &status, std::string &error);
 
 /// The outcome of the run in `dir`. InputError starting with `what` when
 /// its meta.json cannot be read or lacks a field.

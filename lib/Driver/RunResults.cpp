@@ -120,6 +120,22 @@ void RunResults::write(npz::Archive &archive) const {
   });
 }
 
+void RunResults::copyPair(const RunResults &from, size_t k) {
+  // Every table is pair-major: pair k's rows are the k-th of S * M equal
+  // parts.
+  std::vector<const void *> sources;
+  forEachTable(from, [&](const char *, std::vector<int64_t>,
+                         const auto &table) { sources.push_back(&table); });
+  size_t i = 0;
+  forEachTable(*this, [&](const char *, std::vector<int64_t>, auto &table) {
+    using Table = std::decay_t<decltype(table)>;
+    const Table &source = *static_cast<const Table *>(sources[i++]);
+    const size_t stride = table.size() / (S * M);
+    std::copy_n(source.begin() + k * stride, stride,
+                table.begin() + k * stride);
+  });
+}
+
 void RunResults::read(const ArrayGetter &get) {
   forEachTable(*this, [&](const char *name, std::vector<int64_t> shape,
                           auto &table) {

@@ -108,6 +108,45 @@ void RunStore::writeResume(const RunResults &results, double trainingSeconds,
   npz::writeNpz(path("resume.npz"), a);
 }
 
+void RunStore::writeShardResults(const RunResults &results,
+                                 double trainingSeconds,
+                                 const std::array<int64_t, 3> &lastSizes) const {
+  npz::Archive a;
+  results.write(a);
+  a["training_seconds"] = f64Array({}, {trainingSeconds});
+  a["last_sizes"] = i64Array({3}, {lastSizes[0], lastSizes[1], lastSizes[2]});
+  npz::writeNpz(path("shard.npz"), a);
+}
+
+RunStore::ShardResults RunStore::readShardResults(RunResults &results) const {
+  const std::string file = path("shard.npz");
+  npz::Archive a;
+  try {
+    a = npz::readNpz(file);
+  } catch (const npz::Error &e) {
+    throw InputError(std::string("--merge: ") + e.what());
+  }
+  auto get = [&](const std::string &name,
+                 const std::vector<int64_t> &shape) -> const npz::Array & {
+    auto it = a.find(name);
+    if (it == a.end())
+      throw InputError("--merge: " + file + ": no array '" + name + "'");
+    if (it->second.shape != shape)
+      throw InputError("--merge: " + file + ": array '" + name +
+                       "' has shape " + shapeString(it->second.shape) +
+                       ", expected " + shapeString(shape) +
+                       " (meta.json and shard.npz disagree)");
+    return it->second;
+  };
+  results.read(get);
+  ShardResults r;
+  r.trainingSeconds = get("training_seconds", {}).data[0];
+  const npz::Array &sizes = get("last_sizes", {3});
+  for (int i = 0; i < 3; ++i)
+    r.lastSizes[i] = int64_t(sizes.data[i]);
+  return r;
+}
+
 ResumeFile RunStore::readResume(const RunResults &results) const {
   ResumeFile r;
   r.file = path("resume.npz");

@@ -12,7 +12,9 @@
 namespace ccrnn::driver {
 
 std::vector<std::vector<size_t>>
-workItems(const RunResults &r, const std::vector<ModelEntry> &models) {
+workItems(const RunResults &r, const std::vector<ModelEntry> &models,
+          const std::function<bool(size_t)> &owned) {
+  auto todo = [&](size_t k) { return !r.finished[k] && (!owned || owned(k)); };
   std::vector<std::vector<size_t>> items;
   std::vector<bool> grouped(r.S * r.M, false);
   for (size_t m = 0; m < r.M; ++m) {
@@ -23,7 +25,7 @@ workItems(const RunResults &r, const std::vector<ModelEntry> &models) {
       std::vector<size_t> group;
       for (size_t s = s0; s < s0 + K; ++s) {
         size_t k = r.pair(s, m);
-        if (r.finished[k] || r.epochsDone[k] != r.epochsDone[r.pair(s0, m)])
+        if (!todo(k) || r.epochsDone[k] != r.epochsDone[r.pair(s0, m)])
           break;
         group.push_back(k);
       }
@@ -35,7 +37,7 @@ workItems(const RunResults &r, const std::vector<ModelEntry> &models) {
     }
   }
   for (size_t k = 0; k < r.S * r.M; ++k)
-    if (!r.finished[k] && !grouped[k])
+    if (todo(k) && !grouped[k])
       items.push_back({k});
   // Roughly (seed, model) order: by the first pair.
   std::stable_sort(items.begin(), items.end(),

@@ -19,11 +19,13 @@
 
 namespace ccrnn::driver {
 
-/// The unfinished pairs (indices s * M + m) in work items: for models with
-/// an ensemble trainer of K networks, full groups of K seeds at the same
+/// The unfinished pairs (indices s * M + m) that are `owned` (all when
+/// empty; a shard's, see ownsPair) in work items: for models with an
+/// ensemble trainer of K networks, full groups of K seeds at the same
 /// epoch; the rest one by one. Roughly in (seed, model) order.
 std::vector<std::vector<size_t>>
-workItems(const RunResults &results, const std::vector<ModelEntry> &models);
+workItems(const RunResults &results, const std::vector<ModelEntry> &models,
+          const std::function<bool(size_t)> &owned = {});
 
 /// Trains a work item on a worker; false when it stopped before its end
 /// (a stop request, or `abort`).

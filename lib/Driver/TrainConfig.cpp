@@ -178,6 +178,31 @@ int ensembleSize(const TrainConfig &c) {
   return c.device == "cuda" ? std::min(seeds, 16) : 1;
 }
 
+void parseShard(const std::string &text, RunSettings &run) {
+  const size_t slash = text.find('/');
+  auto number = [](const std::string &s, int64_t &out) {
+    if (s.empty() || s.size() > 9 ||
+        s.find_first_not_of("0123456789") != std::string::npos)
+      return false;
+    out = std::stoll(s);
+    return true;
+  };
+  int64_t index = 0, count = 0;
+  if (slash == std::string::npos || !number(text.substr(0, slash), index) ||
+      !number(text.substr(slash + 1), count) || count < 1 || index >= count)
+    throw InputError("--shard: '" + text +
+                     "' is not I/N (shard I of N, 0 <= I < N; e.g. 0/4)");
+  run.shardIndex = index;
+  run.shardCount = count;
+}
+
+bool ownsPair(const RunSettings &run, size_t k, size_t models) {
+  if (run.shardCount <= 1)
+    return true;
+  const size_t j = (k % models) * run.seeds.size() + k / models;
+  return int64_t(j % size_t(run.shardCount)) == run.shardIndex;
+}
+
 bool usesCerebellumSettings(const TrainConfig &c) {
   return c.synthNlayers >= 0 || c.synthNhid > 0 || c.synthScale >= 0 ||
          !c.context.empty() || c.ablationEpoch || c.synthAblationEpoch ||

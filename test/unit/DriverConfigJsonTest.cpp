@@ -53,6 +53,8 @@ TrainConfig nonDefault(const std::string &task) {
   c.device = "cuda";
   c.ensemble = 2;
   c.initFile = "/tmp/init.npz";
+  c.shardIndex = 1;
+  c.shardCount = 3;
   c.dataset = "fashion-mnist";
   c.dataDir = "/data/elsewhere";
   c.inputSize = 16;
@@ -131,6 +133,8 @@ Json otherValue(const ConfigField &f, const Json &v, const std::string &task) {
     return v == "on" ? "off" : "on";
   if (f.key == "dataset")
     return v == "mnist" ? "fashion-mnist" : "mnist";
+  if (f.key == "shard")
+    return v == "1/3" ? "2/3" : "1/3";
   if (v.is_boolean())
     return !v.get<bool>();
   if (v.is_number_integer())
@@ -224,24 +228,31 @@ TEST(DriverConfigJson, AMissingRequiredSettingIsAnError) {
 }
 
 TEST(DriverConfigJson, AnAbsentOptionalSettingKeepsItsDefault) {
-  // Files written before --device and --ensemble existed lack them.
+  // Files written before --device and --ensemble existed lack them; only
+  // a shard's meta.json has "shard".
   std::set<std::string> optional;
   for (const ConfigField &f : configFields())
     if (f.optional)
       optional.insert(nameOf(f));
-  EXPECT_EQ(optional,
-            (std::set<std::string>{"training.device", "training.ensemble"}));
+  EXPECT_EQ(optional, (std::set<std::string>{"training.device",
+                                             "training.ensemble",
+                                             "training.shard"}));
   Json j = written(nonDefault("linedraw"));
   ASSERT_EQ(j["training"]["device"], "cuda");
+  ASSERT_EQ(j["training"]["shard"], "1/3");
   j["training"].erase("device");
   j["training"].erase("ensemble");
+  j["training"].erase("shard");
   const TrainConfig c = readConfig(j);
   EXPECT_EQ(c.device, TrainConfig().device);
   EXPECT_EQ(c.ensemble, TrainConfig().ensemble);
+  EXPECT_EQ(c.shardCount, 1);
   // Everything else as written.
   TrainConfig expected = nonDefault("linedraw");
   expected.device = TrainConfig().device;
   expected.ensemble = TrainConfig().ensemble;
+  expected.shardIndex = 0;
+  expected.shardCount = 1;
   EXPECT_EQ(differing(written(c), written(expected), "linedraw"), "");
 }
 

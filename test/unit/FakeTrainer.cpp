@@ -203,6 +203,4 @@ driver::ModelEntry model(const std::string &name,
   return m;
 }
 
-
-
 } // namespace ccrnn::fake

@@ -250,6 +250,12 @@ void addRunOptions(CLI::App &app, CommandLine &cl) {
                  "thread; results do not depend on it")
       ->default_str("cores / --threads")
       ->group(group);
+  app.add_option("--shard", cl.shard,
+                 "Train shard I of N (0 <= I < N) of the run's (seed, model) "
+                 "pairs, dealt in turn model by model, into --out like any "
+                 "run; --merge gathers the N shards")
+      ->type_name("I/N")
+      ->group(group);
   app.add_option("--init", settings.initFile,
                  "Initial parameters (.npz with the state_dict names), the "
                  "same for every seed")
@@ -270,6 +276,11 @@ void addFileOptions(CLI::App &app, CommandLine &cl) {
                  "Continue the interrupted run in this directory")
       ->group(group);
   app.add_flag("--quiet", cl.quiet, "No progress and no summary")->group(group);
+  app.add_option("--merge", cl.merge,
+                 "Merge the finished shards of a run (--shard I/N) in these "
+                 "directories into --out, as the run trained in one piece")
+      ->type_name("DIR...")
+      ->group(group);
   app.add_option("--dump-step", cl.dumpStep,
                  "Write the gradients of one training batch (--batch) from "
                  "the initial weights to this .npz, then exit")
@@ -305,6 +316,18 @@ void checkResumeFlags(const CLI::App &app, const CommandLine &cl) {
     throw InputError("--threads must be a positive integer");
 }
 
+void checkMergeFlags(const CLI::App &app, const CommandLine &cl) {
+  static const std::set<std::string> allowed = {
+      "--merge", "--out", "--overwrite", "--quiet", "--cache-dir", "--help"};
+  for (const CLI::Option *opt : app.get_options())
+    if (opt->count() > 0 && !allowed.count(opt->get_name()))
+      throw InputError(opt->get_name() +
+                       " cannot be combined with --merge (the run's settings "
+                       "come from the shards' meta.json)");
+  if (cl.out.empty())
+    throw InputError("--merge needs --out (the directory of the merged run)");
+}
+
 void applyRunFlags(const CLI::App &app, const CommandLine &cl,
                    TrainConfig &config) {
   if (given(app, "--threads"))
@@ -323,6 +346,8 @@ std::vector<SweepAxis> finishConfig(const CLI::App &app, CommandLine &cl) {
                      "' (valid: " + optimizerList() + ")");
   cfg.optim = *kind;
   cfg.seeds = seedsOf(app, cl);
+  if (given(app, "--shard"))
+    parseShard(cl.shard, cfg);
   if (given(app, "--early-stopping") && cfg.earlyStopping < 1)
     throw InputError("--early-stopping must be a positive integer, got " +
                      std::to_string(cfg.earlyStopping));

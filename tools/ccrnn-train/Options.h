@@ -32,6 +32,8 @@ struct CommandLine {
   std::string optimizer = "adam";
   /// A list of several values makes a sweep axis (Sweep.h).
   std::vector<std::string> bptt, interval, lr;
+  std::string shard;
+  std::vector<std::string> merge;
   std::string out, resume, dumpStep, batchFile, cacheDir;
   bool overwrite = false, quiet = false;
 };
@@ -52,6 +54,10 @@ void checkCommonFlags(const CLI::App &app, const CommandLine &cl);
 /// --resume: InputError for a flag that would change the saved run's
 /// settings (only how it runs may change).
 void checkResumeFlags(const CLI::App &app, const CommandLine &cl);
+/// --merge: InputError for a flag other than the merge's own (the merged
+/// run's settings are the shards').
+void checkMergeFlags(const CLI::App &app, const CommandLine &cl);
+
 /// The settings of how a run runs (--threads, --jobs, --ensemble) that
 /// were given, into a saved run's `config`.
 void applyRunFlags(const CLI::App &app, const CommandLine &cl,

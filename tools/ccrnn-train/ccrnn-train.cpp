@@ -20,6 +20,7 @@
 #include "ccrnn/Driver/DumpStep.h"
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Experiment.h"
+#include "ccrnn/Driver/Shards.h"
 #include "ccrnn/Driver/Sweep.h"
 #include "ccrnn/Driver/TrainingPlan.h"
 #include "ccrnn/Runtime/Kernels.h"
@@ -239,6 +240,22 @@ int trainSweep(Runner &runner, Sweep &sweep, bool resuming) {
   return 0;
 }
 
+/// --merge: the shards of `run` into `out`.
+int mergeShards(Runner &runner, const ShardedRun &run, const std::string &out,
+                bool overwrite) {
+  checkOutputDirectory(out, overwrite);
+  std::vector<ModelEntry> models =
+      runner.load(resolveSavedModels(run.models), run.config);
+  Experiment merged(run.config, models, out, run.commandLine);
+  merged.mergeShards(run.shardDirs, runner.hooks());
+  if (!runner.isQuiet()) {
+    printSummary(merged.summary());
+    std::printf("merged %zu shards; results in %s\n", run.shardDirs.size(),
+                out.c_str());
+  }
+  return 0;
+}
+
 int realMain(int argc, char **argv) {
   CLI::App app{"ccrnn-train: trains cerebro-cerebellar RNNs (cRNN / ccRNN) "
                "on a task for a list of seeds and writes scores, metadata, "
@@ -260,6 +277,11 @@ int realMain(int argc, char **argv) {
   }
   checkCommonFlags(app, cl);
   Runner runner(cl.quiet, cl.cacheDir);
+
+  if (!cl.merge.empty()) {
+    checkMergeFlags(app, cl);
+    return mergeShards(runner, readShards(cl.merge), cl.out, cl.overwrite);
+  }
 
   if (!cl.resume.empty()) {
     // The settings are the saved run's; only how it runs may change.
@@ -300,6 +322,10 @@ int realMain(int argc, char **argv) {
     return trainRun(runner, cfg, refs, outDir, commandLine,
                     /*resuming=*/false);
   }
+  if (cfg.shardCount > 1)
+    throw InputError("--shard: a sweep (a list of --" + axes[0].name +
+                     ") cannot be sharded yet; shard each grid point's run "
+                     "(one value per flag) instead");
   // Every grid point's settings are checked before anything is written.
   std::vector<ModelEntry> entries;
   for (const ModelRef &ref : refs)

@@ -35,6 +35,9 @@ struct ConfigField {
   /// Files written before the setting existed lack it: it keeps its
   /// default when absent.
   bool optional = false;
+  /// Not written when its value is null (a setting most runs do not have;
+  /// read back as absent, so it is optional too).
+  bool omitNull = false;
 };
 
 /// The settings of each group of TrainConfig (TrainConfig.h).

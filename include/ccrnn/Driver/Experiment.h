@@ -129,6 +129,14 @@ public:
   /// saving scores and metadata (status "diverged").
   RunStatus run(const RunHooks &hooks);
 
+  /// Writes this run from its shards (ShardedRun::shardDirs, by shard
+  /// index; Shards.h): each pair's results from the shard that trained it,
+  /// its checkpoints and feedback files copied, then the files of a
+  /// complete run. InputError when a shard's files are missing or do not
+  /// fit the run.
+  RunStatus mergeShards(const std::vector<std::string> &shardDirs,
+                        const RunHooks &hooks);
+
   std::vector<ModelSummary> summary() const;
 
 private:

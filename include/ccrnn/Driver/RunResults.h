@@ -84,6 +84,8 @@ struct RunResults {
       const std::string &, const std::vector<int64_t> &)>;
   /// Reads every table written by `write` back.
   void read(const ArrayGetter &get);
+  /// Pair k's rows of every table from `from` (of the same dimensions).
+  void copyPair(const RunResults &from, size_t k);
 };
 
 } // namespace ccrnn::driver

@@ -20,6 +20,7 @@
 #include "ccrnn/Runtime/Npz.h"
 #include "ccrnn/Runtime/TrainerABI.h"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -82,6 +83,19 @@ public:
   /// InputError when resume.npz cannot be read or does not fit the run.
   ResumeFile readResume(const RunResults &results) const;
   void removeResume() const;
+
+  /// shard.npz, kept by a run that is one shard of several (--shard): its
+  /// results tables, the seconds trained and the sizes of the last data
+  /// sets made, what merging the shards reads.
+  void writeShardResults(const RunResults &results, double trainingSeconds,
+                         const std::array<int64_t, 3> &lastSizes) const;
+  struct ShardResults {
+    double trainingSeconds = 0;
+    std::array<int64_t, 3> lastSizes = {-1, -1, -1};
+  };
+  /// Reads shard.npz into `results` (of the run's dimensions). InputError
+  /// naming the file when it is missing or does not fit.
+  ShardResults readShardResults(RunResults &results) const;
 
   /// trajectories.npz: the target line and label of each class, and per
   /// model (named `models`) the mean and per-seed predicted lines.

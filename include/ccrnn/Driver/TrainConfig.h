@@ -94,6 +94,9 @@ struct RunSettings {
   /// (ccrnn-ensemble); 1: one network a call; 0: chosen by ensembleSize.
   int ensemble = 0;
   std::string initFile; ///< empty: seeded initialisation
+  /// --shard I/N: this run trains shard I of N of the (seed, model) pairs
+  /// (ownsPair); 1: all of them.
+  int64_t shardIndex = 0, shardCount = 1;
 };
 
 /// A run's configuration: its groups of settings, each with its flags
@@ -103,6 +106,17 @@ struct TrainConfig : TaskSettings,
                      ControlSettings,
                      OptimizerSettings,
                      RunSettings {};
+
+/// Reads --shard's "I/N" (0 <= I < N) into `run`; InputError otherwise.
+void parseShard(const std::string &text, RunSettings &run);
+
+/// Whether pair k (seed index * models + model index, of `models` models)
+/// is trained by this run: every pair unless the run is one shard of
+/// several. The pairs are dealt to the shards in turn, model by model and
+/// seed by seed (j = model * seeds + seed; shard j % N), so that each shard
+/// has as many pairs, and of each model as many seeds, as any other, give
+/// or take one.
+bool ownsPair(const RunSettings &run, size_t k, size_t models);
 
 /// Whether any of SPEC §4's controls or the synthesizer's settings is on.
 bool usesCerebellumSettings(const TrainConfig &config);

@@ -1,0 +1,115 @@
+//===- Shards.cpp - A run trained in shards and merged ----------*- C++ -*-===//
+
+#include "ccrnn/Driver/Shards.h"
+
+#include "RunMeta.h"
+#include "ccrnn/Driver/ConfigJson.h"
+#include "ccrnn/Driver/Error.h"
+
+#include <map>
+
+namespace ccrnn::driver {
+
+namespace {
+
+/// "training.lr" and the value of the first setting in which `a` and `b`
+/// differ ("" when none).
+std::string firstDifference(const Json &a, const Json &b,
+                            const std::string &prefix = "") {
+  for (const auto &[key, value] : a.items()) {
+    const std::string name = prefix.empty() ? key : prefix + "." + key;
+    if (!b.contains(key))
+      return name;
+    if (value.is_object() && b.at(key).is_object()) {
+      if (std::string d = firstDifference(value, b.at(key), name); !d.empty())
+        return d;
+    } else if (value != b.at(key)) {
+      return name;
+    }
+  }
+  for (const auto &[key, value] : b.items())
+    if (!a.contains(key))
+      return prefix.empty() ? key : prefix + "." + key;
+  return "";
+}
+
+Json settingsJson(TrainConfig config) {
+  config.shardIndex = 0;
+  config.shardCount = 1;
+  Json j;
+  writeConfig(config, j);
+  return j;
+}
+
+} // namespace
+
+ShardedRun readShards(const std::vector<std::string> &dirs) {
+  if (dirs.empty())
+    throw InputError("--merge: no shard directory given");
+  ShardedRun run;
+  std::map<int64_t, std::string> byIndex;
+  Json settings;
+  int64_t count = 0;
+  for (const std::string &dir : dirs) {
+    const std::string what = "--merge: " + dir;
+    std::string status, error;
+    SavedRun shard = readRunSettings(dir, what, status, error);
+    const TrainConfig &c = shard.config;
+    if (c.shardCount <= 1)
+      throw InputError(what + ": not a shard (a run without --shard)");
+    if (status != "complete")
+      throw InputError(what + ": shard " + std::to_string(c.shardIndex) + "/" +
+                       std::to_string(c.shardCount) + " is " + status +
+                       (status == "diverged" ? " (" + error + ")"
+                                             : "; finish it with --resume " +
+                                                   dir));
+    if (byIndex.empty()) {
+      run.config = c;
+      run.config.shardIndex = 0;
+      run.config.shardCount = 1;
+      run.models = shard.models;
+      settings = settingsJson(c);
+      count = c.shardCount;
+    } else {
+      if (c.shardCount != count)
+        throw InputError(what + ": a shard of " +
+                         std::to_string(c.shardCount) + ", " +
+                         byIndex.begin()->second + " is a shard of " +
+                         std::to_string(count));
+      if (std::string d = firstDifference(settings, settingsJson(c));
+          !d.empty())
+        throw InputError(what + ": its setting " + d + " differs from " +
+                         byIndex.begin()->second +
+                         "'s (the shards of one run share every setting)");
+      for (size_t m = 0; m < shard.models.size() || m < run.models.size();
+           ++m)
+        if (m >= shard.models.size() || m >= run.models.size() ||
+            shard.models[m].name != run.models[m].name ||
+            shard.models[m].file != run.models[m].file)
+          throw InputError(what + ": its models differ from " +
+                           byIndex.begin()->second + "'s");
+    }
+    auto [it, added] = byIndex.emplace(c.shardIndex, dir);
+    if (!added)
+      throw InputError(what + ": shard " + std::to_string(c.shardIndex) +
+                       "/" + std::to_string(count) + " is given twice (also " +
+                       it->second + ")");
+    if (c.shardIndex == 0)
+      run.commandLine = shard.commandLine;
+  }
+  std::string missing;
+  for (int64_t i = 0; i < count; ++i)
+    if (!byIndex.count(i))
+      missing += (missing.empty() ? "" : ", ") + std::to_string(i);
+  if (!missing.empty())
+    throw InputError("--merge: shard" +
+                     std::string(count - int64_t(byIndex.size()) > 1 ? "s "
+                                                                     : " ") +
+                     missing + " of " + std::to_string(count) +
+                     " not given");
+  for (const auto &[index, dir] : byIndex)
+    run.shardDirs.push_back(dir);
+  return run;
+}
+
+} // namespace ccrnn::driver
