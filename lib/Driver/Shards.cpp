@@ -5,6 +5,7 @@
 #include "RunMeta.h"
 #include "ccrnn/Driver/ConfigJson.h"
 #include "ccrnn/Driver/Error.h"
+#include "ccrnn/Driver/Experiment.h"
 
 #include <map>
 
@@ -110,6 +111,50 @@ ShardedRun readShards(const std::vector<std::string> &dirs) {
   for (const auto &[index, dir] : byIndex)
     run.shardDirs.push_back(dir);
   return run;
+}
+
+ShardedSweep readSweepShards(const std::vector<std::string> &dirs) {
+  ShardedSweep out;
+  std::vector<Sweep> sweeps;
+  for (const std::string &dir : dirs) {
+    sweeps.push_back(Sweep::read(dir, "--merge: " + dir));
+    const Sweep &s = sweeps.back(), &first = sweeps.front();
+    bool same = s.axes().size() == first.axes().size() &&
+                s.points().size() == first.points().size();
+    for (size_t a = 0; same && a < s.axes().size(); ++a)
+      same = s.axes()[a].name == first.axes()[a].name &&
+             s.axes()[a].values == first.axes()[a].values;
+    if (!same)
+      throw InputError("--merge: " + dir + ": its grid differs from " +
+                       dirs.front() + "'s");
+  }
+  const Sweep &first = sweeps.front();
+  out.axes = first.axes();
+  out.commandLine = first.commandLine();
+  for (size_t i = 0; i < first.points().size(); ++i) {
+    std::vector<std::string> pointShards;
+    for (const Sweep &s : sweeps)
+      pointShards.push_back(s.pointPath(s.points()[i]));
+    out.pointDirs.push_back(first.points()[i].dir);
+    out.points.push_back(readShards(pointShards));
+  }
+  return out;
+}
+
+Sweep mergeSweepShards(const ShardedSweep &shards,
+                       const std::vector<std::vector<ModelEntry>> &models,
+                       const std::string &dir, const SweepHooks &hooks) {
+  Sweep sweep(shards.axes, shards.points.front().config, models.front(), dir,
+              shards.commandLine);
+  for (size_t i = 0; i < sweep.points().size(); ++i) {
+    SweepPoint &p = sweep.points()[i];
+    p.models = models[i];
+    Experiment(shards.points[i].config, models[i], sweep.pointPath(p),
+               shards.commandLine)
+        .mergeShards(shards.points[i].shardDirs, hooks.run);
+  }
+  sweep.gather(hooks, "complete");
+  return sweep;
 }
 
 } // namespace ccrnn::driver

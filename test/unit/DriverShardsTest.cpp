@@ -12,6 +12,7 @@
 #include "ccrnn/Driver/Experiment.h"
 #include "ccrnn/Driver/RunStore.h"
 #include "ccrnn/Driver/Shards.h"
+#include "ccrnn/Driver/Sweep.h"
 
 #include "gtest/gtest.h"
 
@@ -179,6 +180,52 @@ TEST(DriverShards, MergedShardsAreTheRunTrainedInOnePiece) {
   EXPECT_EQ(meta["summary"],
             nlohmann::json::parse(readFile(whole + "/meta.json"))["summary"]);
   EXPECT_FALSE(fs::exists(merged + "/resume.npz"));
+}
+
+/// A sweep of two learning rates of `c` into a fresh directory, trained.
+std::string trainSweep(const TrainConfig &c, const std::string &name) {
+  const std::string dir = tempDir(name);
+  fs::remove_all(dir);
+  Sweep sweep({{"lr", {0.05, 0.01}}}, c, twoModels(), dir, {"test"});
+  SweepHooks hooks;
+  hooks.run = quiet();
+  sweep.prepare(hooks);
+  EXPECT_EQ(sweep.run(hooks), RunStatus::Complete);
+  return dir;
+}
+
+TEST(DriverShards, MergedShardsOfASweepAreTheSweep) {
+  const TrainConfig c = threeSeeds();
+  const std::string whole = trainSweep(c, "sweep-whole");
+  const std::vector<std::string> dirs = {
+      trainSweep(shard(c, 0, 2), "sweep-shard0"),
+      trainSweep(shard(c, 1, 2), "sweep-shard1")};
+  const ShardedSweep shards = readSweepShards(dirs);
+  ASSERT_EQ(shards.pointDirs, (std::vector<std::string>{"lr=0.05", "lr=0.01"}));
+  const std::string merged = tempDir("sweep-merged");
+  fs::remove_all(merged);
+  SweepHooks hooks;
+  hooks.run = quiet();
+  mergeSweepShards(shards, {twoModels(), twoModels()}, merged, hooks);
+  EXPECT_EQ(readFile(merged + "/scores.npy"), readFile(whole + "/scores.npy"));
+  for (const char *point : {"/lr=0.05", "/lr=0.01"}) {
+    EXPECT_EQ(resultsOf(merged + point), resultsOf(whole + point)) << point;
+    EXPECT_EQ(arraysOf(merged + point + "/seed8_b_final.npz"),
+              arraysOf(whole + point + "/seed8_b_final.npz"))
+        << point;
+  }
+  auto points = [](const std::string &dir) {
+    return nlohmann::json::parse(readFile(dir + "/sweep.json"))["points"];
+  };
+  EXPECT_EQ(points(merged), points(whole));
+  // Shards of another grid are not one sweep.
+  TrainConfig other = shard(c, 1, 2);
+  const std::string odd = tempDir("sweep-odd");
+  fs::remove_all(odd);
+  Sweep grid({{"lr", {0.05, 0.02}}}, other, twoModels(), odd, {"test"});
+  grid.prepare(hooks);
+  EXPECT_EQ(inputErrorOf([&] { readSweepShards({dirs[0], odd}); }),
+            "--merge: " + odd + ": its grid differs from " + dirs[0] + "'s");
 }
 
 TEST(DriverShards, MergeRefusesShardsThatDoNotMakeOneRun) {

@@ -241,9 +241,7 @@ int trainSweep(Runner &runner, Sweep &sweep, bool resuming) {
 }
 
 /// --merge: the shards of `run` into `out`.
-int mergeShards(Runner &runner, const ShardedRun &run, const std::string &out,
-                bool overwrite) {
-  checkOutputDirectory(out, overwrite);
+int mergeShards(Runner &runner, const ShardedRun &run, const std::string &out) {
   std::vector<ModelEntry> models =
       runner.load(resolveSavedModels(run.models), run.config);
   Experiment merged(run.config, models, out, run.commandLine);
@@ -252,6 +250,24 @@ int mergeShards(Runner &runner, const ShardedRun &run, const std::string &out,
     printSummary(merged.summary());
     std::printf("merged %zu shards; results in %s\n", run.shardDirs.size(),
                 out.c_str());
+  }
+  return 0;
+}
+
+/// --merge of sweeps: every grid point's shards, then the sweep's files.
+int mergeSweep(Runner &runner, const ShardedSweep &shards,
+               const std::string &out) {
+  std::vector<std::vector<ModelEntry>> models;
+  for (const ShardedRun &point : shards.points)
+    models.push_back(
+        runner.load(resolveSavedModels(point.models), point.config));
+  SweepHooks hooks;
+  hooks.run = runner.hooks();
+  Sweep merged = mergeSweepShards(shards, models, out, hooks);
+  if (!runner.isQuiet()) {
+    printSweepSummary(merged);
+    std::printf("merged %zu shards; results in %s\n",
+                shards.points.front().shardDirs.size(), out.c_str());
   }
   return 0;
 }
@@ -280,7 +296,10 @@ int realMain(int argc, char **argv) {
 
   if (!cl.merge.empty()) {
     checkMergeFlags(app, cl);
-    return mergeShards(runner, readShards(cl.merge), cl.out, cl.overwrite);
+    checkOutputDirectory(cl.out, cl.overwrite);
+    if (Sweep::isSweep(cl.merge.front()))
+      return mergeSweep(runner, readSweepShards(cl.merge), cl.out);
+    return mergeShards(runner, readShards(cl.merge), cl.out);
   }
 
   if (!cl.resume.empty()) {
@@ -322,10 +341,6 @@ int realMain(int argc, char **argv) {
     return trainRun(runner, cfg, refs, outDir, commandLine,
                     /*resuming=*/false);
   }
-  if (cfg.shardCount > 1)
-    throw InputError("--shard: a sweep (a list of --" + axes[0].name +
-                     ") cannot be sharded yet; shard each grid point's run "
-                     "(one value per flag) instead");
   // Every grid point's settings are checked before anything is written.
   std::vector<ModelEntry> entries;
   for (const ModelRef &ref : refs)

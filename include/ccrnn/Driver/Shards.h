@@ -5,7 +5,8 @@
 // run like any other (resumable, with its scores, checkpoints and plots)
 // that also keeps its results tables in shard.npz. `ccrnn-train --merge
 // DIR... --out OUT` gathers the N finished shards into one run directory,
-// bit for bit the run trained in one piece (Experiment::mergeShards).
+// bit for bit the run trained in one piece (Experiment::mergeShards). A
+// sweep is sharded point by point and merged likewise.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +14,7 @@
 #define CCRNN_DRIVER_SHARDS_H
 
 #include "ccrnn/Driver/RunStore.h"
+#include "ccrnn/Driver/Sweep.h"
 #include "ccrnn/Driver/TrainConfig.h"
 #include "ccrnn/Driver/Trainers.h"
 
@@ -34,6 +36,26 @@ struct ShardedRun {
 /// interrupted or diverged), when shards differ in a setting or their
 /// models, or when a shard is given twice or missing; nothing is written.
 ShardedRun readShards(const std::vector<std::string> &dirs);
+
+/// The shards of a sweep (`--shard I/N` with a list flag: every grid point
+/// is sharded the same way, each shard directory a sweep of shard runs).
+struct ShardedSweep {
+  std::vector<SweepAxis> axes;
+  std::vector<std::string> commandLine;
+  std::vector<std::string> pointDirs; ///< the grid points' directories
+  std::vector<ShardedRun> points;     ///< per point, its shards
+};
+
+/// The sweeps in `dirs` (InputError as readShards, for each grid point, or
+/// when their grids differ).
+ShardedSweep readSweepShards(const std::vector<std::string> &dirs);
+
+/// Writes the sweep of `shards` into `dir`: each grid point merged
+/// (Experiment::mergeShards) with its models `models[i]` (trainers
+/// loaded), then the sweep's files.
+Sweep mergeSweepShards(const ShardedSweep &shards,
+                       const std::vector<std::vector<ModelEntry>> &models,
+                       const std::string &dir, const SweepHooks &hooks);
 
 } // namespace ccrnn::driver
 

@@ -119,6 +119,7 @@ public:
   std::vector<SweepPoint> &points() { return points_; }
   const std::vector<SweepPoint> &points() const { return points_; }
   const std::string &dir() const { return dir_; }
+  const std::vector<std::string> &commandLine() const { return commandLine_; }
 
   /// Writes every point's pending run and the sweep's files (a new sweep).
   void prepare(const SweepHooks &hooks);
@@ -138,15 +139,17 @@ public:
     return relatives_;
   }
 
-private:
-  Sweep() = default;
-  /// The axes, points (with their directories) and command line of the
-  /// sweep saved in `dir`; `what` starts the messages.
+  /// The axes, points (with their directories; settings and models not
+  /// read) and command line of the sweep saved in `dir`; `what` starts
+  /// the messages.
   static Sweep read(const std::string &dir, const std::string &what);
   std::string pointPath(const SweepPoint &p) const;
   /// Reads every point's results, writes scores.npy, sweep.json (with
   /// `status`) and sweep.png.
   void gather(const SweepHooks &hooks, const std::string &status);
+
+private:
+  Sweep() = default;
 
   std::vector<SweepAxis> axes_;
   std::vector<SweepPoint> points_;
