@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -190,6 +191,30 @@ std::string formatBytes(double bytes) {
   std::snprintf(text, sizeof text, bytes < 10 && unit ? "%.1f %s" : "%.0f %s",
                 bytes, units[unit]);
   return text;
+}
+
+std::string hostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || !name[0])
+    return "host";
+  return name;
+}
+
+FileLock::FileLock(const std::string &path) {
+  fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return;
+  while (flock(fd, LOCK_EX) != 0)
+    if (errno != EINTR) {
+      close(fd);
+      fd = -1;
+      return;
+    }
+}
+
+FileLock::~FileLock() {
+  if (fd >= 0)
+    close(fd); // releases the lock
 }
 
 } // namespace ccrnn::driver

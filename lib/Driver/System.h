@@ -45,6 +45,24 @@ std::string formatBytes(double bytes);
 /// A command line for messages: arguments quoted where a shell needs it.
 std::string shellJoin(const std::vector<std::string> &argv);
 
+/// This machine's name ("host" when it has none).
+std::string hostName();
+
+/// An exclusive flock(2) on `path` (created when missing), held for the
+/// object's life; the constructor waits for it. When the file cannot be
+/// opened or locked (a read-only cache, a file system without locks) the
+/// object holds nothing and the caller goes on unlocked.
+class FileLock {
+public:
+  explicit FileLock(const std::string &path);
+  ~FileLock();
+  FileLock(const FileLock &) = delete;
+  FileLock &operator=(const FileLock &) = delete;
+
+private:
+  int fd = -1;
+};
+
 } // namespace ccrnn::driver
 
 #endif // CCRNN_LIB_DRIVER_SYSTEM_H

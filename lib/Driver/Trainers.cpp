@@ -312,24 +312,31 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
   const std::string key = cacheKey(modelText, options, spec.cuda, tools, cxx);
   const fs::path dir = fs::path(cacheDir) / hex64(hashName(key));
   const std::string so = (dir / "trainer.so").string();
-  {
+  auto built = [&] {
     std::string stored;
     try {
       stored = readWholeFile((dir / "key.txt").string());
     } catch (const std::exception &) {
     }
-    if (stored == key && fs::exists(so))
-      return loadLibrary(so, model.name);
-  }
+    return stored == key && fs::exists(so);
+  };
+  if (built())
+    return loadLibrary(so, model.name);
 
   std::error_code ec;
   fs::create_directories(cacheDir, ec);
   if (ec)
     throw InputError("cache directory " + cacheDir +
                      ": cannot create: " + ec.message());
-  // Built under a private name and renamed into place: a concurrent run
-  // never sees a half-built trainer.
-  fs::path tmp = dir.string() + ".tmp-" + std::to_string(getpid());
+  // One process builds an entry at a time (the shards of a run, the ranks
+  // of an MPI job start together); the others wait and load its build.
+  const FileLock lock(dir.string() + ".lock");
+  if (built())
+    return loadLibrary(so, model.name);
+  // Built under a private name and renamed into place: a run that does not
+  // take the lock (an older ccrnn-train) never sees a half-built trainer.
+  fs::path tmp = dir.string() + ".tmp-" + hostName() + "-" +
+                 std::to_string(getpid());
   fs::remove_all(tmp, ec);
   fs::create_directory(tmp, ec);
   if (ec)
@@ -370,11 +377,15 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
     fs::remove_all(tmp, ec);
     throw InputError(e.what());
   }
-  fs::remove_all(dir, ec); // a stale or broken earlier build
-  fs::rename(tmp, dir, ec);
-  if (ec) {
-    // Another run finished the same trainer first; theirs is as good.
+  if (built()) {
+    // A run without the lock finished the same trainer first; theirs is as
+    // good.
     fs::remove_all(tmp, ec);
+  } else {
+    fs::remove_all(dir, ec); // a stale or broken earlier build
+    fs::rename(tmp, dir, ec);
+    if (ec)
+      fs::remove_all(tmp, ec);
   }
   return loadLibrary(so, model.name);
 }
