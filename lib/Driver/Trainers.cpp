@@ -330,7 +330,8 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
                      ": cannot create: " + ec.message());
   // One process builds an entry at a time (the shards of a run, the ranks
   // of an MPI job start together); the others wait and load its build.
-  const FileLock lock(dir.string() + ".lock");
+  const FileLock lock(
+      (fs::path(cacheDir) / ("." + dir.filename().string() + ".lock")).string());
   if (built())
     return loadLibrary(so, model.name);
   // Built under a private name and renamed into place: a run that does not
