@@ -42,6 +42,19 @@ try:
 except (OSError, subprocess.TimeoutExpired):
     pass
 
+# A real one-node Slurm cluster can be started by the tests (Driver/
+# slurm.test): root, and Debian's slurm-wlm and munge. Otherwise the test is
+# reported unsupported, and the reason is said here.
+slurm_programs = ["munged", "slurmctld", "slurmd", "sbatch", "squeue", "sinfo", "scontrol"]
+slurm_missing = [p for p in slurm_programs if not shutil.which(p)]
+if os.geteuid() != 0:
+    lit_config.note("Slurm tests skipped: they start slurmctld as root, and this is not root")
+elif slurm_missing:
+    lit_config.note("Slurm tests skipped: no " + ", ".join(slurm_missing) +
+                    " (tools/install-deps.sh installs slurm-wlm and munge)")
+else:
+    config.available_features.add("slurm")
+
 # The real MNIST files, when installed (tools/install-data.sh) in the default
 # directory, computed as ccrnn::idx::defaultDataDir does: tests that read them
 # say REQUIRES: mnist (and are reported as unsupported, not passed, without).

@@ -6,6 +6,7 @@
 #include "ccrnn/Driver/Task.h"
 
 #include <ctime>
+#include <map>
 #include <set>
 
 namespace ccrnn::train {
@@ -281,6 +282,19 @@ void addFileOptions(CLI::App &app, CommandLine &cl) {
                  "directories into --out, as the run trained in one piece")
       ->type_name("DIR...")
       ->group(group);
+  app.add_option("--slurm", cl.slurm,
+                 "Run on a Slurm cluster as a job array of this many shards "
+                 "(--shard) and a merge job into --out; prints the job ids")
+      ->type_name("N")
+      ->group(group);
+  app.add_option("--slurm-opts", cl.slurmOptions,
+                 "--slurm: more sbatch options for both jobs, separated by "
+                 "spaces (e.g. '--partition=long --time=4:00:00')")
+      ->group(group);
+  app.add_flag("--emit-slurm", cl.emitSlurm,
+               "--slurm: write the job scripts into <out>/slurm and print "
+               "how to submit them, without submitting")
+      ->group(group);
   app.add_option("--dump-step", cl.dumpStep,
                  "Write the gradients of one training batch (--batch) from "
                  "the initial weights to this .npz, then exit")
@@ -378,6 +392,27 @@ std::vector<SweepAxis> finishConfig(const CLI::App &app, CommandLine &cl) {
   });
   validateConfig(cfg);
   return axes;
+}
+
+std::vector<std::string> shardCommand(int argc, char **argv,
+                                      const std::string &program) {
+  // The flags that are not the shard's, and which of them take a value.
+  static const std::map<std::string, bool> dropped = {
+      {"--slurm", true},      {"--slurm-opts", true}, {"--emit-slurm", false},
+      {"--out", true},        {"--overwrite", false}};
+  std::vector<std::string> command = {program};
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const std::string name = arg.substr(0, arg.find('='));
+    auto it = dropped.find(name);
+    if (it == dropped.end()) {
+      command.push_back(arg);
+      continue;
+    }
+    if (it->second && name == arg)
+      ++i; // its value is the next argument
+  }
+  return command;
 }
 
 std::string defaultOutDir(const std::string &task) {

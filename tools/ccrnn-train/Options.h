@@ -34,6 +34,9 @@ struct CommandLine {
   std::vector<std::string> bptt, interval, lr;
   std::string shard;
   std::vector<std::string> merge;
+  int64_t slurm = 0; ///< shards of a Slurm job array (0: not on Slurm)
+  std::string slurmOptions;
+  bool emitSlurm = false;
   std::string out, resume, dumpStep, batchFile, cacheDir;
   bool overwrite = false, quiet = false;
 };
@@ -69,6 +72,13 @@ void applyRunFlags(const CLI::App &app, const CommandLine &cl,
 /// flags with several values).
 std::vector<driver::SweepAxis> finishConfig(const CLI::App &app,
                                             CommandLine &cl);
+
+/// The command line of one shard of a --slurm run: `argv` without the
+/// flags of the Slurm job itself and of where the run goes (--slurm,
+/// --slurm-opts, --emit-slurm, --out, --overwrite), with this program's
+/// absolute path first.
+std::vector<std::string> shardCommand(int argc, char **argv,
+                                      const std::string &program);
 
 /// results/<task>-<local time>.
 std::string defaultOutDir(const std::string &task);

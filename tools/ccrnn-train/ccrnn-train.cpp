@@ -21,6 +21,7 @@
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Experiment.h"
 #include "ccrnn/Driver/Shards.h"
+#include "ccrnn/Driver/Slurm.h"
 #include "ccrnn/Driver/Sweep.h"
 #include "ccrnn/Driver/TrainingPlan.h"
 #include "ccrnn/Runtime/Kernels.h"
@@ -272,6 +273,67 @@ int mergeSweep(Runner &runner, const ShardedSweep &shards,
   return 0;
 }
 
+/// This program's absolute path (the jobs run it from wherever they start).
+std::string selfPath() {
+  std::error_code ec;
+  const std::filesystem::path self =
+      std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("ccrnn-train") : self.string();
+}
+
+/// --slurm: the run as a job array of shards and a merge job, after the
+/// checks a run makes before it writes anything (trainers compiled here:
+/// on a cluster the cache is shared, and an error shows now, not in a job).
+int runOnSlurm(Runner &runner, const CommandLine &cl, bool slurmGiven,
+               const std::vector<ModelRef> &refs,
+               const std::vector<SweepAxis> &axes, int argc, char **argv) {
+  if (!slurmGiven)
+    throw InputError("--slurm-opts and --emit-slurm go with --slurm N (N "
+                     "shards)");
+  if (cl.slurm < 1)
+    throw InputError("--slurm must be a positive integer (the shards), got " +
+                     std::to_string(cl.slurm));
+  if (!cl.shard.empty())
+    throw InputError("--shard cannot be combined with --slurm (each task of "
+                     "the job array is a shard)");
+  if (cl.out.empty())
+    throw InputError("--slurm needs --out (where the merged run goes)");
+  checkOutputDirectory(cl.out, cl.overwrite);
+  if (axes.empty()) {
+    runner.load(refs, cl.config);
+  } else {
+    std::vector<ModelEntry> entries;
+    for (const ModelRef &ref : refs)
+      entries.push_back({ref.name, ref.file, "", "", "", nullptr});
+    const Sweep grid(axes, cl.config, entries, cl.out, {});
+    for (const SweepPoint &p : grid.points())
+      runner.load(refs, p.config);
+  }
+  SlurmJob job;
+  job.dir = std::filesystem::absolute(cl.out).lexically_normal().string();
+  job.shards = cl.slurm;
+  job.threads = cl.config.threads;
+  job.train = shardCommand(argc, argv, selfPath());
+  if (!cl.cacheDir.empty())
+    job.mergeFlags = {"--cache-dir", cl.cacheDir};
+  job.sbatchOptions = cl.slurmOptions;
+  if (cl.emitSlurm) {
+    const std::vector<std::string> files = writeSlurmScripts(job);
+    std::printf("wrote %s and %s; submit with:\n"
+                "  array=$(sbatch --parsable %s)\n"
+                "  sbatch --dependency=afterok:$array %s\n",
+                files[0].c_str(), files[1].c_str(), files[0].c_str(),
+                files[1].c_str());
+    return 0;
+  }
+  const std::vector<std::string> ids = submitSlurmJob(job);
+  std::printf("submitted job array %s (%" PRId64 " shards, in %s/shards) and "
+              "merge job %s; the merged run will be in %s\n",
+              ids[0].c_str(), cl.slurm, job.dir.c_str(), ids[1].c_str(),
+              job.dir.c_str());
+  return 0;
+}
+
 int realMain(int argc, char **argv) {
   CLI::App app{"ccrnn-train: trains cerebro-cerebellar RNNs (cRNN / ccRNN) "
                "on a task for a list of seeds and writes scores, metadata, "
@@ -333,6 +395,10 @@ int realMain(int argc, char **argv) {
       throw InputError("--dump-step takes one value of --" + axes[0].name);
     return writeDumpStep(runner, cfg, refs[0], cl.dumpStep, cl.batchFile);
   }
+
+  if (app.count("--slurm") > 0 || cl.emitSlurm || !cl.slurmOptions.empty())
+    return runOnSlurm(runner, cl, app.count("--slurm") > 0, refs, axes, argc,
+                      argv);
 
   const std::string outDir = cl.out.empty() ? defaultOutDir(cfg.task) : cl.out;
   std::vector<std::string> commandLine(argv, argv + argc);
