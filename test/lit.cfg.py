@@ -55,6 +55,12 @@ elif slurm_missing:
 else:
     config.available_features.add("slurm")
 
+# Open MPI's mpirun (Debian's openmpi-bin) for Driver/mpi.test.
+if shutil.which("mpirun"):
+    config.available_features.add("mpi")
+else:
+    lit_config.note("MPI tests skipped: no mpirun (tools/install-deps.sh installs openmpi-bin)")
+
 # The real MNIST files, when installed (tools/install-data.sh) in the default
 # directory, computed as ccrnn::idx::defaultDataDir does: tests that read them
 # say REQUIRES: mnist (and are reported as unsupported, not passed, without).

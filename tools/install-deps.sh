@@ -25,6 +25,8 @@ PACKAGES=(
   # --slurm: sbatch; the tests start a one-node cluster (slurmctld, slurmd,
   # munged) of this machine
   slurm-wlm munge
+  # mpirun -np N ccrnn-train: the tests start Open MPI's launcher
+  openmpi-bin
 )
 
 missing=()

@@ -3,11 +3,17 @@
 #include "ccrnn/Driver/Shards.h"
 
 #include "RunMeta.h"
+#include "System.h"
 #include "ccrnn/Driver/ConfigJson.h"
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Experiment.h"
 
+#include <chrono>
+#include <filesystem>
 #include <map>
+#include <thread>
+
+namespace fs = std::filesystem;
 
 namespace ccrnn::driver {
 
@@ -111,6 +117,54 @@ ShardedRun readShards(const std::vector<std::string> &dirs) {
   for (const auto &[index, dir] : byIndex)
     run.shardDirs.push_back(dir);
   return run;
+}
+
+namespace {
+/// The status of the run or sweep saved in `dir` ("" when none) and its
+/// error.
+std::pair<std::string, std::string> savedStatus(const std::string &dir) {
+  const fs::path sweep = fs::path(dir) / "sweep.json",
+                 run = fs::path(dir) / "meta.json";
+  const fs::path file = fs::exists(sweep) ? sweep : run;
+  if (!fs::exists(file))
+    return {"", ""};
+  try {
+    const Json j = Json::parse(readWholeFile(file.string()));
+    return {j.value("status", ""), j.value("error", "")};
+  } catch (const std::exception &) {
+    return {"", ""}; // being written: look again
+  }
+}
+} // namespace
+
+ShardStep nextShardStep(const std::string &dir) {
+  const auto [status, error] = savedStatus(dir);
+  if (status.empty())
+    return ShardStep::Train;
+  if (status == "complete")
+    return ShardStep::Done;
+  if (status == "diverged")
+    throw DivergedError("shard " + dir + " diverged" +
+                        (error.empty() ? "" : ": " + error));
+  return ShardStep::Resume;
+}
+
+void waitForShards(const std::vector<std::string> &dirs, double pollSeconds,
+                   const std::function<bool()> &giveUp) {
+  for (size_t i = 0; i < dirs.size();) {
+    const auto [status, error] = savedStatus(dirs[i]);
+    if (status == "complete") {
+      ++i;
+      continue;
+    }
+    if (status == "diverged")
+      throw DivergedError("shard " + std::to_string(i) + " (" + dirs[i] +
+                          ") diverged" + (error.empty() ? "" : ": " + error));
+    if (giveUp && giveUp())
+      throw InputError("stopped while waiting for shard " +
+                       std::to_string(i) + " (" + dirs[i] + ")");
+    std::this_thread::sleep_for(std::chrono::duration<double>(pollSeconds));
+  }
 }
 
 ShardedSweep readSweepShards(const std::vector<std::string> &dirs) {

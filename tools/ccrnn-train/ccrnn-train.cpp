@@ -63,6 +63,29 @@ void installSignalHandlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
+/// How messages name this process: "ccrnn-train", or "ccrnn-train (rank
+/// R)" as one of the processes of an MPI job.
+std::string programName = "ccrnn-train";
+/// How an MPI job is continued (all ranks at once); "" outside one.
+std::string mpiResumeCommand;
+
+/// The processes of an MPI job (mpirun, mpiexec) and this one's rank, as
+/// the launcher says in the environment (Open MPI; MPICH and Intel MPI);
+/// a size of 1 outside one. No MPI library is needed: the ranks share
+/// nothing but the output directory.
+struct MpiWorld {
+  int64_t rank = 0, size = 1;
+};
+MpiWorld mpiWorld() {
+  for (auto [rank, size] : {std::pair{"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"},
+                            std::pair{"PMI_RANK", "PMI_SIZE"}}) {
+    const char *r = std::getenv(rank), *n = std::getenv(size);
+    if (r && n && std::atoll(n) > 1)
+      return {std::atoll(r), std::atoll(n)};
+  }
+  return {};
+}
+
 /// The command line, for re-executing with sleeping threads.
 char **commandArgv = nullptr;
 
@@ -84,7 +107,7 @@ public:
 
   void log(const std::string &line) const {
     if (!quiet)
-      std::fprintf(stderr, "ccrnn-train: %s\n", line.c_str());
+      std::fprintf(stderr, "%s: %s\n", programName.c_str(), line.c_str());
   }
 
   /// `refs` with their trainers for a run of `cfg`; the input errors come
@@ -107,9 +130,8 @@ public:
     for (const ModelEntry &m : models)
       names += (names.empty() ? "" : ", ") + m.name;
     std::fprintf(stderr,
-                 "ccrnn-train: %s%s %s: %s; %zu seed%s, %" PRId64
-                 " epochs -> %s\n",
-                 prefix.c_str(), resuming ? "resuming" : "training",
+                 "%s: %s%s %s: %s; %zu seed%s, %" PRId64 " epochs -> %s\n",
+                 programName.c_str(), prefix.c_str(), resuming ? "resuming" : "training",
                  cfg.task.c_str(), names.c_str(), cfg.seeds.size(),
                  cfg.seeds.size() == 1 ? "" : "s", cfg.epochs, dir.c_str());
   }
@@ -122,7 +144,8 @@ public:
     h.onBatch = [this](const BatchReport &r) { progress->batch(r); };
     h.onWarning = [this](const std::string &w) {
       progress->finish();
-      std::fprintf(stderr, "ccrnn-train: warning: %s\n", w.c_str());
+      std::fprintf(stderr, "%s: warning: %s\n", programName.c_str(),
+                   w.c_str());
     };
     h.stop = &stopRequested;
     return h;
@@ -144,10 +167,11 @@ public:
     progress->finish();
     if (status == RunStatus::Complete)
       return std::nullopt;
-    std::fprintf(stderr,
-                 "ccrnn-train: stopped; continue with: ccrnn-train --resume "
-                 "%s\n",
-                 dir.c_str());
+    const std::string how = mpiResumeCommand.empty()
+                                ? "ccrnn-train --resume " + dir
+                                : mpiResumeCommand;
+    std::fprintf(stderr, "%s: stopped; continue with: %s\n",
+                 programName.c_str(), how.c_str());
     return 128 + stopSignal.load();
   }
 
@@ -334,6 +358,91 @@ int runOnSlurm(Runner &runner, const CommandLine &cl, bool slurmGiven,
   return 0;
 }
 
+/// The shard directories of a run of `count` MPI ranks into `out`.
+std::vector<std::string> rankDirectories(const std::string &out,
+                                         int64_t count) {
+  SlurmJob layout;
+  layout.dir = out;
+  std::vector<std::string> dirs;
+  for (int64_t i = 0; i < count; ++i)
+    dirs.push_back(shardDirectory(layout, i));
+  return dirs;
+}
+
+/// Rank 0 of an MPI job: waits for every rank's shard, then merges them
+/// into `out`.
+int mergeRanks(Runner &runner, const std::string &out, int64_t size) {
+  const std::vector<std::string> dirs = rankDirectories(out, size);
+  runner.log("waiting for the other ranks' shards");
+  waitForShards(dirs, 0.5, [] { return stopRequested.load(); });
+  if (Sweep::isSweep(dirs.front()))
+    return mergeSweep(runner, readSweepShards(dirs), out);
+  return mergeShards(runner, readShards(dirs), out);
+}
+
+/// One rank of `mpirun -np N ccrnn-train ... --out OUT`: shard R/N into
+/// OUT/shards/R (the --slurm layout); rank 0 then merges the shards into
+/// OUT. With `resuming` (--resume OUT), each rank continues its shard.
+int runAsMpiRank(Runner &runner, const CommandLine &cl, const MpiWorld &mpi,
+                 const std::vector<ModelRef> &refs,
+                 const std::vector<SweepAxis> &axes, int argc, char **argv) {
+  const bool resuming = !cl.resume.empty();
+  const std::string out = resuming ? cl.resume : cl.out;
+  mpiResumeCommand = "mpirun -np " + std::to_string(mpi.size) +
+                     " ccrnn-train --resume " + out;
+  if (out.empty())
+    throw InputError("under mpirun, --out is needed (every rank writes its "
+                     "shard into <out>/shards/<rank>)");
+  if (!cl.shard.empty())
+    throw InputError("--shard cannot be combined with mpirun (each rank is "
+                     "a shard)");
+  const std::string dir = rankDirectories(out, mpi.size)[size_t(mpi.rank)];
+  int status = 0;
+  if (resuming) {
+    if (!std::filesystem::is_directory(std::filesystem::path(out) / "shards"))
+      throw InputError("--resume " + out + ": not a run of MPI ranks (no " +
+                       "shards/)");
+    switch (nextShardStep(dir)) {
+    case ShardStep::Done:
+      runner.log("shard " + dir + " is complete");
+      break;
+    case ShardStep::Train:
+      throw InputError("--resume " + out + ": nothing saved in " + dir +
+                       " (as many ranks as the run had?)");
+    case ShardStep::Resume:
+      if (Sweep::isSweep(dir)) {
+        Sweep sweep = Sweep::open(dir);
+        status = trainSweep(runner, sweep, /*resuming=*/true);
+      } else {
+        SavedRun saved = readSavedRun(dir);
+        status = trainRun(runner, saved.config,
+                          resolveSavedModels(saved.models), dir,
+                          saved.commandLine, /*resuming=*/true);
+      }
+    }
+  } else {
+    // Every rank checks its own directory: the ranks create <out> together.
+    checkOutputDirectory(dir, cl.overwrite);
+    TrainConfig cfg = cl.config;
+    cfg.shardIndex = mpi.rank;
+    cfg.shardCount = mpi.size;
+    const std::vector<std::string> commandLine(argv, argv + argc);
+    if (axes.empty()) {
+      status = trainRun(runner, cfg, refs, dir, commandLine,
+                        /*resuming=*/false);
+    } else {
+      std::vector<ModelEntry> entries;
+      for (const ModelRef &ref : refs)
+        entries.push_back({ref.name, ref.file, "", "", "", nullptr});
+      Sweep sweep(axes, cfg, entries, dir, commandLine);
+      status = trainSweep(runner, sweep, /*resuming=*/false);
+    }
+  }
+  if (status != 0 || mpi.rank != 0)
+    return status;
+  return mergeRanks(runner, out, mpi.size);
+}
+
 int realMain(int argc, char **argv) {
   CLI::App app{"ccrnn-train: trains cerebro-cerebellar RNNs (cRNN / ccRNN) "
                "on a task for a list of seeds and writes scores, metadata, "
@@ -354,6 +463,9 @@ int realMain(int argc, char **argv) {
     throw InputError(e.what());
   }
   checkCommonFlags(app, cl);
+  const MpiWorld mpi = mpiWorld();
+  if (mpi.size > 1)
+    programName = "ccrnn-train (rank " + std::to_string(mpi.rank) + ")";
   Runner runner(cl.quiet, cl.cacheDir);
 
   if (!cl.merge.empty()) {
@@ -367,6 +479,8 @@ int realMain(int argc, char **argv) {
   if (!cl.resume.empty()) {
     // The settings are the saved run's; only how it runs may change.
     checkResumeFlags(app, cl);
+    if (mpi.size > 1)
+      return runAsMpiRank(runner, cl, mpi, {}, {}, argc, argv);
     if (Sweep::isSweep(cl.resume)) {
       Sweep sweep = Sweep::open(cl.resume);
       for (SweepPoint &p : sweep.points())
@@ -396,6 +510,8 @@ int realMain(int argc, char **argv) {
     return writeDumpStep(runner, cfg, refs[0], cl.dumpStep, cl.batchFile);
   }
 
+  if (mpi.size > 1)
+    return runAsMpiRank(runner, cl, mpi, refs, axes, argc, argv);
   if (app.count("--slurm") > 0 || cl.emitSlurm || !cl.slurmOptions.empty())
     return runOnSlurm(runner, cl, app.count("--slurm") > 0, refs, axes, argc,
                       argv);
@@ -423,13 +539,13 @@ int main(int argc, char **argv) {
   try {
     return realMain(argc, argv);
   } catch (const InputError &e) {
-    std::fprintf(stderr, "ccrnn-train: error: %s\n", e.what());
+    std::fprintf(stderr, "%s: error: %s\n", programName.c_str(), e.what());
     return 2;
   } catch (const DivergedError &e) {
-    std::fprintf(stderr, "ccrnn-train: error: %s\n", e.what());
+    std::fprintf(stderr, "%s: error: %s\n", programName.c_str(), e.what());
     return 3;
   } catch (const std::exception &e) {
-    std::fprintf(stderr, "ccrnn-train: error: %s\n", e.what());
+    std::fprintf(stderr, "%s: error: %s\n", programName.c_str(), e.what());
     return 1;
   }
 }

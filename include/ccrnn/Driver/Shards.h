@@ -18,6 +18,7 @@
 #include "ccrnn/Driver/TrainConfig.h"
 #include "ccrnn/Driver/Trainers.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,19 @@ struct ShardedRun {
 /// interrupted or diverged), when shards differ in a setting or their
 /// models, or when a shard is given twice or missing; nothing is written.
 ShardedRun readShards(const std::vector<std::string> &dirs);
+
+/// What the task of a shard (an MPI rank) does with the shard's directory:
+/// train it (nothing saved there yet), resume it (saved, not finished), or
+/// nothing (complete). DivergedError when it diverged (resuming would
+/// repeat it).
+enum class ShardStep { Train, Resume, Done };
+ShardStep nextShardStep(const std::string &dir);
+
+/// Waits until the shards in `dirs` (shard i in dirs[i]) are complete,
+/// looking every `pollSeconds`. DivergedError naming the shard when one
+/// diverged; InputError when `giveUp` says so (e.g. the job was stopped).
+void waitForShards(const std::vector<std::string> &dirs, double pollSeconds,
+                   const std::function<bool()> &giveUp);
 
 /// The shards of a sweep (`--shard I/N` with a list flag: every grid point
 /// is sharded the same way, each shard directory a sweep of shard runs).
