@@ -12,6 +12,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TRAIN=${CCRNN_TRAIN:-$ROOT/build/bin/ccrnn-train}
 PY=/usr/bin/python3
 have_ccrnn=1
+have_torch=0 # not needed here
 # shellcheck source=machine.sh
 . "$ROOT/tools/bench/machine.sh"
 

@@ -281,11 +281,13 @@ void addFileOptions(CLI::App &app, CommandLine &cl) {
                  "Merge the finished shards of a run (--shard I/N) in these "
                  "directories into --out, as the run trained in one piece")
       ->type_name("DIR...")
+      ->default_str("")
       ->group(group);
   app.add_option("--slurm", cl.slurm,
                  "Run on a Slurm cluster as a job array of this many shards "
                  "(--shard) and a merge job into --out; prints the job ids")
       ->type_name("N")
+      ->default_str("off")
       ->group(group);
   app.add_option("--slurm-opts", cl.slurmOptions,
                  "--slurm: more sbatch options for both jobs, separated by "
