@@ -208,9 +208,19 @@ RunOutcome readRunOutcome(const std::string &dir, const std::string &what) {
       m.testAccSem = get("test_accuracy", "sem");
       out.summaries.push_back(m);
     }
-    for (const Json &r : j.at("results"))
+    const TrainConfig config = readConfig(j);
+    const size_t M = out.models.size();
+    for (const Json &r : j.at("results")) {
+      const size_t k = out.pairs.size();
       out.pairs.push_back(
           {r.at("finished").get<bool>(), numberOrNaN(r.at("final_val_loss"))});
+      if (!ownsPair(config, k, M))
+        continue;
+      // A pair stopped early is done with fewer epochs.
+      const int64_t done = r.at("epochs_completed").get<int64_t>();
+      out.epochsDone += done;
+      out.epochsTotal += out.pairs.back().finished ? done : config.epochs;
+    }
   } catch (const std::exception &e) {
     throw InputError(what + ": meta.json: " + e.what());
   }

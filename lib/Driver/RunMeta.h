@@ -65,6 +65,9 @@ struct RunOutcome {
     double finalValLoss = 0; ///< NaN when there is none
   };
   std::vector<Pair> pairs;
+  /// Epochs trained so far and to train, over the pairs the run trains (a
+  /// shard's own).
+  int64_t epochsDone = 0, epochsTotal = 0;
 };
 
 /// The settings and models of the run in `dir` from its meta.json, whatever

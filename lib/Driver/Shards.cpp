@@ -8,6 +8,7 @@
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Experiment.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -136,6 +137,62 @@ std::pair<std::string, std::string> savedStatus(const std::string &dir) {
   }
 }
 } // namespace
+
+namespace {
+/// The progress of the run or sweep in `dir`, under `name`.
+RunProgress progressOf(const std::string &dir, const std::string &name) {
+  RunProgress p{name, savedStatus(dir).first, 0, 0};
+  if (!Sweep::isSweep(dir)) {
+    const RunOutcome run = readRunOutcome(dir, "--status " + dir);
+    p.epochsDone = run.epochsDone;
+    p.epochsTotal = run.epochsTotal;
+    return p;
+  }
+  const Sweep sweep = Sweep::read(dir, "--status " + dir);
+  for (const SweepPoint &point : sweep.points()) {
+    const RunOutcome run =
+        readRunOutcome(sweep.pointPath(point), "--status " + dir);
+    p.epochsDone += run.epochsDone;
+    p.epochsTotal += run.epochsTotal;
+  }
+  return p;
+}
+} // namespace
+
+std::vector<RunProgress> readProgress(const std::string &dir) {
+  std::vector<RunProgress> lines;
+  const fs::path shards = fs::path(dir) / "shards";
+  if (fs::is_directory(shards)) {
+    std::vector<int64_t> indices;
+    for (const fs::directory_entry &e : fs::directory_iterator(shards)) {
+      const std::string name = e.path().filename().string();
+      if (e.is_directory() && !name.empty() &&
+          name.find_first_not_of("0123456789") == std::string::npos)
+        indices.push_back(std::stoll(name));
+    }
+    std::sort(indices.begin(), indices.end());
+    for (int64_t i : indices) {
+      const std::string shard = (shards / std::to_string(i)).string();
+      if (savedStatus(shard).first.empty())
+        lines.push_back({"shard " + std::to_string(i), "not started", 0, 0});
+      else
+        lines.push_back(progressOf(shard, "shard " + std::to_string(i)));
+    }
+    if (!savedStatus(dir).first.empty())
+      lines.push_back(progressOf(dir, "merged"));
+    return lines;
+  }
+  if (savedStatus(dir).first.empty())
+    throw InputError("--status " + dir +
+                     ": no run, sweep or shards (no meta.json, sweep.json "
+                     "or shards/)");
+  if (!Sweep::isSweep(dir))
+    return {progressOf(dir, "")};
+  const Sweep sweep = Sweep::read(dir, "--status " + dir);
+  for (const SweepPoint &point : sweep.points())
+    lines.push_back(progressOf(sweep.pointPath(point), point.dir));
+  return lines;
+}
 
 ShardStep nextShardStep(const std::string &dir) {
   const auto [status, error] = savedStatus(dir);

@@ -283,6 +283,11 @@ void addFileOptions(CLI::App &app, CommandLine &cl) {
       ->type_name("DIR...")
       ->default_str("")
       ->group(group);
+  app.add_option("--status", cl.status,
+                 "Print how far the run, sweep or cluster run (its shards) in "
+                 "this directory is, then exit")
+      ->type_name("DIR")
+      ->group(group);
   app.add_option("--slurm", cl.slurm,
                  "Run on a Slurm cluster as a job array of this many shards "
                  "(--shard) and a merge job into --out; prints the job ids")
@@ -318,30 +323,39 @@ void checkCommonFlags(const CLI::App &app, const CommandLine &cl) {
                      std::to_string(cl.config.jobs));
 }
 
-void checkResumeFlags(const CLI::App &app, const CommandLine &cl) {
-  static const std::set<std::string> allowed = {
-      "--resume", "--threads", "--jobs", "--ensemble", "--quiet",
-      "--cache-dir", "--help"};
+namespace {
+/// InputError for a flag given besides `allowed` (and --help): `why` says
+/// where the settings come from instead.
+void checkOnlyFlags(const CLI::App &app, std::set<std::string> allowed,
+                    const std::string &with, const std::string &why) {
+  allowed.insert("--help");
   for (const CLI::Option *opt : app.get_options())
     if (opt->count() > 0 && !allowed.count(opt->get_name()))
-      throw InputError(opt->get_name() +
-                       " cannot be combined with --resume (the run's "
-                       "settings come from " +
-                       cl.resume + "/meta.json)");
+      throw InputError(opt->get_name() + " cannot be combined with " + with +
+                       " (" + why + ")");
+}
+} // namespace
+
+void checkResumeFlags(const CLI::App &app, const CommandLine &cl) {
+  checkOnlyFlags(app,
+                 {"--resume", "--threads", "--jobs", "--ensemble", "--quiet",
+                  "--cache-dir"},
+                 "--resume",
+                 "the run's settings come from " + cl.resume + "/meta.json");
   if (given(app, "--threads") && cl.config.threads < 1)
     throw InputError("--threads must be a positive integer");
 }
 
 void checkMergeFlags(const CLI::App &app, const CommandLine &cl) {
-  static const std::set<std::string> allowed = {
-      "--merge", "--out", "--overwrite", "--quiet", "--cache-dir", "--help"};
-  for (const CLI::Option *opt : app.get_options())
-    if (opt->count() > 0 && !allowed.count(opt->get_name()))
-      throw InputError(opt->get_name() +
-                       " cannot be combined with --merge (the run's settings "
-                       "come from the shards' meta.json)");
+  checkOnlyFlags(app, {"--merge", "--out", "--overwrite", "--quiet",
+                       "--cache-dir"},
+                 "--merge", "the run's settings come from the shards' meta.json");
   if (cl.out.empty())
     throw InputError("--merge needs --out (the directory of the merged run)");
+}
+
+void checkStatusFlags(const CLI::App &app) {
+  checkOnlyFlags(app, {"--status"}, "--status", "it only reads the run");
 }
 
 void applyRunFlags(const CLI::App &app, const CommandLine &cl,

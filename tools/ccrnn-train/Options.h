@@ -32,7 +32,7 @@ struct CommandLine {
   std::string optimizer = "adam";
   /// A list of several values makes a sweep axis (Sweep.h).
   std::vector<std::string> bptt, interval, lr;
-  std::string shard;
+  std::string shard, status;
   std::vector<std::string> merge;
   int64_t slurm = 0; ///< shards of a Slurm job array (0: not on Slurm)
   std::string slurmOptions;
@@ -60,6 +60,9 @@ void checkResumeFlags(const CLI::App &app, const CommandLine &cl);
 /// --merge: InputError for a flag other than the merge's own (the merged
 /// run's settings are the shards').
 void checkMergeFlags(const CLI::App &app, const CommandLine &cl);
+
+/// --status: InputError for any other flag.
+void checkStatusFlags(const CLI::App &app);
 
 /// The settings of how a run runs (--threads, --jobs, --ensemble) that
 /// were given, into a saved run's `config`.

@@ -58,4 +58,21 @@ void printSweepSummary(const Sweep &sweep) {
     }
   std::fflush(stdout);
 }
+void printProgress(const std::vector<RunProgress> &progress) {
+  size_t w = 0;
+  for (const RunProgress &p : progress)
+    w = std::max(w, p.name.size());
+  for (const RunProgress &p : progress) {
+    const double percent =
+        p.epochsTotal > 0 ? 100.0 * double(p.epochsDone) / double(p.epochsTotal)
+                          : 0.0;
+    const std::string label =
+        w ? p.name + std::string(w - p.name.size() + 2, ' ') : "";
+    std::printf("%sepochs %" PRId64 "/%" PRId64 " (%.0f%%)  %s\n",
+                label.c_str(), p.epochsDone, p.epochsTotal, percent,
+                p.status.c_str());
+  }
+  std::fflush(stdout);
+}
+
 } // namespace ccrnn::train

@@ -11,6 +11,7 @@
 #define CCRNN_TOOLS_CCRNN_TRAIN_SUMMARY_H
 
 #include "ccrnn/Driver/RunResults.h"
+#include "ccrnn/Driver/Shards.h"
 #include "ccrnn/Driver/Sweep.h"
 
 #include <vector>
@@ -19,6 +20,8 @@ namespace ccrnn::train {
 
 void printSummary(const std::vector<driver::ModelSummary> &summary);
 void printSweepSummary(const driver::Sweep &sweep);
+/// --status: a line per run of `progress` (epochs done of all, status).
+void printProgress(const std::vector<driver::RunProgress> &progress);
 
 } // namespace ccrnn::train
 

@@ -17,6 +17,7 @@
 #include "Cluster.h"
 #include "Options.h"
 #include "Runner.h"
+#include "Summary.h"
 
 #include "ccrnn/Driver/Error.h"
 
@@ -51,6 +52,12 @@ int realMain(int argc, char **argv) {
   if (mpi.size > 1)
     programName = "ccrnn-train (rank " + std::to_string(mpi.rank) + ")";
   Runner runner(cl.quiet, cl.cacheDir);
+
+  if (!cl.status.empty()) {
+    checkStatusFlags(app);
+    printProgress(readProgress(cl.status));
+    return 0;
+  }
 
   if (!cl.merge.empty()) {
     checkMergeFlags(app, cl);

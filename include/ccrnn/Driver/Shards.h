@@ -51,6 +51,17 @@ ShardStep nextShardStep(const std::string &dir);
 void waitForShards(const std::vector<std::string> &dirs, double pollSeconds,
                    const std::function<bool()> &giveUp);
 
+/// How far a run is, for `ccrnn-train --status`: one line per run it is
+/// made of (a sweep's grid points; a cluster run's shards, each a run or a
+/// sweep, and the merged result once it is there).
+struct RunProgress {
+  std::string name;   ///< "bptt=3", "shard 1", "merged"; "" for a run
+  std::string status; ///< as its meta.json / sweep.json says
+  int64_t epochsDone = 0, epochsTotal = 0;
+};
+/// InputError when `dir` holds no run, sweep or shards.
+std::vector<RunProgress> readProgress(const std::string &dir);
+
 /// The shards of a sweep (`--shard I/N` with a list flag: every grid point
 /// is sharded the same way, each shard directory a sweep of shard runs).
 struct ShardedSweep {
