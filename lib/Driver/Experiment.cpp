@@ -476,7 +476,13 @@ RunStatus Experiment::mergeShards(const std::vector<std::string> &shardDirs,
   RunSettings shard = r.cfg;
   shard.shardIndex = 0;
   shard.shardCount = int64_t(shardDirs.size());
+  bool complete = true;
   for (const std::string &dir : shardDirs) {
+    if (dir.empty()) { // --partial: a shard not given
+      complete = false;
+      ++shard.shardIndex;
+      continue;
+    }
     const RunStore from(dir);
     RunResults part(r.S, r.M, r.E, r.results.metrics, r.results.C,
                     r.results.Lt);
@@ -486,11 +492,11 @@ RunStatus Experiment::mergeShards(const std::vector<std::string> &shardDirs,
         continue;
       const uint64_t seed = r.cfg.seeds[k / r.M];
       const std::string &model = r.models[k % r.M].name;
-      if (!part.finished[k])
-        throw InputError("--merge: " + dir + ": seed " +
-                         std::to_string(seed) + " of " + model +
-                         " is not finished (shard.npz and meta.json "
-                         "disagree)");
+      if (!part.finished[k]) {
+        // A shard given with --partial: the pair stays untrained (NaN).
+        complete = false;
+        continue;
+      }
       r.results.copyPair(part, k);
       // Its files, as the shard wrote them.
       std::vector<std::string> files = {
@@ -514,7 +520,7 @@ RunStatus Experiment::mergeShards(const std::vector<std::string> &shardDirs,
     ++shard.shardIndex;
   }
   r.sessionStart = Clock::now();
-  r.status = "complete";
+  r.status = complete ? "complete" : "partial";
   r.save();
   r.plot(hooks);
   r.store.removeResume();

@@ -277,6 +277,9 @@ SavedRun readSavedRun(const std::string &dir) {
   SavedRun saved = readRunSettings(dir, what, status, error);
   if (status == "complete")
     throw InputError(what + ": the run is complete; nothing to resume");
+  if (status == "partial")
+    throw InputError(what + ": the run is a partial merge of shards; "
+                     "finish the shards, then merge them again");
   if (status == "diverged")
     throw InputError(what + ": the run diverged (" + error +
                      "); resuming would repeat it");

@@ -51,7 +51,7 @@ Json settingsJson(TrainConfig config) {
 
 } // namespace
 
-ShardedRun readShards(const std::vector<std::string> &dirs) {
+ShardedRun readShards(const std::vector<std::string> &dirs, bool partial) {
   if (dirs.empty())
     throw InputError("--merge: no shard directory given");
   ShardedRun run;
@@ -65,7 +65,7 @@ ShardedRun readShards(const std::vector<std::string> &dirs) {
     const TrainConfig &c = shard.config;
     if (c.shardCount <= 1)
       throw InputError(what + ": not a shard (a run without --shard)");
-    if (status != "complete")
+    if (status != "complete" && !partial)
       throw InputError(what + ": shard " + std::to_string(c.shardIndex) + "/" +
                        std::to_string(c.shardCount) + " is " + status +
                        (status == "diverged" ? " (" + error + ")"
@@ -109,14 +109,14 @@ ShardedRun readShards(const std::vector<std::string> &dirs) {
   for (int64_t i = 0; i < count; ++i)
     if (!byIndex.count(i))
       missing += (missing.empty() ? "" : ", ") + std::to_string(i);
-  if (!missing.empty())
+  if (!missing.empty() && !partial)
     throw InputError("--merge: shard" +
                      std::string(count - int64_t(byIndex.size()) > 1 ? "s "
                                                                      : " ") +
                      missing + " of " + std::to_string(count) +
                      " not given");
-  for (const auto &[index, dir] : byIndex)
-    run.shardDirs.push_back(dir);
+  for (int64_t i = 0; i < count; ++i)
+    run.shardDirs.push_back(byIndex.count(i) ? byIndex.at(i) : "");
   return run;
 }
 
@@ -224,7 +224,8 @@ void waitForShards(const std::vector<std::string> &dirs, double pollSeconds,
   }
 }
 
-ShardedSweep readSweepShards(const std::vector<std::string> &dirs) {
+ShardedSweep readSweepShards(const std::vector<std::string> &dirs,
+                             bool partial) {
   ShardedSweep out;
   std::vector<Sweep> sweeps;
   for (const std::string &dir : dirs) {
@@ -247,7 +248,7 @@ ShardedSweep readSweepShards(const std::vector<std::string> &dirs) {
     for (const Sweep &s : sweeps)
       pointShards.push_back(s.pointPath(s.points()[i]));
     out.pointDirs.push_back(first.points()[i].dir);
-    out.points.push_back(readShards(pointShards));
+    out.points.push_back(readShards(pointShards, partial));
   }
   return out;
 }
@@ -264,7 +265,11 @@ Sweep mergeSweepShards(const ShardedSweep &shards,
                shards.commandLine)
         .mergeShards(shards.points[i].shardDirs, hooks.run);
   }
-  sweep.gather(hooks, "complete");
+  bool complete = true;
+  for (const SweepPoint &p : sweep.points())
+    complete = complete && readRunOutcome(sweep.pointPath(p), p.dir).status ==
+                               "complete";
+  sweep.gather(hooks, complete ? "complete" : "partial");
   return sweep;
 }
 

@@ -228,6 +228,41 @@ TEST(DriverShards, MergedShardsOfASweepAreTheSweep) {
             "--merge: " + odd + ": its grid differs from " + dirs[0] + "'s");
 }
 
+TEST(DriverShards, APartialMergeTakesWhatIsFinished) {
+  const TrainConfig c = threeSeeds();
+  const std::string s0 = trainShard(c, 0, 3, "partial0");
+  // Shard 1 stopped after its first epoch: nothing of it is finished.
+  const std::string s1 = tempDir("partial1");
+  fs::remove_all(s1);
+  std::atomic<bool> stop{true};
+  RunHooks hooks = quiet();
+  hooks.stop = &stop;
+  Experiment(shard(c, 1, 3), twoModels(), s1, {"test"}).run(hooks);
+  // Shard 2 is not given.
+  const ShardedRun run = readShards({s1, s0}, /*partial=*/true);
+  EXPECT_EQ(run.shardDirs, (std::vector<std::string>{s0, s1, ""}));
+  const std::string merged = tempDir("partial-merged");
+  fs::remove_all(merged);
+  Experiment(run.config, twoModels(), merged, run.commandLine)
+      .mergeShards(run.shardDirs, quiet());
+  const auto meta = nlohmann::json::parse(readFile(merged + "/meta.json"));
+  EXPECT_EQ(meta["status"], "partial");
+  // Shard 0 of 3 of 3 seeds x 2 models: model a's seed 3 and b's seed 3
+  // (j = 0, 3); only they are finished.
+  RunSettings owner = c;
+  owner.shardCount = 3;
+  for (size_t k = 0; k < 6; ++k) {
+    EXPECT_EQ(meta["results"][k]["finished"].get<bool>(), ownsPair(owner, k, 2))
+        << "pair " << k;
+  }
+  EXPECT_TRUE(fs::exists(merged + "/seed3_a_final.npz"));
+  EXPECT_FALSE(fs::exists(merged + "/seed5_a_final.npz"));
+  EXPECT_EQ(inputErrorOf([&] { readSavedRun(merged); }),
+            "--resume " + merged +
+                ": the run is a partial merge of shards; finish the shards, "
+                "then merge them again");
+}
+
 TEST(DriverShards, MergeRefusesShardsThatDoNotMakeOneRun) {
   const TrainConfig c = threeSeeds();
   const std::string s0 = trainShard(c, 0, 3, "refuse0"),

@@ -283,6 +283,10 @@ void addFileOptions(CLI::App &app, CommandLine &cl) {
       ->type_name("DIR...")
       ->default_str("")
       ->group(group);
+  app.add_flag("--partial", cl.partial,
+               "--merge: merge what is finished (pairs of unfinished or "
+               "missing shards stay NaN; the run's status is 'partial')")
+      ->group(group);
   app.add_option("--status", cl.status,
                  "Print how far the run, sweep or cluster run (its shards) in "
                  "this directory is, then exit")
@@ -316,6 +320,8 @@ void addFileOptions(CLI::App &app, CommandLine &cl) {
       ->group(group);
 }
 void checkCommonFlags(const CLI::App &app, const CommandLine &cl) {
+  if (cl.partial && cl.merge.empty())
+    throw InputError("--partial goes with --merge");
   if (given(app, "--context") && cl.config.context.empty())
     throw InputError("--context must be 'on' or 'off', got ''");
   if (given(app, "--jobs") && cl.config.jobs < 1)
@@ -348,7 +354,7 @@ void checkResumeFlags(const CLI::App &app, const CommandLine &cl) {
 
 void checkMergeFlags(const CLI::App &app, const CommandLine &cl) {
   checkOnlyFlags(app, {"--merge", "--out", "--overwrite", "--quiet",
-                       "--cache-dir"},
+                       "--cache-dir", "--partial"},
                  "--merge", "the run's settings come from the shards' meta.json");
   if (cl.out.empty())
     throw InputError("--merge needs --out (the directory of the merged run)");

@@ -38,7 +38,7 @@ struct CommandLine {
   std::string slurmOptions;
   bool emitSlurm = false;
   std::string out, resume, dumpStep, batchFile, cacheDir;
-  bool overwrite = false, quiet = false;
+  bool overwrite = false, quiet = false, partial = false;
 };
 
 /// Each binds the flags of one group of settings (TrainConfig.h) to its

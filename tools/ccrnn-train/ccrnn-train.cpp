@@ -63,8 +63,9 @@ int realMain(int argc, char **argv) {
     checkMergeFlags(app, cl);
     checkOutputDirectory(cl.out, cl.overwrite);
     if (Sweep::isSweep(cl.merge.front()))
-      return mergeSweep(runner, readSweepShards(cl.merge), cl.out);
-    return mergeShards(runner, readShards(cl.merge), cl.out);
+      return mergeSweep(runner, readSweepShards(cl.merge, cl.partial),
+                        cl.out);
+    return mergeShards(runner, readShards(cl.merge, cl.partial), cl.out);
   }
 
   if (!cl.resume.empty()) {

@@ -132,8 +132,9 @@ public:
   /// Writes this run from its shards (ShardedRun::shardDirs, by shard
   /// index; Shards.h): each pair's results from the shard that trained it,
   /// its checkpoints and feedback files copied, then the files of a
-  /// complete run. InputError when a shard's files are missing or do not
-  /// fit the run.
+  /// complete run. A pair its shard has not finished (or of a shard that is
+  /// "", missing) stays untrained and the run's status is "partial".
+  /// InputError when a shard's files are missing or do not fit the run.
   RunStatus mergeShards(const std::vector<std::string> &shardDirs,
                         const RunHooks &hooks);
 

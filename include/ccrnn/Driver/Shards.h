@@ -29,14 +29,18 @@ struct ShardedRun {
   TrainConfig config;                   ///< the run's, unsharded
   std::vector<ModelEntry> models;       ///< trainers not loaded
   std::vector<std::string> commandLine; ///< shard 0's
-  std::vector<std::string> shardDirs;   ///< by shard index
+  std::vector<std::string> shardDirs;   ///< by shard index ("": missing)
 };
 
 /// The shards in `dirs`, in any order. InputError naming the directory
 /// when one is not a finished shard (not a run, not sharded, still running,
 /// interrupted or diverged), when shards differ in a setting or their
 /// models, or when a shard is given twice or missing; nothing is written.
-ShardedRun readShards(const std::vector<std::string> &dirs);
+/// With `partial` (--partial), unfinished and missing shards are allowed
+/// (a missing one's directory is ""): the merge takes the pairs that are
+/// finished.
+ShardedRun readShards(const std::vector<std::string> &dirs,
+                      bool partial = false);
 
 /// What the task of a shard (an MPI rank) does with the shard's directory:
 /// train it (nothing saved there yet), resume it (saved, not finished), or
@@ -73,7 +77,8 @@ struct ShardedSweep {
 
 /// The sweeps in `dirs` (InputError as readShards, for each grid point, or
 /// when their grids differ).
-ShardedSweep readSweepShards(const std::vector<std::string> &dirs);
+ShardedSweep readSweepShards(const std::vector<std::string> &dirs,
+                             bool partial = false);
 
 /// Writes the sweep of `shards` into `dir`: each grid point merged
 /// (Experiment::mergeShards) with its models `models[i]` (trainers
