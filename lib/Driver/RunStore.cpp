@@ -45,17 +45,27 @@ void checkOutputDirectory(const std::string &dir, bool overwrite) {
   fs::remove(probe, ec);
 }
 
-const npz::Array &ResumeFile::get(const std::string &name,
-                                  const std::vector<int64_t> &shape) const {
+/// The array `name` of `shape` in `archive`, read from `file` for `flag`;
+/// InputError naming the file otherwise.
+static const npz::Array &checkedArray(const npz::Archive &archive,
+                                      const std::string &flag,
+                                      const std::string &file,
+                                      const std::string &name,
+                                      const std::vector<int64_t> &shape) {
   auto it = archive.find(name);
   if (it == archive.end())
-    throw InputError("--resume: " + file + ": no array '" + name + "'");
+    throw InputError(flag + ": " + file + ": no array '" + name + "'");
   if (it->second.shape != shape)
-    throw InputError("--resume: " + file + ": array '" + name +
+    throw InputError(flag + ": " + file + ": array '" + name +
                      "' has shape " + shapeString(it->second.shape) +
-                     ", expected " + shapeString(shape) +
-                     " (meta.json and resume.npz disagree)");
+                     ", expected " + shapeString(shape) + " (meta.json and " +
+                     fs::path(file).filename().string() + " disagree)");
   return it->second;
+}
+
+const npz::Array &ResumeFile::get(const std::string &name,
+                                  const std::vector<int64_t> &shape) const {
+  return checkedArray(archive, "--resume", file, name, shape);
 }
 
 std::string RunStore::path(const std::string &file) const {
@@ -128,15 +138,7 @@ RunStore::ShardResults RunStore::readShardResults(RunResults &results) const {
   }
   auto get = [&](const std::string &name,
                  const std::vector<int64_t> &shape) -> const npz::Array & {
-    auto it = a.find(name);
-    if (it == a.end())
-      throw InputError("--merge: " + file + ": no array '" + name + "'");
-    if (it->second.shape != shape)
-      throw InputError("--merge: " + file + ": array '" + name +
-                       "' has shape " + shapeString(it->second.shape) +
-                       ", expected " + shapeString(shape) +
-                       " (meta.json and shard.npz disagree)");
-    return it->second;
+    return checkedArray(a, "--merge", file, name, shape);
   };
   results.read(get);
   ShardResults r;
