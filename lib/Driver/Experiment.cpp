@@ -407,8 +407,13 @@ void Experiment::Impl::loadResume() {
     return file.get(name, shape);
   };
   results.read(get);
+  results.checkValues("--resume: " + file.file);
   previousSeconds = file.trainingSeconds;
   for (const ResumeFile::Pair &p : file.pairs) {
+    if (results.finished[results.pair(p.s, p.m)])
+      throw InputError("--resume: " + file.file + ": 'current' lists seed "
+                       "index " + std::to_string(p.s) + ", model index " +
+                       std::to_string(p.m) + ", which is finished");
     const ccrnn_trainer_desc &d = *models[p.m].api->desc;
     std::unique_ptr<PairRun> pr = restorePair(cfg, d, p.s, p.m, p.prefix, get);
     if (cfg.recordGrads)

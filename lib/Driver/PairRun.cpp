@@ -3,7 +3,11 @@
 #include "PairRun.h"
 
 #include "Arrays.h"
+#include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Parameters.h"
+
+#include <cmath>
+#include <string>
 
 namespace ccrnn::driver {
 
@@ -52,11 +56,20 @@ std::unique_ptr<PairRun> restorePair(const TrainConfig &c,
                                      size_t m, const std::string &prefix,
                                      const RunResults::ArrayGetter &get) {
   std::unique_ptr<PairRun> p = emptyPair(c, d, s, m);
-  auto scalar = [&](const char *name) { return get(prefix + name, {}).data[0]; };
-  p->optim->setSteps(int64_t(scalar("optim_steps")));
-  p->optim->setLr(scalar("optim_lr"));
-  p->plateau->setState(scalar("plateau_best"),
-                       int64_t(scalar("plateau_bad_epochs")));
+  // Counts and the learning rate are checked before use (a damaged file).
+  auto scalar = [&](const char *name, bool count) {
+    const double v = get(prefix + name, {}).data[0];
+    if (count ? !(v >= 0 && v <= 9e15 && v == std::floor(v))
+              : !(std::isfinite(v) && v > 0))
+      throw InputError(std::string("--resume: ") + prefix + name + " is " +
+                       std::to_string(v) + ", expected " +
+                       (count ? "a count" : "a positive number"));
+    return v;
+  };
+  p->optim->setSteps(int64_t(scalar("optim_steps", true)));
+  p->optim->setLr(scalar("optim_lr", false));
+  p->plateau->setState(get(prefix + "plateau_best", {}).data[0],
+                       int64_t(scalar("plateau_bad_epochs", true)));
   auto asFloat = [](const npz::Array &x, std::vector<float> &to) {
     to.assign(x.data.begin(), x.data.end());
   };

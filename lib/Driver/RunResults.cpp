@@ -2,6 +2,7 @@
 
 #include "ccrnn/Driver/RunResults.h"
 
+#include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Metrics.h"
 
 #include <algorithm>
@@ -118,6 +119,24 @@ void RunResults::write(npz::Archive &archive) const {
                   : npz::DType::I64;
     a.data.assign(table.begin(), table.end());
   });
+}
+
+void RunResults::checkValues(const std::string &what) const {
+  for (size_t k = 0; k < S * M; ++k) {
+    const std::string pair = "seed index " + std::to_string(k / M) +
+                             ", model index " + std::to_string(k % M);
+    auto bad = [&](const char *table, int64_t value, const std::string &want) {
+      throw InputError(what + ": " + table + " of " + pair + " is " +
+                       std::to_string(value) + ", expected " + want);
+    };
+    if (epochsDone[k] < 0 || epochsDone[k] > E)
+      bad("epochs_done", epochsDone[k], "0 to " + std::to_string(E));
+    if (finished[k] != 0 && finished[k] != 1)
+      bad("finished", finished[k], "0 or 1");
+    if (bestEpoch[k] < 0 || bestEpoch[k] > epochsDone[k])
+      bad("best_epoch", bestEpoch[k],
+          "0 to its epochs done (" + std::to_string(epochsDone[k]) + ")");
+  }
 }
 
 void RunResults::copyPair(const RunResults &from, size_t k) {

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <cmath>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -141,6 +142,7 @@ RunStore::ShardResults RunStore::readShardResults(RunResults &results) const {
     return checkedArray(a, "--merge", file, name, shape);
   };
   results.read(get);
+  results.checkValues("--merge: " + file);
   ShardResults r;
   r.trainingSeconds = get("training_seconds", {}).data[0];
   const npz::Array &sizes = get("last_sizes", {3});
@@ -169,9 +171,13 @@ ResumeFile RunStore::readResume(const RunResults &results) const {
     throw InputError("--resume: " + r.file + ": array 'current' has shape " +
                      shapeString(cur.shape) + ", expected [n, 2]");
   for (size_t i = 0; i < cur.data.size() / 2; ++i) {
-    const size_t s = size_t(cur.data[2 * i]), m = size_t(cur.data[2 * i + 1]);
-    if (s >= results.S || m >= results.M)
+    const double sd = cur.data[2 * i], md = cur.data[2 * i + 1];
+    // Checked as numbers before they become indices.
+    if (!(sd >= 0 && sd < double(results.S) && md >= 0 &&
+          md < double(results.M)) ||
+        sd != std::floor(sd) || md != std::floor(md))
       throw InputError("--resume: " + r.file + ": 'current' out of range");
+    const size_t s = size_t(sd), m = size_t(md);
     r.pairs.push_back({s, m, single ? "" : "pair" + std::to_string(i) + "/"});
   }
   return r;

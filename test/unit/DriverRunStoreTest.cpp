@@ -22,6 +22,7 @@
 
 #include "gtest/gtest.h"
 
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <type_traits>
@@ -275,6 +276,67 @@ TEST(DriverRunStore, SavedRunReadsBackWhatThePreparedRunWrote) {
   store.removeResume();
   EXPECT_EQ(inputErrorOf([&] { readSavedRun(dir); }),
             "--resume " + dir + ": no resume.npz");
+}
+
+} // namespace
+
+namespace {
+
+// A resume.npz that was damaged or edited must not index out of the
+// tables: every value the run counts on is checked (issue 17, class 4).
+TEST(DriverRunStore, DamagedResumeValuesAreInputErrors) {
+  TrainConfig c = fake::smallConfig();
+  c.epochs = 3;
+  const std::vector<ModelEntry> models = {fake::model("fake_a")};
+  const std::string dir = fake::tempDir("store-damaged");
+  std::filesystem::remove_all(dir);
+  std::atomic<bool> stop{false};
+  RunHooks hooks;
+  hooks.gnuplot = "";
+  hooks.stop = &stop; // after the first epoch of seed 3
+  hooks.onEpoch = [&](const EpochReport &) { stop = true; };
+  ASSERT_EQ(Experiment(c, models, dir, {"test"}).run(hooks),
+            RunStatus::Interrupted);
+  const std::string file = dir + "/resume.npz";
+  const npz::Archive saved = npz::readNpz(file);
+  auto resumeWith = [&](const std::string &name, size_t i, double value) {
+    npz::Archive a = saved;
+    a.at(name).data.at(i) = value;
+    if (value != std::floor(value)) // stored as float64, as an edit may
+      a.at(name).dtype = npz::DType::F64;
+    npz::writeNpz(file, a);
+    return inputErrorOf(
+        [&] { Experiment(c, models, dir, {"test"}).loadResume(); });
+  };
+  EXPECT_EQ(resumeWith("epochs_done", 0, 1), "(no error)");
+  EXPECT_EQ(resumeWith("epochs_done", 0, -1),
+            "--resume: " + file +
+                ": epochs_done of seed index 0, model index 0 is -1, "
+                "expected 0 to 3");
+  EXPECT_EQ(resumeWith("epochs_done", 1, 1000000),
+            "--resume: " + file +
+                ": epochs_done of seed index 1, model index 0 is 1000000, "
+                "expected 0 to 3");
+  EXPECT_EQ(resumeWith("finished", 0, 2),
+            "--resume: " + file +
+                ": finished of seed index 0, model index 0 is 2, expected "
+                "0 or 1");
+  EXPECT_EQ(resumeWith("best_epoch", 0, 2),
+            "--resume: " + file +
+                ": best_epoch of seed index 0, model index 0 is 2, "
+                "expected 0 to its epochs done (1)");
+  EXPECT_EQ(resumeWith("current", 0, -1),
+            "--resume: " + file + ": 'current' out of range");
+  EXPECT_EQ(resumeWith("current", 0, 0.5),
+            "--resume: " + file + ": 'current' out of range");
+  EXPECT_EQ(resumeWith("finished", 0, 1),
+            "--resume: " + file +
+                ": 'current' lists seed index 0, model index 0, which is "
+                "finished");
+  EXPECT_EQ(resumeWith("pair0/optim_steps", 0, -5),
+            "--resume: pair0/optim_steps is -5.000000, expected a count");
+  EXPECT_EQ(resumeWith("pair0/optim_lr", 0, std::nan("")),
+            "--resume: pair0/optim_lr is nan, expected a positive number");
 }
 
 } // namespace

@@ -84,6 +84,11 @@ struct RunResults {
       const std::string &, const std::vector<int64_t> &)>;
   /// Reads every table written by `write` back.
   void read(const ArrayGetter &get);
+  /// Checks the values read back (`read`) that the run indexes with or
+  /// counts on: epochs done in [0, E], finished 0 or 1, the best epoch in
+  /// [0, epochs done]. InputError starting with `what` (the file)
+  /// otherwise: a damaged or edited file must not index out of the tables.
+  void checkValues(const std::string &what) const;
   /// Pair k's rows of every table from `from` (of the same dimensions).
   void copyPair(const RunResults &from, size_t k);
 };
