@@ -52,6 +52,13 @@ std::vector<float> slice(const npz::Array &a, int64_t record) {
   return {a.data.begin() + record * n, a.data.begin() + (record + 1) * n};
 }
 
+std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
 json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
 /// One file's measures, per recorded batch; prints the table.
@@ -70,9 +77,28 @@ json analyze(const std::string &file) {
   for (const npz::Array *x : {&synthetic, &target, &truth})
     if (x->shape != synthetic.shape || x->shape[0] != records)
       throw Failure(file + ": the gradient arrays disagree in shape");
+  // The shapes are the file's, not to be trusted: every axis the measures
+  // divide by or index with is checked first.
+  auto nonEmpty = [&](const npz::Array &x, const char *name) {
+    for (int64_t n : x.shape)
+      if (n < 1)
+        throw Failure(file + ": '" + name + "' has an empty axis (shape " +
+                      shapeText(x.shape) + ")");
+  };
+  nonEmpty(synthetic, "synthetic");
+  for (double e : epoch.data)
+    if (!(e >= 0 && e <= 1e9 && e == std::floor(e)))
+      throw Failure(file + ": 'epoch' holds " + std::to_string(e) +
+                    ", not an epoch");
   const npz::Array *activity = nullptr;
-  if (a.count("activity"))
+  if (a.count("activity")) {
     activity = &member(a, file, "activity", 5);
+    nonEmpty(*activity, "activity");
+    if (activity->shape[0] != records)
+      throw Failure(file + ": 'activity' has " +
+                    std::to_string(activity->shape[0]) +
+                    " records, the gradients " + std::to_string(records));
+  }
 
   std::printf("%s\n%6s %22s %19s %22s %9s %13s\n", file.c_str(), "epoch",
               "cosine_synthetic_true", "cosine_target_true",
