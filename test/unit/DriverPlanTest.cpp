@@ -70,6 +70,18 @@ TEST(DriverPlan, NoModelOrOneTwiceIsAnInputError) {
             std::string::npos);
 }
 
+TEST(DriverPlan, AModelFileNameWithAControlCharacterIsRefused) {
+  // The name goes into file names, messages and plot titles (issue 17).
+  const std::string file = tempPath("a\n!touch x\n.mlir");
+  fs::copy_file(resolveModel("lstm").file, file,
+                fs::copy_options::overwrite_existing);
+  EXPECT_EQ(inputErrorOf([&] { resolveModels({file}, "linedraw"); }),
+            "--model: the file name of '" + tempPath("a?!touch x?.mlir") +
+                "' has a control character (a model is named by its file's "
+                "name; rename the file)");
+  fs::remove(file);
+}
+
 TEST(DriverPlan, SavedModelsAreResolvedFromTheirFilesUnderTheirNames) {
   const ModelRef lstm = resolveModel("seqmnist_lstm");
   ModelEntry saved;
