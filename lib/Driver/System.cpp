@@ -193,6 +193,17 @@ std::string formatBytes(double bytes) {
   return text;
 }
 
+void syncFile(const std::string &path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || fsync(fd) != 0) {
+    const int err = errno;
+    if (fd >= 0)
+      close(fd);
+    throw std::runtime_error(path + ": cannot sync: " + std::strerror(err));
+  }
+  close(fd);
+}
+
 std::string hostName() {
   char name[256] = {};
   if (gethostname(name, sizeof name - 1) != 0 || !name[0])

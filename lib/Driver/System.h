@@ -45,6 +45,10 @@ std::string formatBytes(double bytes);
 /// A command line for messages: arguments quoted where a shell needs it.
 std::string shellJoin(const std::vector<std::string> &argv);
 
+/// Flushes `path`'s data to the disk (fsync); std::runtime_error when it
+/// cannot.
+void syncFile(const std::string &path);
+
 /// This machine's name ("host" when it has none).
 std::string hostName();
 

@@ -5,6 +5,7 @@
 #include "System.h"
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Rng.h"
+#include "ccrnn/Runtime/Idx.h"
 
 #include <nlohmann/json.hpp>
 
@@ -323,13 +324,27 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
   const std::string key = cacheKey(modelText, options, spec.cuda, tools, cxx);
   const fs::path dir = fs::path(cacheDir) / hex64(hashName(key));
   const std::string so = (dir / "trainer.so").string();
+  // An entry is used only when it is complete and its library is the one
+  // that was built (its SHA-256 recorded next to it): a truncated or
+  // altered trainer.so (a crash or power loss mid-write, a tampered file)
+  // is rebuilt instead of loaded, which could crash every later run.
+  bool damaged = false;
   auto built = [&] {
-    std::string stored;
+    std::string stored, digest;
     try {
       stored = readWholeFile((dir / "key.txt").string());
+      digest = readWholeFile((dir / "trainer.sha256").string());
     } catch (const std::exception &) {
+      return false;
     }
-    return stored == key && fs::exists(so);
+    if (stored != key || !fs::exists(so))
+      return false;
+    try {
+      damaged = idx::sha256File(so) != digest;
+    } catch (const std::exception &) {
+      damaged = true;
+    }
+    return !damaged;
   };
   if (built())
     return loadLibrary(so, model.name);
@@ -345,6 +360,9 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
       (fs::path(cacheDir) / ("." + dir.filename().string() + ".lock")).string());
   if (built())
     return loadLibrary(so, model.name);
+  if (damaged && log)
+    log("the cached trainer " + so +
+        " does not match its SHA-256 (damaged or altered); rebuilding it");
   // Built under a private name and renamed into place: a run that does not
   // take the lock (an older ccrnn-train) never sees a half-built trainer.
   fs::path tmp = dir.string() + ".tmp-" + hostName() + "-" +
@@ -384,7 +402,13 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
     }
   }
   try {
+    // The library's digest, then the key that marks the entry complete,
+    // each on disk (fsync) before the directory is renamed into place.
+    syncFile(lib);
+    writeFileAtomic((tmp / "trainer.sha256").string(), idx::sha256File(lib));
+    syncFile((tmp / "trainer.sha256").string());
     writeFileAtomic((tmp / "key.txt").string(), key);
+    syncFile((tmp / "key.txt").string());
   } catch (const std::exception &e) {
     fs::remove_all(tmp, ec);
     throw InputError(e.what());
