@@ -19,11 +19,6 @@ namespace ccrnn::driver {
 
 namespace {
 
-bool isControl(char c) {
-  const unsigned char u = static_cast<unsigned char>(c);
-  return u < 0x20 || u == 0x7f;
-}
-
 // gnuplot's single-quoted strings have no escapes but '' for a quote, and
 // a line break ends the command, so that what follows it would run as
 // gnuplot's (and, after '!', the shell's) next command: a control
@@ -31,17 +26,9 @@ bool isControl(char c) {
 // refused before (cannotPlot), so only titles and labels are changed.
 std::string quote(const std::string &s) {
   std::string q = "'";
-  for (char c : s)
-    q += c == '\'' ? std::string("''")
-                   : std::string(1, isControl(c) ? '?' : c);
+  for (char c : printable(s))
+    q += c == '\'' ? std::string("''") : std::string(1, c);
   return q + "'";
-}
-
-bool hasControl(const std::string &s) {
-  for (char c : s)
-    if (isControl(c))
-      return true;
-  return false;
 }
 
 std::string number(double v) {
@@ -79,7 +66,7 @@ std::string cannotPlot(const std::string &gnuplot, const std::string &png,
     return gnuplot + " not found; " + what + " not written";
   if (scratch.path.empty())
     return "cannot create a temporary directory; " + what + " not written";
-  if (hasControl(png) || hasControl(scratch.path))
+  if (hasControlCharacter(png) || hasControlCharacter(scratch.path))
     return "the path " + png + " (or of the temporary directory " +
            scratch.path + ") has a control character; " + what +
            " not written";

@@ -29,11 +29,15 @@ std::string script(const std::vector<std::string> &options,
 
 } // namespace
 
-std::string shardDirectory(const SlurmJob &job, int64_t i) {
-  return (fs::path(job.dir) / "shards" / std::to_string(i)).string();
+std::string shardDirectory(const std::string &dir, int64_t i) {
+  return (fs::path(dir) / "shards" / std::to_string(i)).string();
 }
 
 std::vector<std::string> writeSlurmScripts(const SlurmJob &job) {
+  if (hasControlCharacter(job.dir))
+    throw InputError("--out " + printable(job.dir) +
+                     ": has a control character, which a Slurm job script "
+                     "cannot hold safely");
   const std::string slurm = slurmDir(job);
   std::error_code ec;
   fs::create_directories(slurm, ec);
@@ -61,7 +65,7 @@ std::vector<std::string> writeSlurmScripts(const SlurmJob &job) {
       "exec " + trainLine + "\n");
   std::vector<std::string> merge = {job.train.front(), "--merge"};
   for (int64_t i = 0; i < job.shards; ++i)
-    merge.push_back(shardDirectory(job, i));
+    merge.push_back(shardDirectory(job.dir, i));
   merge.insert(merge.end(), {"--out", job.dir, "--overwrite"});
   merge.insert(merge.end(), job.mergeFlags.begin(), job.mergeFlags.end());
   const std::string mergeScript =

@@ -2,6 +2,7 @@
 
 #include "System.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -191,6 +192,21 @@ std::string formatBytes(double bytes) {
   std::snprintf(text, sizeof text, bytes < 10 && unit ? "%.1f %s" : "%.0f %s",
                 bytes, units[unit]);
   return text;
+}
+
+static bool isControl(char c) {
+  const unsigned char u = static_cast<unsigned char>(c);
+  return u < 0x20 || u == 0x7f;
+}
+
+bool hasControlCharacter(const std::string &s) {
+  return std::any_of(s.begin(), s.end(), isControl);
+}
+
+std::string printable(const std::string &s) {
+  std::string out = s;
+  std::replace_if(out.begin(), out.end(), isControl, '?');
+  return out;
 }
 
 void syncFile(const std::string &path) {

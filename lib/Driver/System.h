@@ -49,6 +49,13 @@ std::string shellJoin(const std::vector<std::string> &argv);
 /// cannot.
 void syncFile(const std::string &path);
 
+/// Whether `s` has a control character (a line break, ...): such text must
+/// not reach a script line (gnuplot's, a job script's) or a one-line
+/// message as it is.
+bool hasControlCharacter(const std::string &s);
+/// `s` with each control character shown as '?'.
+std::string printable(const std::string &s);
+
 /// This machine's name ("host" when it has none).
 std::string hostName();
 

@@ -78,16 +78,10 @@ ModelRef resolveModel(const std::string &spec) {
     ref.file = spec;
     ref.name = fs::path(spec).stem().string();
     // The name goes into file names, messages and plot titles.
-    for (char c : ref.name)
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-        std::string shown = spec; // the message stays one line
-        for (char &d : shown)
-          if (static_cast<unsigned char>(d) < 0x20 || d == 0x7f)
-            d = '?';
-        throw InputError("--model: the file name of '" + shown +
-                         "' has a control character (a model is named by "
-                         "its file's name; rename the file)");
-      }
+    if (hasControlCharacter(ref.name))
+      throw InputError("--model: the file name of '" + printable(spec) +
+                       "' has a control character (a model is named by "
+                       "its file's name; rename the file)");
     if (!fs::exists(spec))
       throw InputError("--model " + spec + ": no such file");
     checkModelFile(spec, spec);

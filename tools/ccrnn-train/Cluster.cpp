@@ -23,11 +23,9 @@ std::string selfPath() {
 /// The shard directories of a run of `count` MPI ranks into `out`.
 std::vector<std::string> rankDirectories(const std::string &out,
                                          int64_t count) {
-  SlurmJob layout;
-  layout.dir = out;
   std::vector<std::string> dirs;
   for (int64_t i = 0; i < count; ++i)
-    dirs.push_back(shardDirectory(layout, i));
+    dirs.push_back(shardDirectory(out, i));
   return dirs;
 }
 

@@ -38,10 +38,13 @@ struct SlurmJob {
   std::string sbatchOptions;
 };
 
-/// The directory of shard `i`.
-std::string shardDirectory(const SlurmJob &job, int64_t i);
+/// The directory of shard `i` of a run (--slurm, or MPI ranks) in `dir`.
+std::string shardDirectory(const std::string &dir, int64_t i);
 
-/// Writes DIR/slurm/shard.sh and merge.sh; returns their paths.
+/// Writes DIR/slurm/shard.sh and merge.sh; returns their paths. InputError
+/// when DIR has a control character: it is written into #SBATCH lines,
+/// which sbatch reads without the shell's quoting, so a line break there
+/// would start a shell command of the script.
 std::vector<std::string> writeSlurmScripts(const SlurmJob &job);
 
 /// Submits the array, then the merge (afterok of the array); their job
