@@ -55,6 +55,12 @@ elif slurm_missing:
 else:
     config.available_features.add("slurm")
 
+# Tests that play another local user (files chown-ed to nobody) need root.
+if os.geteuid() == 0:
+    config.available_features.add("root")
+else:
+    lit_config.note("Tests of files owned by another user skipped: they chown files, and this is not root")
+
 # Open MPI's mpirun (Debian's openmpi-bin) for Driver/mpi.test.
 if shutil.which("mpirun"):
     config.available_features.add("mpi")

@@ -84,35 +84,47 @@ std::string writeData(const std::string &file, const std::string &data,
   return "";
 }
 
-// Runs `script` (which writes "<png>.tmp") and renames the result.
+// Runs `script` (header()'s terminal line, then the plot) with its output
+// set to a new temporary next to `png`, and renames the result.
 std::string render(const std::string &gnuplot, const std::string &png,
                    const ScratchDir &scratch, const std::string &script) {
   std::string what = fs::path(png).filename().string();
   std::string program = findProgram(gnuplot);
-  std::string scriptFile = scratch.path + "/plot.gp", output;
+  std::string scriptFile = scratch.path + "/plot.gp", output, tmp;
   try {
-    writeFileAtomic(scriptFile, script);
+    // Created here, exclusively: gnuplot opens its output with fopen,
+    // which would follow a link planted under a predictable name.
+    tmp = createTempFileFor(png);
+    const size_t terminal = script.find('\n') + 1;
+    writeFileAtomic(scriptFile, script.substr(0, terminal) + "set output " +
+                                    quote(tmp) + "\n" +
+                                    script.substr(terminal));
   } catch (const std::exception &e) {
+    std::error_code ec;
+    if (!tmp.empty())
+      fs::remove(tmp, ec);
     return std::string(e.what()) + "; " + what + " not written";
   }
   int status = runProgram({program, scriptFile}, output);
   std::error_code ec;
-  if (status != 0 || !fs::exists(png + ".tmp")) {
-    fs::remove(png + ".tmp", ec);
+  if (status != 0 || fs::file_size(tmp, ec) == 0) {
+    fs::remove(tmp, ec);
     return "gnuplot failed (exit status " + std::to_string(status) + "); " +
            what + " not written" + (output.empty() ? "" : ":\n" + output);
   }
-  fs::rename(png + ".tmp", png, ec);
-  if (ec)
-    return "cannot rename " + png + ".tmp: " + ec.message();
+  try {
+    renameOver(tmp, png);
+  } catch (const std::exception &e) {
+    return e.what();
+  }
   return "";
 }
 
-std::string header(const std::string &png, int width, int height) {
+// The terminal, on the script's first line (render() sets the output).
+std::string header(int width, int height) {
   std::ostringstream s;
   s << "set terminal pngcairo noenhanced size " << width << "," << height
-    << " font 'sans,10'\n"
-    << "set output " << quote(png + ".tmp") << "\n";
+    << " font 'sans,10'\n";
   return s.str();
 }
 
@@ -134,7 +146,7 @@ std::string plotCurves(const std::string &gnuplot, const std::string &png,
   if (std::string why = cannotPlot(gnuplot, png, scratch); !why.empty())
     return why;
   std::ostringstream script;
-  script << header(png, 600 * int(metrics.size()), 450)
+  script << header(600 * int(metrics.size()), 450)
          << "set multiplot layout 1," << metrics.size() << "\n"
          << "set xlabel 'epoch'\nset grid\n"
          << "set key top right\n";
@@ -208,7 +220,7 @@ plotLines(const std::string &gnuplot, const std::string &png,
   if (!why.empty())
     return why;
   std::ostringstream script;
-  script << header(png, 450 * int(models.size()), 480)
+  script << header(450 * int(models.size()), 480)
          << "set multiplot layout 1," << models.size() << "\n"
          << "set size ratio -1\nset xrange [" << number(box[0]) << ":"
          << number(box[1]) << "]\nset yrange [" << number(box[2]) << ":"
@@ -237,7 +249,7 @@ std::string plotSweep(const std::string &gnuplot, const std::string &png,
   if (std::string why = cannotPlot(gnuplot, png, scratch); !why.empty())
     return why;
   std::ostringstream script;
-  script << header(png, 760, 480) << "set title " << quote(plot.title)
+  script << header(760, 480) << "set title " << quote(plot.title)
          << "\nset xlabel " << quote(plot.xLabel) << "\nset ylabel "
          << quote(plot.yLabel) << "\nset grid\nset key outside right\n"
          << (plot.logX ? "set logscale x\n" : "")

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -114,22 +115,6 @@ std::string selfDirectory() {
   return slash == std::string::npos ? "." : exe.substr(0, slash);
 }
 
-void writeFileAtomic(const std::string &path, const std::string &contents) {
-  std::string tmp = path + ".tmp";
-  std::FILE *f = std::fopen(tmp.c_str(), "wb");
-  if (!f)
-    throw std::runtime_error(path + ": cannot create " + tmp + ": " +
-                             std::strerror(errno));
-  bool ok =
-      std::fwrite(contents.data(), 1, contents.size(), f) == contents.size();
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    std::remove(tmp.c_str());
-    throw std::runtime_error(path + ": cannot write: " + std::strerror(err));
-  }
-}
-
 std::string readWholeFile(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
@@ -218,6 +203,73 @@ void syncFile(const std::string &path) {
     throw std::runtime_error(path + ": cannot sync: " + std::strerror(err));
   }
   close(fd);
+}
+
+void makePrivateDirectories(const std::string &path) {
+  std::string prefix;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string::npos)
+      slash = path.size();
+    prefix = path.substr(0, slash);
+    start = slash + 1;
+    if (prefix.empty() || prefix == "." || prefix == "..")
+      continue;
+    if (mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST)
+      throw std::runtime_error(prefix + ": cannot create: " +
+                               std::strerror(errno));
+  }
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    throw std::runtime_error(path + ": cannot create: not a directory");
+}
+
+// Owned by this user or root.
+static bool ownedByUs(const struct stat &st) {
+  return st.st_uid == geteuid() || st.st_uid == 0;
+}
+
+static std::string modeText(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", unsigned(mode & 07777));
+  return text;
+}
+
+std::string untrustedReason(const std::string &path) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0)
+    return path + ": " + std::strerror(errno);
+  if (S_ISLNK(st.st_mode))
+    return path + " is a symbolic link";
+  if (!ownedByUs(st))
+    return path + " is owned by user " + std::to_string(st.st_uid) +
+           ", not by you";
+  if (st.st_mode & (S_IWGRP | S_IWOTH))
+    return path + " is writable by others (mode " + modeText(st.st_mode) +
+           ")";
+  // The directories above: followed as the kernel resolves the path.
+  char resolved[PATH_MAX];
+  if (!realpath(path.c_str(), resolved))
+    return path + ": " + std::strerror(errno);
+  std::string dir = resolved;
+  while (true) {
+    const size_t slash = dir.rfind('/');
+    if (slash == std::string::npos)
+      break;
+    dir = slash == 0 ? "/" : dir.substr(0, slash);
+    if (stat(dir.c_str(), &st) != 0)
+      return dir + ": " + std::strerror(errno);
+    if (!ownedByUs(st))
+      return dir + " is owned by user " + std::to_string(st.st_uid) +
+             ", not by you";
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+      return dir + " is writable by others (mode " + modeText(st.st_mode) +
+             ")";
+    if (dir == "/")
+      break;
+  }
+  return "";
 }
 
 std::string hostName() {

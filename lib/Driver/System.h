@@ -3,6 +3,8 @@
 #ifndef CCRNN_LIB_DRIVER_SYSTEM_H
 #define CCRNN_LIB_DRIVER_SYSTEM_H
 
+#include "ccrnn/Runtime/AtomicFile.h" // writeFileAtomic, for the driver
+
 #include <ctime>
 #include <string>
 #include <vector>
@@ -22,10 +24,6 @@ std::string findProgram(const std::string &name);
 
 /// The directory of the running executable.
 std::string selfDirectory();
-
-/// Writes `contents` to "<path>.tmp" and renames it over `path`. Throws
-/// std::runtime_error naming the file.
-void writeFileAtomic(const std::string &path, const std::string &contents);
 
 /// The whole file; throws std::runtime_error naming it.
 std::string readWholeFile(const std::string &path);
@@ -55,6 +53,19 @@ void syncFile(const std::string &path);
 bool hasControlCharacter(const std::string &s);
 /// `s` with each control character shown as '?'.
 std::string printable(const std::string &s);
+
+/// Creates `path` and its missing parents with mode 0700 (only the user may
+/// read or write them, as a cache of code must be). Throws
+/// std::runtime_error naming the path.
+void makePrivateDirectories(const std::string &path);
+
+/// Why `path` cannot be trusted to hold code that only this user wrote, or
+/// empty when it can: it must exist, not be a symbolic link, be owned by
+/// this user (or root) and be writable by no one else. A directory in
+/// `path`'s ancestry must be owned by this user or root and be writable by
+/// no one else unless it is sticky (as /tmp): otherwise another user could
+/// put their directory in its place.
+std::string untrustedReason(const std::string &path);
 
 /// This machine's name ("host" when it has none).
 std::string hostName();

@@ -6,6 +6,7 @@
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Rng.h"
 #include "ccrnn/Runtime/Idx.h"
+#include "ccrnn/Runtime/UserDirs.h"
 
 #include <nlohmann/json.hpp>
 
@@ -28,6 +29,16 @@
 #endif
 #ifndef CCRNN_VERSION
 #error "CCRNN_VERSION must be defined"
+#endif
+// The compiler of the trainers compiled on the fly and the flags it adds:
+// in a sanitizer build (CCRNN_SANITIZE) the build's compiler and its
+// sanitizer flags (lib/Driver/CMakeLists.txt), so that a trainer is
+// instrumented like the program that loads it.
+#ifndef CCRNN_TRAINER_CXX
+#define CCRNN_TRAINER_CXX "c++"
+#endif
+#ifndef CCRNN_TRAINER_CXXFLAGS
+#define CCRNN_TRAINER_CXXFLAGS ""
 #endif
 
 namespace fs = std::filesystem;
@@ -210,10 +221,8 @@ void requireDevice(const std::string &device) {
 std::string defaultCacheDir() {
   if (const char *dir = std::getenv("CCRNN_CACHE_DIR"); dir && *dir)
     return dir;
-  if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-    return std::string(xdg) + "/ccrnn/trainers";
-  const char *home = std::getenv("HOME");
-  return std::string(home && *home ? home : ".") + "/.cache/ccrnn/trainers";
+  const std::string cache = userCacheDirectory();
+  return cache.empty() ? "" : cache + "/ccrnn/trainers";
 }
 
 namespace {
@@ -248,6 +257,7 @@ std::string cacheKey(const std::string &modelText,
   runProgram({cxx, "--version"}, cxxVersion);
   std::ostringstream key;
   key << "ccrnn " << CCRNN_VERSION << "\n"
+      << "cache entry 2\n" // 1 had trainer.sha256, no manifest
       << "trainer abi " << CCRNN_TRAINER_ABI_VERSION << "\n"
       << "model " << hex64(hashName(modelText)) << " " << modelText.size()
       << "\n"
@@ -257,7 +267,19 @@ std::string cacheKey(const std::string &modelText,
       << "ccrnn-translate " << fileIdentity(tools + "/ccrnn-translate") << "\n"
       << "ccrnn-train " << fileIdentity("/proc/self/exe") << "\n"
       << "c++ " << firstLine(cxxVersion) << "\n";
+  // Only in sanitizer builds, so that other builds keep their entries.
+  if (*CCRNN_TRAINER_CXXFLAGS)
+    key << "c++ flags " << CCRNN_TRAINER_CXXFLAGS << "\n";
   return key.str();
+}
+
+// What a cache entry in `dir` was built from and into: the SHA-256 of each
+// file (sha256sum's format) and the commands that built them.
+std::string entryManifest(const fs::path &dir, const std::string &commands) {
+  std::string manifest;
+  for (const char *file : {"prog.mlir", "trainer.cpp", "trainer.so"})
+    manifest += idx::sha256File((dir / file).string()) + "  " + file + "\n";
+  return manifest + "built by:\n" + commands;
 }
 
 LoadedTrainer loadLibrary(const std::string &so, const std::string &modelName) {
@@ -284,6 +306,16 @@ LoadedTrainer loadLibrary(const std::string &so, const std::string &modelName) {
 } // namespace
 
 namespace {
+/// The compile command with CCRNN_TRAINER_CXXFLAGS after the compiler.
+std::vector<std::string> withTrainerFlags(std::vector<std::string> command) {
+  std::istringstream flags(CCRNN_TRAINER_CXXFLAGS);
+  std::vector<std::string> extra;
+  for (std::string flag; flags >> flag;)
+    extra.push_back(flag);
+  command.insert(command.begin() + 1, extra.begin(), extra.end());
+  return command;
+}
+
 /// A CUDA trainer compiled on the fly links libccrnn_cuda.so (the CUDA
 /// kernels), found again at run time through its rpath.
 std::vector<std::string> cudaLinkFlags(bool cuda,
@@ -314,51 +346,101 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
   } catch (const std::exception &e) {
     throw InputError(std::string("--model: ") + e.what());
   }
-  const std::string tools = selfDirectory(), cxx = "c++";
+  if (cacheDir.empty())
+    throw InputError("model " + model.name +
+                     ": no directory for the trainer cache (HOME is not set "
+                     "and the user has no home directory); pass --cache-dir "
+                     "or set CCRNN_CACHE_DIR");
+  const std::string tools = selfDirectory(), cxx = CCRNN_TRAINER_CXX;
   const std::string key = cacheKey(modelText, options, spec.cuda, tools, cxx);
   const fs::path dir = fs::path(cacheDir) / hex64(hashName(key));
   const std::string so = (dir / "trainer.so").string();
-  // An entry is used only when it is complete and its library is the one
-  // that was built (its SHA-256 recorded next to it): a truncated or
-  // altered trainer.so (a crash or power loss mid-write, a tampered file)
-  // is rebuilt instead of loaded, which could crash every later run.
-  bool damaged = false;
+  // The commands that build an entry in `entry`, and their text with the
+  // entry's directory left out (recorded in the manifest).
+  auto buildCommands = [&](const fs::path &entry) {
+    const std::string prog = (entry / "prog.mlir").string(),
+                      cpp = (entry / "trainer.cpp").string();
+    return std::vector<std::vector<std::string>>{
+        {tools + "/ccrnn-opt", model.file,
+         "--ccrnn-trainer-pipeline=" + options.toString(), "-o", prog},
+        {tools + "/ccrnn-translate",
+         spec.cuda ? "--emit-trainer=cuda" : "--emit-trainer=cpp",
+         "--trainer-entry", prog, "-o", cpp},
+        cudaLinkFlags(spec.cuda,
+                      withTrainerFlags({cxx, "-std=c++17", "-O2", "-fPIC",
+                                        "-shared",
+                                        "-I" + std::string(CCRNN_INCLUDE_DIR),
+                                        cpp, "-o",
+                                        (entry / "trainer.so").string()}))};
+  };
+  std::string commandText;
+  for (const auto &argv : buildCommands("ENTRY"))
+    commandText += shellJoin(argv) + "\n";
+
+  // Code is loaded from the cache, so only this user may be able to write
+  // it: the directory is created 0700, and one that others can write to
+  // (mode 1777, a group's share) is refused rather than trusted.
+  try {
+    makePrivateDirectories(cacheDir);
+  } catch (const std::exception &e) {
+    throw InputError("trainer cache: " + std::string(e.what()));
+  }
+  if (std::string why = untrustedReason(cacheDir); !why.empty())
+    throw InputError("trainer cache: " + why +
+                     "; compiled trainers are loaded only from a directory "
+                     "that no one else can write to (chmod go-w, or pass "
+                     "--cache-dir)");
+
+  // An entry is loaded only when it is complete, all of it is this user's
+  // and no one else can write it, and its files are the ones that were
+  // built (their SHA-256 recorded in its manifest): a truncated or altered
+  // trainer.so (a crash or power loss mid-write, a tampered file) is
+  // rebuilt instead of loaded, which could crash every later run or run
+  // someone else's code.
+  std::string problem;
   auto built = [&] {
-    std::string stored, digest;
+    problem.clear();
+    std::string stored;
     try {
       stored = readWholeFile((dir / "key.txt").string());
-      digest = readWholeFile((dir / "trainer.sha256").string());
     } catch (const std::exception &) {
-      return false;
+      return false; // not built (yet)
     }
-    if (stored != key || !fs::exists(so))
-      return false;
+    if (stored != key)
+      return false; // another trainer with the same hash: rebuilt
+    for (const char *file : {"", "key.txt", "manifest.txt", "prog.mlir",
+                             "trainer.cpp", "trainer.so"})
+      if (std::string why =
+              untrustedReason(*file ? (dir / file).string() : dir.string());
+          !why.empty()) {
+        problem = "the cached trainer " + dir.string() +
+                  " is not trusted (" + why + ")";
+        return false;
+      }
     try {
-      damaged = idx::sha256File(so) != digest;
+      if (readWholeFile((dir / "manifest.txt").string()) ==
+          entryManifest(dir, commandText))
+        return true;
     } catch (const std::exception &) {
-      damaged = true;
     }
-    return !damaged;
+    problem = "the cached trainer " + so +
+              " does not match its SHA-256 (damaged or altered)";
+    return false;
   };
   if (built())
     return loadLibrary(so, model.name);
 
-  std::error_code ec;
-  fs::create_directories(cacheDir, ec);
-  if (ec)
-    throw InputError("cache directory " + cacheDir +
-                     ": cannot create: " + ec.message());
   // One process builds an entry at a time (the shards of a run, the ranks
   // of an MPI job start together); the others wait and load its build.
   const FileLock lock(
       (fs::path(cacheDir) / ("." + dir.filename().string() + ".lock")).string());
   if (built())
     return loadLibrary(so, model.name);
-  if (damaged && log)
-    log("the cached trainer " + so +
-        " does not match its SHA-256 (damaged or altered); rebuilding it");
+  if (!problem.empty() && log)
+    log(problem + "; rebuilding it");
   // Built under a private name and renamed into place: a run that does not
   // take the lock (an older ccrnn-train) never sees a half-built trainer.
+  std::error_code ec;
   fs::path tmp = dir.string() + ".tmp-" + hostName() + "-" +
                  std::to_string(getpid());
   fs::remove_all(tmp, ec);
@@ -370,21 +452,7 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
     log("compiling model " + model.name + " (" + options.toString() +
         ") into " + dir.string());
 
-  const std::string prog = (tmp / "prog.mlir").string(),
-                    cpp = (tmp / "trainer.cpp").string(),
-                    lib = (tmp / "trainer.so").string();
-  const std::vector<std::string> compile = {
-      tools + "/ccrnn-opt", model.file,
-      "--ccrnn-trainer-pipeline=" + options.toString(), "-o", prog};
-  const std::vector<std::vector<std::string>> commands = {
-      compile,
-      {tools + "/ccrnn-translate",
-       spec.cuda ? "--emit-trainer=cuda" : "--emit-trainer=cpp",
-       "--trainer-entry", prog, "-o", cpp},
-      cudaLinkFlags(spec.cuda,
-                    {cxx, "-std=c++17", "-O2", "-fPIC", "-shared",
-                     "-I" + std::string(CCRNN_INCLUDE_DIR), cpp, "-o", lib})};
-  for (const auto &argv : commands) {
+  for (const auto &argv : buildCommands(tmp)) {
     std::string output;
     int status = runProgram(argv, output);
     if (status != 0) {
@@ -396,11 +464,13 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
     }
   }
   try {
-    // The library's digest, then the key that marks the entry complete,
-    // each on disk (fsync) before the directory is renamed into place.
-    syncFile(lib);
-    writeFileAtomic((tmp / "trainer.sha256").string(), idx::sha256File(lib));
-    syncFile((tmp / "trainer.sha256").string());
+    // The files' digests, then the key that marks the entry complete, each
+    // on disk (fsync) before the directory is renamed into place.
+    for (const char *file : {"prog.mlir", "trainer.cpp", "trainer.so"})
+      syncFile((tmp / file).string());
+    writeFileAtomic((tmp / "manifest.txt").string(),
+                    entryManifest(tmp, commandText));
+    syncFile((tmp / "manifest.txt").string());
     writeFileAtomic((tmp / "key.txt").string(), key);
     syncFile((tmp / "key.txt").string());
   } catch (const std::exception &e) {
@@ -412,10 +482,13 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
     // good.
     fs::remove_all(tmp, ec);
   } else {
-    fs::remove_all(dir, ec); // a stale or broken earlier build
+    fs::remove_all(dir, ec); // a stale, broken or untrusted earlier build
     fs::rename(tmp, dir, ec);
-    if (ec)
+    if (ec) {
       fs::remove_all(tmp, ec);
+      throw InputError("cache directory " + cacheDir + ": cannot replace " +
+                       dir.string() + ": " + ec.message());
+    }
   }
   return loadLibrary(so, model.name);
 }

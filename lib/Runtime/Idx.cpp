@@ -1,6 +1,7 @@
 //===- Idx.cpp - MNIST's IDX files ----------------------------------------===//
 
 #include "ccrnn/Runtime/Idx.h"
+#include "ccrnn/Runtime/UserDirs.h"
 
 #include <openssl/evp.h>
 
@@ -161,9 +162,14 @@ std::string defaultDataDir(const std::string &name) {
   const char *env = std::getenv("CCRNN_DATA_DIR");
   if (env && *env)
     return std::string(env) + "/" + name;
-  const char *home = std::getenv("HOME");
-  std::string base = home && *home ? home : ".";
-  return base + "/.cache/ccrnn/data/" + name;
+  // HOME's .cache, not XDG_CACHE_HOME: tools/install-data.sh and
+  // test/lit.cfg.py put the files there.
+  const std::string home = homeDirectory();
+  if (home.empty())
+    throw std::runtime_error(
+        "no directory for the data sets: HOME is not set and the user has "
+        "no home directory; set CCRNN_DATA_DIR or pass --data-dir");
+  return home + "/.cache/ccrnn/data/" + name;
 }
 
 Paths dataPaths(const std::string &dir) {

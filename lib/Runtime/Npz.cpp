@@ -7,6 +7,8 @@
 
 #include "ccrnn/Runtime/Npz.h"
 
+#include "ccrnn/Runtime/AtomicFile.h"
+
 #include <zip.h>
 
 #include <cerrno>
@@ -290,28 +292,15 @@ std::string readFile(const std::string &path) {
   return bytes;
 }
 
-/// Moves the finished "<path>.tmp" over `path`.
-void commit(const std::string &tmp, const std::string &path) {
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    std::remove(tmp.c_str());
-    fail(path, "cannot rename " + tmp + ": " + std::strerror(err));
+// The atomic file functions' errors as this library's.
+template <typename Write> void asNpzError(Write write) {
+  try {
+    write();
+  } catch (const Error &) {
+    throw;
+  } catch (const std::runtime_error &e) {
+    throw Error(e.what());
   }
-}
-
-void writeFileAtomic(const std::string &path, const std::string &bytes) {
-  std::string tmp = path + ".tmp";
-  std::FILE *f = std::fopen(tmp.c_str(), "wb");
-  if (!f)
-    fail(path, "cannot create " + tmp + ": " + std::strerror(errno));
-  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok) {
-    int err = errno;
-    std::remove(tmp.c_str());
-    fail(path, "cannot write " + tmp + ": " + std::strerror(err));
-  }
-  commit(tmp, path);
 }
 
 std::string zipErrorString(int code) {
@@ -447,7 +436,7 @@ Array readNpy(const std::string &path) {
 }
 
 void writeNpy(const std::string &path, const Array &a) {
-  writeFileAtomic(path, serializeNpy(a, path));
+  asNpzError([&] { writeFileAtomic(path, serializeNpy(a, path)); });
 }
 
 Archive readNpz(const std::string &path) {
@@ -514,14 +503,20 @@ void writeNpz(const std::string &path, const Archive &archive) {
   // an empty zip (what np.savez writes) is just the end-of-central-directory
   // record.
   if (archive.empty())
-    return writeFileAtomic(path,
-                           std::string("PK\x05\x06", 4) + std::string(18, 0));
+    return asNpzError([&] {
+      writeFileAtomic(path, std::string("PK\x05\x06", 4) + std::string(18, 0));
+    });
 
-  std::string tmp = path + ".tmp";
+  // libzip writes the archive into its own temporary and renames it over
+  // `tmp`, a file of ours that no one could have planted.
+  std::string tmp;
+  asNpzError([&] { tmp = createTempFileFor(path); });
   int code = 0;
   zip_t *zip = zip_open(tmp.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &code);
-  if (!zip)
+  if (!zip) {
+    std::remove(tmp.c_str());
     fail(path, "cannot create " + tmp + ": " + zipErrorString(code));
+  }
   auto abandon = [&](const std::string &what) {
     std::string message = what + ": " + zip_strerror(zip);
     zip_discard(zip);
@@ -546,7 +541,7 @@ void writeNpz(const std::string &path, const Archive &archive) {
   }
   if (zip_close(zip) < 0)
     abandon("cannot write " + tmp);
-  commit(tmp, path);
+  asNpzError([&] { renameOver(tmp, path); });
 }
 
 } // namespace ccrnn::npz

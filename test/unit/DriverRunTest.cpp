@@ -365,7 +365,10 @@ TEST(DriverRun, Plots) {
     std::string bytes = readFile(dir + png);
     ASSERT_GT(bytes.size(), 8u) << png;
     EXPECT_EQ(bytes.substr(1, 3), "PNG") << png;
-    EXPECT_FALSE(fs::exists(dir + png + ".tmp"));
+    for (const auto &entry : fs::directory_iterator(dir))
+      EXPECT_EQ(entry.path().filename().string().find(".tmp"),
+                std::string::npos)
+          << entry.path();
   }
 }
 

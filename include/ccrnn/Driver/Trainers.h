@@ -70,7 +70,9 @@ const ccrnn_trainer_api *findBundledTrainer(std::string_view model,
 void requireDevice(const std::string &device);
 
 /// $CCRNN_CACHE_DIR, else $XDG_CACHE_HOME/ccrnn/trainers, else
-/// ~/.cache/ccrnn/trainers.
+/// ~/.cache/ccrnn/trainers (userCacheDirectory()); empty when the user has
+/// no home directory (getTrainer then refuses to compile: never a cache in
+/// the current directory).
 std::string defaultCacheDir();
 
 /// A loaded trainer. `library` keeps a compiled trainer's shared library

@@ -60,7 +60,8 @@ Dataset readDataset(const std::string &imagesPath,
 
 /// The default directory of a data set (name "mnist" or "fashion-mnist"):
 /// $CCRNN_DATA_DIR/<name> when CCRNN_DATA_DIR is set and not empty, else
-/// ~/.cache/ccrnn/data/<name> ($HOME; "." when HOME is unset). A --data-dir
+/// ~/.cache/ccrnn/data/<name> (homeDirectory(); std::runtime_error when
+/// there is none, rather than the current directory). A --data-dir
 /// flag, when given, replaces this and names the directory of the files
 /// itself. tools/install-data.sh and test/lit.cfg.py compute the same.
 std::string defaultDataDir(const std::string &name);
