@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace ccrnn::driver {
@@ -47,6 +48,21 @@ struct FeedbackLog {
   std::vector<int64_t> epochs;
   std::array<std::vector<float>, 5> arrays;
 };
+
+/// The measures of one recorded batch of a feedback file.
+struct FeedbackRecord {
+  int64_t epoch;
+  double cosineSynthetic; ///< meanCosine(synthetic, true gradient)
+  double cosineTarget;    ///< meanCosine(target gradient, true gradient)
+  ActivityStats activity; ///< NaN when the file has no activity
+};
+
+/// Reads a feedback file (feedback_seed<S>_<model>.npz, --record-grads) and
+/// measures each recorded batch: what `ccrnn-analyze feedback` prints. The
+/// file's shapes are not trusted: InputError naming the file when it cannot
+/// be read, lacks an array, or its arrays do not fit together (ranks,
+/// shapes, an empty axis, record counts, an epoch that is not one).
+std::vector<FeedbackRecord> analyzeFeedbackFile(const std::string &file);
 
 } // namespace ccrnn::driver
 
