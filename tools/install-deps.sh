@@ -27,6 +27,11 @@ PACKAGES=(
   slurm-wlm munge
   # mpirun -np N ccrnn-train: the tests start Open MPI's launcher
   openmpi-bin
+  # the sanitizer build and the fuzzers (tools/sanitize-test.sh): clang, its
+  # ASan/UBSan/libFuzzer runtimes, its OpenMP runtime (clang's OpenMP code
+  # calls libomp, which also serves oneDNN's libgomp calls in that build),
+  # llvm-symbolizer for the stack traces
+  clang-22 libclang-rt-22-dev libomp-22-dev llvm-22
 )
 
 missing=()
