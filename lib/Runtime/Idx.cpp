@@ -93,17 +93,29 @@ std::vector<uint32_t> readHeader(const std::string &path,
                    " bytes, expected a header of " + std::to_string(header) +
                    " bytes");
   std::vector<uint32_t> dims;
-  payload = 1;
+  std::string dimText;
   for (size_t i = 0; i < rank; ++i) {
     dims.push_back(bigEndian32(bytes, 4 + 4 * i));
-    payload *= dims.back(); // at most 2^96 in theory; the checks below bound it
-    if (payload > (uint64_t(1) << 40))
-      fail(path, "dimensions too large");
+    dimText += (i ? "x" : "") + std::to_string(dims.back());
+  }
+  // The dimensions' product is bounded before anything multiplies them
+  // (the tasks multiply rows by cols in int64_t): at most 2^40, an empty
+  // axis counted as 1, so that 0 images of 2^32-1 x 2^32-1 pixels (which
+  // overflowed rows * cols) or 2^20 x 2^20 x 2^24 (whose product wrapped
+  // to 0 in 64 bits, so that a 16-byte file passed) are refused.
+  constexpr uint64_t kMaxValues = uint64_t(1) << 40;
+  uint64_t bound = 1;
+  payload = 1;
+  for (uint32_t d : dims) {
+    const uint64_t factor = d ? d : 1;
+    if (bound > kMaxValues / factor)
+      fail(path, "dimensions " + dimText + " too large for an IDX " +
+                     kind + " file: over 2^40 values (an empty axis " +
+                     "counted as 1)");
+    bound *= factor;
+    payload *= d;
   }
   uint64_t expected = header + payload;
-  std::string dimText;
-  for (size_t i = 0; i < rank; ++i)
-    dimText += (i ? "x" : "") + std::to_string(dims[i]);
   if (bytes.size() < expected)
     fail(path, "truncated: " + std::to_string(bytes.size()) +
                    " bytes, expected " + std::to_string(expected) + " for " +

@@ -156,6 +156,26 @@ TEST_F(IdxTest, TrailingBytes) {
             p + ": 1 trailing bytes: 11 bytes, expected 10 for 2 labels");
 }
 
+// A header's dimensions are bounded before they are multiplied (issue 17,
+// class 9): both files below were accepted, the first leaving rows * cols
+// to overflow int64_t in the tasks, the second (its product wrapped to 0)
+// claiming 2^20 images of 2^20 x 2^24 pixels in a 16-byte file.
+TEST_F(IdxTest, HugeDimensionsAreRefused) {
+  std::string p = write("huge", idx(0x803, {0, 0xffffffffu, 0xffffffffu}, {}));
+  EXPECT_EQ(errorOf([&] { readImages(p); }),
+            p + ": dimensions 0x4294967295x4294967295 too large for an IDX "
+                "images file: over 2^40 values (an empty axis counted as 1)");
+  p = write("wraps", idx(0x803, {1u << 20, 1u << 20, 1u << 24}, {}));
+  EXPECT_EQ(errorOf([&] { readImages(p); }),
+            p + ": dimensions 1048576x1048576x16777216 too large for an IDX "
+                "images file: over 2^40 values (an empty axis counted as 1)");
+  // The largest product allowed is fine (and then the file is truncated).
+  p = write("bound", idx(0x803, {1u << 8, 1u << 16, 1u << 16}, {}));
+  EXPECT_EQ(errorOf([&] { readImages(p); }),
+            p + ": truncated: 16 bytes, expected 1099511627792 for "
+                "256x65536x65536 images");
+}
+
 TEST_F(IdxTest, CountMismatch) {
   std::string ip = write("img", images());
   std::string lp = write("lab", idx(0x801, {3}, {1, 2, 3}));
