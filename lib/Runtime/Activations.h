@@ -25,9 +25,14 @@ inline float expApprox(float x) {
   // low mantissa bits of the sum.
   const float shifter = 12582912.f;
   float t = x * 1.44269504f + shifter, n = t - shifter;
-  int32_t bits;
+  // In unsigned arithmetic: for x in the clamped range the exponent n + 127
+  // is in [1, 254] and the bits are those of the signed computation, but a
+  // NaN (which the clamps let through) would shift a negative or too large
+  // int32_t, which is undefined; unsigned, it yields some scale, and NaN
+  // times it is NaN.
+  uint32_t bits;
   std::memcpy(&bits, &t, sizeof bits);
-  int32_t scaleBits = (bits - 0x4B400000 + 127) << 23; // 2^n
+  uint32_t scaleBits = (bits - 0x4B400000u + 127u) << 23; // 2^n
   float scale;
   std::memcpy(&scale, &scaleBits, sizeof scale);
   float r = x - n * 0.693359375f + n * 2.12194440e-4f; // x - n ln 2
