@@ -2,13 +2,16 @@
 //
 // mlir-opt for ccrnn: parses, verifies and transforms model files with the
 // ccrnn dialect, the upstream dialects the pipeline lowers through, and the
-// ccrnn passes.
+// ccrnn passes. MlirOptMain's steps, with one more: the input is checked
+// against the parser's limits (ccrnn/Support/ParserLimits.h) before the
+// parser sees it.
 //
 //===----------------------------------------------------------------------===//
 
 #include "ccrnn/CCRNNDialect.h"
 #include "ccrnn/Conversion/Passes.h"
 #include "ccrnn/Pipeline/Pipeline.h"
+#include "ccrnn/Support/ParserLimits.h"
 #include "ccrnn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -17,9 +20,16 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <cstdio>
 
 int main(int argc, char **argv) {
   // libLLVM registers its code generators' options when it is loaded; none
@@ -40,7 +50,42 @@ int main(int argc, char **argv) {
   registry.insert<ccrnn::CCRNNDialect, mlir::arith::ArithDialect,
                   mlir::func::FuncDialect, mlir::math::MathDialect,
                   mlir::scf::SCFDialect, mlir::tensor::TensorDialect>();
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
+  auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
       argc, argv, "ccrnn optimizer: compiles cerebro-cerebellar RNN models\n",
-      registry));
+      registry);
+  llvm::InitLLVM initLLVM(argc, argv);
+  mlir::MlirOptMainConfig config = mlir::MlirOptMainConfig::createFromCLOptions();
+  // --show-dialects and --list-passes read no input.
+  if (config.shouldShowDialects() || config.shouldListPasses())
+    return mlir::asMainReturnCode(
+        mlir::MlirOptMain(llvm::outs(), nullptr, registry, config));
+  if (inputFilename == "-" &&
+      llvm::sys::Process::FileDescriptorIsDisplayed(fileno(stdin)))
+    llvm::errs() << "(processing input from stdin now, hit ctrl-c/ctrl-d to "
+                    "interrupt)\n";
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> file =
+      mlir::openInputFile(inputFilename, &error);
+  if (!file) {
+    llvm::errs() << error << "\n";
+    return 1;
+  }
+  if (std::optional<ccrnn::ParserLimitError> limit =
+          ccrnn::checkParserLimits(file->getBuffer())) {
+    llvm::errs() << ccrnn::formatParserLimitError(
+                        file->getBufferIdentifier().str(), *limit)
+                 << "\n";
+    return 1;
+  }
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      mlir::openOutputFile(outputFilename, &error);
+  if (!output) {
+    llvm::errs() << error << "\n";
+    return 1;
+  }
+  if (mlir::failed(
+          mlir::MlirOptMain(output->os(), std::move(file), registry, config)))
+    return 1;
+  output->keep();
+  return 0;
 }

@@ -14,6 +14,7 @@
 #include "ccrnn/CCRNNDialect.h"
 #include "ccrnn/CCRNNTypes.h"
 #include "ccrnn/Reference/Evaluator.h"
+#include "ccrnn/Support/ParserLimits.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -99,6 +100,13 @@ int main(int argc, char **argv) {
       openInputFile(inputFilename, &error);
   if (!file)
     return fail(error);
+  if (std::optional<ccrnn::ParserLimitError> limit =
+          ccrnn::checkParserLimits(file->getBuffer())) {
+    llvm::errs() << ccrnn::formatParserLimitError(
+                        file->getBufferIdentifier().str(), *limit)
+                 << "\n";
+    return 1;
+  }
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)

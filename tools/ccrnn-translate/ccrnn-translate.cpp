@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ccrnn/CCRNNDialect.h"
+#include "ccrnn/Support/ParserLimits.h"
 #include "ccrnn/Target/CppTrainer.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -64,6 +65,13 @@ int main(int argc, char **argv) {
   auto input = openInputFile(inputFilename, &error);
   if (!input) {
     llvm::errs() << "ccrnn-translate: " << error << "\n";
+    return 1;
+  }
+  if (std::optional<ccrnn::ParserLimitError> limit =
+          ccrnn::checkParserLimits(input->getBuffer())) {
+    llvm::errs() << ccrnn::formatParserLimitError(
+                        input->getBufferIdentifier().str(), *limit)
+                 << "\n";
     return 1;
   }
   llvm::SourceMgr sourceMgr;
