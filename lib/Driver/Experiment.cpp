@@ -466,9 +466,13 @@ RunStatus Experiment::run(const RunHooks &hooks) {
     r.plot(hooks);
     throw;
   }
-  r.status = "complete";
+  // Everything saved and plotted before the status says complete: a run
+  // killed while plotting is still "running" with its resume.npz, and
+  // --resume finishes it (a complete run cannot be resumed).
   r.save();
   r.plot(hooks);
+  r.status = "complete";
+  r.writeMeta();
   // Nothing left to resume.
   r.store.removeResume();
   return RunStatus::Complete;

@@ -12,6 +12,11 @@
 #include <cmath>
 #include <filesystem>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace fs = std::filesystem;
 
 namespace ccrnn::driver {
@@ -46,6 +51,68 @@ void checkOutputDirectory(const std::string &dir, bool overwrite) {
   fs::remove(probe, ec);
 }
 
+RunDirectoryLock::RunDirectoryLock(const std::string &flag,
+                                   const std::string &dir, bool mayExist)
+    : dir(dir) {
+  checkOutputDirectory(dir, mayExist);
+  std::error_code ec;
+  const fs::path path(dir);
+  if (!fs::exists(path, ec)) {
+    if (path.has_parent_path())
+      fs::create_directories(path.parent_path(), ec);
+    // The directory itself exclusively: when two runs were started with
+    // one new --out, one of them creates it.
+    if (mkdir(dir.c_str(), 0777) == 0)
+      created = true;
+    else if (errno != EEXIST || !mayExist)
+      throw InputError(flag + " " + dir + ": cannot create: " +
+                       (errno == EEXIST ? "created by another run meanwhile"
+                                        : std::strerror(errno)));
+  }
+  const std::string lockFile = (path / ".lock").string();
+  fd = open(lockFile.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+  if (fd < 0)
+    throw InputError(flag + " " + dir + ": cannot open " + lockFile + ": " +
+                     std::strerror(errno));
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    std::string holder(64, '\0');
+    const ssize_t n = pread(fd, holder.data(), holder.size(), 0);
+    holder.resize(n > 0 ? size_t(n) : 0);
+    holder = printable(holder.substr(0, holder.find('\n')));
+    close(fd);
+    fd = -1;
+    if (err == EWOULDBLOCK)
+      throw InputError(flag + " " + dir + ": in use by another ccrnn-train" +
+                       (holder.empty() ? "" : " (" + holder + ")"));
+    throw InputError(flag + " " + dir + ": cannot lock " + lockFile + ": " +
+                     std::strerror(err));
+  }
+  // Who holds it, for the message of a run refused.
+  const std::string me =
+      "pid " + std::to_string(getpid()) + " on " + hostName() + "\n";
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, me.data(), me.size(), 0) < 0) {
+    // The lock holds without the note.
+  }
+}
+
+RunDirectoryLock::~RunDirectoryLock() {
+  if (fd < 0)
+    return;
+  // A run that wrote nothing leaves nothing: not its lock file, and not the
+  // directory when it created it.
+  std::error_code ec;
+  bool onlyLock = true;
+  for (const auto &entry : fs::directory_iterator(dir, ec))
+    onlyLock = onlyLock && entry.path().filename() == ".lock";
+  if (onlyLock && !ec) {
+    fs::remove(fs::path(dir) / ".lock", ec);
+    if (created)
+      fs::remove(dir, ec);
+  }
+  close(fd); // releases the lock
+}
+
 /// The array `name` of `shape` in `archive`, read from `file` for `flag`;
 /// InputError naming the file otherwise.
 static const npz::Array &checkedArray(const npz::Archive &archive,
@@ -73,11 +140,27 @@ std::string RunStore::path(const std::string &file) const {
   return (fs::path(dir_) / file).string();
 }
 
+// A temporary of writeFileAtomic's ("<file>.tmp-XXXXXX"), or libzip's for
+// one of them ("<file>.tmp-XXXXXX.XXXXXX").
+static bool isTemporaryName(const std::string &name) {
+  const size_t at = name.rfind(".tmp-");
+  if (at == std::string::npos || at == 0)
+    return false;
+  const size_t tail = name.size() - at;
+  return tail == 11 || (tail == 18 && name[at + 11] == '.');
+}
+
 void RunStore::createDirectory() const {
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec)
     throw InputError("--out " + dir_ + ": cannot create: " + ec.message());
+  // What a run killed mid-write left; no other run writes here (the
+  // directory is held by this one: RunDirectoryLock).
+  for (const auto &entry : fs::directory_iterator(dir_, ec))
+    if (entry.is_regular_file(ec) &&
+        isTemporaryName(entry.path().filename().string()))
+      fs::remove(entry.path(), ec);
 }
 
 std::string RunStore::checkpointName(uint64_t seed, const std::string &model,

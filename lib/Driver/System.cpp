@@ -279,11 +279,11 @@ std::string hostName() {
   return name;
 }
 
-FileLock::FileLock(const std::string &path) {
-  fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+FileLock::FileLock(const std::string &path, bool wait) {
+  fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0)
     return;
-  while (flock(fd, LOCK_EX) != 0)
+  while (flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) != 0)
     if (errno != EINTR) {
       close(fd);
       fd = -1;

@@ -76,8 +76,10 @@ std::string hostName();
 /// object holds nothing and the caller goes on unlocked.
 class FileLock {
 public:
-  explicit FileLock(const std::string &path);
+  /// Without `wait`, holds nothing when another process holds the lock.
+  explicit FileLock(const std::string &path, bool wait = true);
   ~FileLock();
+  bool held() const { return fd >= 0; }
   FileLock(const FileLock &) = delete;
   FileLock &operator=(const FileLock &) = delete;
 

@@ -5,6 +5,7 @@
 #include "System.h"
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Rng.h"
+#include "ccrnn/Driver/TrainerCache.h"
 #include "ccrnn/Runtime/Idx.h"
 #include "ccrnn/Runtime/UserDirs.h"
 
@@ -427,17 +428,21 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
               " does not match its SHA-256 (damaged or altered)";
     return false;
   };
-  if (built())
+  auto load = [&] {
+    markCacheEntryUsed(dir.string());
     return loadLibrary(so, model.name);
+  };
+  if (built())
+    return load();
 
   // One process builds an entry at a time (the shards of a run, the ranks
   // of an MPI job start together); the others wait and load its build.
-  const FileLock lock(
-      (fs::path(cacheDir) / ("." + dir.filename().string() + ".lock")).string());
+  const FileLock lock(cacheEntryLockPath(cacheDir, dir.filename().string()));
   if (built())
-    return loadLibrary(so, model.name);
+    return load();
   if (!problem.empty() && log)
     log(problem + "; rebuilding it");
+  removeStaleBuilds(cacheDir, dir.filename().string());
   // Built under a private name and renamed into place: a run that does not
   // take the lock (an older ccrnn-train) never sees a half-built trainer.
   std::error_code ec;
@@ -490,7 +495,7 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
                        dir.string() + ": " + ec.message());
     }
   }
-  return loadLibrary(so, model.name);
+  return load();
 }
 
 TrainerInstance::TrainerInstance(const ccrnn_trainer_api *api)

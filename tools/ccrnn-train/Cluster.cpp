@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 namespace ccrnn::train {
 
@@ -117,10 +118,13 @@ int runAsMpiRank(Runner &runner, const CommandLine &cl, const MpiWorld &mpi,
                      "a shard)");
   const std::string dir = rankDirectories(out, mpi.size)[size_t(mpi.rank)];
   int status = 0;
+  std::optional<RunDirectoryLock> lock;
   if (resuming) {
     if (!std::filesystem::is_directory(std::filesystem::path(out) / "shards"))
       throw InputError("--resume " + out + ": not a run of MPI ranks (no " +
                        "shards/)");
+    if (std::filesystem::is_directory(dir))
+      lock.emplace("--resume", dir, /*mayExist=*/true);
     switch (nextShardStep(dir)) {
     case ShardStep::Done:
       runner.log("shard " + dir + " is complete");
@@ -140,8 +144,8 @@ int runAsMpiRank(Runner &runner, const CommandLine &cl, const MpiWorld &mpi,
       }
     }
   } else {
-    // Every rank checks its own directory: the ranks create <out> together.
-    checkOutputDirectory(dir, cl.overwrite);
+    // Every rank holds its own directory: the ranks create <out> together.
+    lock.emplace("--out", dir, cl.overwrite);
     TrainConfig cfg = cl.config;
     cfg.shardIndex = mpi.rank;
     cfg.shardCount = mpi.size;

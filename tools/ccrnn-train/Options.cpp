@@ -318,6 +318,12 @@ void addFileOptions(CLI::App &app, CommandLine &cl) {
                  "Cache of compiled trainers (default: $CCRNN_CACHE_DIR, "
                  "$XDG_CACHE_HOME/ccrnn/trainers or ~/.cache/ccrnn/trainers)")
       ->group(group);
+  app.add_option("--prune-cache", cl.pruneCache,
+                 "Remove the least recently used trainers of the cache until "
+                 "it holds at most SIZE (e.g. 500M, 2G; 0 empties it) and "
+                 "what killed compiles left, then exit")
+      ->type_name("SIZE")
+      ->group(group);
 }
 void checkCommonFlags(const CLI::App &app, const CommandLine &cl) {
   if (cl.partial && cl.merge.empty())
@@ -362,6 +368,11 @@ void checkMergeFlags(const CLI::App &app, const CommandLine &cl) {
 
 void checkStatusFlags(const CLI::App &app) {
   checkOnlyFlags(app, {"--status"}, "--status", "it only reads the run");
+}
+
+void checkPruneFlags(const CLI::App &app) {
+  checkOnlyFlags(app, {"--prune-cache", "--cache-dir", "--quiet"},
+                 "--prune-cache", "it only prunes the cache");
 }
 
 void applyRunFlags(const CLI::App &app, const CommandLine &cl,

@@ -37,7 +37,7 @@ struct CommandLine {
   int64_t slurm = 0; ///< shards of a Slurm job array (0: not on Slurm)
   std::string slurmOptions;
   bool emitSlurm = false;
-  std::string out, resume, dumpStep, batchFile, cacheDir;
+  std::string out, resume, dumpStep, batchFile, cacheDir, pruneCache;
   bool overwrite = false, quiet = false, partial = false;
 };
 
@@ -63,6 +63,7 @@ void checkMergeFlags(const CLI::App &app, const CommandLine &cl);
 
 /// --status: InputError for any other flag.
 void checkStatusFlags(const CLI::App &app);
+void checkPruneFlags(const CLI::App &app);
 
 /// The settings of how a run runs (--threads, --jobs, --ensemble) that
 /// were given, into a saved run's `config`.

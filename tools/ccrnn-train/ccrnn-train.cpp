@@ -20,8 +20,11 @@
 #include "Summary.h"
 
 #include "ccrnn/Driver/Error.h"
+#include "ccrnn/Driver/TrainerCache.h"
 
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 
 using namespace ccrnn::driver;
 using namespace ccrnn::train;
@@ -59,9 +62,19 @@ int realMain(int argc, char **argv) {
     return 0;
   }
 
+  if (app.count("--prune-cache") > 0) {
+    checkPruneFlags(app);
+    const std::string dir = runner.trainerSession().cacheDirectory();
+    const CachePruning p =
+        pruneTrainerCache(dir, parseByteSize("--prune-cache", cl.pruneCache));
+    if (!cl.quiet)
+      std::printf("%s\n", describe(dir, p).c_str());
+    return 0;
+  }
+
   if (!cl.merge.empty()) {
     checkMergeFlags(app, cl);
-    checkOutputDirectory(cl.out, cl.overwrite);
+    const RunDirectoryLock lock("--out", cl.out, cl.overwrite);
     if (Sweep::isSweep(cl.merge.front()))
       return mergeSweep(runner, readSweepShards(cl.merge, cl.partial),
                         cl.out);
@@ -73,16 +86,20 @@ int realMain(int argc, char **argv) {
     checkResumeFlags(app, cl);
     if (mpi.size > 1)
       return runAsMpiRank(runner, cl, mpi, {}, {}, argc, argv);
+    // Held before anything is read: a second --resume of the directory is
+    // refused, not run from the same saved state. (A missing directory is
+    // reported by the reading.)
+    std::optional<RunDirectoryLock> lock;
+    if (std::filesystem::is_directory(cl.resume))
+      lock.emplace("--resume", cl.resume, /*mayExist=*/true);
     if (Sweep::isSweep(cl.resume)) {
       Sweep sweep = Sweep::open(cl.resume);
       for (SweepPoint &p : sweep.points())
         applyRunFlags(app, cl, p.config);
-      checkOutputDirectory(cl.resume, /*overwrite=*/true);
       return trainSweep(runner, sweep, /*resuming=*/true);
     }
     SavedRun saved = readSavedRun(cl.resume);
     applyRunFlags(app, cl, saved.config);
-    checkOutputDirectory(cl.resume, /*overwrite=*/true);
     return trainRun(runner, saved.config, resolveSavedModels(saved.models),
                     cl.resume, saved.commandLine, /*resuming=*/true);
   }
@@ -111,7 +128,7 @@ int realMain(int argc, char **argv) {
   const std::string outDir = cl.out.empty() ? defaultOutDir(cfg.task) : cl.out;
   std::vector<std::string> commandLine(argv, argv + argc);
   if (axes.empty()) {
-    checkOutputDirectory(outDir, cl.overwrite);
+    const RunDirectoryLock lock("--out", outDir, cl.overwrite);
     return trainRun(runner, cfg, refs, outDir, commandLine,
                     /*resuming=*/false);
   }
@@ -120,7 +137,7 @@ int realMain(int argc, char **argv) {
   for (const ModelRef &ref : refs)
     entries.push_back({ref.name, ref.file, "", "", "", nullptr});
   Sweep sweep(axes, cfg, entries, outDir, commandLine);
-  checkOutputDirectory(outDir, cl.overwrite);
+  const RunDirectoryLock lock("--out", outDir, cl.overwrite);
   return trainSweep(runner, sweep, /*resuming=*/false);
 }
 

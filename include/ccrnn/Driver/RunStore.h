@@ -32,6 +32,31 @@ namespace ccrnn::driver {
 /// writable directory). Creates nothing.
 void checkOutputDirectory(const std::string &dir, bool overwrite);
 
+/// A run directory held by one process for a run's life, so that two runs
+/// (two with one --out, two --resume of one directory, a run and a merge)
+/// never write into it together: the second is refused at once instead of
+/// mixing its files with the first's.
+class RunDirectoryLock {
+public:
+  /// checkOutputDirectory(dir, mayExist); creates `dir` when it is missing
+  /// (a directory that appears meanwhile is another run's: refused unless
+  /// `mayExist`) and takes an exclusive lock on its `.lock` file without
+  /// waiting. InputError ("<flag> <dir>: in use by another ccrnn-train (pid
+  /// P on H)") when another process holds it.
+  RunDirectoryLock(const std::string &flag, const std::string &dir,
+                   bool mayExist);
+  /// Releases the lock. When the run wrote nothing (it failed first), the
+  /// lock file is removed, and the directory when this object created it.
+  ~RunDirectoryLock();
+  RunDirectoryLock(const RunDirectoryLock &) = delete;
+  RunDirectoryLock &operator=(const RunDirectoryLock &) = delete;
+
+private:
+  std::string dir;
+  int fd = -1;
+  bool created = false;
+};
+
 /// resume.npz as read back: the results tables are read by RunResults, the
 /// pairs in training by restorePair, each array through `get`.
 struct ResumeFile {
@@ -67,7 +92,8 @@ public:
 
   const std::string &dir() const { return dir_; }
   std::string path(const std::string &file) const;
-  /// Creates the directory (InputError when it cannot).
+  /// Creates the directory (InputError when it cannot) and removes the
+  /// temporaries a run killed mid-write left in it.
   void createDirectory() const;
 
   /// seed<S>_<model>_<which>.npz and feedback_seed<S>_<model>.npz.
