@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ccrnn/CCRNNOps.h"
+#include "ccrnn/Support/SizeLimits.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -243,9 +244,15 @@ static LogicalResult verifyRecurrentLayer(Operation *op, CellKind cell,
   if (hidden <= 0)
     return op->emitOpError("attribute 'hidden' must be positive, got ")
            << hidden;
+  if (hidden > kMaxUnits)
+    return op->emitOpError("attribute 'hidden' must be at most ")
+           << kMaxUnits << ", got " << hidden;
   if (layers <= 0)
     return op->emitOpError("attribute 'layers' must be positive, got ")
            << layers;
+  if (layers > kMaxLayers)
+    return op->emitOpError("attribute 'layers' must be at most ")
+           << kMaxLayers << ", got " << layers;
   if (resultType.getCell() != cell)
     return op->emitOpError("result type ")
            << resultType << " has cell '"
@@ -303,6 +310,9 @@ LogicalResult LinearOp::verify() {
   if (features <= 0)
     return emitOpError("attribute 'features' must be positive, got ")
            << features;
+  if (features > kMaxUnits)
+    return emitOpError("attribute 'features' must be at most ")
+           << kMaxUnits << ", got " << features;
   if (getType().getFeatures() != features)
     return emitOpError("attribute 'features' (")
            << features << ") does not match the result type " << getType();
@@ -327,10 +337,16 @@ LogicalResult CerebellumOp::verify() {
   if (layers < 0)
     return emitOpError("attribute 'layers' must be non-negative, got ")
            << layers;
+  if (layers > kMaxLayers)
+    return emitOpError("attribute 'layers' must be at most ")
+           << kMaxLayers << ", got " << layers;
   if (IntegerAttr widthAttr = getWidthAttr()) {
     int64_t width = widthAttr.getInt();
     if (width <= 0)
       return emitOpError("attribute 'width' must be positive, got ") << width;
+    if (width > kMaxUnits)
+      return emitOpError("attribute 'width' must be at most ")
+             << kMaxUnits << ", got " << width;
     if (layers == 0)
       return emitOpError("attribute 'width' is set but 'layers' is 0: a "
                          "synthesizer without hidden layers has no width");

@@ -109,6 +109,8 @@ def CCRNN_LSTMOp : CCRNN_RecurrentLayerOp<"lstm"> {
     `layers` stacked LSTM layers of `hidden` units run over the input
     sequence from a zero state (gate order i, f, g, o). The result carries the
     hidden sequence of the last layer and the `[h, c]` state of every layer.
+    `hidden` is 1 to 1,048,576 (2^20), `layers` 1 to 256 (the training
+    program is built layer by layer).
 
     ```mlir
     %h = ccrnn.lstm %x hidden = 30 : !ccrnn.seq<28> -> !ccrnn.rnn<lstm, 30>
@@ -123,7 +125,7 @@ def CCRNN_RNNTanhOp : CCRNN_RecurrentLayerOp<"rnn_tanh"> {
   let description = [{
     `layers` stacked vanilla RNN layers of `hidden` units,
     `h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)`. The state of a
-    layer is `h`.
+    layer is `h`. `hidden` is 1 to 1,048,576 (2^20), `layers` 1 to 256.
 
     ```mlir
     %h = ccrnn.rnn_tanh %x hidden = 50 : !ccrnn.seq<1> -> !ccrnn.rnn<tanh, 50>
@@ -135,8 +137,8 @@ def CCRNN_LinearOp : CCRNN_Op<"linear", [HasParent<"ModelOp">, Pure]> {
   let summary = "a linear readout applied at every step";
   let description = [{
     `y_t = W x_t + b` with `W` of shape `[features, in]` (PyTorch
-    `nn.Linear`). Applied to a recurrent layer output it reads the hidden
-    sequence of the last layer.
+    `nn.Linear`), `features` 1 to 1,048,576 (2^20). Applied to a recurrent
+    layer output it reads the hidden sequence of the last layer.
 
     ```mlir
     %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 50> -> !ccrnn.seq<2>
@@ -172,7 +174,7 @@ def CCRNN_CerebellumOp : CCRNN_Op<"cerebellum", [HasParent<"ModelOp">]> {
 
     `layers` hidden layers of `width` ReLU units (`width` defaults to twice
     the hidden size of the observed layer); with `layers = 0`, `S` is a
-    single linear map. The last layer is zero-initialised, so a new ccRNN
+    single linear map. `layers` is 0 to 256, `width` 1 to 1,048,576 (2^20). The last layer is zero-initialised, so a new ccRNN
     starts exactly as a cRNN. With `target_context`, the synthesizer also receives
     the task target (a one-hot class or the target point) through an extra
     linear map added to its first layer.

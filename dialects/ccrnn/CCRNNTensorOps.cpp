@@ -2,6 +2,7 @@
 //-*-===//
 
 #include "ccrnn/CCRNNOps.h"
+#include "ccrnn/Support/SizeLimits.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/STLExtras.h"
@@ -395,6 +396,9 @@ LogicalResult EnsembleOp::verify() {
   int64_t size = getSize();
   if (size < 1)
     return emitOpError("size must be at least 1, got ") << size;
+  if (size > kMaxEnsemble)
+    return emitOpError("size must be at most ") << kMaxEnsemble << ", got "
+                                               << size;
   Block &body = *getBody();
   if (body.getNumArguments() != getInputs().size())
     return emitOpError("has ")
@@ -433,6 +437,39 @@ int64_t ccrnn::getEnsembleSize(Operation *root) {
     return WalkResult::interrupt();
   });
   return size;
+}
+
+LogicalResult ccrnn::checkProgramSizes(Operation *root, StringRef pass) {
+  const int64_t networks = getEnsembleSize(root);
+  auto check = [&](Operation *op, Type type) -> LogicalResult {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor || getCheckedNumElements(tensor, networks))
+      return success();
+    return op->emitOpError()
+           << "(" << pass << "): " << type
+           << (networks > 1 ? " times " + std::to_string(networks) +
+                                  " networks"
+                            : std::string())
+           << " is more than " << kMaxProgramFloats
+           << " elements (2^42), the most a training program may hold";
+  };
+  WalkResult result = root->walk([&](Operation *op) {
+    for (Type type : op->getResultTypes())
+      if (failed(check(op, type)))
+        return WalkResult::interrupt();
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument arg : block.getArguments())
+          if (failed(check(op, arg.getType())))
+            return WalkResult::interrupt();
+    if (auto f = dyn_cast<FunctionOpInterface>(op))
+      for (Type type : llvm::concat<const Type>(f.getArgumentTypes(),
+                                                 f.getResultTypes()))
+        if (failed(check(op, type)))
+          return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
 }
 
 EnsembleOp ccrnn::getFunctionEnsemble(FunctionOpInterface f) {

@@ -539,7 +539,8 @@ def CCRNN_EnsembleOp : CCRNN_Op<"ensemble", [IsolatedFromAbove, SingleBlock,
     (`tensor<size x T>` outside, `tensor<T>` inside); other inputs (an
     index) are the same for every network. The body sees nothing but its
     arguments (it is isolated from above), so the networks are independent
-    by construction. Functions it calls run per network too.
+    by construction. Functions it calls run per network too. `size` is 1
+    to 1,024.
 
     `--ccrnn-ensemble=size=K` wraps the body of every entry function of a
     lowered training program in one; the reference evaluator runs it

@@ -2,9 +2,11 @@
 
 #include "ccrnn/CCRNNTypes.h"
 #include "ccrnn/CCRNNDialect.h"
+#include "ccrnn/Support/SizeLimits.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
 using namespace ccrnn;
@@ -26,6 +28,9 @@ LogicalResult SeqType::verify(function_ref<InFlightDiagnostic()> emitError,
   if (features <= 0)
     return emitError() << "!ccrnn.seq: features must be positive, got "
                        << features;
+  if (features > kMaxUnits)
+    return emitError() << "!ccrnn.seq: features must be at most " << kMaxUnits
+                       << ", got " << features;
   return success();
 }
 
@@ -35,8 +40,14 @@ RecurrentType::verify(function_ref<InFlightDiagnostic()> emitError,
   if (hidden <= 0)
     return emitError() << "!ccrnn.rnn: hidden size must be positive, got "
                        << hidden;
+  if (hidden > kMaxUnits)
+    return emitError() << "!ccrnn.rnn: hidden size must be at most "
+                       << kMaxUnits << ", got " << hidden;
   if (layers <= 0)
     return emitError() << "!ccrnn.rnn: layers must be positive, got " << layers;
+  if (layers > kMaxLayers)
+    return emitError() << "!ccrnn.rnn: layers must be at most " << kMaxLayers
+                       << ", got " << layers;
   return success();
 }
 
@@ -67,4 +78,17 @@ int64_t ccrnn::getNumGates(CellKind cell) {
     return 1;
   }
   llvm_unreachable("unknown cell kind");
+}
+
+std::optional<int64_t> ccrnn::getCheckedNumElements(ShapedType type,
+                                                    int64_t copies) {
+  if (!type.hasStaticShape() || copies < 0)
+    return std::nullopt;
+  std::optional<int64_t> count = copies;
+  for (int64_t dim : type.getShape()) {
+    count = llvm::checkedMul(*count, dim);
+    if (!count || *count > kMaxProgramFloats)
+      return std::nullopt;
+  }
+  return count;
 }

@@ -7,6 +7,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectImplementation.h"
 
+#include <optional>
 #include <string>
 
 #include "ccrnn/CCRNNEnums.h.inc"
@@ -30,6 +31,13 @@ std::string formatShape(llvm::ArrayRef<int64_t> shape);
 /// Number of gate blocks in the stacked weight matrices of a cell: 4 for
 /// LSTM (i, f, g, o), 1 for tanh.
 int64_t getNumGates(CellKind cell);
+
+/// The elements of `copies` tensors of the statically shaped `type`, or
+/// nullopt when a dimension is dynamic or the count exceeds
+/// kMaxProgramFloats (ccrnn/Support/SizeLimits.h): computed with overflow
+/// checks, so that no product of sizes wraps around.
+std::optional<int64_t> getCheckedNumElements(mlir::ShapedType type,
+                                             int64_t copies = 1);
 
 } // namespace ccrnn
 

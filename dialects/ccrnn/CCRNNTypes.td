@@ -14,9 +14,9 @@ class CCRNN_Type<string name, string typeMnemonic, list<Trait> traits = []>
 def CCRNN_SeqType : CCRNN_Type<"Seq", "seq"> {
   let summary = "a sequence of feature vectors";
   let description = [{
-    A batch of sequences whose steps are vectors of `features` elements.
-    Batch size and sequence length are properties of the task, not of the
-    model, so they are not part of the type.
+    A batch of sequences whose steps are vectors of `features` elements
+    (1 to 1,048,576 = 2^20). Batch size and sequence length are properties
+    of the task, not of the model, so they are not part of the type.
 
     ```mlir
     !ccrnn.seq<28>     // one MNIST row per step
@@ -35,6 +35,7 @@ def CCRNN_RecurrentType : CCRNN_Type<"Recurrent", "rnn"> {
     recurrent state of every layer (what truncation cuts and what a
     cerebellum observes). The state of one LSTM layer is `[h, c]`
     (`2 * hidden` values), of one tanh layer `h` (`hidden` values).
+    `hidden` is 1 to 1,048,576 (2^20), `layers` 1 to 256.
 
     ```mlir
     !ccrnn.rnn<lstm, 50>

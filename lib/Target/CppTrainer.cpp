@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ccrnn/Target/CppTrainer.h"
+#include "ccrnn/Support/SizeLimits.h"
 
 #include "TrainerTargetInfo.h"
 
@@ -1046,6 +1047,10 @@ LogicalResult Emitter::emit(raw_ostream &os) {
   func::FuncOp record;
   if (info.getRecord())
     record = module.lookupSymbol<func::FuncOp>(info.getRecord());
+  // Element counts below are products of sizes: bounded first, so that
+  // none overflows.
+  if (failed(checkProgramSizes(module, "ccrnn-translate")))
+    return failure();
   ensemble = getEnsembleSize(module);
   BatchInputs batch = batchInputs(train);
   int64_t stateSize = ensemble * batch.stateSize,
@@ -1062,6 +1067,11 @@ LogicalResult Emitter::emit(raw_ostream &os) {
     return module.emitError("the program's memory plan is for target '")
            << stringifyTrainerTarget(plan.getTarget()) << "', not '"
            << stringifyTrainerTarget(options.target) << "'";
+  if (plan.getArena() > kMaxProgramFloats ||
+      plan.getStaging() > kMaxProgramFloats)
+    return module.emitError("the program's memory plan needs more than ")
+           << kMaxProgramFloats
+           << " floats (2^42, 16 TiB), the most a training program may hold";
   auto kernels = module->getAttrOfType<ArrayAttr>(kKernelsAttr);
   if (!kernels)
     return module.emitError("the program has no kernel objects: run "

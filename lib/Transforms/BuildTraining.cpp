@@ -12,6 +12,7 @@
 #include "ccrnn/ModelParameters.h"
 #include "ccrnn/Transforms/Passes.h"
 
+#include "ccrnn/Support/SizeLimits.h"
 #include "ccrnn/Support/TrainerOptions.h"
 
 #include "mlir/IR/Builders.h"
@@ -856,9 +857,19 @@ struct BuildTrainingPass
       return emitError(loc) << "ccrnn-build-training: option '" << option
                             << "' must be at least 1, got " << value;
     };
+    auto atMost = [&](int64_t value, int64_t max,
+                      StringRef option) -> LogicalResult {
+      if (value <= max)
+        return success();
+      return emitError(loc) << "ccrnn-build-training: option '" << option
+                            << "' must be at most " << max << ", got "
+                            << value;
+    };
     if (failed(positive(bptt, "bptt")) ||
         failed(positive(interval, "interval")) ||
-        failed(positive(batch, "batch")) || failed(positive(steps, "steps")))
+        failed(positive(batch, "batch")) || failed(positive(steps, "steps")) ||
+        failed(atMost(batch, kMaxBatch, "batch")) ||
+        failed(atMost(steps, kMaxSteps, "steps")))
       return failure();
     if (!loss.empty() && !symbolizeLossKind(loss))
       return emitError(loc) << "ccrnn-build-training: unknown loss '" << loss

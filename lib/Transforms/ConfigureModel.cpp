@@ -10,6 +10,7 @@
 #include "ccrnn/Transforms/Passes.h"
 
 #include "ccrnn/CCRNNOps.h"
+#include "ccrnn/Support/SizeLimits.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
@@ -34,14 +35,20 @@ struct ConfigureModelPass
       return emitError(loc) << "ccrnn-configure-model: option '" << option
                             << "' must be " << expected;
     };
-    if (hidden < 0)
-      return bad("hidden", "at least 1 (or 0 to keep)");
-    if (layers < 0)
-      return bad("layers", "at least 1 (or 0 to keep)");
-    if (synthLayers < -1)
-      return bad("synth-layers", "at least 0 (or -1 to keep)");
-    if (synthWidth < 0)
-      return bad("synth-width", "at least 1 (or 0 to keep)");
+    // Plain strings: a Twine must not outlive its temporaries.
+    auto range = [](int64_t min, int64_t max, int64_t keep, int64_t got) {
+      return "from " + std::to_string(min) + " to " + std::to_string(max) +
+             " (or " + std::to_string(keep) + " to keep), got " +
+             std::to_string(got);
+    };
+    if (hidden < 0 || hidden > kMaxUnits)
+      return bad("hidden", range(1, kMaxUnits, 0, hidden));
+    if (layers < 0 || layers > kMaxLayers)
+      return bad("layers", range(1, kMaxLayers, 0, layers));
+    if (synthLayers < -1 || synthLayers > kMaxLayers)
+      return bad("synth-layers", range(0, kMaxLayers, -1, synthLayers));
+    if (synthWidth < 0 || synthWidth > kMaxUnits)
+      return bad("synth-width", range(1, kMaxUnits, 0, synthWidth));
     if (context != "keep" && context != "on" && context != "off")
       return bad("context", "'on', 'off' or 'keep', got '" + context + "'");
     return success();

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ccrnn/CCRNNAttrs.h"
+#include "ccrnn/Support/SizeLimits.h"
 #include "ccrnn/CCRNNOps.h"
 #include "ccrnn/Transforms/Passes.h"
 
@@ -78,9 +79,9 @@ struct EnsemblePass : ccrnn::impl::CCRNNEnsembleBase<EnsemblePass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (size < 1) {
-      module.emitError("ccrnn-ensemble: size must be at least 1, got ")
-          << static_cast<int64_t>(size);
+    if (size < 1 || size > kMaxEnsemble) {
+      module.emitError("ccrnn-ensemble: size must be from 1 to ")
+          << kMaxEnsemble << ", got " << static_cast<int64_t>(size);
       return signalPassFailure();
     }
     EnsembleOp existing;

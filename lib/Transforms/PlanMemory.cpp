@@ -11,12 +11,14 @@
 
 #include "ccrnn/CCRNNAttrs.h"
 #include "ccrnn/CCRNNOps.h"
+#include "ccrnn/Support/SizeLimits.h"
 #include "ccrnn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 namespace ccrnn {
 #define GEN_PASS_DEF_CCRNNPLANMEMORY
@@ -89,6 +91,10 @@ public:
 
   int64_t arenaSize() const { return arena; }
 
+  /// Whether the arena or a staging buffer grew beyond kMaxProgramFloats
+  /// (its size is then meaningless).
+  bool tooLarge() const { return overflow; }
+
   /// Where a GPU trainer copies the caller's arrays for the training
   /// function `f`: one staging buffer of 16-float aligned slices, in
   /// argument order (an int64 label takes two floats), the states together
@@ -97,7 +103,7 @@ public:
     int64_t offset = 0;
     auto take = [&](int64_t floats) {
       int64_t at = offset;
-      offset += (ensemble * floats + 15) / 16 * 16;
+      offset = grow(offset, floats);
       return at;
     };
     auto stage = [&](unsigned i, int64_t at) {
@@ -115,7 +121,7 @@ public:
       int64_t floats = type.getNumElements();
       if (*role == Role::State) {
         states.push_back({i, floats});
-        stateFloats += floats;
+        stateFloats = std::min(stateFloats + floats, kMaxProgramFloats + 1);
       } else if (*role == Role::Target && type.getElementType().isInteger(64)) {
         stage(i, take(2 * floats));
       } else {
@@ -135,8 +141,22 @@ private:
   int64_t allocate(Value value) {
     int64_t offset = arena;
     auto tensor = cast<RankedTensorType>(value.getType());
-    arena += (ensemble * tensor.getNumElements() + 15) / 16 * 16;
+    arena = grow(arena, tensor.getNumElements());
     return offset;
+  }
+
+  /// `offset` past a 16-float aligned slice of `floats` for every network.
+  /// Every tensor's count is bounded (checkProgramSizes); the sums are
+  /// checked here, and stop growing once beyond the limit.
+  int64_t grow(int64_t offset, int64_t floats) {
+    std::optional<int64_t> slice = llvm::checkedMul(ensemble, floats);
+    std::optional<int64_t> end =
+        slice ? llvm::checkedAdd(offset, (*slice + 15) / 16 * 16) : std::nullopt;
+    if (!end || *end > kMaxProgramFloats) {
+      overflow = true;
+      return offset;
+    }
+    return *end;
   }
 
   SlotAttr slot(StorageKind kind, int64_t offset = -1) {
@@ -228,6 +248,7 @@ private:
   MLIRContext *context;
   int64_t ensemble;
   int64_t arena = 0;
+  bool overflow = false;
   /// Values given storage before their op is reached (in place, swap,
   /// caller's arrays).
   DenseMap<Value, SlotAttr> planned;
@@ -250,6 +271,9 @@ struct PlanMemoryPass : ccrnn::impl::CCRNNPlanMemoryBase<PlanMemoryPass> {
                        "memory plan");
       return signalPassFailure();
     }
+    // Every tensor's element count fits before anything is added up.
+    if (failed(checkProgramSizes(module, "ccrnn-plan-memory")))
+      return signalPassFailure();
     Planner planner(&getContext(), getEnsembleSize(module));
     int64_t staging = 0;
     for (func::FuncOp f : module.getOps<func::FuncOp>()) {
@@ -265,6 +289,13 @@ struct PlanMemoryPass : ccrnn::impl::CCRNNPlanMemoryBase<PlanMemoryPass> {
       planner.plan(f, cpu && train);
       if (!cpu && train)
         staging = planner.planStaging(f);
+    }
+    if (planner.tooLarge()) {
+      module.emitError("ccrnn-plan-memory: the program needs more than ")
+          << kMaxProgramFloats
+          << " floats of memory (2^42, 16 TiB), the most a training program "
+             "may hold";
+      return signalPassFailure();
     }
     module->setAttr(kMemoryPlanAttr,
                     MemoryPlanAttr::get(&getContext(), *trainerTarget,

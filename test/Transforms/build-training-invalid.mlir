@@ -4,6 +4,10 @@
 // What ccrnn-build-training rejects, with the option or op at fault.
 
 // STEPS: error: ccrnn-build-training: option 'steps' must be at least 1, got 0
+// RUN: not ccrnn-opt %s --split-input-file --ccrnn-build-training='steps=1048577' 2>&1 | FileCheck %s --check-prefix=STEPS-MAX
+// STEPS-MAX: error: ccrnn-build-training: option 'steps' must be at most 1048576, got 1048577
+// RUN: not ccrnn-opt %s --split-input-file --ccrnn-build-training='batch=9223372036854775807' 2>&1 | FileCheck %s --check-prefix=BATCH-MAX
+// BATCH-MAX: error: ccrnn-build-training: option 'batch' must be at most 1048576, got 9223372036854775807
 // LOSS: error: ccrnn-build-training: unknown loss 'hinge'; expected 'mse' or 'xent'
 
 // expected-error @below {{ccrnn-build-training: option 'bptt' must be at least 1, got 0}}

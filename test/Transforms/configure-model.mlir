@@ -7,6 +7,13 @@
 // RUN: not ccrnn-opt %s --ccrnn-configure-model='layers=-1' 2>&1 | FileCheck %s --check-prefix=LAYERS
 // RUN: not ccrnn-opt %s --ccrnn-configure-model='synth-layers=-2' 2>&1 | FileCheck %s --check-prefix=SLAYERS
 // RUN: not ccrnn-opt %s --ccrnn-configure-model='synth-width=-2' 2>&1 | FileCheck %s --check-prefix=SWIDTH
+// Sizes beyond ccrnn's limits (ccrnn/Support/SizeLimits.h) are refused at
+// once: a model of 100000000 synthesizer layers took unbounded time and
+// memory to build.
+// RUN: not ccrnn-opt %s --ccrnn-configure-model='hidden=2147483648' 2>&1 | FileCheck %s --check-prefix=HIDDEN-MAX
+// RUN: not ccrnn-opt %s --ccrnn-configure-model='layers=4294967296' 2>&1 | FileCheck %s --check-prefix=LAYERS-MAX
+// RUN: not ccrnn-opt %s --ccrnn-configure-model='synth-layers=100000000' 2>&1 | FileCheck %s --check-prefix=SLAYERS-MAX
+// RUN: not ccrnn-opt %s --ccrnn-configure-model='synth-width=1048577' 2>&1 | FileCheck %s --check-prefix=SWIDTH-MAX
 
 ccrnn.model @dni(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
   %h = ccrnn.lstm %x hidden = 50 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 50>
@@ -28,7 +35,11 @@ ccrnn.model @dni(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 
 // CRNN: error: ccrnn-configure-model: the synth-* and context options need a model with a cerebellum, but @lstm has none
 // CONTEXT: error: ccrnn-configure-model: option 'context' must be 'on', 'off' or 'keep', got 'maybe'
-// HIDDEN: error: ccrnn-configure-model: option 'hidden' must be at least 1 (or 0 to keep)
-// LAYERS: error: ccrnn-configure-model: option 'layers' must be at least 1 (or 0 to keep)
-// SLAYERS: error: ccrnn-configure-model: option 'synth-layers' must be at least 0 (or -1 to keep)
-// SWIDTH: error: ccrnn-configure-model: option 'synth-width' must be at least 1 (or 0 to keep)
+// HIDDEN: error: ccrnn-configure-model: option 'hidden' must be from 1 to 1048576 (or 0 to keep), got -3
+// LAYERS: error: ccrnn-configure-model: option 'layers' must be from 1 to 256 (or 0 to keep), got -1
+// SLAYERS: error: ccrnn-configure-model: option 'synth-layers' must be from 0 to 256 (or -1 to keep), got -2
+// SWIDTH: error: ccrnn-configure-model: option 'synth-width' must be from 1 to 1048576 (or 0 to keep), got -2
+// HIDDEN-MAX: error: ccrnn-configure-model: option 'hidden' must be from 1 to 1048576 (or 0 to keep), got 2147483648
+// LAYERS-MAX: error: ccrnn-configure-model: option 'layers' must be from 1 to 256 (or 0 to keep), got 4294967296
+// SLAYERS-MAX: error: ccrnn-configure-model: option 'synth-layers' must be from 0 to 256 (or -1 to keep), got 100000000
+// SWIDTH-MAX: error: ccrnn-configure-model: option 'synth-width' must be from 1 to 1048576 (or 0 to keep), got 1048577

@@ -67,13 +67,14 @@ def CCRNNConfigureModel : Pass<"ccrnn-configure-model", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"hidden", "hidden", "int64_t", /*default=*/"0",
-           "Hidden units of each recurrent layer (0: keep)">,
+           "Hidden units of each recurrent layer, at most 1048576 (0: keep)">,
     Option<"layers", "layers", "int64_t", /*default=*/"0",
-           "Stacked recurrent layers (0: keep)">,
+           "Stacked recurrent layers, at most 256 (0: keep)">,
     Option<"synthLayers", "synth-layers", "int64_t", /*default=*/"-1",
-           "Hidden layers of the cerebellum (-1: keep)">,
+           "Hidden layers of the cerebellum, at most 256 (-1: keep)">,
     Option<"synthWidth", "synth-width", "int64_t", /*default=*/"0",
-           "Width of the cerebellum's hidden layers (0: keep)">,
+           "Width of the cerebellum's hidden layers, at most 1048576 (0: "
+           "keep)">,
     Option<"synthScale", "synth-scale", "double", /*default=*/"-1.0",
            "Scale of the synthetic gradient (negative: keep)">,
     Option<"context", "context", "std::string", /*default=*/"\"keep\"",
@@ -139,9 +140,9 @@ def CCRNNBuildTraining : Pass<"ccrnn-build-training", "mlir::ModuleOp"> {
            "Apply the readout and the loss to the last step only, with a "
            "[batch, outputs] target (implied by xent)">,
     Option<"batch", "batch", "int64_t", /*default=*/"50",
-           "Batch size B">,
+           "Batch size B (1 to 1048576)">,
     Option<"steps", "steps", "int64_t", /*default=*/"10",
-           "Sequence length L">,
+           "Sequence length L (1 to 1048576)">,
     Option<"cerebellum", "cerebellum", "std::string", /*default=*/"\"train\"",
            "What training does with the model's cerebellum: 'train' (inject "
            "and learn), 'frozen' (inject, no synthesizer loss: the "
@@ -242,7 +243,7 @@ def CCRNNEnsemble : Pass<"ccrnn-ensemble", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"size", "size", "int64_t", /*default=*/"1",
-           "Networks in the ensemble (at least 1)">,
+           "Networks in the ensemble (1 to 1024)">,
   ];
 }
 

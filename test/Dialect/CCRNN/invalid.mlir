@@ -10,13 +10,28 @@ func.func private @f(!ccrnn.seq<0>)
 
 // -----
 
+// expected-error @below {{!ccrnn.seq: features must be at most 1048576, got 1048577}}
+func.func private @f(!ccrnn.seq<1048577>)
+
+// -----
+
 // expected-error @below {{!ccrnn.rnn: hidden size must be positive, got -4}}
 func.func private @f(!ccrnn.rnn<lstm, -4>)
 
 // -----
 
+// expected-error @below {{!ccrnn.rnn: hidden size must be at most 1048576, got 2147483648}}
+func.func private @f(!ccrnn.rnn<lstm, 2147483648>)
+
+// -----
+
 // expected-error @below {{!ccrnn.rnn: layers must be positive, got 0}}
 func.func private @f(!ccrnn.rnn<lstm, 5, layers = 0>)
+
+// -----
+
+// expected-error @below {{!ccrnn.rnn: layers must be at most 256, got 4294967296}}
+func.func private @f(!ccrnn.rnn<lstm, 5, layers = 4294967296>)
 
 // -----
 
@@ -139,6 +154,24 @@ ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 // -----
 
 ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  // expected-error @below {{'ccrnn.lstm' op attribute 'hidden' must be at most 1048576, got 2147483648}}
+  %h = ccrnn.lstm %x hidden = 2147483648 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  // expected-error @below {{'ccrnn.lstm' op attribute 'layers' must be at most 256, got 4294967296}}
+  %h = ccrnn.lstm %x hidden = 5, layers = 4294967296 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
   // expected-error @below {{'ccrnn.rnn_tanh' op attribute 'layers' must be positive, got -1}}
   %h = ccrnn.rnn_tanh %x hidden = 5, layers = -1 : !ccrnn.seq<1> -> !ccrnn.rnn<tanh, 5>
   %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<tanh, 5> -> !ccrnn.seq<2>
@@ -207,6 +240,15 @@ ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 
 ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
   %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  // expected-error @below {{'ccrnn.linear' op attribute 'features' must be at most 1048576, got 1099511627776}}
+  %y = ccrnn.linear %h features = 1099511627776 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
   // expected-error @below {{'ccrnn.linear' op attribute 'features' (3) does not match the result type '!ccrnn.seq<2>'}}
   %y = ccrnn.linear %h features = 3 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
   ccrnn.return %y : !ccrnn.seq<2>
@@ -250,8 +292,28 @@ ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
   %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
   %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  // expected-error @below {{'ccrnn.cerebellum' op attribute 'layers' must be at most 256, got 100000000}}
+  ccrnn.cerebellum %h layers = 100000000 : !ccrnn.rnn<lstm, 5>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
   // expected-error @below {{'ccrnn.cerebellum' op attribute 'width' must be positive, got 0}}
   ccrnn.cerebellum %h layers = 2, width = 0 : !ccrnn.rnn<lstm, 5>
+  ccrnn.return %y : !ccrnn.seq<2>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
+  // expected-error @below {{'ccrnn.cerebellum' op attribute 'width' must be at most 1048576, got 2097152}}
+  ccrnn.cerebellum %h layers = 2, width = 2097152 : !ccrnn.rnn<lstm, 5>
   ccrnn.return %y : !ccrnn.seq<2>
 }
 
@@ -688,6 +750,17 @@ func.func @f(%x: tensor<0x2xf32>) -> tensor<0x2xf32> {
     ccrnn.ensemble_yield %x1 : tensor<2xf32>
   }
   return %r : tensor<0x2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<1025x2xf32>) -> tensor<1025x2xf32> {
+  // expected-error @below {{'ccrnn.ensemble' op size must be at most 1024, got 1025}}
+  %r = ccrnn.ensemble 1025 networks(%x : tensor<1025x2xf32>) -> (tensor<1025x2xf32>) {
+  ^bb0(%x1: tensor<2xf32>):
+    ccrnn.ensemble_yield %x1 : tensor<2xf32>
+  }
+  return %r : tensor<1025x2xf32>
 }
 
 // -----
