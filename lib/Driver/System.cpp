@@ -3,6 +3,7 @@
 #include "System.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -13,6 +14,8 @@
 #include <stdexcept>
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -22,8 +25,9 @@
 namespace ccrnn::driver {
 
 int runProgram(const std::vector<std::string> &argv, std::string &output,
-               const std::string *input) {
+               const std::string *input, int timeoutSeconds) {
   output.clear();
+  const pid_t parent = getpid();
   int out[2], in[2] = {-1, -1};
   if (pipe2(out, O_CLOEXEC) != 0)
     return 127;
@@ -43,6 +47,13 @@ int runProgram(const std::vector<std::string> &argv, std::string &output,
     return 127;
   }
   if (pid == 0) {
+    // Killed with its parent (a killed ccrnn-train leaves no compiler
+    // running on), and in a process group of its own, which a timeout
+    // kills whole (the compiler driver's own children too).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+      _exit(127);
+    setpgid(0, 0);
     dup2(out[1], 1);
     dup2(out[1], 2);
     if (input)
@@ -69,14 +80,33 @@ int runProgram(const std::vector<std::string> &argv, std::string &output,
     sigaction(SIGPIPE, &old, nullptr);
     close(in[1]);
   }
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point deadline =
+      Clock::now() + std::chrono::seconds(timeoutSeconds);
+  bool timedOut = false;
   char buf[4096];
-  ssize_t n;
-  while ((n = read(out[0], buf, sizeof buf)) != 0) {
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
+  while (true) {
+    int wait = -1;
+    if (timeoutSeconds > 0) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - Clock::now());
+      wait = int(std::max<int64_t>(0, left.count()));
+    }
+    struct pollfd readable = {out[0], POLLIN, 0};
+    const int ready = poll(&readable, 1, wait);
+    if (ready < 0 && errno == EINTR)
+      continue;
+    if (ready == 0) {
+      timedOut = true;
+      kill(-pid, SIGKILL);
+      kill(pid, SIGKILL);
       break;
     }
+    const ssize_t n = read(out[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
     output.append(buf, size_t(n));
   }
   close(out[0]);
@@ -84,6 +114,8 @@ int runProgram(const std::vector<std::string> &argv, std::string &output,
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR)
       return 127;
+  if (timedOut)
+    return kTimedOut;
   if (WIFEXITED(status))
     return WEXITSTATUS(status);
   return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);

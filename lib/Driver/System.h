@@ -11,12 +11,17 @@
 
 namespace ccrnn::driver {
 
+/// runProgram's status when the program ran out of time (as timeout(1)).
+constexpr int kTimedOut = 124;
+
 /// Runs argv[0] (looked up in PATH when it has no '/') with `argv`, with
 /// stdout and stderr collected into `output`; stdin from `input` when not
 /// null. Returns the exit status, 127 when it could not be started, 128 + n
-/// when killed by signal n.
+/// when killed by signal n, kTimedOut when it ran longer than
+/// `timeoutSeconds` (> 0) and was killed, with its process group. The
+/// program is killed when this process dies.
 int runProgram(const std::vector<std::string> &argv, std::string &output,
-               const std::string *input = nullptr);
+               const std::string *input = nullptr, int timeoutSeconds = 0);
 
 /// `name` found in PATH (or `name` itself when it has a '/' and exists);
 /// empty when not found.

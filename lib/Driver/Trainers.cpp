@@ -117,16 +117,48 @@ ModelRef resolveModel(const std::string &spec) {
   return ref;
 }
 
+namespace {
+
+// Seconds a step of a trainer's compile may take: $CCRNN_COMPILE_TIMEOUT,
+// else 600 (the largest models compile in under a minute on 2 cores; a
+// step past that is hung, e.g. on input no limit caught).
+int compileTimeoutSeconds() {
+  if (const char *text = std::getenv("CCRNN_COMPILE_TIMEOUT"); text && *text) {
+    char *end = nullptr;
+    const long seconds = std::strtol(text, &end, 10);
+    if (*end || seconds < 1 || seconds > 86400)
+      throw InputError("CCRNN_COMPILE_TIMEOUT must be a number of seconds "
+                       "from 1 to 86400, got '" + printable(text) + "'");
+    return int(seconds);
+  }
+  return 600;
+}
+
+// Runs one step of compiling `model`; its output when it succeeds, else an
+// InputError with the command, how it ended and what it printed.
+std::string runCompileStep(const std::vector<std::string> &argv,
+                           const std::string &model) {
+  std::string output;
+  const int timeout = compileTimeoutSeconds();
+  const int status = runProgram(argv, output, nullptr, timeout);
+  if (status == 0)
+    return output;
+  throw InputError(
+      "cannot compile model " + model + ": `" + shellJoin(argv) + "` " +
+      (status == kTimedOut
+           ? "did not finish within " + std::to_string(timeout) +
+                 " s (CCRNN_COMPILE_TIMEOUT) and was stopped"
+           : "failed (exit status " + std::to_string(status) + ")") +
+      (output.empty() ? "" : ":\n" + output));
+}
+
+} // namespace
+
 ModelFacts describeModel(const ModelRef &model) {
   const std::vector<std::string> argv = {selfDirectory() + "/ccrnn-opt",
                                          "--ccrnn-describe-model", model.file,
                                          "-o", "/dev/null"};
-  std::string output;
-  if (int status = runProgram(argv, output); status != 0)
-    throw InputError("cannot compile model " + model.name + ": `" +
-                     shellJoin(argv) + "` failed (exit status " +
-                     std::to_string(status) + ")" +
-                     (output.empty() ? "" : ":\n" + output));
+  const std::string output = runCompileStep(argv, model.name);
   ModelFacts facts;
   try {
     const nlohmann::json models = nlohmann::json::parse(output).at("models");
@@ -457,16 +489,12 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
     log("compiling model " + model.name + " (" + options.toString() +
         ") into " + dir.string());
 
-  for (const auto &argv : buildCommands(tmp)) {
-    std::string output;
-    int status = runProgram(argv, output);
-    if (status != 0) {
-      fs::remove_all(tmp, ec);
-      throw InputError("cannot compile model " + model.name + ": `" +
-                       shellJoin(argv) + "` failed (exit status " +
-                       std::to_string(status) + ")" +
-                       (output.empty() ? "" : ":\n" + output));
-    }
+  try {
+    for (const auto &argv : buildCommands(tmp))
+      runCompileStep(argv, model.name);
+  } catch (const InputError &) {
+    fs::remove_all(tmp, ec);
+    throw;
   }
   try {
     // The files' digests, then the key that marks the entry complete, each
