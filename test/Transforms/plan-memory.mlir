@@ -3,6 +3,10 @@
 // RUN: ccrnn-opt %s --ccrnn-ensemble=size=3 --ccrnn-plan-memory | FileCheck %s --check-prefix=ENSEMBLE
 // The plan of a real training program is complete (the emitter reads it).
 // RUN: ccrnn-opt %models/dni_lstm.mlir --ccrnn-trainer-pipeline='bptt=2 interval=2' --ccrnn-plan-memory | FileCheck %s --check-prefix=PIPELINE
+// A module without ccrnn ops gets an empty plan (the pass loads the dialect
+// of its attribute; it crashed: test/fuzz/regressions/model).
+// RUN: echo "" | ccrnn-opt --ccrnn-plan-memory | FileCheck %s --check-prefix=EMPTY
+// EMPTY: module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cpu, arena = 0>}
 
 // Offsets count floats; every slice is 16-float (64-byte) aligned, so a
 // 1-, 6- or 12-float value takes 16.

@@ -3,6 +3,8 @@
 #ifndef CCRNN_TRANSFORMS_PASSES_H
 #define CCRNN_TRANSFORMS_PASSES_H
 
+#include "ccrnn/CCRNNDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"

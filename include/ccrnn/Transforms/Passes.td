@@ -293,7 +293,10 @@ def CCRNNPlanMemory : Pass<"ccrnn-plan-memory", "mlir::ModuleOp"> {
     Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
            "The trainer's target: cpu or cuda">,
   ];
-  let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect"];
+  // ccrnn: the plan's attribute is the dialect's (a module without ccrnn
+  // ops has not loaded it).
+  let dependentDialects = ["ccrnn::CCRNNDialect", "mlir::func::FuncDialect",
+                           "mlir::scf::SCFDialect"];
 }
 
 def CCRNNAssignKernels : Pass<"ccrnn-assign-kernels", "mlir::ModuleOp"> {
