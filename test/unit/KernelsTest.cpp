@@ -50,8 +50,10 @@ Doubles toDoubles(const Floats &v) { return Doubles(v.begin(), v.end()); }
 }
 
 bool bitIdentical(const Floats &a, const Floats &b) {
+  // memcmp must not see the null data() of an empty vector (UBSan).
   return a.size() == b.size() &&
-         std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+         (a.empty() ||
+          std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
 
 //===----------------------------------------------------------------------===//
