@@ -88,3 +88,22 @@ if all(os.path.isfile(os.path.join(default_data_dir("fashion-mnist"), f)) for f 
 for var in ["CCRNN_DATA_DIR", "HOME"]:
     if var in os.environ:
         config.environment[var] = os.environ[var]
+
+# A sanitizer build (CCRNN_SANITIZE; tools/sanitize-test.sh): every program
+# runs with the sanitizers' options CMake wrote into sanitizer.env (why each:
+# docs/Reliability.md), trainers compiled on the fly go to the build's own
+# cache (instrumented trainers never mix with normal ones), and the features
+# asan / ubsan mark it for the few tests that cannot run instrumented
+# (UNSUPPORTED: asan, with the reason in the test).
+sanitizer_env = os.path.join(config.ccrnn_obj_root, "sanitizer.env")
+if os.path.isfile(sanitizer_env):
+    with open(sanitizer_env) as f:
+        for line in f:
+            name, _, value = line.strip().partition("=")
+            if name:
+                config.environment[name] = value
+    config.environment["CCRNN_CACHE_DIR"] = os.path.join(config.ccrnn_obj_root, "trainer-cache")
+    if "ASAN_OPTIONS" in config.environment:
+        config.available_features.add("asan")
+    if "UBSAN_OPTIONS" in config.environment:
+        config.available_features.add("ubsan")
