@@ -7,6 +7,7 @@
 #include "ccrnn/Driver/Parameters.h"
 #include "ccrnn/Driver/Task.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -85,6 +86,67 @@ void checkModelMemory(const std::vector<ModelEntry> &models) {
                        " of memory for one seed, more than this machine's " +
                        formatBytes(available));
   }
+}
+
+void checkRunMemory(const TrainConfig &c, size_t models) {
+  const double available = physicalMemoryBytes();
+  if (available <= 0)
+    return;
+  // The results tables: scores of every seed, model, metric (at most about
+  // ten) and epoch, in doubles, held and copied when saved.
+  const double seeds = double(c.seeds.size()), pairs = seeds * double(models);
+  const double results = pairs * double(c.epochs) * 10 * 8 * 2;
+  if (results > available)
+    throw InputError(
+        "the results of " + formatFloatCount(seeds) + " seed(s) x " +
+        std::to_string(models) + " model(s) x " + std::to_string(c.epochs) +
+        " epochs (--seeds, --model, --epochs) need at least " +
+        formatBytes(results) + " of memory, more than this machine's " +
+        formatBytes(available));
+  // The data sets of a seed, as floats: the training set made each epoch
+  // (whole batches), the fixed validation and test sets; each worker holds
+  // its seed's.
+  const ModelShape shape = findTask(c.task).modelShape(c);
+  const double samples = double(trainSamplesPerEpoch(c)) +
+                         double(c.data.valSize) + double(c.data.testSize);
+  const double perSeed = samples * double(c.data.seqLen) *
+                         double(shape.inputSize + shape.outputSize) * 4;
+  const double workers = std::min(seeds, double(parallelJobs(c)));
+  if (perSeed * workers > available)
+    throw InputError(
+        "the data sets (--train-size " + std::to_string(c.data.trainSize) +
+        ", --val-size " + std::to_string(c.data.valSize) + ", --test-size " +
+        std::to_string(c.data.testSize) + " of " +
+        std::to_string(c.data.seqLen) + " steps" +
+        (workers > 1 ? ", for each of " + formatFloatCount(workers) +
+                           " jobs at once"
+                     : std::string()) +
+        ") need at least " + formatBytes(perSeed * workers) +
+        " of memory, more than this machine's " + formatBytes(available));
+}
+
+void checkTrainersCreate(const std::vector<ModelEntry> &models) {
+  for (const ModelEntry &m : models)
+    for (const ccrnn_trainer_api *api : {m.api, m.ensembleApi}) {
+      if (!api)
+        continue;
+      // Allocates the trainer's buffers (its arena) and kernels once, as
+      // every pair will: a batch too large for the memory fails here,
+      // before the run writes anything.
+      try {
+        TrainerInstance probe(api);
+      } catch (const InputError &) {
+        const ccrnn_trainer_desc &d = *api->desc;
+        throw InputError("model " + m.name +
+                         ": cannot create its trainer (batch " +
+                         std::to_string(d.batch) + ", length " +
+                         std::to_string(d.steps) +
+                         (d.ensemble > 1 ? ", " + std::to_string(d.ensemble) +
+                                               " networks"
+                                         : std::string()) +
+                         "): its buffers do not fit in this machine's memory");
+      }
+    }
 }
 
 } // namespace ccrnn::driver

@@ -6,8 +6,10 @@
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Task.h"
 #include "ccrnn/Runtime/Idx.h"
+#include "ccrnn/Support/SizeLimits.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <set>
 #include <thread>
@@ -58,12 +60,27 @@ static void atLeast(const char *flag, int64_t v, int64_t min,
                      std::to_string(v));
 }
 
+/// InputError "<flag> must be at most <max> (the limit of ccrnn-train),
+/// got <v>" when v > max: sizes and counts beyond ccrnn's limits
+/// (ccrnn/Support/SizeLimits.h) are refused before anything is compiled or
+/// allocated.
+static void atMost(const char *flag, int64_t v, int64_t max) {
+  if (v > max)
+    throw InputError(std::string(flag) + " must be at most " +
+                     std::to_string(max) + " (ccrnn's limit), got " +
+                     std::to_string(v));
+}
+
 /// The model sizes and SPEC §4's controls.
 static void validateControls(const TrainConfig &c) {
   atLeast("--nhid", c.nhid, 0, "a positive integer");
+  atMost("--nhid", c.nhid, kMaxUnits);
   atLeast("--nlayers", c.nlayers, 0, "a positive integer");
+  atMost("--nlayers", c.nlayers, kMaxLayers);
   atLeast("--synth-nlayers", c.synthNlayers, -1, "an integer >= 0");
+  atMost("--synth-nlayers", c.synthNlayers, kMaxLayers);
   atLeast("--synth-nhid", c.synthNhid, 0, "a positive integer");
+  atMost("--synth-nhid", c.synthNhid, kMaxUnits);
   if (!std::isfinite(c.synthScale) || (c.synthScale < 0 && c.synthScale != -1))
     throw InputError("--synth-scale must be >= 0, got " +
                      formatNumber(c.synthScale));
@@ -82,7 +99,9 @@ static void validateControls(const TrainConfig &c) {
     throw InputError("--fixed-synth freezes the synthesizer from the start; "
                      "it cannot be combined with --synth-ablation-epoch");
   atLeast("--nfibres", c.nfibres, 0, "a positive integer");
+  atMost("--nfibres", c.nfibres, kMaxUnits);
   atLeast("--record-samples", c.recordSamples, 1, "a positive integer");
+  atMost("--record-samples", c.recordSamples, kMaxBatch);
   if (c.recordGrads && std::min(c.bptt, c.data.seqLen) >= c.data.seqLen)
     throw InputError("--record-grads compares feedback at the boundaries "
                      "between windows: --bptt must be shorter than the "
@@ -103,13 +122,19 @@ void validateConfig(const TrainConfig &c) {
   positive("--train-size", c.data.trainSize);
   positive("--val-size", c.data.valSize);
   positive("--test-size", c.data.testSize);
+  atMost("--train-size", c.data.trainSize, kMaxSamples);
+  atMost("--val-size", c.data.valSize, kMaxSamples);
+  atMost("--test-size", c.data.testSize, kMaxSamples);
+  atMost("--seq-len", c.data.seqLen, kMaxSteps);
   positive("--bptt", c.bptt);
   positive("--interval", c.interval);
   if (c.predictLast && c.interval != 1)
     throw InputError("--interval applies to per-step targets and cannot be "
                      "combined with --predict-last");
   positive("--epochs", c.epochs);
+  atMost("--epochs", c.epochs, kMaxEpochs);
   positive("--batch-size", c.batchSize);
+  atMost("--batch-size", c.batchSize, kMaxBatch);
   if (!(c.lr > 0) || !std::isfinite(c.lr))
     throw InputError("--lr must be positive, got " + formatNumber(c.lr));
   if (!(c.clip >= 0) || !std::isfinite(c.clip))
@@ -124,23 +149,32 @@ void validateConfig(const TrainConfig &c) {
   if (c.lrDecayPatience < 0)
     throw InputError("--lr-decay-patience must be an integer >= 0, got " +
                      std::to_string(c.lrDecayPatience));
+  atMost("--lr-decay-patience", c.lrDecayPatience, kMaxEpochs);
   if (c.earlyStopping < 0)
     throw InputError("--early-stopping must be a positive integer, got " +
                      std::to_string(c.earlyStopping));
+  atMost("--early-stopping", c.earlyStopping, kMaxEpochs);
   if (c.seeds.empty())
     throw InputError("no seeds (--seeds must be positive)");
+  if (int64_t(c.seeds.size()) > kMaxSeeds)
+    throw InputError("at most " + std::to_string(kMaxSeeds) +
+                     " seeds (ccrnn's limit), got " +
+                     std::to_string(c.seeds.size()));
   std::set<uint64_t> seen;
   for (uint64_t s : c.seeds)
     if (!seen.insert(s).second)
       throw InputError("--seed-list: seed " + std::to_string(s) +
                        " appears twice");
   positive("--threads", c.threads);
+  atMost("--threads", c.threads, kMaxThreads);
   if (c.jobs < 0)
     throw InputError("--jobs must be a positive integer, got " +
                      std::to_string(c.jobs));
+  atMost("--jobs", c.jobs, kMaxThreads);
   if (c.ensemble < 0)
     throw InputError("--ensemble must be a positive integer, got " +
                      std::to_string(c.ensemble));
+  atMost("--ensemble", c.ensemble, kMaxEnsemble);
   if (c.ensemble > 1)
     if (std::string blockers = ensembleBlockers(c); !blockers.empty())
       throw InputError("--ensemble " + std::to_string(c.ensemble) +
@@ -251,6 +285,41 @@ int parallelJobs(const TrainConfig &c) {
                   ? CPU_COUNT(&set)
                   : int(std::thread::hardware_concurrency());
   return std::max(1, cores / std::max(1, c.threads));
+}
+
+/// The first `n` bytes of `text` (not splitting a UTF-8 sequence), and
+/// "..." when there is more.
+static std::string abbreviated(const std::string &text, size_t n = 24) {
+  if (text.size() <= n)
+    return text;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80)
+    --n;
+  return text.substr(0, n) + "...";
+}
+
+void checkPathLength(const std::string &flag, const std::string &path,
+                     size_t reserve) {
+  const size_t maxPath = PATH_MAX - 1 - reserve;
+  if (path.size() > maxPath)
+    throw InputError(flag + ": a path of " + std::to_string(path.size()) +
+                     " bytes ('" + abbreviated(path) + "'); at most " +
+                     std::to_string(maxPath) + " are accepted (PATH_MAX " +
+                     std::to_string(PATH_MAX) +
+                     (reserve ? ", less room for the files written in it)"
+                              : ")"));
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos)
+      end = path.size();
+    if (end - start > NAME_MAX)
+      throw InputError(flag + ": the name '" +
+                       abbreviated(path.substr(start, end - start)) +
+                       "' in its path is " + std::to_string(end - start) +
+                       " bytes, longer than a file name may be (NAME_MAX, " +
+                       std::to_string(NAME_MAX) + ")");
+    start = end + 1;
+  }
 }
 
 int64_t trainSamplesPerEpoch(const TrainConfig &c) {

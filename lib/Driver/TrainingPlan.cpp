@@ -13,6 +13,17 @@
 
 namespace ccrnn::driver {
 
+/// A model's name goes into its files' names (seed<S>_<name>_final.npz,
+/// feedback_seed<S>_<name>.npz): it must leave them within NAME_MAX.
+static void checkModelName(const std::string &what, const std::string &name) {
+  constexpr size_t kMaxModelName = 200;
+  if (name.size() > kMaxModelName)
+    throw InputError(what + ": the model name '" + name.substr(0, 24) +
+                     "...' is " + std::to_string(name.size()) +
+                     " bytes; at most " + std::to_string(kMaxModelName) +
+                     " (its files are named after it)");
+}
+
 std::vector<ModelRef> resolveModels(const std::vector<std::string> &specs,
                                     const std::string &task) {
   if (specs.empty())
@@ -21,6 +32,7 @@ std::vector<ModelRef> resolveModels(const std::vector<std::string> &specs,
   std::vector<ModelRef> refs;
   std::set<std::string> names;
   for (std::string spec : specs) {
+    checkPathLength("--model", spec);
     std::string lower;
     for (char ch : spec)
       lower += char(std::tolower(static_cast<unsigned char>(ch)));
@@ -31,6 +43,7 @@ std::vector<ModelRef> resolveModels(const std::vector<std::string> &specs,
     refs.push_back(resolveModel(spec));
     if (shortName)
       refs.back().name = lower;
+    checkModelName("--model", refs.back().name);
     if (!names.insert(refs.back().name).second)
       throw InputError("model '" + refs.back().name + "' is given twice");
   }
@@ -41,6 +54,8 @@ std::vector<ModelRef>
 resolveSavedModels(const std::vector<ModelEntry> &models) {
   std::vector<ModelRef> refs;
   for (const ModelEntry &m : models) {
+    checkModelName("meta.json: model", m.name);
+    checkPathLength("meta.json: the file of model '" + m.name + "'", m.file);
     refs.push_back(resolveModel(m.file));
     refs.back().name = m.name;
   }
@@ -55,6 +70,7 @@ std::vector<ModelEntry> planTrainers(TrainerSession &session,
   if (const TaskKind &kind = findTask(cfg.task); kind.checkDataFiles)
     kind.checkDataFiles(cfg);
   requireDevice(cfg.device);
+  checkRunMemory(cfg, refs.size());
   const npz::Archive &init = session.initArchive(cfg.initFile);
   std::vector<bool> cerebellums;
   for (const ModelRef &ref : refs)
@@ -94,6 +110,7 @@ std::vector<ModelEntry> planTrainers(TrainerSession &session,
   }
   checkModels(cfg, models);
   checkModelMemory(models);
+  checkTrainersCreate(models);
   if (!init.empty())
     for (const ModelEntry &m : models)
       checkInit(init, cfg.initFile, *m.api->desc, m.name);

@@ -4,10 +4,13 @@
 
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Task.h"
+#include "ccrnn/Support/SizeLimits.h"
 
+#include <climits>
 #include <ctime>
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace ccrnn::train {
 
@@ -39,6 +42,9 @@ std::vector<uint64_t> seedsOf(const CLI::App &app, const CommandLine &cl) {
   if (cl.seeds < 1)
     throw InputError("--seeds must be a positive integer, got " +
                      std::to_string(cl.seeds));
+  if (cl.seeds > kMaxSeeds)
+    throw InputError("--seeds must be at most " + std::to_string(kMaxSeeds) +
+                     " (ccrnn's limit), got " + std::to_string(cl.seeds));
   for (int64_t s = 0; s < cl.seeds; ++s)
     seeds.push_back(uint64_t(s));
   return seeds;
@@ -325,7 +331,40 @@ void addFileOptions(CLI::App &app, CommandLine &cl) {
       ->type_name("SIZE")
       ->group(group);
 }
+std::string describeParseError(const CLI::App &app,
+                               const CLI::ParseError &e) {
+  const std::string what = e.what();
+  const std::string prefix = "Could not convert: ";
+  const size_t eq = what.find(" = ");
+  if (what.compare(0, prefix.size(), prefix) != 0 || eq == std::string::npos)
+    return what;
+  const std::string flag = what.substr(prefix.size(), eq - prefix.size());
+  const std::string value = what.substr(eq + 3);
+  const CLI::Option *opt = app.get_option_no_throw(flag);
+  const std::string type = opt ? opt->get_type_name() : "";
+  std::string expected = "a valid value";
+  if (type == "INT")
+    expected = "an integer";
+  else if (type == "UINT")
+    expected = "a non-negative integer";
+  else if (type == "FLOAT")
+    expected = "a number";
+  return flag + ": '" + value + "' is not " + expected + " (or out of range)";
+}
+
 void checkCommonFlags(const CLI::App &app, const CommandLine &cl) {
+  // Paths the file system cannot take, before anything is read or written
+  // (the models' in resolveModels).
+  checkPathLength("--out", cl.out, kRunDirectoryReserve);
+  checkPathLength("--resume", cl.resume, kRunDirectoryReserve);
+  checkPathLength("--status", cl.status, kRunDirectoryReserve);
+  for (const std::string &dir : cl.merge)
+    checkPathLength("--merge", dir, kRunDirectoryReserve);
+  checkPathLength("--init", cl.config.initFile);
+  checkPathLength("--data-dir", cl.config.dataDir, NAME_MAX + 1);
+  checkPathLength("--cache-dir", cl.cacheDir, kRunDirectoryReserve);
+  checkPathLength("--dump-step", cl.dumpStep);
+  checkPathLength("--batch", cl.batchFile);
   if (cl.partial && cl.merge.empty())
     throw InputError("--partial goes with --merge");
   if (given(app, "--context") && cl.config.context.empty())
@@ -333,6 +372,17 @@ void checkCommonFlags(const CLI::App &app, const CommandLine &cl) {
   if (given(app, "--jobs") && cl.config.jobs < 1)
     throw InputError("--jobs must be a positive integer, got " +
                      std::to_string(cl.config.jobs));
+  // Also for --resume, whose other settings are the saved run's.
+  for (auto [flag, value, max] :
+       {std::tuple<const char *, int64_t, int64_t>{"--threads",
+                                                   cl.config.threads,
+                                                   kMaxThreads},
+        {"--jobs", cl.config.jobs, kMaxThreads},
+        {"--ensemble", cl.config.ensemble, kMaxEnsemble}})
+    if (value > max)
+      throw InputError(std::string(flag) + " must be at most " +
+                       std::to_string(max) + " (ccrnn's limit), got " +
+                       std::to_string(value));
 }
 
 namespace {

@@ -52,6 +52,11 @@ void addRunOptions(CLI::App &app, CommandLine &cl);
 void addFileOptions(CLI::App &app, CommandLine &cl);
 
 /// Checks of flags that hold whatever the run is (InputError).
+/// CLI11's parse error as one line naming the flag and what it takes:
+/// "--epochs: '1e30' is not an integer (or out of range)" rather than
+/// "Could not convert: --epochs = 1e30".
+std::string describeParseError(const CLI::App &app, const CLI::ParseError &e);
+
 void checkCommonFlags(const CLI::App &app, const CommandLine &cl);
 
 /// --resume: InputError for a flag that would change the saved run's

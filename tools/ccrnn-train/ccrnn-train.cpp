@@ -48,7 +48,7 @@ int realMain(int argc, char **argv) {
   } catch (const CLI::CallForHelp &e) {
     return app.exit(e);
   } catch (const CLI::ParseError &e) {
-    throw InputError(e.what());
+    throw InputError(describeParseError(app, e));
   }
   checkCommonFlags(app, cl);
   const MpiWorld mpi = mpiWorld();

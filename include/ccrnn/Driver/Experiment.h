@@ -63,6 +63,17 @@ void checkModels(const TrainConfig &config,
 /// instead of failing to allocate in the middle of the run.
 void checkModelMemory(const std::vector<ModelEntry> &models);
 
+/// The run's results tables and data sets (one seed's per job at once)
+/// fit in this machine's memory: InputError naming the flags and the
+/// memory needed otherwise. Before any trainer is compiled.
+void checkRunMemory(const TrainConfig &config, size_t models);
+
+/// Creates and destroys one instance of each model's trainers (main and
+/// ensemble), as each pair will: InputError naming the model, batch and
+/// length when one cannot allocate its buffers, before anything is written
+/// (a --batch-size too large for the memory failed after meta.json).
+void checkTrainersCreate(const std::vector<ModelEntry> &models);
+
 /// One finished epoch, for progress reports.
 struct EpochReport {
   size_t seedIndex, modelIndex, seeds, models;

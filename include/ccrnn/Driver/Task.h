@@ -136,6 +136,10 @@ public:
 
   /// The fixed data sets of `seed`.
   virtual SeedData seedData(uint64_t seed) const = 0;
+  /// Checks, without making them, that the data sets of every seed can be
+  /// made (InputError naming the file and what would be empty), so that a
+  /// run fails before it writes anything; nothing to check by default.
+  virtual void checkData(const std::vector<uint64_t> &seeds) const {}
   /// The training batches of `epoch` (from 1) for `seed`.
   virtual EpochData epochData(const SeedData &data, uint64_t seed,
                               int64_t epoch, int64_t batchSize) const = 0;

@@ -174,6 +174,19 @@ int ensembleSize(const TrainConfig &config);
 /// process's CPU affinity) divided by the kernels' threads, at least 1.
 int parallelJobs(const TrainConfig &config);
 
+/// Room a run directory's path leaves for what is written in it (a sweep's
+/// grid-point directory and the longest file name).
+constexpr size_t kRunDirectoryReserve = 512;
+
+/// InputError unless the file system can take `path` (of `flag`): a name
+/// in it longer than NAME_MAX (255 bytes) or a path longer than PATH_MAX
+/// (4096 bytes, with `reserve` bytes left for names appended to it) is one
+/// line naming the flag and the limit, before anything is read or written
+/// (std::filesystem's own error names no flag and came only after the
+/// trainers were compiled).
+void checkPathLength(const std::string &flag, const std::string &path,
+                     size_t reserve = 0);
+
 } // namespace ccrnn::driver
 
 #endif // CCRNN_DRIVER_TRAINCONFIG_H

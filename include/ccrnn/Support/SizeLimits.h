@@ -43,6 +43,19 @@ constexpr int64_t kMaxEnsemble = 1024;
 /// or any one tensor of all its networks): 2^42, 16 TiB.
 constexpr int64_t kMaxProgramFloats = int64_t(1) << 42;
 
+/// Elements of one tensor the reference evaluator (ccrnn-run) computes, in
+/// doubles: 2^30, 8 GB.
+constexpr int64_t kMaxEvaluatedElements = int64_t(1) << 30;
+
+/// ccrnn-train's counts: epochs (and the epoch counts of --early-stopping,
+/// --lr-decay-patience), seeds, samples of a data set, threads and jobs.
+/// Whether a run within them fits the machine's memory is checked against
+/// it before anything is written.
+constexpr int64_t kMaxEpochs = 1000000;
+constexpr int64_t kMaxSeeds = 1000000;
+constexpr int64_t kMaxSamples = 1000000000;
+constexpr int64_t kMaxThreads = 4096;
+
 } // namespace ccrnn
 
 #endif // CCRNN_SUPPORT_SIZELIMITS_H

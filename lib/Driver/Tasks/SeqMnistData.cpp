@@ -61,7 +61,7 @@ Dataset SeqMnistBase::makeSet(const idx::Dataset &data,
 // permutation from stream "seqmnist.split" (48000/12000 for MNIST's
 // 60000), then filtered by the digits used and capped by the sizes; the
 // first test-size test images.
-SeedData SeqMnistBase::seedData(uint64_t seed) const {
+SeqMnistBase::Pools SeqMnistBase::pools(uint64_t seed) const {
   const int64_t n = int64_t(train.labels.values.size());
   std::vector<int64_t> perm(n);
   std::iota(perm.begin(), perm.end(), 0);
@@ -69,17 +69,54 @@ SeedData SeqMnistBase::seedData(uint64_t seed) const {
   for (int64_t i = n - 1; i > 0; --i)
     std::swap(perm[i], perm[rng.below(uint64_t(i + 1))]);
   const int64_t nTrain = n - n / 5;
-  std::vector<int64_t> trainPool(perm.begin(), perm.begin() + nTrain),
-      valPool(perm.begin() + nTrain, perm.end()),
-      testPool(test.labels.values.size());
-  std::iota(testPool.begin(), testPool.end(), 0);
+  Pools p{std::vector<int64_t>(perm.begin(), perm.begin() + nTrain),
+          std::vector<int64_t>(perm.begin() + nTrain, perm.end()),
+          std::vector<int64_t>(test.labels.values.size())};
+  std::iota(p.test.begin(), p.test.end(), 0);
+  return p;
+}
+
+SeedData SeqMnistBase::seedData(uint64_t seed) const {
+  const Pools p = pools(seed);
   SeedData d;
-  d.train = makeSet(train, select(train, trainPool, cfg.data.trainSize),
+  d.train = makeSet(train, select(train, p.train, cfg.data.trainSize),
                     "training");
-  d.val = makeSet(train, select(train, valPool, cfg.data.valSize),
+  d.val = makeSet(train, select(train, p.val, cfg.data.valSize),
                   "validation");
-  d.test = makeSet(test, select(test, testPool, cfg.data.testSize), "test");
+  d.test = makeSet(test, select(test, p.test, cfg.data.testSize), "test");
   return d;
+}
+
+void SeqMnistBase::checkData(const std::vector<uint64_t> &seeds) const {
+  const idx::Paths paths = idx::dataPaths(dataDirectory(cfg));
+  const std::string digits =
+      cfg.numbers.empty() ? "" : " (--numbers " + cfg.numbers + ")";
+  for (uint64_t seed : seeds) {
+    const Pools p = pools(seed);
+    auto check = [&](const idx::Dataset &data,
+                     const std::vector<int64_t> &pool, const char *what,
+                     const std::string &file, const char *part) {
+      // select() stops at the first used image for a limit of 1.
+      if (!select(data, pool, 1).empty())
+        return;
+      const size_t n = data.labels.values.size();
+      if (n == 0)
+        throw InputError(file + ": no images (an IDX file of 0 items); the " +
+                         what + " set needs at least one");
+      throw InputError(
+          file + ": the " + what + " set of seed " + std::to_string(seed) +
+          " would be empty: " +
+          (pool.empty() ? std::string("its part of the file (") + part +
+                              " of " + std::to_string(n) +
+                              " images) holds none"
+                        : "none of the " + std::to_string(pool.size()) +
+                              " images of its part (" + part +
+                              " of the file) is of a digit used" + digits));
+    };
+    check(train, p.train, "training", paths.trainImages, "4/5");
+    check(train, p.val, "validation", paths.trainImages, "1/5");
+    check(test, p.test, "test", paths.testImages, "all");
+  }
 }
 
 // Each epoch's order is a shuffle from stream "seqmnist.shuffle", index
@@ -161,6 +198,9 @@ void checkSeqMnistFiles(const TrainConfig &c) {
       }
       throw InputError(file + ": cannot be read");
     }
+  // Readable: no seed's data set may come out empty (an IDX file of no
+  // images, digits of --numbers that are not there).
+  findTask(c.task).make(c)->checkData(c.seeds);
 }
 
 TaskKind seqMnistKind(const std::string &name) {

@@ -21,6 +21,7 @@ public:
   SeqMnistBase(const TrainConfig &config, ModelShape shape);
 
   SeedData seedData(uint64_t seed) const override;
+  void checkData(const std::vector<uint64_t> &seeds) const override;
   EpochData epochData(const SeedData &data, uint64_t seed, int64_t epoch,
                       int64_t batchSize) const override;
   int64_t trainSamplesPerEpoch(int64_t lastTrainSize) const override;
@@ -36,6 +37,12 @@ protected:
   const TrainConfig cfg;
 
 private:
+  /// The candidate samples of `seed`: its training and validation pools
+  /// (a split of the training file) and the test file's.
+  struct Pools {
+    std::vector<int64_t> train, val, test;
+  };
+  Pools pools(uint64_t seed) const;
   std::vector<int64_t> select(const idx::Dataset &data,
                               const std::vector<int64_t> &indices,
                               int64_t limit) const;
