@@ -27,6 +27,7 @@
 #include "ccrnn/Driver/TrainerSession.h"
 #include "ccrnn/Driver/Trainers.h"
 #include "ccrnn/Runtime/Kernels.h"
+#include "ccrnn/Support/SizeLimits.h"
 
 #include <oneapi/dnnl/dnnl.hpp>
 
@@ -36,7 +37,11 @@
 #include <chrono>
 #include <unordered_map>
 #include <cstdio>
+#include <new>
+#include <string>
 #include <vector>
+
+#include <unistd.h>
 
 using namespace ccrnn;
 using namespace ccrnn::driver;
@@ -63,9 +68,27 @@ template <typename F> double medianSeconds(int repeats, F &&work) {
 
 char **commandArgv = nullptr;
 
+/// InputError naming `flags` unless `floats` float32 values fit in this
+/// machine's memory: a size too large is refused before it is allocated
+/// (std::bad_alloc, or the OOM killer when each array fits but not all).
+void checkFloats(double floats, const std::string &flags) {
+  const double bytes = floats * sizeof(float);
+  const double available =
+      double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGE_SIZE));
+  if (available > 0 && bytes > available) {
+    char text[128];
+    std::snprintf(text, sizeof text,
+                  ": the matrices need %.3g GB of memory, more than this "
+                  "machine's %.3g GB",
+                  bytes / 1e9, available / 1e9);
+    throw InputError(flags + text);
+  }
+}
+
 int sgemm(int64_t n, int threads) {
   rt::preferSleepingThreads(threads, commandArgv);
   rt::setNumThreads(threads);
+  checkFloats(3.0 * double(n) * double(n), "--size " + std::to_string(n));
   std::vector<float> a(n * n), b(n * n), c(n * n);
   Rng rng(0, "bench.sgemm");
   for (float &x : a)
@@ -96,6 +119,11 @@ dnnl::memory::desc matrixDesc(int64_t batch, int64_t rows, int64_t cols,
 int batched(int64_t m, int64_t k, int64_t n, int64_t batch,
             bool transposeA) {
   rt::setNumThreads(1);
+  checkFloats(double(batch) * (double(m) * double(k) + double(k) * double(n) +
+                               double(m) * double(n)),
+              "--m " + std::to_string(m) + " --k " + std::to_string(k) +
+                  " --n " + std::to_string(n) + " --batch " +
+                  std::to_string(batch));
   dnnl::engine engine(dnnl::engine::kind::cpu, 0);
   dnnl::stream stream(engine);
   Rng rng(0, "bench.batched");
@@ -130,7 +158,7 @@ int batched(int64_t m, int64_t k, int64_t n, int64_t batch,
     each.push_back(arguments(0, e));
   const std::unordered_map<int, dnnl::memory> together = arguments(batch, 0);
 
-  const double flops = 2.0 * double(batch * m * n * k);
+  const double flops = 2.0 * double(batch) * double(m) * double(n) * double(k);
   const int repeats = 20;
   double oneByOne = medianSeconds(5, [&] {
     for (int r = 0; r < repeats; ++r)
@@ -236,18 +264,22 @@ int main(int argc, char **argv) {
   int threads = 1;
   CLI::App *gemm = app.add_subcommand(
       "sgemm", "GFLOP/s of oneDNN's float32 matmul of two N x N matrices");
-  gemm->add_option("--size", size, "N")->check(CLI::PositiveNumber);
-  gemm->add_option("--threads", threads, "Threads")->check(CLI::PositiveNumber);
+  // Sizes and counts within ccrnn's limits (ccrnn/Support/SizeLimits.h);
+  // whether the matrices fit in memory is checked before they are made.
+  const CLI::Range units(int64_t(1), kMaxUnits), threadCount(1, int(kMaxThreads));
+  gemm->add_option("--size", size, "N")->check(units);
+  gemm->add_option("--threads", threads, "Threads")->check(threadCount);
 
   int64_t bm = 50, bk = 400, bn = 400, bBatch = 10;
   bool bTransposeA = false;
   CLI::App *bat = app.add_subcommand(
       "batched", "GFLOP/s of B products one by one against one oneDNN "
                  "batched matmul of them");
-  bat->add_option("--m", bm, "Rows of the product")->check(CLI::PositiveNumber);
-  bat->add_option("--k", bk, "Contraction")->check(CLI::PositiveNumber);
-  bat->add_option("--n", bn, "Columns")->check(CLI::PositiveNumber);
-  bat->add_option("--batch", bBatch, "Products")->check(CLI::PositiveNumber);
+  bat->add_option("--m", bm, "Rows of the product")->check(units);
+  bat->add_option("--k", bk, "Contraction")->check(units);
+  bat->add_option("--n", bn, "Columns")->check(units);
+  bat->add_option("--batch", bBatch, "Products")
+      ->check(CLI::Range(int64_t(1), kMaxEnsemble));
   bat->add_flag("--transpose-a", bTransposeA,
                 "The left factor stored transposed (a weight gradient)");
 
@@ -266,20 +298,25 @@ int main(int argc, char **argv) {
   tr->add_option("--nhid", cfg.nhid, "Hidden units");
   tr->add_option("--synth-nlayers", cfg.synthNlayers, "Synthesizer depth");
   tr->add_option("--synth-nhid", cfg.synthNhid, "Synthesizer width");
-  tr->add_option("--threads", cfg.threads, "Threads")
-      ->check(CLI::PositiveNumber);
+  tr->add_option("--threads", cfg.threads, "Threads")->check(threadCount);
   tr->add_option("--batches", batches, "Batches per timing")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(int64_t(1), kMaxEpochs));
   tr->add_option("--cache-dir", cacheDir, "Cache of compiled trainers");
   int64_t ensemble = 1;
   tr->add_option("--ensemble", ensemble,
                  "Networks trained by one call (ccrnn-ensemble); a batch is "
                  "one batch of each")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(int64_t(1), kMaxEnsemble));
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp &e) {
+    return app.exit(e);
   } catch (const CLI::ParseError &e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    // One line, as every other error.
+    std::fprintf(stderr, "ccrnn-bench: error: %s\n", e.what());
+    return 2;
   }
   try {
     if (*gemm)
@@ -296,6 +333,10 @@ int main(int argc, char **argv) {
     return train(cfg, model, cacheDir, batches, ensemble);
   } catch (const InputError &e) {
     std::fprintf(stderr, "ccrnn-bench: error: %s\n", e.what());
+    return 2;
+  } catch (const std::bad_alloc &) {
+    std::fprintf(stderr, "ccrnn-bench: error: out of memory: the sizes "
+                         "given need more than this machine has\n");
     return 2;
   } catch (const std::exception &e) {
     std::fprintf(stderr, "ccrnn-bench: error: %s\n", e.what());
