@@ -34,13 +34,17 @@ namespace ccrnn {
 /// none): an ensemble program's functions all run for that many networks.
 int64_t getEnsembleSize(mlir::Operation *root);
 
-/// Checks that every tensor of the program under `root` (op results, block
-/// and function arguments), for all the networks of its ensemble, has at
-/// most kMaxProgramFloats elements (getCheckedNumElements); otherwise emits
-/// an error naming the op and the type, prefixed by `pass`. The compiler's
-/// later products of sizes (memory plan, emitters) cannot overflow then.
+/// Checks that every statically shaped tensor of the program under `root`
+/// (op results, block and function arguments), for all the networks of its
+/// ensemble, has at most `limit` elements (getCheckedNumElements);
+/// otherwise emits an error naming the op and the type, prefixed by `pass`,
+/// and `holder`, what cannot hold more. The compiler's later products of
+/// sizes (memory plan, emitters) cannot overflow then.
 mlir::LogicalResult checkProgramSizes(mlir::Operation *root,
-                                      llvm::StringRef pass);
+                                      llvm::StringRef pass,
+                                      int64_t limit = kMaxProgramFloats,
+                                      llvm::StringRef holder =
+                                          "a training program");
 
 /// The ccrnn.ensemble that is the whole body of `f` (it takes f's arguments
 /// in order, f returns its results in order), as --ccrnn-ensemble makes an

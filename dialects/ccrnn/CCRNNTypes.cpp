@@ -81,13 +81,14 @@ int64_t ccrnn::getNumGates(CellKind cell) {
 }
 
 std::optional<int64_t> ccrnn::getCheckedNumElements(ShapedType type,
-                                                    int64_t copies) {
+                                                    int64_t copies,
+                                                    int64_t limit) {
   if (!type.hasStaticShape() || copies < 0)
     return std::nullopt;
   std::optional<int64_t> count = copies;
   for (int64_t dim : type.getShape()) {
     count = llvm::checkedMul(*count, dim);
-    if (!count || *count > kMaxProgramFloats)
+    if (!count || *count > limit)
       return std::nullopt;
   }
   return count;

@@ -7,6 +7,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectImplementation.h"
 
+#include "ccrnn/Support/SizeLimits.h"
+
 #include <optional>
 #include <string>
 
@@ -33,11 +35,12 @@ std::string formatShape(llvm::ArrayRef<int64_t> shape);
 int64_t getNumGates(CellKind cell);
 
 /// The elements of `copies` tensors of the statically shaped `type`, or
-/// nullopt when a dimension is dynamic or the count exceeds
-/// kMaxProgramFloats (ccrnn/Support/SizeLimits.h): computed with overflow
-/// checks, so that no product of sizes wraps around.
+/// nullopt when a dimension is dynamic or the count exceeds `limit`
+/// (default kMaxProgramFloats, ccrnn/Support/SizeLimits.h): computed with
+/// overflow checks, so that no product of sizes wraps around.
 std::optional<int64_t> getCheckedNumElements(mlir::ShapedType type,
-                                             int64_t copies = 1);
+                                             int64_t copies = 1,
+                                             int64_t limit = kMaxProgramFloats);
 
 } // namespace ccrnn
 

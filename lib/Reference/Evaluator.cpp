@@ -1074,6 +1074,11 @@ FailureOr<std::vector<Tensor>> Evaluator::call(StringRef name,
   auto func = module.lookupSymbol<func::FuncOp>(name);
   if (!func)
     return module.emitError() << "no func.func named @" << name;
+  // Every tensor is allocated in doubles: bounded (and its element count
+  // computed without overflow) before anything is.
+  if (failed(checkProgramSizes(module, "ccrnn-run", kMaxEvaluatedElements,
+                               "the reference evaluator")))
+    return failure();
   if (arguments.size() != func.getNumArguments())
     return func.emitError()
            << "@" << name << " takes " << func.getNumArguments()
