@@ -62,6 +62,13 @@ int runOnSlurm(Runner &runner, const CommandLine &cl, bool slurmGiven,
   if (cl.slurm < 1)
     throw InputError("--slurm must be a positive integer (the shards), got " +
                      std::to_string(cl.slurm));
+  // A shard trains at least one (seed, model) pair: more shards would be
+  // tasks (and directories) of nothing.
+  const int64_t pairs = int64_t(cl.config.seeds.size()) * int64_t(refs.size());
+  if (cl.slurm > pairs)
+    throw InputError("--slurm " + std::to_string(cl.slurm) +
+                     ": more shards than the run's " + std::to_string(pairs) +
+                     " (seed, model) pairs");
   if (!cl.shard.empty())
     throw InputError("--shard cannot be combined with --slurm (each task of "
                      "the job array is a shard)");
