@@ -470,6 +470,18 @@ std::vector<SweepAxis> finishConfig(const CLI::App &app, CommandLine &cl) {
     else
       axes.push_back({f.axis, values});
   }
+  // Each grid point is a run of its own: bounded before they are made.
+  double points = 1;
+  std::string flags;
+  for (const SweepAxis &a : axes) {
+    points *= double(a.values.size());
+    flags += (flags.empty() ? "--" : " x --") + a.name;
+  }
+  if (points > double(kMaxGridPoints))
+    throw InputError(flags + ": a sweep of " +
+                     std::to_string(int64_t(points)) +
+                     " grid points; at most " + std::to_string(kMaxGridPoints) +
+                     " (ccrnn's limit)");
   applyTaskDefaults(cfg, [&](TaskSetting setting) {
     return given(app, taskSettingFlag(setting));
   });

@@ -55,6 +55,8 @@ constexpr int64_t kMaxEpochs = 1000000;
 constexpr int64_t kMaxSeeds = 1000000;
 constexpr int64_t kMaxSamples = 1000000000;
 constexpr int64_t kMaxThreads = 4096;
+/// Grid points of a sweep (the product of its lists' lengths).
+constexpr int64_t kMaxGridPoints = 10000;
 
 } // namespace ccrnn
 
