@@ -87,8 +87,14 @@ int main(int argc, char **argv) {
   feedback->add_option("--json", jsonOut, "Also write the measures as JSON");
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp &e) {
+    return app.exit(e);
   } catch (const CLI::ParseError &e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    // One line, as every other error.
+    std::fprintf(stderr, "ccrnn-analyze: error: %s\n", e.what());
+    return 2;
   }
   try {
     json all = json::array();
