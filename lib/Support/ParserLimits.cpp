@@ -208,4 +208,11 @@ std::string formatParserLimitError(std::string_view file,
          std::to_string(error.column) + ": error: " + error.message;
 }
 
+std::optional<std::string> parserLimitDiagnostic(std::string_view file,
+                                                 std::string_view text) {
+  if (std::optional<ParserLimitError> error = checkParserLimits(text))
+    return formatParserLimitError(file, *error);
+  return std::nullopt;
+}
+
 } // namespace ccrnn

@@ -70,11 +70,9 @@ int main(int argc, char **argv) {
     llvm::errs() << error << "\n";
     return 1;
   }
-  if (std::optional<ccrnn::ParserLimitError> limit =
-          ccrnn::checkParserLimits(file->getBuffer())) {
-    llvm::errs() << ccrnn::formatParserLimitError(
-                        file->getBufferIdentifier().str(), *limit)
-                 << "\n";
+  if (std::optional<std::string> limit = ccrnn::parserLimitDiagnostic(
+          file->getBufferIdentifier(), file->getBuffer())) {
+    llvm::errs() << *limit << "\n";
     return 1;
   }
   std::unique_ptr<llvm::ToolOutputFile> output =

@@ -100,11 +100,9 @@ int main(int argc, char **argv) {
       openInputFile(inputFilename, &error);
   if (!file)
     return fail(error);
-  if (std::optional<ccrnn::ParserLimitError> limit =
-          ccrnn::checkParserLimits(file->getBuffer())) {
-    llvm::errs() << ccrnn::formatParserLimitError(
-                        file->getBufferIdentifier().str(), *limit)
-                 << "\n";
+  if (std::optional<std::string> limit = ccrnn::parserLimitDiagnostic(
+          file->getBufferIdentifier(), file->getBuffer())) {
+    llvm::errs() << *limit << "\n";
     return 1;
   }
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());

@@ -67,11 +67,9 @@ int main(int argc, char **argv) {
     llvm::errs() << "ccrnn-translate: " << error << "\n";
     return 1;
   }
-  if (std::optional<ccrnn::ParserLimitError> limit =
-          ccrnn::checkParserLimits(input->getBuffer())) {
-    llvm::errs() << ccrnn::formatParserLimitError(
-                        input->getBufferIdentifier().str(), *limit)
-                 << "\n";
+  if (std::optional<std::string> limit = ccrnn::parserLimitDiagnostic(
+          input->getBufferIdentifier(), input->getBuffer())) {
+    llvm::errs() << *limit << "\n";
     return 1;
   }
   llvm::SourceMgr sourceMgr;

@@ -53,6 +53,12 @@ std::optional<ParserLimitError> checkParserLimits(std::string_view text);
 std::string formatParserLimitError(std::string_view file,
                                    const ParserLimitError &error);
 
+/// What a tool prints before refusing `text`, read from `file`
+/// (formatParserLimitError of checkParserLimits); nullopt when the text is
+/// within the limits.
+std::optional<std::string> parserLimitDiagnostic(std::string_view file,
+                                                 std::string_view text);
+
 } // namespace ccrnn
 
 #endif // CCRNN_SUPPORT_PARSERLIMITS_H
