@@ -2,6 +2,7 @@
 # lit configuration of the ccrnn test suite.
 
 import os
+import sys
 import shutil
 
 import lit.formats
@@ -89,21 +90,8 @@ for var in ["CCRNN_DATA_DIR", "HOME"]:
     if var in os.environ:
         config.environment[var] = os.environ[var]
 
-# A sanitizer build (CCRNN_SANITIZE; tools/sanitize-test.sh): every program
-# runs with the sanitizers' options CMake wrote into sanitizer.env (why each:
-# docs/Reliability.md), trainers compiled on the fly go to the build's own
-# cache (instrumented trainers never mix with normal ones), and the features
-# asan / ubsan mark it for the few tests that cannot run instrumented
-# (UNSUPPORTED: asan, with the reason in the test).
-sanitizer_env = os.path.join(config.ccrnn_obj_root, "sanitizer.env")
-if os.path.isfile(sanitizer_env):
-    with open(sanitizer_env) as f:
-        for line in f:
-            name, _, value = line.strip().partition("=")
-            if name:
-                config.environment[name] = value
-    config.environment["CCRNN_CACHE_DIR"] = os.path.join(config.ccrnn_obj_root, "trainer-cache")
-    if "ASAN_OPTIONS" in config.environment:
-        config.available_features.add("asan")
-    if "UBSAN_OPTIONS" in config.environment:
-        config.available_features.add("ubsan")
+# A sanitizer build: its options, trainer cache and features
+# (test/sanitizer_env.py).
+sys.path.insert(0, os.path.dirname(__file__))
+import sanitizer_env
+sanitizer_env.apply(config, config.ccrnn_obj_root)
