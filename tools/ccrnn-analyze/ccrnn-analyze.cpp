@@ -38,25 +38,32 @@ struct Failure : std::runtime_error {
 
 json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
-/// One file's measures, per recorded batch (analyzeFeedbackFile); prints
-/// the table.
-json analyze(const std::string &file) {
-  std::vector<driver::FeedbackRecord> records;
+/// One file's measures, per recorded batch (analyzeFeedbackFile).
+std::vector<driver::FeedbackRecord> analyze(const std::string &file) {
   try {
-    records = driver::analyzeFeedbackFile(file);
+    return driver::analyzeFeedbackFile(file);
   } catch (const driver::InputError &e) {
     throw Failure(e.what());
   }
+}
+
+void printTable(const std::string &file,
+                const std::vector<driver::FeedbackRecord> &records) {
   std::printf("%s\n%6s %22s %19s %22s %9s %13s\n", file.c_str(), "epoch",
               "cosine_synthetic_true", "cosine_target_true",
               "population_correlation", "sparsity", "active_units");
+  for (const driver::FeedbackRecord &r : records)
+    std::printf("%6lld %22.4f %19.4f %22.4f %9.4f %13.4f\n",
+                (long long)r.epoch, r.cosineSynthetic, r.cosineTarget,
+                r.activity.populationCorrelation, r.activity.sparsity,
+                r.activity.activeUnits);
+}
+
+json toJson(const std::string &file,
+            const std::vector<driver::FeedbackRecord> &records) {
   json rows = json::array();
   for (const driver::FeedbackRecord &r : records) {
     const driver::ActivityStats &stats = r.activity;
-    std::printf("%6lld %22.4f %19.4f %22.4f %9.4f %13.4f\n",
-                (long long)r.epoch, r.cosineSynthetic, r.cosineTarget,
-                stats.populationCorrelation, stats.sparsity,
-                stats.activeUnits);
     rows.push_back({{"epoch", r.epoch},
                     {"cosine_synthetic_true", number(r.cosineSynthetic)},
                     {"cosine_target_true", number(r.cosineTarget)},
@@ -97,18 +104,24 @@ int main(int argc, char **argv) {
     return 2;
   }
   try {
-    json all = json::array();
+    // Every file is read and the JSON written before anything is printed:
+    // a bad file or an unwritable --json prints no table.
+    std::vector<std::vector<driver::FeedbackRecord>> measures;
     for (const std::string &file : files)
-      all.push_back(analyze(file));
+      measures.push_back(analyze(file));
     if (!jsonOut.empty()) {
+      json all = json::array();
+      for (size_t i = 0; i < files.size(); ++i)
+        all.push_back(toJson(files[i], measures[i]));
       try {
         writeFileAtomic(jsonOut, all.dump(2) + "\n");
       } catch (const std::runtime_error &e) {
         throw Failure(e.what());
       }
     }
+    for (size_t i = 0; i < files.size(); ++i)
+      printTable(files[i], measures[i]);
   } catch (const Failure &e) {
-    std::fflush(stdout);
     std::fprintf(stderr, "ccrnn-analyze: error: %s\n", e.what());
     return 2;
   }
