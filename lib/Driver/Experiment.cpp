@@ -436,7 +436,7 @@ void Experiment::prepare() {
 RunStatus Experiment::run(const RunHooks &hooks) {
   Impl &r = *impl;
   r.sessionStart = Clock::now();
-  checkModelMemory(r.models);
+  checkModelMemory(r.cfg, r.models);
   r.store.createDirectory();
   r.status = "running";
   r.save();

@@ -73,18 +73,34 @@ static std::string formatFloatCount(double n) {
   return text;
 }
 
-void checkModelMemory(const std::vector<ModelEntry> &models) {
+void checkModelMemory(const TrainConfig &c,
+                      const std::vector<ModelEntry> &models) {
   const double available = physicalMemoryBytes();
+  if (available <= 0)
+    return;
+  // Seeds trained at once: each job holds a pair, or an ensemble's K.
+  const double pairs = double(c.seeds.size()) * double(models.size());
+  const double atOnce = std::min(
+      pairs, double(parallelJobs(c)) * double(std::max(1, ensembleSize(c))));
   for (const ModelEntry &m : models) {
     double floats = 0;
     for (int64_t n : parameterSizes(*m.api->desc))
       floats += double(n);
     const double needed = 6 * sizeof(float) * floats;
-    if (available > 0 && needed > available)
+    if (needed > available)
       throw InputError("model " + m.name + ": " + formatFloatCount(floats) +
                        " parameters need at least " + formatBytes(needed) +
                        " of memory for one seed, more than this machine's " +
                        formatBytes(available));
+    const double seedsHere = std::min(atOnce, double(c.seeds.size()));
+    if (needed * seedsHere > available)
+      throw InputError(
+          "model " + m.name + ": " + formatFloatCount(floats) +
+          " parameters need at least " + formatBytes(needed) +
+          " of memory per seed; " + formatFloatCount(seedsHere) +
+          " seeds trained at once (--jobs, --ensemble) need " +
+          formatBytes(needed * seedsHere) + ", more than this machine's " +
+          formatBytes(available));
   }
 }
 

@@ -109,7 +109,7 @@ std::vector<ModelEntry> planTrainers(TrainerSession &session,
     models.push_back(entry);
   }
   checkModels(cfg, models);
-  checkModelMemory(models);
+  checkModelMemory(cfg, models);
   checkTrainersCreate(models);
   if (!init.empty())
     for (const ModelEntry &m : models)

@@ -60,8 +60,10 @@ void checkModels(const TrainConfig &config,
 /// (the parameters, the best ones, the gradients, two optimizer slots; the
 /// trainer's arena is larger still): InputError naming the size when they
 /// cannot fit in this machine's memory, before anything is written,
-/// instead of failing to allocate in the middle of the run.
-void checkModelMemory(const std::vector<ModelEntry> &models);
+/// instead of failing to allocate in the middle of the run; likewise for
+/// the seeds trained at once (--jobs, --ensemble).
+void checkModelMemory(const TrainConfig &config,
+                      const std::vector<ModelEntry> &models);
 
 /// The run's results tables and data sets (one seed's per job at once)
 /// fit in this machine's memory: InputError naming the flags and the
