@@ -21,6 +21,20 @@ namespace fs = std::filesystem;
 
 namespace ccrnn::driver {
 
+/// Whether directory `path` holds a lock file and nothing else: what a run
+/// killed before it wrote anything leaves (an empty directory is still
+/// refused: someone made it for something).
+static bool holdsOnlyLock(const fs::path &path) {
+  std::error_code ec;
+  bool lock = false;
+  for (const auto &entry : fs::directory_iterator(path, ec)) {
+    if (entry.path().filename() != ".lock")
+      return false;
+    lock = true;
+  }
+  return lock && !ec;
+}
+
 void checkOutputDirectory(const std::string &dir, bool overwrite) {
   std::error_code ec;
   fs::path path(dir);
@@ -28,7 +42,7 @@ void checkOutputDirectory(const std::string &dir, bool overwrite) {
   if (fs::exists(path, ec)) {
     if (!fs::is_directory(path, ec))
       throw InputError("--out " + dir + ": exists and is not a directory");
-    if (!overwrite)
+    if (!overwrite && !holdsOnlyLock(path))
       throw InputError("--out " + dir +
                        ": already exists (--overwrite replaces the files a run "
                        "writes; --resume " +

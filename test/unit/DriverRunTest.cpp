@@ -984,6 +984,11 @@ TEST(DriverChecks, OutputDirectory) {
   EXPECT_EQ(
       std::distance(fs::directory_iterator(dir), fs::directory_iterator()),
       1); // no probe left behind
+  // Only a lock file: a run killed before it wrote anything; reused.
+  fs::create_directories(dir + "/killed");
+  std::ofstream(dir + "/killed/.lock") << "pid 1 on host\n";
+  EXPECT_EQ(inputErrorOf([&] { checkOutputDirectory(dir + "/killed", false); }),
+            "(no error)");
 }
 
 TEST(DriverTrainers, ModelNames) {

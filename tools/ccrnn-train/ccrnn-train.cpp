@@ -89,7 +89,16 @@ int realMain(int argc, char **argv) {
     // Held before anything is read: a second --resume of the directory is
     // refused, not run from the same saved state. (A missing directory is
     // reported by the reading.)
-    std::optional<RunDirectoryLock> lock;
+    // A grid point's run also writes its sweep's files: the sweep is held
+    // too, so a point is never resumed beside its sweep.
+    std::optional<RunDirectoryLock> sweepLock, lock;
+    std::filesystem::path point =
+        std::filesystem::absolute(cl.resume).lexically_normal();
+    if (!point.has_filename()) // "dir/"
+      point = point.parent_path();
+    const std::string parent = point.parent_path();
+    if (Sweep::isSweep(parent))
+      sweepLock.emplace("--resume", parent, /*mayExist=*/true);
     if (std::filesystem::is_directory(cl.resume))
       lock.emplace("--resume", cl.resume, /*mayExist=*/true);
     if (Sweep::isSweep(cl.resume)) {

@@ -29,7 +29,8 @@
 namespace ccrnn::driver {
 
 /// InputError unless `dir` can be created (or, with `overwrite`, exists as a
-/// writable directory). Creates nothing.
+/// writable directory; or holds only the lock file of a run that wrote
+/// nothing). Creates nothing.
 void checkOutputDirectory(const std::string &dir, bool overwrite);
 
 /// A run directory held by one process for a run's life, so that two runs
