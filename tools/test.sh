@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite: the lit
-# regression tests and the GoogleTest unit tests (target check-ccrnn).
+# regression tests and the GoogleTest unit tests (target check-ccrnn); then
+# the sanitizer suite (tools/sanitize-test.sh: the same tests under ASan and
+# UBSan, and the fuzzers).
 # Usage: tools/test.sh
+# Environment: CCRNN_SANITIZE_TESTS=0 skips the sanitizer suite;
+# FUZZ_SECONDS (tools/sanitize-test.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -16,20 +20,14 @@ set +e
 status=${PIPESTATUS[0]}
 set -e
 
-# lit's summary, as one plain line: "N passed, N failed".
-count() { grep -E "^ +$1 *: +[0-9]+" "$log" | grep -oE '[0-9]+' | head -1 || true; }
-passed=$(count Passed); passed=${passed:-0}
-failed=0
-for kind in Failed Unresolved "Timed Out" XPASS; do
-  n=$(count "$kind"); failed=$((failed + ${n:-0}))
-done
-skipped=0
-for kind in Unsupported Skipped; do
-  n=$(count "$kind"); skipped=$((skipped + ${n:-0}))
-done
-echo "tests: $passed passed, $failed failed, $skipped skipped"
-if ((status == 0 && passed == 0)); then
-  echo "test: no test ran" >&2
-  exit 1
+# lit's summary, as one plain line: "tests: N passed, N failed, N skipped".
+"$ROOT/tools/test-summary.sh" tests "$log" "$status" || status=$?
+
+# Then the same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
+# and the fuzzers for a bounded time, in build-sanitize/ (its own line:
+# "sanitizer tests: ..."; docs/Reliability.md). CCRNN_SANITIZE_TESTS=0
+# skips it.
+if [[ "${CCRNN_SANITIZE_TESTS:-1}" != 0 ]]; then
+  "$ROOT/tools/sanitize-test.sh" || status=1
 fi
 exit "$status"
