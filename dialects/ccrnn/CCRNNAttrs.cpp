@@ -121,9 +121,11 @@ LogicalResult verifyValueAttribute(Operation *op, StringRef what,
   if (name == kParameterAttr && what == "argument") {
     if (!isa<ParameterAttr>(attr.getValue()))
       return fail("a parameter description (#ccrnn.parameter<...>)");
-    auto tensor = dyn_cast<RankedTensorType>(type);
-    if (!tensor || !tensor.getElementType().isF32())
-      return fail("on an f32 tensor argument, not " +
+    // A tensor, or a buffer once the program is on ccrnnrt's level.
+    auto shaped = dyn_cast<ShapedType>(type);
+    if (!shaped || !isa<RankedTensorType, MemRefType>(type) ||
+        !shaped.getElementType().isF32())
+      return fail("on an f32 tensor or buffer argument, not " +
                   llvm::formatv("{0}", type).str());
     return success();
   }

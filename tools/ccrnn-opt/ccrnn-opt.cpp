@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ccrnn/CCRNNDialect.h"
+#include "ccrnnrt/CCRNNRTOps.h"
 #include "ccrnn/Conversion/Passes.h"
 #include "ccrnn/Pipeline/Pipeline.h"
 #include "ccrnn/Support/ParserLimits.h"
@@ -47,7 +48,8 @@ int main(int argc, char **argv) {
   ccrnn::registerTrainerPipeline();
 
   mlir::DialectRegistry registry;
-  registry.insert<ccrnn::CCRNNDialect, mlir::arith::ArithDialect,
+  registry.insert<ccrnn::CCRNNDialect, ccrnnrt::CCRNNRTDialect,
+                  mlir::arith::ArithDialect,
                   mlir::func::FuncDialect, mlir::math::MathDialect,
                   mlir::scf::SCFDialect, mlir::tensor::TensorDialect>();
   auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(

@@ -19,4 +19,25 @@ def ConvertCCRNNToOneDNN : Pass<"convert-ccrnn-to-onednn", "mlir::ModuleOp"> {
   }];
 }
 
+def ConvertCCRNNToCCRNNRT : Pass<"convert-ccrnn-to-ccrnnrt", "mlir::ModuleOp"> {
+  let summary = "Make a planned training program's storage explicit: ccrnnrt";
+  let description = [{
+    Rewrites a training program that `--ccrnn-plan-memory` and
+    `--ccrnn-assign-kernels` have planned into the `ccrnnrt` dialect, the
+    trainer's kernel calls on buffers (memrefs). Every tensor becomes the
+    buffer its plan names: an arena slice (`ccrnnrt.slice`, a constant's
+    filled when the trainer is created), the caller's array (a new trailing
+    argument with `ccrnnrt.caller_result = i` for each result with
+    `ccrnn.caller_storage`), a loop-carried buffer (an `in_place` result is
+    written into it) or a loop's second buffer (a `swap` result; the loop
+    carries both and yields them swapped). A reshape becomes a
+    `ccrnnrt.view`; every kernel op one destination-passing `ccrnnrt` op
+    that names its kernel object; an accumulation not planned in place
+    copies its accumulator into its output first. An ensemble's functions
+    get one network's buffer types and the module `ccrnnrt.networks = K`
+    (each buffer holds every network's arrays). Nothing is decided here: a program without a plan is an error.
+  }];
+  let dependentDialects = ["ccrnnrt::CCRNNRTDialect", "mlir::scf::SCFDialect"];
+}
+
 #endif // CCRNN_CONVERSION_PASSES_TD

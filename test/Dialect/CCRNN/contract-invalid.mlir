@@ -30,7 +30,7 @@ func.func @f(%a: tensor<2xf32> {ccrnn.parameter = "uniform"}) {
 
 // -----
 
-// expected-error @below {{'func.func' op argument 0: 'ccrnn.parameter' must be on an f32 tensor argument, not tensor<2xi64>}}
+// expected-error @below {{'func.func' op argument 0: 'ccrnn.parameter' must be on an f32 tensor or buffer argument, not tensor<2xi64>}}
 func.func @f(%a: tensor<2xi64> {ccrnn.parameter = #ccrnn.parameter<init = zeros, bound = 0.0, group = readout>}) {
   return
 }
