@@ -443,11 +443,13 @@ LogicalResult ccrnn::checkProgramSizes(Operation *root, StringRef pass,
                                        int64_t limit, StringRef holder) {
   const int64_t networks = getEnsembleSize(root);
   auto check = [&](Operation *op, Type type) -> LogicalResult {
-    auto tensor = dyn_cast<RankedTensorType>(type);
+    // Tensors, or buffers on ccrnnrt's level.
+    auto shaped = dyn_cast<ShapedType>(type);
     // (A dynamic size is not counted: the reference evaluator takes one
     // in a signature; the memory plan and the emitters refuse it.)
-    if (!tensor || !tensor.hasStaticShape() ||
-        getCheckedNumElements(tensor, networks, limit))
+    if (!shaped || !isa<RankedTensorType, MemRefType>(type) ||
+        !shaped.hasStaticShape() ||
+        getCheckedNumElements(shaped, networks, limit))
       return success();
     return op->emitOpError()
            << "(" << pass << "): " << type

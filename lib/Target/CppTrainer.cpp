@@ -1,12 +1,13 @@
 //===- CppTrainer.cpp - emit a C++ trainer from a training program -*- C++
 //-*-===//
 //
-// Translates the tensor-level training program into a C++ class whose
-// methods mirror the program's functions, op for op, calling the CPU kernels
-// of ccrnn/Runtime/Kernels.h. Memory is planned statically: every tensor
-// value gets a fixed slice of one arena allocated when the trainer is
-// created, kernels (oneDNN primitives, recurrent workspaces) are created
-// then too, and nothing is allocated while training.
+// Prints a training program on the runtime level (ccrnnrt: kernel calls
+// on explicit buffers) as a C++ class whose methods mirror the program's
+// functions, op for op, calling the kernels of ccrnn/Runtime/Kernels.h (or
+// their CUDA counterparts, through TrainerTargetInfo). Every buffer is an
+// arena slice, an argument or a loop's pointer; every kernel object is
+// created with the trainer; nothing is allocated while training. Nothing
+// is decided here: prepareForEmission runs the passes that decide.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,40 +18,58 @@
 
 #include "ccrnn/CCRNNAttrs.h"
 #include "ccrnn/CCRNNOps.h"
+#include "ccrnn/Conversion/Passes.h"
 #include "ccrnn/Transforms/Passes.h"
+#include "ccrnnrt/CCRNNRTOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Pass/PassManager.h"
-#include "llvm/ADT/DenseSet.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace ccrnn;
+namespace rtir = ccrnnrt;
 
 namespace {
 
 int64_t numElements(Type type) {
-  auto tensor = cast<RankedTensorType>(type);
-  return tensor.getNumElements();
+  return cast<ShapedType>(type).getNumElements();
 }
 
 ArrayRef<int64_t> shapeOf(Value value) {
-  return cast<RankedTensorType>(value.getType()).getShape();
+  return cast<ShapedType>(value.getType()).getShape();
 }
 
-bool isFloatTensor(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  return tensor && tensor.getElementType().isF32();
+bool isFloatBuffer(Type type) {
+  auto buffer = dyn_cast<MemRefType>(type);
+  return buffer && buffer.getElementType().isF32();
 }
 
-bool isIntTensor(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  return tensor && tensor.getElementType().isInteger(64);
+bool isIntBuffer(Type type) {
+  auto buffer = dyn_cast<MemRefType>(type);
+  return buffer && buffer.getElementType().isInteger(64);
+}
+
+/// Whether `module` is on the runtime level: no tensor is left.
+bool isOnBuffers(ModuleOp module) {
+  auto tensor = [](Type t) { return isa<RankedTensorType>(t); };
+  WalkResult found = module.walk([&](Operation *op) {
+    if (llvm::any_of(op->getResultTypes(), tensor))
+      return WalkResult::interrupt();
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        if (llvm::any_of(block.getArgumentTypes(), tensor))
+          return WalkResult::interrupt();
+    if (auto f = dyn_cast<func::FuncOp>(op))
+      if (llvm::any_of(f.getResultTypes(), tensor))
+        return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return !found.wasInterrupted();
 }
 
 /// A C++ identifier from a symbol name.
@@ -75,43 +94,21 @@ public:
   LogicalResult emit(raw_ostream &os);
 
 private:
-  //===--- Storage (planned by --ccrnn-plan-memory)
-  //------------------===//
+  //===--- Buffers
+  //-----------------------------------------------------------===//
   /// The pointer expression of the arena slice at `offset`.
   static std::string arenaSlice(int64_t offset) {
     return llvm::formatv("(arena.get() + {0})", offset).str();
   }
 
-  /// Declares `value` as a new local pointing at `storage`.
-  void define(Value value, StringRef storage) {
-    std::string name = "v" + std::to_string(nextValue++);
-    line() << (value.use_empty() ? "[[maybe_unused]] " : "") << "float *const "
-           << name << " = " << storage << ";\n";
+  /// Declares `value` as a new local pointing at `storage`; `mutableLocal`
+  /// for a loop's buffer that the loop swaps with another.
+  void define(Value value, StringRef storage, bool mutableLocal = false) {
+    std::string name =
+        (mutableLocal ? "p" : "v") + std::to_string(nextValue++);
+    line() << (mutableLocal ? "float *" : "float *const ") << name << " = "
+           << storage << ";\n";
     names[value] = name;
-  }
-  /// Declares result `value` in its planned storage: its arena slice, the
-  /// caller's array or its loop's second slice (in-place results are
-  /// declared by emitOp).
-  void defineNew(Value value) {
-    auto slot = dyn_cast_or_null<SlotAttr>(
-        getPlannedStorage(cast<OpResult>(value)));
-    std::string storage;
-    if (slot && slot.getKind() == StorageKind::Arena)
-      storage = arenaSlice(slot.getOffset());
-    else if (slot && slot.getKind() == StorageKind::Caller)
-      storage = "o" + std::to_string(slot.getOffset());
-    else if (slot && slot.getKind() == StorageKind::Swap &&
-             swapSlices.count(value))
-      storage = swapSlices.lookup(value);
-    if (storage.empty()) {
-      value.getDefiningOp()->emitOpError(
-          "has no planned storage for its result ")
-          << cast<OpResult>(value).getResultNumber()
-          << " (run --ccrnn-plan-memory)";
-      planError = true;
-      storage = "nullptr";
-    }
-    define(value, storage);
   }
 
   std::string name(Value value) { return names.lookup(value); }
@@ -137,16 +134,9 @@ private:
     indent -= 2;
     line() << "}\n";
   }
-  /// The member kernel object `op` runs on (--ccrnn-assign-kernels), and
-  /// whether it reads what a forward window stored there.
-  std::pair<std::string, bool> kernelOf(Operation *op) {
-    auto uses = op->getAttrOfType<UsesKernelAttr>(kKernelAttr);
-    if (!uses) {
-      op->emitOpError("has no kernel object (run --ccrnn-assign-kernels)");
-      planError = true;
-      return {"nullptr", false};
-    }
-    return {"k" + std::to_string(uses.getIndex()), uses.getStored()};
+  /// The member holding kernel object `index` (--ccrnn-assign-kernels).
+  static std::string kernelMember(int64_t index) {
+    return "k" + std::to_string(index);
   }
 
   llvm::raw_string_ostream &line() {
@@ -204,13 +194,12 @@ private:
   LogicalResult emitFunction(func::FuncOp f);
   LogicalResult emitBlock(Block &block);
   LogicalResult emitOp(Operation *op);
+  LogicalResult emitSlice(rtir::SliceOp slice);
   LogicalResult emitFor(scf::ForOp loop);
   LogicalResult emitCall(func::CallOp call);
-  /// The body of an ensemble entry function, batched over the networks.
-  LogicalResult emitEnsemble(EnsembleOp ensemble);
-  LogicalResult emitConstant(arith::ConstantOp constant);
   /// A window's forward or backward pass on its kernel object.
-  LogicalResult emitRecurrent(Operation *op, bool forward);
+  LogicalResult emitWindow(ValueRange inputs, ValueRange outputs,
+                           int64_t kernel, bool forward, bool stored);
   /// rt::concat / rt::split of `pieces` along `axis` of `whole`; `rest` ends
   /// the call's arguments.
   void emitJoin(StringRef fn, ValueRange pieces, Value whole, int64_t axis,
@@ -246,27 +235,35 @@ private:
       if (argumentRole(train, i) == Role::State)
         b.stateSize += numElements(type);
       if (argumentRole(train, i) == Role::FibreMask) {
-        b.maskRows = cast<RankedTensorType>(type).getDimSize(0);
-        b.maskCols = cast<RankedTensorType>(type).getDimSize(1);
+        b.maskRows = cast<ShapedType>(type).getDimSize(0);
+        b.maskCols = cast<ShapedType>(type).getDimSize(1);
       }
     }
     return b;
   }
-  /// One network's type of argument `i` (result `i`) of `f`: the types of
-  /// an ensemble program's entry function are all its networks'.
+  /// One network's type of argument `i` (result `i`) of `f` (buffers have
+  /// one network's types).
   static Type argType(func::FuncOp f, unsigned i) {
-    return getNetworkBody(f).getArgument(i).getType();
+    return f.getArgumentTypes()[i];
   }
   static Type resultType(func::FuncOp f, unsigned i) {
-    return getNetworkBody(f).getTerminator()->getOperand(i).getType();
+    return f.getResultTypes()[i];
   }
   /// The training function's parameters: the arguments with a gradient.
-  /// The results of `f` the caller gives storage for (ccrnn.caller_storage).
+  /// The result whose caller's array argument `i` of `f` is, if it is one
+  /// (ccrnnrt.caller_result).
+  static std::optional<unsigned> callerResultOf(func::FuncOp f, unsigned i) {
+    if (auto r = f.getArgAttrOfType<IntegerAttr>(
+            i, rtir::CCRNNRTDialect::kCallerResultAttr))
+      return unsigned(r.getInt());
+    return std::nullopt;
+  }
+  /// The results of `f` the caller gives storage for, in argument order.
   static SmallVector<unsigned> callerStorageResults(func::FuncOp f) {
     SmallVector<unsigned> results;
-    for (unsigned i = 0, e = f.getNumResults(); i < e; ++i)
-      if (f.getResultAttr(i, kCallerStorageAttr))
-        results.push_back(i);
+    for (unsigned i = 0, e = f.getNumArguments(); i < e; ++i)
+      if (std::optional<unsigned> r = callerResultOf(f, i))
+        results.push_back(*r);
     return results;
   }
   static int numParameters(func::FuncOp train) {
@@ -280,17 +277,11 @@ private:
   ModuleOp module;
   CppTrainerOptions options;
   std::unique_ptr<TrainerTargetInfo> target;
-  /// Networks computed by each function (the module's ccrnn.ensemble).
+  /// Networks computed by each function (the module's ccrnnrt.networks).
   int64_t ensemble = 1;
   unsigned nextValue = 0;
   unsigned indent = 0;
-  /// An op without planned storage was reported.
-  bool planError = false;
   DenseMap<Value, std::string> names;
-  /// Loop results written in place into an iter_arg's buffer.
-  DenseMap<Value, std::string> inPlace;
-  /// Values computed in their loop's second slice (its pointer's name).
-  DenseMap<Value, std::string> swapSlices;
   std::string bodyText;
   llvm::raw_string_ostream body{bodyText};
   std::vector<std::string> kernelDecls, kernelInits, constantInits;
@@ -301,7 +292,8 @@ std::string Emitter::signature(func::FuncOp f, bool qualified) {
   llvm::raw_string_ostream os(text);
   os << "void " << (qualified ? "Trainer::" : "") << "f_"
      << identifier(f.getSymName()) << "(";
-  // One parameter a line, named after the program's ccrnn.name.
+  // One parameter a line, named after the program's ccrnn.name; the
+  // caller's arrays for results last.
   std::string indentation(qualified ? 4 : 6, ' ');
   bool first = true;
   auto separator = [&] {
@@ -309,13 +301,15 @@ std::string Emitter::signature(func::FuncOp f, bool qualified) {
     first = false;
   };
   for (auto [i, type] : llvm::enumerate(f.getArgumentTypes())) {
+    if (callerResultOf(f, i))
+      continue;
     separator();
     // Unused arguments (e.g. the synthesizer's in the evaluation).
-    if (qualified && getNetworkBody(f).getArgument(i).use_empty())
+    if (qualified && f.getArgument(i).use_empty())
       os << "[[maybe_unused]] ";
-    if (isFloatTensor(type))
+    if (isFloatBuffer(type))
       os << "const float *a" << i;
-    else if (isIntTensor(type))
+    else if (isIntBuffer(type))
       os << "const int64_t *a" << i;
     else
       os << "int64_t a" << i;
@@ -339,13 +333,17 @@ std::string Emitter::signature(func::FuncOp f, bool qualified) {
 LogicalResult Emitter::emitFunction(func::FuncOp f) {
   Block &entry = f.getBody().front();
   for (BlockArgument arg : entry.getArguments()) {
-    if (!isFloatTensor(arg.getType()) && !isIntTensor(arg.getType()) &&
+    if (std::optional<unsigned> result = callerResultOf(f, arg.getArgNumber())) {
+      names[arg] = "o" + std::to_string(*result);
+      continue;
+    }
+    if (!isFloatBuffer(arg.getType()) && !isIntBuffer(arg.getType()) &&
         !arg.getType().isIndex())
       return f.emitOpError("argument of unsupported type ") << arg.getType();
     names[arg] = "a" + std::to_string(arg.getArgNumber());
   }
   for (Type type : f.getResultTypes())
-    if (!isFloatTensor(type))
+    if (!isFloatBuffer(type))
       return f.emitOpError("result of unsupported type ") << type;
   line() << "\n" << signature(f, /*qualified=*/true) << " {\n";
   indent += 2;
@@ -363,97 +361,41 @@ LogicalResult Emitter::emitBlock(Block &block) {
   return success();
 }
 
-LogicalResult Emitter::emitConstant(arith::ConstantOp constant) {
-  Attribute value = constant.getValue();
-  if (auto integer = dyn_cast<IntegerAttr>(value)) {
-    std::string id = "i" + std::to_string(nextValue++);
-    line() << "const int64_t " << id << " = " << integer.getInt() << ";\n";
-    names[constant] = id;
-    return success();
+/// Whether `v` starts a loop-carried buffer that its loop swaps with
+/// another (ping-pong): the local pointer changes.
+static bool isSwappedByLoop(Value v) {
+  for (OpOperand &use : v.getUses()) {
+    auto loop = dyn_cast<scf::ForOp>(use.getOwner());
+    if (!loop || use.getOperandNumber() < loop.getNumControlOperands())
+      continue;
+    unsigned i = use.getOperandNumber() - loop.getNumControlOperands();
+    if (loop.getYieldedValues()[i] != loop.getRegionIterArgs()[i])
+      return true;
   }
-  auto dense = dyn_cast<DenseFPElementsAttr>(value);
-  if (!dense || !dense.isSplat() || !isFloatTensor(constant.getType()))
-    return constant.emitOpError(
-        "only index and splat f32 tensor constants are supported");
-  // A constant that only starts loops has no slice: the loops fill their
-  // own (emitFor).
-  auto slot = dyn_cast_or_null<SlotAttr>(
-      getPlannedStorage(cast<OpResult>(constant.getResult())));
-  if (!slot) {
-    names[constant] = "nullptr";
-    return success();
-  }
-  if (slot.getKind() != StorageKind::Arena)
-    return constant.emitOpError("must be planned in the arena");
-  // Constants are filled once, when the trainer is created.
-  std::string storage = arenaSlice(slot.getOffset());
-  constantInits.push_back(llvm::formatv(
-      "  rt::fill({0}, {1}, {2});\n", sizeOf(constant),
-      floatLiteral(dense.getSplatValue<APFloat>().convertToDouble()), storage));
-  define(constant, storage);
+  return false;
+}
+
+LogicalResult Emitter::emitSlice(rtir::SliceOp slice) {
+  std::string storage = arenaSlice(slice.getOffset());
+  // A constant is filled once, when the trainer is created.
+  if (FloatAttr fill = slice.getFillAttr())
+    constantInits.push_back(
+        llvm::formatv("  rt::fill({0}, {1}, {2});\n", sizeOf(slice),
+                      floatLiteral(fill.getValueAsDouble()), storage));
+  define(slice, storage, isSwappedByLoop(slice));
   return success();
 }
 
-/// The splat value of a constant tensor, if `v` is one.
-static std::optional<double> splatValue(Value v) {
-  auto constant = v.getDefiningOp<arith::ConstantOp>();
-  auto dense =
-      constant ? dyn_cast<DenseFPElementsAttr>(constant.getValue()) : nullptr;
-  if (!dense || !dense.isSplat())
-    return std::nullopt;
-  return dense.getSplatValue<APFloat>().convertToDouble();
-}
-
 LogicalResult Emitter::emitFor(scf::ForOp loop) {
-  // Each iter_arg has its planned slice, loaded from the initial value
-  // (filled when that is a splat constant). A yielded value is then
-  //  - computed in place in the iter_arg's slice (#ccrnn.slot<in_place>);
-  //  - or computed in the loop's second slice, which swaps with the
-  //    iter_arg's at the end of the iteration (#ccrnn.slot<swap>);
-  //  - or, when its op does not write a slice of its own (a view, a call's
-  //    result), copied into the iter_arg's slice.
-  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
-  auto storage = loop->getAttrOfType<ArrayAttr>(kStorageAttr);
-  if (!storage)
-    return loop.emitOpError("has no planned storage (run "
-                            "--ccrnn-plan-memory)");
-  auto slotKind = [](Value v) -> std::optional<StorageKind> {
-    auto result = dyn_cast<OpResult>(v);
-    auto slot = result ? dyn_cast_or_null<SlotAttr>(getPlannedStorage(result))
-                       : nullptr;
-    return slot ? std::optional(slot.getKind()) : std::nullopt;
-  };
-  // iter_arg i swaps with pingPong[i] when that is not empty.
-  SmallVector<std::string> pingPong;
-  for (auto [init, iterArg, yielded, planned] :
-       llvm::zip(loop.getInitArgs(), loop.getRegionIterArgs(),
-                 yield.getOperands(), storage)) {
-    if (!isFloatTensor(iterArg.getType()))
-      return loop.emitOpError("only f32 tensors can be loop-carried");
-    auto carried = cast<CarriedAttr>(planned);
-    if (carried.getSwap() >= 0) {
-      std::string current = "p" + std::to_string(nextValue++);
-      std::string next = "p" + std::to_string(nextValue++);
-      line() << "float *" << current << " = "
-             << arenaSlice(carried.getOffset()) << ";\n";
-      line() << "float *" << next << " = " << arenaSlice(carried.getSwap())
-             << ";\n";
-      names[iterArg] = current;
-      pingPong.push_back(next);
-      if (slotKind(yielded) == StorageKind::Swap)
-        swapSlices[yielded] = next;
-    } else {
-      define(iterArg, arenaSlice(carried.getOffset()));
-      pingPong.emplace_back();
-    }
-    if (slotKind(yielded) == StorageKind::InPlace)
-      inPlace[yielded] = name(iterArg);
-    if (std::optional<double> splat = splatValue(init))
-      line() << "rt::fill(" << sizeOf(iterArg) << ", " << floatLiteral(*splat)
-             << ", " << name(iterArg) << ");\n";
-    else
-      line() << "rt::copy(" << sizeOf(iterArg) << ", " << name(init) << ", "
-             << name(iterArg) << ");\n";
+  // The loop's buffers are the pointers of its initial values: the body
+  // writes them in place, and a yield that exchanges two of them swaps the
+  // pointers (ping-pong). Anything else was made an explicit copy by
+  // --convert-ccrnn-to-ccrnnrt.
+  for (auto [init, iterArg] :
+       llvm::zip(loop.getInitArgs(), loop.getRegionIterArgs())) {
+    if (!isFloatBuffer(iterArg.getType()))
+      return loop.emitOpError("only f32 buffers can be loop-carried");
+    names[iterArg] = name(init);
   }
   std::string iv = "iv" + std::to_string(nextValue++);
   names[loop.getInductionVar()] = iv;
@@ -464,42 +406,24 @@ LogicalResult Emitter::emitFor(scf::ForOp loop) {
   for (Operation &op : loop.getBody()->without_terminator())
     if (failed(emitOp(&op)))
       return failure();
-  for (auto [yielded, iterArg, next] :
-       llvm::zip(yield.getOperands(), loop.getRegionIterArgs(), pingPong)) {
-    if (inPlace.count(yielded))
+  ValueRange iterArgs = loop.getRegionIterArgs();
+  ValueRange yielded = loop.getYieldedValues();
+  for (auto [i, value] : llvm::enumerate(yielded)) {
+    if (value == iterArgs[i])
       continue;
-    // The yielded value landed in the second slice: swap.
-    if (!next.empty() && swapSlices.count(yielded))
-      line() << "std::swap(" << name(iterArg) << ", " << next << ");\n";
-    else
-      line() << "rt::copy(" << sizeOf(iterArg) << ", " << name(yielded)
-             << ", " << name(iterArg) << ");\n";
+    auto partner = llvm::find(iterArgs, value);
+    unsigned j = partner - iterArgs.begin();
+    if (partner == iterArgs.end() || yielded[j] != iterArgs[i])
+      return loop.emitOpError("yields a buffer that is not one of its own "
+                              "in its place or swapped with another");
+    if (i < j)
+      line() << "std::swap(" << name(iterArgs[i]) << ", " << name(iterArgs[j])
+             << ");\n";
   }
   indent -= 2;
   line() << "}\n";
-  for (auto [result, iterArg] :
-       llvm::zip(loop.getResults(), loop.getRegionIterArgs()))
+  for (auto [result, iterArg] : llvm::zip(loop.getResults(), iterArgs))
     names[result] = name(iterArg);
-  return success();
-}
-
-LogicalResult Emitter::emitEnsemble(EnsembleOp ensemble) {
-  // Every function runs for all networks of the program (`ensemble`): the
-  // body's values are one network's in the IR and all networks' in memory,
-  // network after network, as the function's arguments and results are.
-  if (ensemble != getFunctionEnsemble(ensemble->getParentOfType<func::FuncOp>()))
-    return ensemble.emitOpError("is supported by the C++ trainer emitter "
-                                "only as the whole body of a function");
-  Block &body = *ensemble.getBody();
-  for (auto [arg, input] :
-       llvm::zip(body.getArguments(), ensemble.getInputs()))
-    names[arg] = name(input);
-  for (Operation &op : body.without_terminator())
-    if (failed(emitOp(&op)))
-      return failure();
-  for (auto [result, yielded] :
-       llvm::zip(ensemble.getResults(), ensemble.getYielded()))
-    names[result] = name(yielded);
   return success();
 }
 
@@ -542,56 +466,53 @@ void Emitter::emitJoin(StringRef fn, ValueRange pieces, Value whole,
   line() << "}\n";
 }
 
-LogicalResult Emitter::emitRecurrent(Operation *op, bool forward) {
-  // Operand 0 is the window's input [B, T, I], operand 1 its first state
-  // [B, H]; the kernel runs either op of its cell.
-  // (Not a structured binding: the lambda below captures them.)
-  std::pair<std::string, bool> kernel = kernelOf(op);
-  const std::string &k = kernel.first;
-  bool reuse = kernel.second;
-  for (Value r : op->getResults())
-    defineNew(r);
-  // An ensemble's networks each have their window kernel.
+LogicalResult Emitter::emitWindow(ValueRange inputs, ValueRange outputs,
+                                  int64_t kernel, bool forward, bool stored) {
+  // inputs[0] is the window's input [B, T, I], inputs[1] its first state
+  // [B, H]; an ensemble's networks each have their window kernel.
   perNetwork([&](StringRef e) {
     auto arg = [&](Value v) { return ofNetwork(v, e); };
-    line() << k << (ensemble == 1 ? "" : "[" + e.str() + "]")
+    line() << kernelMember(kernel) << (ensemble == 1 ? "" : "[" + e.str() + "]")
            << (forward ? "->forward(" : "->backward(");
-    llvm::interleaveComma(op->getOperands(), body,
-                          [&](Value v) { body << arg(v); });
+    llvm::interleaveComma(inputs, body, [&](Value v) { body << arg(v); });
     if (!forward)
-      body << ", " << (reuse ? "true" : "false");
-    for (Value r : op->getResults())
-      body << ", " << arg(r);
+      body << ", " << (stored ? "true" : "false");
+    for (Value out : outputs)
+      body << ", " << arg(out);
     body << ");\n";
   });
   return success();
 }
 
 LogicalResult Emitter::emitOp(Operation *op) {
-  // Results computed in place into a loop-carried slice.
-  for (Value result : op->getResults())
-    if (auto it = inPlace.find(result); it != inPlace.end())
-      define(result, it->second);
-  auto result = [&]() -> std::string {
-    Value r = op->getResult(0);
-    if (!names.count(r))
-      defineNew(r);
-    return name(r);
-  };
-  // Network e's scalar in a per-network scalar tensor.
+  // Network e's scalar in a per-network scalar buffer.
   auto element = [](const std::string &base, StringRef e) {
     return e == "0" ? base : base + " + " + e.str();
   };
-  auto elementwise = [&](StringRef fn) {
-    std::string out = result();
-    line() << "rt::" << fn << "(" << sizeOf(op->getResult(0));
-    for (Value operand : op->getOperands())
-      body << ", " << name(operand);
-    body << ", " << out << ");\n";
+  auto elementwise = [&](StringRef fn, ValueRange inputs, Value out) {
+    line() << "rt::" << fn << "(" << sizeOf(out);
+    for (Value input : inputs)
+      body << ", " << name(input);
+    body << ", " << name(out) << ");\n";
     return success();
   };
-  LogicalResult emitted = llvm::TypeSwitch<Operation *, LogicalResult>(op)
-      .Case([&](arith::ConstantOp c) { return emitConstant(c); })
+  auto unary = [&](StringRef fn) {
+    return elementwise(fn, op->getOperand(0), op->getOperand(1));
+  };
+  auto binary = [&](StringRef fn) {
+    return elementwise(fn, op->getOperands().take_front(2), op->getOperand(2));
+  };
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](arith::ConstantOp c) -> LogicalResult {
+        auto integer = dyn_cast<IntegerAttr>(c.getValue());
+        if (!integer)
+          return c.emitOpError("only index constants are supported (buffers "
+                               "are ccrnnrt.slice)");
+        std::string id = "i" + std::to_string(nextValue++);
+        line() << "const int64_t " << id << " = " << integer.getInt() << ";\n";
+        names[c] = id;
+        return success();
+      })
       .Case([&](arith::AddIOp o) {
         names[o] = "(" + name(o.getLhs()) + " + " + name(o.getRhs()) + ")";
         return success();
@@ -602,133 +523,111 @@ LogicalResult Emitter::emitOp(Operation *op) {
       })
       .Case([&](scf::ForOp loop) { return emitFor(loop); })
       .Case([&](func::CallOp call) { return emitCall(call); })
-      .Case([&](EnsembleOp e) { return emitEnsemble(e); })
       .Case([&](func::ReturnOp ret) {
         for (auto [i, v] : llvm::enumerate(ret.getOperands()))
           line() << "r" << i << " = " << name(v) << ";\n";
         return success();
       })
-      .Case([&](AddOp) { return elementwise("add"); })
-      .Case([&](SubOp) { return elementwise("sub"); })
-      .Case([&](MulOp) { return elementwise("mul"); })
-      .Case([&](SigmoidOp) { return elementwise("sigmoid"); })
-      .Case([&](TanhOp) { return elementwise("tanh"); })
-      .Case([&](ReluOp) { return elementwise("relu"); })
-      .Case([&](StepOp) { return elementwise("step"); })
-      .Case([&](ReluGradOp) { return elementwise("reluGrad"); })
-      .Case([&](ScaleOp s) {
-        std::string out = result();
-        line() << "rt::scale(" << sizeOf(s) << ", " << name(s.getInput())
-               << ", " << floatLiteral(s.getFactor().convertToDouble()) << ", "
-               << out << ");\n";
+      .Case([&](rtir::SliceOp slice) { return emitSlice(slice); })
+      .Case([&](rtir::ViewOp v) {
+        names[v] = name(v.getInput()); // same elements, same order
         return success();
       })
-      .Case([&](ReshapeOp r) {
-        names[r] = name(r.getInput()); // same elements, same order
+      .Case([&](rtir::FillOp f) {
+        line() << "rt::fill(" << sizeOf(f.getOutput()) << ", "
+               << floatLiteral(f.getValue().convertToDouble()) << ", "
+               << name(f.getOutput()) << ");\n";
         return success();
       })
-      .Case([&](MatmulOp m) {
-        std::string member = kernelOf(m).first;
-        std::string out = result();
-        line() << member << "->run(" << name(m.getLhs()) << ", "
-               << name(m.getRhs()) << ", nullptr, " << out << ");\n";
+      .Case([&](rtir::CopyOp c) {
+        line() << "rt::copy(" << sizeOf(c.getOutput()) << ", "
+               << name(c.getInput()) << ", " << name(c.getOutput()) << ");\n";
         return success();
       })
-      .Case([&](FusedMatmulOp m) {
-        std::string member = kernelOf(m).first;
-        std::string out = result();
-        line() << member << "->run(" << name(m.getLhs()) << ", "
-               << name(m.getRhs()) << ", " << name(m.getBias()) << ", " << out
-               << ");\n";
+      .Case([&](rtir::AddOp) { return binary("add"); })
+      .Case([&](rtir::SubOp) { return binary("sub"); })
+      .Case([&](rtir::MulOp) { return binary("mul"); })
+      .Case([&](rtir::ReluGradOp) { return binary("reluGrad"); })
+      .Case([&](rtir::SigmoidOp) { return unary("sigmoid"); })
+      .Case([&](rtir::TanhOp) { return unary("tanh"); })
+      .Case([&](rtir::ReluOp) { return unary("relu"); })
+      .Case([&](rtir::StepOp) { return unary("step"); })
+      .Case([&](rtir::ScaleOp s) {
+        line() << "rt::scale(" << sizeOf(s.getOutput()) << ", "
+               << name(s.getInput()) << ", "
+               << floatLiteral(s.getFactor().convertToDouble()) << ", "
+               << name(s.getOutput()) << ");\n";
         return success();
       })
-      .Case([&](MatmulAccumulateOp m) {
-        std::string member = kernelOf(m).first;
-        // In place, the result's storage already holds the accumulator.
-        bool inPlaceHere = inPlace.lookup(m.getResult()) ==
-                           name(m.getAccumulator());
-        std::string out = result();
-        if (!inPlaceHere)
-          line() << "rt::copy(" << sizeOf(m) << ", "
-                 << name(m.getAccumulator()) << ", " << out << ");\n";
-        line() << member << "->run(" << name(m.getLhs()) << ", "
-               << name(m.getRhs()) << ", nullptr, " << out << ");\n";
+      .Case([&](rtir::MatmulOp m) {
+        line() << kernelMember(m.getKernel()) << "->run(" << name(m.getLhs())
+               << ", " << name(m.getRhs()) << ", "
+               << (m.getBias() ? name(m.getBias()) : "nullptr") << ", "
+               << name(m.getOutput()) << ");\n";
         return success();
       })
-      .Case([&](BroadcastOp b) {
-        result();
+      .Case([&](rtir::BroadcastRowsOp b) {
         perNetwork([&](StringRef e) {
-          line() << "rt::broadcastRows(" << shapeOf(b)[0] << ", "
+          line() << "rt::broadcastRows(" << shapeOf(b.getOutput())[0] << ", "
                  << numElements(b.getInput().getType()) << ", "
-                 << ofNetwork(b.getInput(), e) << ", " << ofNetwork(b, e)
-                 << ");\n";
+                 << ofNetwork(b.getInput(), e) << ", "
+                 << ofNetwork(b.getOutput(), e) << ");\n";
         });
         return success();
       })
-      .Case([&](ReduceSumOp r) {
-        result();
+      .Case([&](rtir::ReduceRowsOp r) {
         perNetwork([&](StringRef e) {
           line() << "rt::reduceRows(" << shapeOf(r.getInput())[0] << ", "
-                 << numElements(r.getType()) << ", "
-                 << ofNetwork(r.getInput(), e) << ", " << ofNetwork(r, e)
-                 << ");\n";
+                 << numElements(r.getOutput().getType()) << ", "
+                 << ofNetwork(r.getInput(), e) << ", "
+                 << ofNetwork(r.getOutput(), e) << ");\n";
         });
         return success();
       })
-      .Case([&](ConcatOp c) {
-        std::string out = result();
-        emitJoin("concat", c.getInputs(), c, c.getAxisAttr().getInt(),
-                 ", pieces, widths, " + out);
+      .Case([&](rtir::ConcatOp c) {
+        emitJoin("concat", c.getInputs(), c.getOutput(), c.getAxis(),
+                 ", pieces, widths, " + name(c.getOutput()));
         return success();
       })
-      .Case([&](SplitOp s) {
-        for (Value r : s.getResults())
-          defineNew(r);
-        emitJoin("split", s.getResults(), s.getInput(),
-                 s.getAxisAttr().getInt(),
+      .Case([&](rtir::SplitOp s) {
+        emitJoin("split", s.getOutputs(), s.getInput(), s.getAxis(),
                  ", " + name(s.getInput()) + ", pieces, widths");
         return success();
       })
-      .Case([&](TimeSliceOp t) {
-        std::string out = result();
+      .Case([&](rtir::TimeSliceOp t) {
         ArrayRef<int64_t> x = shapeOf(t.getInput());
         // The networks' batches are one batch of ensemble * B rows.
         line() << "rt::timeSlice(" << ensemble * x[0] << ", " << x[1] << ", "
-               << x[2]
-               << ", " << name(t.getStart()) << ", " << shapeOf(t)[1] << ", "
-               << name(t.getInput()) << ", " << out << ");\n";
+               << x[2] << ", " << name(t.getStart()) << ", "
+               << shapeOf(t.getOutput())[1] << ", " << name(t.getInput())
+               << ", " << name(t.getOutput()) << ");\n";
         return success();
       })
-      .Case([&](OneHotOp o) {
-        std::string out = result();
-        line() << "rt::oneHot(" << ensemble * shapeOf(o)[0] << ", "
-               << shapeOf(o)[1]
-               << ", " << name(o.getLabels()) << ", " << out << ");\n";
+      .Case([&](rtir::OneHotOp o) {
+        line() << "rt::oneHot(" << ensemble * shapeOf(o.getOutput())[0] << ", "
+               << shapeOf(o.getOutput())[1] << ", " << name(o.getLabels())
+               << ", " << name(o.getOutput()) << ");\n";
         return success();
       })
-      .Case([&](SupervisedStepsOp s) {
-        std::string out = result();
+      .Case([&](rtir::SupervisedStepsOp s) {
         line() << "rt::fill(" << ensemble << ", rt::supervisedSteps("
-               << name(s.getStart()) << ", " << s.getStepsAttr().getInt()
-               << ", " << s.getIntervalAttr().getInt() << "), " << out
-               << ");\n";
+               << name(s.getStart()) << ", " << s.getSteps() << ", "
+               << s.getInterval() << "), " << name(s.getOutput()) << ");\n";
         return success();
       })
-      .Case([&](MSELossOp l) {
-        std::string out = result();
+      .Case([&](rtir::MSELossOp l) {
         ArrayRef<int64_t> p = shapeOf(l.getPrediction());
         perNetwork([&](StringRef e) {
           line() << "rt::mseLoss(" << p[0] << ", " << p[1] << ", " << p[2]
                  << ", " << ofNetwork(l.getPrediction(), e) << ", "
                  << ofNetwork(l.getTarget(), e) << ", "
                  << (l.getStart() ? name(l.getStart()) : "0") << ", "
-                 << l.getIntervalAttr().getInt() << ", " << element(out, e)
+                 << l.getInterval() << ", " << element(name(l.getOutput()), e)
                  << ");\n";
         });
         return success();
       })
-      .Case([&](MSELossGradOp l) {
-        result();
+      .Case([&](rtir::MSELossGradOp l) {
         ArrayRef<int64_t> p = shapeOf(l.getPrediction());
         perNetwork([&](StringRef e) {
           line() << "rt::mseLossGrad(" << p[0] << ", " << p[1] << ", " << p[2]
@@ -736,45 +635,45 @@ LogicalResult Emitter::emitOp(Operation *op) {
                  << ofNetwork(l.getTarget(), e) << ", "
                  << element(name(l.getCotangent()), e) << ", "
                  << (l.getStart() ? name(l.getStart()) : "0") << ", "
-                 << l.getIntervalAttr().getInt() << ", " << ofNetwork(l, e)
+                 << l.getInterval() << ", " << ofNetwork(l.getOutput(), e)
                  << ");\n";
         });
         return success();
       })
-      .Case([&](CrossEntropyLossOp l) {
-        std::string out = result();
+      .Case([&](rtir::CrossEntropyLossOp l) {
         ArrayRef<int64_t> z = shapeOf(l.getLogits());
         perNetwork([&](StringRef e) {
           line() << "rt::xentLoss(" << z[0] << ", " << z[1] << ", "
                  << ofNetwork(l.getLogits(), e) << ", " << name(l.getLabels())
                  << (ensemble == 1 ? "" : " + e * " + std::to_string(z[0]))
-                 << ", " << element(out, e) << ");\n";
+                 << ", " << element(name(l.getOutput()), e) << ");\n";
         });
         return success();
       })
-      .Case([&](CrossEntropyLossGradOp l) {
-        result();
+      .Case([&](rtir::CrossEntropyLossGradOp l) {
         ArrayRef<int64_t> z = shapeOf(l.getLogits());
         perNetwork([&](StringRef e) {
           line() << "rt::xentLossGrad(" << z[0] << ", " << z[1] << ", "
                  << ofNetwork(l.getLogits(), e) << ", " << name(l.getLabels())
                  << (ensemble == 1 ? "" : " + e * " + std::to_string(z[0]))
-                 << ", "
-                 << element(name(l.getCotangent()), e) << ", "
-                 << ofNetwork(l, e) << ");\n";
+                 << ", " << element(name(l.getCotangent()), e) << ", "
+                 << ofNetwork(l.getOutput(), e) << ");\n";
         });
         return success();
       })
-      .Case<LSTMSeqOp, RNNTanhSeqOp>(
-          [&](Operation *r) { return emitRecurrent(r, /*forward=*/true); })
-      .Case<LSTMSeqGradOp, RNNTanhSeqGradOp>(
-          [&](Operation *r) { return emitRecurrent(r, /*forward=*/false); })
+      .Case([&](rtir::WindowForwardOp w) {
+        return emitWindow(w.getInputs(), w.getOutputs(), w.getKernel(),
+                          /*forward=*/true, /*stored=*/false);
+      })
+      .Case([&](rtir::WindowBackwardOp w) {
+        return emitWindow(w.getInputs(), w.getOutputs(), w.getKernel(),
+                          /*forward=*/false, w.getStored());
+      })
       .Default([&](Operation *other) {
         return other->emitOpError(
             "is not supported by the C++ trainer emitter (run "
-            "--ccrnn-autodiff first?)");
+            "--convert-ccrnn-to-ccrnnrt first?)");
       });
-  return planError ? failure() : emitted;
 }
 
 void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
@@ -782,7 +681,7 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
   os << "const ccrnn_param_info kParams[] = {\n";
   int numParams = numParameters(train);
   for (int i = 0; i < numParams; ++i) {
-    auto type = cast<RankedTensorType>(argType(train, i));
+    auto type = cast<ShapedType>(argType(train, i));
     StringRef name = getArgumentName(train, i);
     auto param = train.getArgAttrOfType<ParameterAttr>(i, kParameterAttr);
     os << "    {\"" << name << "\", " << type.getRank() << ", {";
@@ -801,20 +700,20 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
   auto info = train->getAttrOfType<TrainerAttr>(kTrainerAttr);
   auto flag = [&](BoolAttr value) { return value.getValue() ? 1 : 0; };
   ArrayRef<int64_t> input =
-      cast<RankedTensorType>(argType(train, numParams)).getShape();
+      cast<ShapedType>(argType(train, numParams)).getShape();
   auto eval = module.lookupSymbol<func::FuncOp>(info.getEval());
   ArrayRef<int64_t> prediction =
-      cast<RankedTensorType>(resultType(eval, 1)).getShape();
+      cast<ShapedType>(resultType(eval, 1)).getShape();
   BatchInputs batch = batchInputs(train);
   // [boundaries, layers, batch, |s|] and the activity's width.
   SmallVector<int64_t, 5> recorded(5, 0);
   if (record) {
     ArrayRef<int64_t> shape =
-        cast<RankedTensorType>(resultType(record, 0)).getShape();
+        cast<ShapedType>(resultType(record, 0)).getShape();
     recorded.assign({shape[0], shape[1], shape[3], 0});
     if (record.getNumResults() > 4)
       recorded[3] =
-          cast<RankedTensorType>(resultType(record, 4)).getShape()[3];
+          cast<ShapedType>(resultType(record, 4)).getShape()[3];
   }
   os << "const ccrnn_trainer_desc kDescription = {\n"
      << "    CCRNN_TRAINER_ABI_VERSION,\n"
@@ -863,7 +762,7 @@ std::string Emitter::batchArguments(func::FuncOp f, int numParams,
 CallerArrays Emitter::callerArrays(func::FuncOp train) {
   CallerArrays st;
   int numParams = numParameters(train);
-  st.classify = isIntTensor(argType(train, numParams + 1));
+  st.classify = isIntBuffer(argType(train, numParams + 1));
   // Where a GPU trainer stages them (--ccrnn-plan-memory=target=cuda);
   // the states are one block, at the first state's offset.
   auto plan = module->getAttrOfType<MemoryPlanAttr>(kMemoryPlanAttr);
@@ -1047,11 +946,19 @@ LogicalResult Emitter::emit(raw_ostream &os) {
   func::FuncOp record;
   if (info.getRecord())
     record = module.lookupSymbol<func::FuncOp>(info.getRecord());
+  if (!isOnBuffers(module))
+    return module.emitError("the program is not on buffers: run "
+                            "--convert-ccrnn-to-ccrnnrt first");
   // Element counts below are products of sizes: bounded first, so that
   // none overflows.
   if (failed(checkProgramSizes(module, "ccrnn-translate")))
     return failure();
-  ensemble = getEnsembleSize(module);
+  if (auto networks = module->getAttrOfType<IntegerAttr>(
+          rtir::CCRNNRTDialect::kNetworksAttr))
+    ensemble = networks.getInt();
+  if (ensemble > kMaxEnsemble)
+    return module.emitError("the program's ensemble of ")
+           << ensemble << " networks is more than " << kMaxEnsemble;
   BatchInputs batch = batchInputs(train);
   int64_t stateSize = ensemble * batch.stateSize,
           maskSize = ensemble * batch.maskRows * batch.maskCols;
@@ -1150,6 +1057,12 @@ LogicalResult Emitter::emit(raw_ostream &os) {
 
 LogicalResult ccrnn::prepareForEmission(ModuleOp module,
                                         TrainerTarget target) {
+  if (isOnBuffers(module))
+    return success(); // prepared already (or written on ccrnnrt's level)
+  // The decisions' passes work on the tensor level: its sizes are bounded
+  // there first (the conversion keeps every shape).
+  if (failed(checkProgramSizes(module, "ccrnn-translate")))
+    return failure();
   PassManager pm(module.getContext());
   bool counted = llvm::all_of(module.getOps<func::FuncOp>(), [](func::FuncOp f) {
     return f->hasAttr(kFlopsAttr);
@@ -1162,6 +1075,7 @@ LogicalResult ccrnn::prepareForEmission(ModuleOp module,
   if (!module->hasAttr(kMemoryPlanAttr))
     pm.addPass(createCCRNNPlanMemory(
         CCRNNPlanMemoryOptions{stringifyTrainerTarget(target).str()}));
+  pm.addPass(createConvertCCRNNToCCRNNRT());
   return pm.run(module);
 }
 

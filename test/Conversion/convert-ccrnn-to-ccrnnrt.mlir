@@ -45,8 +45,8 @@ func.func @m_train(%w: tensor<4x3xf32> {ccrnn.parameter = #ccrnn.parameter<init 
   // CHECK-NEXT: %[[ACC:.*]] = ccrnnrt.slice 16 : memref<4x3xf32>
   // CHECK-NEXT: ccrnnrt.fill 0.000000e+00 into %[[ACC]]
   // CHECK-NEXT: %[[H:.*]] = ccrnnrt.slice 32 : memref<2x3xf32>
-  // CHECK-NEXT: ccrnnrt.copy %[[H0]] into %[[H]]
   // CHECK-NEXT: %[[HNEXT:.*]] = ccrnnrt.slice 48 : memref<2x3xf32>
+  // CHECK-NEXT: ccrnnrt.copy %[[H0]] into %[[H]]
   // CHECK-NEXT: %[[S:.*]] = ccrnnrt.slice 64 : memref<2x3xf32>
   // CHECK-NEXT: ccrnnrt.copy %[[H0]] into %[[S]]
   // CHECK-NEXT: %[[R:.*]]:4 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[A:.*]] = %[[ACC]], %[[C:.*]] = %[[H]], %[[N:.*]] = %[[HNEXT]], %[[T:.*]] = %[[S]])

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ccrnn/CCRNNDialect.h"
+#include "ccrnnrt/CCRNNRTOps.h"
 #include "ccrnn/Support/ParserLimits.h"
 #include "ccrnn/Target/CppTrainer.h"
 
@@ -59,7 +60,8 @@ int main(int argc, char **argv) {
   MLIRContext context;
   // A diagnostic names its line; dumping the whole program after it buries it.
   context.printOpOnDiagnostic(false);
-  context.loadDialect<ccrnn::CCRNNDialect, arith::ArithDialect,
+  context.loadDialect<ccrnn::CCRNNDialect, ccrnnrt::CCRNNRTDialect,
+                      arith::ArithDialect,
                       func::FuncDialect, scf::SCFDialect>();
   std::string error;
   auto input = openInputFile(inputFilename, &error);

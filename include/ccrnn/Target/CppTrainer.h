@@ -22,18 +22,19 @@ struct CppTrainerOptions {
 
 /// Runs what the emitter prints (CIRCT's "prepare for emission"): the
 /// passes --ccrnn-count-flops, --ccrnn-assign-kernels and
-/// --ccrnn-plan-memory=target=<target>, each
-/// unless its result is already in the IR (emitCppTrainer rejects a plan
-/// made for another target).
+/// --ccrnn-plan-memory=target=<target>, each unless its result is already
+/// in the IR (emitCppTrainer rejects a plan made for another target), then
+/// --convert-ccrnn-to-ccrnnrt; nothing when the program is on buffers.
 mlir::LogicalResult prepareForEmission(mlir::ModuleOp module,
                                        TrainerTarget target);
 
 /// Writes readable C++ implementing the trainer C ABI
 /// (ccrnn/Runtime/TrainerABI.h) for a training program (the output of
-/// --ccrnn-trainer-pipeline) prepared for emission: one function
-/// `@<model>_train` carrying the `ccrnn.trainer` attribute, its entry
-/// points, and what they call. Only prints: every decision (storage, kernel
-/// objects, FLOPs) is read from the IR. Reports unsupported IR as diagnostics.
+/// --ccrnn-trainer-pipeline) prepared for emission, on the runtime level
+/// (ccrnnrt): one function `@<model>_train` carrying the `ccrnn.trainer`
+/// attribute, its entry points, and what they call. Only prints: every
+/// decision (buffers, kernel objects, FLOPs) is read from the IR. Reports
+/// unsupported IR as diagnostics.
 mlir::LogicalResult emitCppTrainer(mlir::ModuleOp module, llvm::raw_ostream &os,
                                    const CppTrainerOptions &options);
 

@@ -401,15 +401,15 @@ LogicalResult FunctionConverter::convertFor(scf::ForOp loop) {
     auto carried = cast<CarriedAttr>(planned);
     Type type = bufferType(init.getType());
     Value current = slice(loc, type, carried.getOffset());
+    positions.push_back({unsigned(inits.size()), carried.getSwap() >= 0});
+    inits.push_back(current);
+    if (carried.getSwap() >= 0)
+      inits.push_back(slice(loc, type, carried.getSwap()));
     if (auto splat = loopSplats.find(init); splat != loopSplats.end())
       builder.create<ccrnnrt::FillOp>(
           loc, current, builder.getF64FloatAttr(splat->second));
     else
       builder.create<ccrnnrt::CopyOp>(loc, mapped(init), current);
-    positions.push_back({unsigned(inits.size()), carried.getSwap() >= 0});
-    inits.push_back(current);
-    if (carried.getSwap() >= 0)
-      inits.push_back(slice(loc, type, carried.getSwap()));
   }
   auto converted = builder.create<scf::ForOp>(
       loc, mapped(loop.getLowerBound()), mapped(loop.getUpperBound()),
