@@ -416,6 +416,19 @@ LogicalResult Emitter::emitFor(scf::ForOp loop) {
     if (partner == iterArgs.end() || yielded[j] != iterArgs[i])
       return loop.emitOpError("yields a buffer that is not one of its own "
                               "in its place or swapped with another");
+    // The two pointers change: they must be slices (declared mutable) that
+    // nothing reads after the loop starts, as --convert-ccrnn-to-ccrnnrt
+    // makes them.
+    auto ownSlice = [&](Value init) {
+      return init.getDefiningOp<rtir::SliceOp>() &&
+             llvm::all_of(init.getUsers(), [&](Operation *user) {
+               return user == loop || (user->getBlock() == loop->getBlock() &&
+                                       user->isBeforeInBlock(loop));
+             });
+    };
+    if (!ownSlice(loop.getInitArgs()[i]) || !ownSlice(loop.getInitArgs()[j]))
+      return loop.emitOpError("swaps buffers that are not arena slices of "
+                              "its own");
     if (i < j)
       line() << "std::swap(" << name(iterArgs[i]) << ", " << name(iterArgs[j])
              << ");\n";
