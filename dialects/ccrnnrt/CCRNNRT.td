@@ -9,6 +9,7 @@
 #ifndef CCRNNRT_TD
 #define CCRNNRT_TD
 
+include "mlir/IR/EnumAttr.td"
 include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -349,6 +350,176 @@ def CCRNNRT_WindowBackwardOp : CCRNNRT_Op<"window_backward",
     attr-dict `:` type($inputs) `into` type($outputs)
   }];
   let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Entry points: the trainer's C ABI (ccrnn/Runtime/TrainerABI.h)
+//===----------------------------------------------------------------------===//
+
+def CCRNNRT_EntryKind : I32EnumAttr<"EntryKind", "an entry point of the C ABI", [
+    // float train(trainer, const ccrnn_batch *, float *const *grads,
+    //             float *final_state)
+    I32EnumAttrCase<"Train", 0, "train">,
+    // float eval(trainer, params, inputs, targets, float *predictions)
+    I32EnumAttrCase<"Eval", 1, "eval">,
+    // void record(trainer, const ccrnn_batch *, ccrnn_record *)
+    I32EnumAttrCase<"Record", 2, "record">
+  ]> {
+  let cppNamespace = "::ccrnnrt";
+}
+
+def CCRNNRT_CallerArray : I32EnumAttr<"CallerArray",
+    "an array the caller of an entry point gives", [
+    // Read: ccrnn_batch's fields (eval's arguments of the same names).
+    I32EnumAttrCase<"Params", 0, "params">,
+    I32EnumAttrCase<"Inputs", 1, "inputs">,
+    I32EnumAttrCase<"Targets", 2, "targets">,
+    I32EnumAttrCase<"InitialState", 3, "initial_state">,
+    I32EnumAttrCase<"FibreMask", 4, "fibre_mask">,
+    // Written: train's grads (read as a destination where a gradient is
+    // computed in place), ccrnn_batch's losses, train's final_state,
+    // eval's predictions, ccrnn_record's fields.
+    I32EnumAttrCase<"Grads", 5, "grads">,
+    I32EnumAttrCase<"Losses", 6, "losses">,
+    I32EnumAttrCase<"FinalState", 7, "final_state">,
+    I32EnumAttrCase<"Predictions", 8, "predictions">,
+    I32EnumAttrCase<"RecordState", 9, "record_state">,
+    I32EnumAttrCase<"RecordSynthetic", 10, "record_synthetic">,
+    I32EnumAttrCase<"RecordTargetGrad", 11, "record_target_grad">,
+    I32EnumAttrCase<"RecordTrueGrad", 12, "record_true_grad">,
+    I32EnumAttrCase<"RecordActivity", 13, "record_activity">
+  ]> {
+  let cppNamespace = "::ccrnnrt";
+}
+
+def CCRNNRT_EntryPointOp : CCRNNRT_Op<"entry_point",
+    [SingleBlock, IsolatedFromAbove, HasParent<"mlir::ModuleOp">]> {
+  let summary = "a function of the trainer's C ABI";
+  let description = [{
+    The body of one function of `ccrnn_trainer_api` (`train`, `eval` or
+    `record`): it reads the caller's arrays (`ccrnnrt.caller_array`), calls
+    the training program's function and copies its results into the
+    caller's arrays (`ccrnnrt.to_caller`); `ccrnnrt.entry_return` returns
+    the loss. `--ccrnnrt-build-entry-points` builds them from the roles of
+    the functions' arguments and results; a module has at most one of each
+    kind.
+
+    ```mlir
+    ccrnnrt.entry_point eval {
+      %w = ccrnnrt.caller_array params[0] : memref<4x3xf32>
+      %x = ccrnnrt.caller_array inputs : memref<2x4xf32>
+      %y = ccrnnrt.caller_array targets : memref<2x3xf32>
+      %loss, %prediction = func.call @m_eval(%w, %x, %y) : (...) -> (memref<f32>, memref<2x3xf32>)
+      ccrnnrt.to_caller %prediction into predictions : memref<2x3xf32>
+      ccrnnrt.entry_return %loss : memref<f32>
+    }
+    ```
+  }];
+  let arguments = (ins CCRNNRT_EntryKind:$kind);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$kind attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+}
+
+def CCRNNRT_EntryReturnOp : CCRNNRT_Op<"entry_return",
+    [Terminator, HasParent<"EntryPointOp">]> {
+  let summary = "the end of an entry point, returning its loss";
+  let description = [{
+    `train` and `eval` return the first float of `loss` (the first
+    network's), `record` returns nothing.
+  }];
+  let arguments = (ins Optional<CCRNNRT_Buffer>:$loss);
+  let assemblyFormat = "attr-dict ($loss^ `:` type($loss))?";
+  let hasVerifier = 1;
+}
+
+def CCRNNRT_CallerArrayOp : CCRNNRT_Op<"caller_array", [
+    HasParent<"EntryPointOp">, MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "an array the caller gives, as a buffer";
+  let description = [{
+    The caller's `array` (`params` and `grads` with their index): the
+    buffer an entry point passes to the program. An ensemble's caller gives
+    each array network after network, as the program keeps it, except the
+    state: `initial_state` is the piece at `offset` floats into each
+    network's state (the caller gives the networks' whole states one after
+    the other), regrouped into the program's layout.
+
+    `initial_state` and `fibre_mask` are optional in the C ABI: where the
+    caller gives none, the buffer holds the value `or` names (the zero
+    state, the dense mask).
+
+    With `staged`, the caller's array is copied into the trainer's staging
+    buffer at that float offset (the module's memory plan gives the
+    staging buffer's size and `--ccrnn-plan-memory=target=cuda` the
+    offsets), and the buffer is that copy: a GPU trainer's kernels read
+    device memory, and a step recorded as a graph (`ccrnnrt.step_graph`)
+    reads the same places every time.
+
+    ```mlir
+    %w = ccrnnrt.caller_array params[0] staged 0 : memref<4x3xf32>
+    %c = ccrnnrt.caller_array initial_state offset 6 or 0.000000e+00 : memref<2x3xf32>
+    ```
+  }];
+  let arguments = (ins CCRNNRT_CallerArray:$array,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$index,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$offset,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$staged,
+                       OptionalAttr<F64Attr>:$absent);
+  let results = (outs AnyTypeOf<[CCRNNRT_Buffer, CCRNNRT_Labels]>:$result);
+  let assemblyFormat = [{
+    $array (`[` $index^ `]`)? (`offset` $offset^)? (`staged` $staged^)?
+    (`or` $absent^)? attr-dict `:` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def CCRNNRT_ToCallerOp : CCRNNRT_Op<"to_caller", [
+    ParentOneOf<["EntryPointOp", "StepGraphOp"]>, MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "a buffer copied into an array the caller gives";
+  let description = [{
+    Copies `input` (of every network) into the caller's `array` (`grads`
+    with its index), in the caller's memory: a GPU trainer downloads it.
+    `final_state` is the piece at `offset` floats into each network's
+    state. `losses` and `final_state` are optional in the C ABI: nothing is
+    copied where the caller gives none.
+
+    ```mlir
+    ccrnnrt.to_caller %g into grads[0] : memref<4x3xf32>
+    ```
+  }];
+  let arguments = (ins CCRNNRT_Buffer:$input, CCRNNRT_CallerArray:$array,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$index,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$offset);
+  let assemblyFormat = [{
+    $input `into` $array (`[` $index^ `]`)? (`offset` $offset^)? attr-dict
+    `:` type($input)
+  }];
+  let hasVerifier = 1;
+}
+
+def CCRNNRT_StepGraphOp : CCRNNRT_Op<"step_graph", [
+    SingleBlock, HasParent<"EntryPointOp">]> {
+  let summary = "a step recorded once as a graph and replayed";
+  let description = [{
+    The kernels its body launches are recorded as a graph (a CUDA graph)
+    the first time the entry point runs and replayed every later time: the
+    body must read and write the same buffers every time (its caller arrays
+    staged). Its results are the buffers its body yields, kept by the
+    trainer from the recording run. A target without graphs runs the body
+    each time. `--ccrnnrt-build-entry-points` puts a GPU trainer's training
+    step in one.
+  }];
+  let results = (outs Variadic<CCRNNRT_Buffer>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "attr-dict-with-keyword (`:` type($results)^)? $body";
+  let hasRegionVerifier = 1;
+}
+
+def CCRNNRT_StepGraphYieldOp : CCRNNRT_Op<"step_graph_yield", [
+    Pure, Terminator, HasParent<"StepGraphOp">]> {
+  let summary = "the buffers a step graph's body leaves its results";
+  let arguments = (ins Variadic<CCRNNRT_Buffer>:$results);
+  let assemblyFormat = "attr-dict ($results^ `:` type($results))?";
 }
 
 #endif // CCRNNRT_TD

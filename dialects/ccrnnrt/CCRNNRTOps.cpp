@@ -1,7 +1,8 @@
 //===- CCRNNRTOps.cpp - the ccrnnrt dialect's ops ---------------*- C++ -*-===//
 //
 // Verifiers: a slice lies within the planned arena, views and copies keep
-// the element count, an op names a kernel object of the right kind.
+// the element count, an op names a kernel object of the right kind, an
+// entry point reads and writes the C ABI's arrays as its function has them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +20,7 @@ using namespace mlir;
 using namespace ccrnnrt;
 
 #include "ccrnnrt/CCRNNRTDialect.cpp.inc"
+#include "ccrnnrt/CCRNNRTEnums.cpp.inc"
 
 void CCRNNRTDialect::initialize() {
   addOperations<
@@ -151,4 +153,154 @@ LogicalResult WindowForwardOp::verify() {
 LogicalResult WindowBackwardOp::verify() {
   return kernelObject<ccrnn::WindowKernelAttr>(*this, getKernel(),
                                                "recurrent window's");
+}
+
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+EntryKind entryKindOf(Operation *op) {
+  return op->getParentOfType<EntryPointOp>().getKind();
+}
+
+/// The networks of the module's ensemble (1 for a single network).
+int64_t networksOf(Operation *op) {
+  auto module = op->getParentOfType<ModuleOp>();
+  auto networks = module ? module->getAttrOfType<IntegerAttr>(
+                               CCRNNRTDialect::kNetworksAttr)
+                         : nullptr;
+  return networks ? networks.getInt() : 1;
+}
+
+/// The entry points whose caller gives `array`.
+bool isArrayOf(CallerArray array, EntryKind kind) {
+  switch (array) {
+  case CallerArray::Params:
+  case CallerArray::Inputs:
+  case CallerArray::Targets:
+    return true;
+  case CallerArray::InitialState:
+  case CallerArray::FibreMask:
+    return kind != EntryKind::Eval;
+  case CallerArray::Grads:
+  case CallerArray::FinalState:
+    return kind == EntryKind::Train;
+  case CallerArray::Losses:
+    return kind == EntryKind::Train;
+  case CallerArray::Predictions:
+    return kind == EntryKind::Eval;
+  case CallerArray::RecordState:
+  case CallerArray::RecordSynthetic:
+  case CallerArray::RecordTargetGrad:
+  case CallerArray::RecordTrueGrad:
+  case CallerArray::RecordActivity:
+    return kind == EntryKind::Record;
+  }
+  return false;
+}
+
+/// Checks that `op` names `array` with the index and offset it needs and of
+/// an entry point that has it.
+LogicalResult verifyArrayUse(Operation *op, CallerArray array, bool hasIndex,
+                             bool hasOffset) {
+  EntryKind kind = entryKindOf(op);
+  StringRef name = stringifyCallerArray(array);
+  if (!isArrayOf(array, kind))
+    return op->emitOpError("names the caller's '")
+           << name << "', which the " << stringifyEntryKind(kind)
+           << " entry point has not";
+  bool indexed = array == CallerArray::Params || array == CallerArray::Grads;
+  if (hasIndex != indexed)
+    return op->emitOpError(indexed ? "needs the index of the caller's '"
+                                   : "has an index, which the caller's '")
+           << name << (indexed ? "' array it names" : "' does not take");
+  bool pieced = array == CallerArray::InitialState ||
+                array == CallerArray::FinalState;
+  if (hasOffset != pieced)
+    return op->emitOpError(pieced ? "needs the offset into a network's state "
+                                    "of the caller's '"
+                                  : "has an offset, which the caller's '")
+           << name << (pieced ? "' piece it names" : "' does not take");
+  return success();
+}
+
+} // namespace
+
+LogicalResult EntryPointOp::verify() {
+  for (auto other : (*this)->getParentOfType<ModuleOp>().getOps<EntryPointOp>())
+    if (other->isBeforeInBlock(*this) && other.getKind() == getKind())
+      return emitOpError("is the module's second ")
+             << stringifyEntryKind(getKind()) << " entry point";
+  return success();
+}
+
+LogicalResult EntryReturnOp::verify() {
+  bool returnsLoss = entryKindOf(*this) != EntryKind::Record;
+  if (bool(getLoss()) != returnsLoss)
+    return emitOpError(returnsLoss ? "must return the loss: a "
+                                   : "returns a loss, which a ")
+           << stringifyEntryKind(entryKindOf(*this)) << " entry point "
+           << (returnsLoss ? "returns one" : "does not return");
+  return success();
+}
+
+LogicalResult CallerArrayOp::verify() {
+  CallerArray array = getArray();
+  StringRef name = stringifyCallerArray(array);
+  bool read = array <= CallerArray::Grads;
+  if (!read)
+    return emitOpError("reads the caller's '")
+           << name << "', which an entry point writes (ccrnnrt.to_caller)";
+  if (failed(verifyArrayUse(*this, array, bool(getIndex()),
+                            bool(getOffset()))))
+    return failure();
+  bool optional =
+      array == CallerArray::InitialState || array == CallerArray::FibreMask;
+  if (bool(getAbsent()) != optional)
+    return emitOpError(optional ? "needs the value of the caller's '"
+                                : "has a value for an absent '")
+           << name
+           << (optional ? "' where the caller gives none (`or`)"
+                        : "', which the caller always gives");
+  if (isa<IntegerType>(cast<MemRefType>(getType()).getElementType()) &&
+      array != CallerArray::Targets)
+    return emitOpError("reads the caller's '")
+           << name << "' as labels; only targets may be";
+  if (std::optional<int64_t> staged = getStaged()) {
+    if (array == CallerArray::Grads)
+      return emitOpError("stages the caller's 'grads', which it writes");
+    auto module = (*this)->getParentOfType<ModuleOp>();
+    auto plan = module->getAttrOfType<ccrnn::MemoryPlanAttr>(
+        ccrnn::kMemoryPlanAttr);
+    // Labels are int64: two floats each.
+    int64_t floats = networksOf(*this) * elementCount(getType()) *
+                     (isa<IntegerType>(cast<MemRefType>(getType()).getElementType()) ? 2 : 1);
+    int64_t end = *staged + floats;
+    if (!plan || end > plan.getStaging())
+      return emitOpError("is staged up to float ")
+             << end << ", beyond the staging buffer of "
+             << (plan ? plan.getStaging() : 0) << " (ccrnn.memory_plan)";
+  }
+  return success();
+}
+
+LogicalResult ToCallerOp::verify() {
+  CallerArray array = getArray();
+  if (array < CallerArray::Grads)
+    return emitOpError("writes the caller's '")
+           << stringifyCallerArray(array)
+           << "', which an entry point reads (ccrnnrt.caller_array)";
+  return verifyArrayUse(*this, array, bool(getIndex()), bool(getOffset()));
+}
+
+LogicalResult StepGraphOp::verifyRegions() {
+  // The block's terminator has been verified (a step_graph_yield).
+  auto yield = dyn_cast<StepGraphYieldOp>(getBody().front().back());
+  if (yield && yield.getResults().getTypes() != getResultTypes())
+    return emitOpError("yields ")
+           << yield.getResults().size()
+           << " buffers of other types than its results";
+  return success();
 }

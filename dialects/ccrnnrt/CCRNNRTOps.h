@@ -8,12 +8,14 @@
 #define CCRNNRT_CCRNNRTOPS_H
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "ccrnnrt/CCRNNRTDialect.h.inc"
+#include "ccrnnrt/CCRNNRTEnums.h.inc"
 
 #define GET_OP_CLASSES
 #include "ccrnnrt/CCRNNRTOps.h.inc"

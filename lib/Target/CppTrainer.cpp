@@ -209,20 +209,28 @@ private:
   //------------------------------------------------------===//
   void emitDescription(raw_ostream &os, func::FuncOp train,
                        func::FuncOp record);
-  /// The arguments of a call of `f` from a ccrnn_batch, by their ccrnn.name.
-  std::string batchArguments(func::FuncOp f, int numParams,
-                             StringRef targetType);
-  void emitEntryPoints(raw_ostream &os, func::FuncOp train, func::FuncOp eval,
-                       func::FuncOp record);
-  /// The caller's arrays of the entry points, and where a target that
-  /// stages them puts them.
-  CallerArrays callerArrays(func::FuncOp train);
-  /// The entry points' caller arrays (emit() lays them out once).
-  CallerArrays arrays;
-  /// What argument `i` of entry point `f` is (its ccrnn.role).
-  static std::optional<Role> argumentRole(func::FuncOp f, unsigned i) {
-    return getArgumentRole(f, i);
-  }
+  /// create(), destroy() and the functions of the C ABI, from the
+  /// module's ccrnnrt.entry_point ops.
+  LogicalResult emitEntryPoints(raw_ostream &os);
+  LogicalResult emitEntryPoint(rtir::EntryPointOp entry);
+  LogicalResult emitCallerArray(rtir::CallerArrayOp op);
+  LogicalResult emitToCaller(rtir::ToCallerOp op);
+  LogicalResult emitStepGraph(rtir::StepGraphOp graph);
+  /// `fn(n, from + e * fromStride, to + e * toStride)` for each network e
+  /// (a state piece between the caller's layout and the program's).
+  void copyPerNetwork(StringRef fn, int64_t n, const std::string &from,
+                      int64_t fromStride, const std::string &to,
+                      int64_t toStride);
+  /// The C expression of the caller's `array` in the entry point printed.
+  std::string callerExpression(rtir::CallerArray array,
+                               std::optional<int64_t> index);
+  /// The entry point printed, and the floats of one network's state its
+  /// caller gives (the stride of an ensemble's states).
+  rtir::EntryPointOp entryPoint;
+  int64_t callerStateFloats = 0;
+  /// The step graphs' members (each with the array of its results).
+  std::string graphMembers;
+  unsigned numGraphs = 0;
   /// The sizes of a batch's optional inputs (ccrnn_batch): the initial
   /// state and the fibre mask, from the training function's arguments.
   struct BatchInputs {
@@ -232,9 +240,9 @@ private:
     BatchInputs b;
     for (unsigned i = numParameters(train); i < train.getNumArguments(); ++i) {
       Type type = argType(train, i);
-      if (argumentRole(train, i) == Role::State)
+      if (getArgumentRole(train, i) == Role::State)
         b.stateSize += numElements(type);
-      if (argumentRole(train, i) == Role::FibreMask) {
+      if (getArgumentRole(train, i) == Role::FibreMask) {
         b.maskRows = cast<ShapedType>(type).getDimSize(0);
         b.maskCols = cast<ShapedType>(type).getDimSize(1);
       }
@@ -266,6 +274,15 @@ private:
         results.push_back(*r);
     return results;
   }
+  /// The caller's arrays for results of `f`: its arguments with
+  /// ccrnnrt.caller_result.
+  static SmallVector<unsigned> callerStorageArguments(func::FuncOp f) {
+    SmallVector<unsigned> arguments;
+    for (unsigned i = 0, e = f.getNumArguments(); i < e; ++i)
+      if (callerResultOf(f, i))
+        arguments.push_back(i);
+    return arguments;
+  }
   static int numParameters(func::FuncOp train) {
     int n = 0;
     while (n < int(train.getNumArguments()) &&
@@ -282,7 +299,7 @@ private:
   unsigned nextValue = 0;
   unsigned indent = 0;
   DenseMap<Value, std::string> names;
-  std::string bodyText;
+  std::string bodyText, entryText;
   llvm::raw_string_ostream body{bodyText};
   std::vector<std::string> kernelDecls, kernelInits, constantInits;
 };
@@ -441,17 +458,37 @@ LogicalResult Emitter::emitFor(scf::ForOp loop) {
 }
 
 LogicalResult Emitter::emitCall(func::CallOp call) {
+  // The call's verifier has checked that the callee exists.
+  auto callee = module.lookupSymbol<func::FuncOp>(call.getCalleeAttr());
   SmallVector<std::string> results;
   for (unsigned i = 0, e = call.getNumResults(); i < e; ++i) {
     std::string id = "c" + std::to_string(nextValue++);
     line() << "const float *" << id << " = nullptr;\n";
     results.push_back(id);
   }
-  line() << "f_" << identifier(call.getCallee()) << "(";
-  llvm::interleaveComma(call.getOperands(), body,
-                        [&](Value v) { body << name(v); });
-  for (const std::string &result : results)
-    body << ", " << result;
+  // As the method's signature has them: the arguments, the results, the
+  // caller's arrays for results. An entry point calls its trainer's method.
+  line() << (entryPoint ? "t->f_" : "f_") << identifier(call.getCallee())
+         << "(";
+  SmallVector<unsigned> callerArrays = callerStorageArguments(callee);
+  bool first = true;
+  auto separator = [&] {
+    body << (first ? "" : ", ");
+    first = false;
+  };
+  for (auto [i, operand] : llvm::enumerate(call.getOperands()))
+    if (!callerResultOf(callee, i)) {
+      separator();
+      body << name(operand);
+    }
+  for (const std::string &result : results) {
+    separator();
+    body << result;
+  }
+  for (unsigned i : callerArrays) {
+    separator();
+    body << name(call.getOperand(i));
+  }
   body << ");\n";
   // The callee writes its results; here they are read-only.
   for (auto [result, id] : llvm::zip(call.getResults(), results))
@@ -682,6 +719,14 @@ LogicalResult Emitter::emitOp(Operation *op) {
         return emitWindow(w.getInputs(), w.getOutputs(), w.getKernel(),
                           /*forward=*/false, w.getStored());
       })
+      .Case([&](rtir::CallerArrayOp a) { return emitCallerArray(a); })
+      .Case([&](rtir::ToCallerOp c) { return emitToCaller(c); })
+      .Case([&](rtir::StepGraphOp g) { return emitStepGraph(g); })
+      .Case([&](rtir::EntryReturnOp r) {
+        if (Value loss = r.getLoss())
+          target->emitReturnFirst(body, name(loss), "loss");
+        return success();
+      })
       .Default([&](Operation *other) {
         return other->emitOpError(
             "is not supported by the C++ trainer emitter (run "
@@ -749,75 +794,225 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
      << ",\n    " << ensemble << "};\n\n";
 }
 
-std::string Emitter::batchArguments(func::FuncOp f, int numParams,
-                                    StringRef targetType) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  int64_t stateOffset = 0;
-  for (unsigned i = 0; i < f.getNumArguments(); ++i) {
-    std::optional<Role> role = argumentRole(f, i);
-    if (int(i) < numParams)
-      os << "params[" << i << "], ";
-    else if (role == Role::Input)
-      os << "inputs, ";
-    else if (role == Role::Target)
-      os << "static_cast<" << targetType << ">(targets), ";
-    else if (role == Role::FibreMask)
-      os << "mask ? mask : t->ones.get(), ";
-    else if (role == Role::State) {
-      os << "state + " << stateOffset << ", ";
-      stateOffset += ensemble * numElements(argType(f, i));
-    }
+std::string Emitter::callerExpression(rtir::CallerArray array,
+                                      std::optional<int64_t> index) {
+  using rtir::CallerArray;
+  bool eval = entryPoint.getKind() == rtir::EntryKind::Eval;
+  std::string at = index ? "[" + std::to_string(*index) + "]" : "";
+  switch (array) {
+  case CallerArray::Params:
+    return (eval ? "callerParams" : "batch->params") + at;
+  case CallerArray::Inputs:
+    return eval ? "callerInputs" : "batch->inputs";
+  case CallerArray::Targets:
+    return eval ? "callerTargets" : "batch->targets";
+  case CallerArray::InitialState:
+    return "batch->initial_state";
+  case CallerArray::FibreMask:
+    return "batch->fibre_mask";
+  case CallerArray::Grads:
+    return "grads" + at;
+  case CallerArray::Losses:
+    return "batch->losses";
+  case CallerArray::FinalState:
+    return "final_state";
+  case CallerArray::Predictions:
+    return "predictions";
+  case CallerArray::RecordState:
+    return "out->state";
+  case CallerArray::RecordSynthetic:
+    return "out->synthetic";
+  case CallerArray::RecordTargetGrad:
+    return "out->target_grad";
+  case CallerArray::RecordTrueGrad:
+    return "out->true_grad";
+  case CallerArray::RecordActivity:
+    return "out->activity";
   }
-  return text;
+  llvm_unreachable("a caller array of the C ABI");
 }
 
-CallerArrays Emitter::callerArrays(func::FuncOp train) {
-  CallerArrays st;
-  int numParams = numParameters(train);
-  st.classify = isIntBuffer(argType(train, numParams + 1));
-  // Where a GPU trainer stages them (--ccrnn-plan-memory=target=cuda);
-  // the states are one block, at the first state's offset.
-  auto plan = module->getAttrOfType<MemoryPlanAttr>(kMemoryPlanAttr);
-  st.total = plan.getStaging();
-  st.state = st.total;
-  bool firstState = true;
-  auto staged = [&](unsigned i) -> int64_t {
-    auto offset = train.getArgAttrOfType<IntegerAttr>(i, kStagedAttr);
-    return offset ? offset.getInt() : 0;
-  };
-  for (unsigned i = 0; i < train.getNumArguments(); ++i) {
-    std::optional<Role> role = argumentRole(train, i);
-    int64_t floats = ensemble * numElements(argType(train, i));
-    if (int(i) < numParams) {
-      st.paramSizes.push_back(floats);
-      st.params.push_back(staged(i));
-    } else if (role == Role::Input) {
-      st.inputsSize = floats;
-      st.inputs = staged(i);
-    } else if (role == Role::Target) {
-      st.targetsSize = floats;
-      st.targets = staged(i);
-    } else if (role == Role::FibreMask) {
-      st.maskSize = floats;
-      st.mask = staged(i);
-    } else if (role == Role::State) {
-      st.stateSize += floats;
-      if (firstState)
-        st.state = staged(i);
-      firstState = false;
-    }
+void Emitter::copyPerNetwork(StringRef fn, int64_t n, const std::string &from,
+                             int64_t fromStride, const std::string &to,
+                             int64_t toStride) {
+  if (ensemble == 1) {
+    line() << fn << "(" << n << ", " << from << ", " << to << ");\n";
+    return;
   }
-  return st;
+  line() << "for (int64_t e = 0; e < " << ensemble << "; ++e)\n";
+  line() << "  " << fn << "(" << n << ", " << from << " + e * " << fromStride
+         << ", " << to << " + e * " << toStride << ");\n";
 }
 
-void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
-                              func::FuncOp eval, func::FuncOp record) {
-  int numParams = numParameters(train);
-  const char *targetType =
-      arrays.classify ? "const int64_t *" : "const float *";
-  // Results go to the caller's (host) arrays.
-  StringRef toHost = target->toHost();
+LogicalResult Emitter::emitCallerArray(rtir::CallerArrayOp op) {
+  using rtir::CallerArray;
+  CallerArray array = op.getArray();
+  std::string from = callerExpression(array, op.getIndex());
+  bool labels = isIntBuffer(op.getType());
+  std::string element = labels ? "int64_t" : "float";
+  int64_t n = numElements(op.getType()), all = ensemble * n;
+  int64_t offset = op.getOffset().value_or(0);
+  std::optional<int64_t> staged = op.getStaged();
+  if (staged.has_value() != target->stagesCallerArrays())
+    return op.emitOpError(staged ? "is staged, but target '"
+                                 : "is not staged, but target '")
+           << target->flagName()
+           << (staged ? "' reads the caller's memory"
+                      : "' reads only its staging buffer");
+  std::string id = "v" + std::to_string(nextValue++);
+  names[op] = id;
+  if (array == CallerArray::Targets)
+    from = "static_cast<const " + element + " *>(" + from + ")";
+  if (!staged) {
+    if (array == CallerArray::Grads) {
+      line() << "float *const " << id << " = " << from << ";\n";
+    } else if (array == CallerArray::FibreMask) {
+      line() << "const float *const " << id << " = " << from << " ? " << from
+             << " : t->ones.get();\n";
+    } else if (array == CallerArray::InitialState && ensemble == 1) {
+      line() << "const float *const " << id << " = " << from << " ? " << from
+             << " + " << offset << " : t->zeros.get() + " << offset << ";\n";
+    } else if (array == CallerArray::InitialState) {
+      // The caller gives each network's whole state, the program each
+      // piece of all networks together: regrouped.
+      line() << "const float *" << id << " = t->zeros.get() + "
+             << ensemble * offset << ";\n";
+      std::string regrouped =
+          "t->regroup.get() + " + std::to_string(ensemble * offset);
+      line() << "if (" << from << ") {\n";
+      indent += 2;
+      copyPerNetwork("rt::copy", n, from + " + " + std::to_string(offset),
+                     callerStateFloats, regrouped, n);
+      line() << id << " = " << regrouped << ";\n";
+      indent -= 2;
+      line() << "}\n";
+    } else {
+      line() << "const " << element << " *const " << id << " = " << from
+             << ";\n";
+    }
+    return success();
+  }
+  // A copy in the staging buffer.
+  line() << element << " *const " << id << " = "
+         << (labels ? "reinterpret_cast<int64_t *>(" : "") << "t->staging.get() + "
+         << *staged << (labels ? ")" : "") << ";\n";
+  if (labels) {
+    line() << target->uploadLabels() << "(" << all << ", " << from << ", " << id
+           << ");\n";
+    return success();
+  }
+  std::optional<double> absent;
+  if (FloatAttr value = op.getAbsentAttr())
+    absent = value.getValueAsDouble();
+  if (absent) {
+    line() << "if (" << from << ") {\n";
+    indent += 2;
+  }
+  if (array == CallerArray::InitialState)
+    copyPerNetwork(target->upload(), n,
+                   from + " + " + std::to_string(offset), callerStateFloats,
+                   id, n);
+  else
+    line() << target->upload() << "(" << all << ", " << from << ", " << id
+           << ");\n";
+  if (absent) {
+    indent -= 2;
+    line() << "} else {\n";
+    line() << "  rt::fill(" << all << ", " << floatLiteral(*absent) << ", "
+           << id << ");\n";
+    line() << "}\n";
+  }
+  return success();
+}
+
+LogicalResult Emitter::emitToCaller(rtir::ToCallerOp op) {
+  using rtir::CallerArray;
+  CallerArray array = op.getArray();
+  std::string to = callerExpression(array, op.getIndex());
+  std::string from = name(op.getInput());
+  int64_t n = numElements(op.getInput().getType());
+  // The caller may give no array for these.
+  bool optional =
+      array == CallerArray::Losses || array == CallerArray::FinalState;
+  if (optional) {
+    line() << "if (" << to << ")\n";
+    indent += 2;
+  }
+  if (array == CallerArray::FinalState)
+    copyPerNetwork(target->toHost(), n, from, n,
+                   to + " + " + std::to_string(*op.getOffset()),
+                   callerStateFloats);
+  else
+    line() << target->toHost() << "(" << ensemble * n << ", " << from << ", "
+           << to << ");\n";
+  if (optional)
+    indent -= 2;
+  return success();
+}
+
+LogicalResult Emitter::emitStepGraph(rtir::StepGraphOp graph) {
+  std::string member = "graph" + std::to_string(numGraphs++);
+  std::string results = member + "Results";
+  graphMembers += target->graphMember(member) + "  const float *" + results +
+                  "[" + std::to_string(std::max<size_t>(graph.getNumResults(), 1)) +
+                  "] = {};\n";
+  line() << target->beginGraph("t->" + member) << "\n";
+  indent += 2;
+  for (Operation &op : graph.getBody().front().without_terminator())
+    if (failed(emitOp(&op)))
+      return failure();
+  // What the recording run leaves, kept for the replays.
+  auto yield = cast<rtir::StepGraphYieldOp>(graph.getBody().front().back());
+  for (auto [i, value] : llvm::enumerate(yield.getResults()))
+    line() << "t->" << results << "[" << i << "] = " << name(value) << ";\n";
+  indent -= 2;
+  line() << target->endGraph() << "\n";
+  for (auto [i, result] : llvm::enumerate(graph.getResults()))
+    names[result] = llvm::formatv("const_cast<float *>(t->{0}[{1}])", results, i);
+  return success();
+}
+
+LogicalResult Emitter::emitEntryPoint(rtir::EntryPointOp entry) {
+  entryPoint = entry;
+  // Its own C++ function: local names start again.
+  nextValue = 0;
+  // One network's state: the pieces the caller gives (or gets).
+  int64_t given = 0, got = 0;
+  entry.walk([&](Operation *op) {
+    if (auto in = dyn_cast<rtir::CallerArrayOp>(op);
+        in && in.getArray() == rtir::CallerArray::InitialState)
+      given += numElements(in.getType());
+    if (auto out = dyn_cast<rtir::ToCallerOp>(op);
+        out && out.getArray() == rtir::CallerArray::FinalState)
+      got += numElements(out.getInput().getType());
+  });
+  callerStateFloats = given ? given : got;
+  switch (entry.getKind()) {
+  case rtir::EntryKind::Train:
+    line() << "float train(void *trainer, const ccrnn_batch *batch, "
+              "float *const *grads,\n            float *final_state) {\n";
+    break;
+  case rtir::EntryKind::Eval:
+    line() << "float eval(void *trainer, const float *const *callerParams,\n"
+              "           const float *callerInputs, const void "
+              "*callerTargets,\n           float *predictions) {\n";
+    break;
+  case rtir::EntryKind::Record:
+    line() << "void record(void *trainer, const ccrnn_batch *batch, "
+              "ccrnn_record *out) {\n";
+    break;
+  }
+  indent += 2;
+  line() << "Trainer *t = static_cast<Trainer *>(trainer);\n";
+  for (Operation &op : entry.getBody().front())
+    if (failed(emitOp(&op)))
+      return failure();
+  indent -= 2;
+  line() << "}\n\n";
+  return success();
+}
+
+LogicalResult Emitter::emitEntryPoints(raw_ostream &os) {
   os << "void *create() {\n"
      << "  try {\n"
      << "    return new Trainer();\n"
@@ -827,120 +1022,16 @@ void Emitter::emitEntryPoints(raw_ostream &os, func::FuncOp train,
      << "}\n\n"
      << "void destroy(void *trainer) { delete static_cast<Trainer *>(trainer); "
         "}"
-        "\n\n";
-  // The per-network sizes of the state arrays (h, c of each layer).
-  SmallVector<int64_t> stateSizes;
-  for (unsigned i = numParams; i < train.getNumArguments(); ++i)
-    if (argumentRole(train, i) == Role::State)
-      stateSizes.push_back(numElements(argType(train, i)));
-  int64_t networkState = 0;
-  for (int64_t n : stateSizes)
-    networkState += n;
-  // The caller's arrays under local names: on the CPU the caller's own, on
-  // a GPU copies in the trainer's staging buffer on the device.
-  auto inputs = [&](StringRef params, StringRef in, StringRef targets,
-                    bool withBatch) {
-    target->emitCallerArrays(os, arrays, params, in, targets, withBatch);
+        "\n\n"
+     << entryText;
+  auto has = [&](rtir::EntryKind kind) {
+    return llvm::any_of(module.getOps<rtir::EntryPointOp>(),
+                        [&](auto e) { return e.getKind() == kind; });
   };
-  // A missing state is the zero state, a missing fibre mask all ones. An
-  // ensemble's caller gives the states network after network, the program
-  // keeps each state array of all networks together: regroup.
-  auto prologue = [&] {
-    os << "  Trainer *t = static_cast<Trainer *>(trainer);\n";
-    inputs("batch->params", "batch->inputs", "batch->targets", true);
-    os << "  [[maybe_unused]] const float *state =\n"
-       << "      initialState ? initialState : t->zeros.get();\n";
-    if (ensemble == 1 || stateSizes.empty())
-      return;
-    os << "  if (initialState) {\n"
-       << "    for (int64_t e = 0; e < " << ensemble << "; ++e) {\n";
-    int64_t offset = 0;
-    for (int64_t n : stateSizes) {
-      os << "      rt::copy(" << n << ", initialState + e * " << networkState
-         << " + " << offset << ", t->regroup.get() + " << ensemble * offset
-         << " + e * " << n << ");\n";
-      offset += n;
-    }
-    os << "    }\n    state = t->regroup.get();\n  }\n";
-  };
-  os << "float train(void *trainer, const ccrnn_batch *batch, float *const "
-        "*grads,\n            float *final_state) {\n";
-  prologue();
-  target->beginTrainStep(os, train.getNumResults());
-  StringRef indent = target->callIndent();
-  os << indent << "  t->f_" << identifier(train.getSymName()) << "(\n"
-     << indent << "      " << batchArguments(train, numParams, targetType);
-  for (unsigned i = 0; i < train.getNumResults(); ++i)
-    os << (i ? ", " : "") << target->trainResult(i);
-  for (unsigned i : callerStorageResults(train))
-    os << ", grads[" << i - 1 << "]";
-  os << target->endTrainStep();
-  // A gradient the program could not compute in place is copied.
-  for (int i = 0; i < numParams; ++i)
-    target->emitGradientCopy(
-        os, i, ensemble * numElements(resultType(train, i + 1)));
-  os << "  if (batch->losses)\n"
-     << "    " << toHost << "(" << ensemble
-     << ", results[0], batch->losses);\n";
-  os << "  if (final_state) {\n";
-  if (ensemble > 1 && !stateSizes.empty())
-    os << "    for (int64_t e = 0; e < " << ensemble << "; ++e) {\n";
-  int64_t offset = 0;
-  for (unsigned i = numParams + 1; i < train.getNumResults(); ++i) {
-    int64_t n = numElements(resultType(train, i));
-    if (ensemble == 1)
-      os << "    " << toHost << "(" << n << ", results[" << i
-         << "], final_state + " << offset << ");\n";
-    else
-      os << "      " << toHost << "(" << n << ", results[" << i << "] + e * "
-         << n << ", final_state + e * " << networkState << " + " << offset
-         << ");\n";
-    offset += n;
-  }
-  if (ensemble > 1 && !stateSizes.empty())
-    os << "    }\n";
-  os << "  }\n";
-  target->emitReturnFirst(os, "results[0]", "loss");
-  os << "}\n\n";
-
-  os << "float eval(void *trainer, const float *const *callerParams,\n"
-        "           const float *callerInputs, const void *callerTargets,\n"
-        "           float *predictions) {\n"
-     << "  Trainer *t = static_cast<Trainer *>(trainer);\n";
-  inputs("callerParams", "callerInputs", "callerTargets", false);
-  os << "  const float *loss = nullptr, *prediction = nullptr;\n"
-     << "  t->f_" << identifier(eval.getSymName()) << "(\n      ";
-  for (int i = 0; i < numParams; ++i)
-    os << "params[" << i << "], ";
-  os << "inputs, static_cast<" << targetType
-     << ">(targets), loss, prediction);\n"
-     << "  " << toHost << "("
-     << ensemble * numElements(resultType(eval, 1))
-     << ", prediction, predictions);\n";
-  target->emitReturnFirst(os, "loss", "value");
-  os << "}\n\n";
-
-  if (record) {
-    os << "void record(void *trainer, const ccrnn_batch *batch, ccrnn_record "
-          "*out) {\n";
-    prologue();
-    os << "  const float *results[" << record.getNumResults() << "];\n"
-       << "  t->f_" << identifier(record.getSymName()) << "(\n      "
-       << batchArguments(record, numParams, targetType);
-    for (unsigned i = 0; i < record.getNumResults(); ++i)
-      os << (i ? ", " : "") << "results[" << i << "]";
-    os << ");\n";
-    const char *fields[] = {"state", "synthetic", "target_grad", "true_grad",
-                            "activity"};
-    for (unsigned i = 0; i < record.getNumResults(); ++i)
-      os << "  " << toHost << "("
-         << ensemble * numElements(resultType(record, i)) << ", results["
-         << i << "], out->" << fields[i] << ");\n";
-    os << "}\n\n";
-  }
   os << "const ccrnn_trainer_api kApi = {&kDescription, create, destroy, "
         "train, eval, "
-     << (record ? "record" : "nullptr") << "};\n\n";
+     << (has(rtir::EntryKind::Record) ? "record" : "nullptr") << "};\n\n";
+  return success();
 }
 
 LogicalResult Emitter::emit(raw_ostream &os) {
@@ -952,9 +1043,8 @@ LogicalResult Emitter::emit(raw_ostream &os) {
   if (!train)
     return module.emitError("no function with a 'ccrnn.trainer' attribute: "
                             "run --ccrnn-build-training first");
-  // The verifier has checked that the entry points exist.
+  // The verifier has checked that the functions it names exist.
   auto info = train->getAttrOfType<TrainerAttr>(kTrainerAttr);
-  auto eval = module.lookupSymbol<func::FuncOp>(info.getEval());
   StringRef model = info.getModel().getValue();
   func::FuncOp record;
   if (info.getRecord())
@@ -1010,9 +1100,22 @@ LogicalResult Emitter::emit(raw_ostream &os) {
       return failure();
     declarations += "  " + signature(f, /*qualified=*/false) + ";\n";
   }
+  // The C ABI's functions (--ccrnnrt-build-entry-points), printed apart.
+  std::string methodText = std::move(bodyText);
+  bodyText.clear();
+  bool hasTrain = false, hasEval = false;
+  for (auto entry : module.getOps<rtir::EntryPointOp>()) {
+    hasTrain |= entry.getKind() == rtir::EntryKind::Train;
+    hasEval |= entry.getKind() == rtir::EntryKind::Eval;
+    if (failed(emitEntryPoint(entry)))
+      return failure();
+  }
+  if (!hasTrain || !hasEval)
+    return module.emitError("the program has no train and eval entry points: "
+                            "run --ccrnnrt-build-entry-points first");
+  entryText = std::move(bodyText);
 
   std::string id = identifier(options.id.empty() ? model : options.id);
-  arrays = callerArrays(train);
   // Host memory on the CPU, device memory on a GPU; both zeroed.
   StringRef buffer = target->bufferType();
   auto allocation = [&](int64_t floats) { return target->allocation(floats); };
@@ -1038,15 +1141,14 @@ LogicalResult Emitter::emit(raw_ostream &os) {
      << (ensemble > 1 ? "  // The initial states of an ensemble, regrouped.\n  " +
                             buffer.str() + " regroup;\n"
                       : "")
-     << target->extraMembers(train.getNumResults())
-     << "\nprivate:\n";
+     << target->extraMembers() << graphMembers << "\nprivate:\n";
   for (const std::string &decl : kernelDecls)
     os << decl;
   os << "};\n\nTrainer::Trainer()\n    : arena" << allocation(plan.getArena())
      << ", zeros" << allocation(stateSize) << ",\n      ones"
      << allocation(maskSize)
      << (ensemble > 1 ? ",\n      regroup" + allocation(stateSize) : "")
-     << target->extraMemberInits(arrays)
+     << target->extraMemberInits(plan.getStaging())
      << " {\n"
      << "  rt::fill(" << std::max<int64_t>(maskSize, 1)
      << ", 1.0f, ones.get());\n";
@@ -1054,9 +1156,10 @@ LogicalResult Emitter::emit(raw_ostream &os) {
     os << init;
   for (const std::string &init : constantInits)
     os << init;
-  os << "}\n" << bodyText << "\n";
+  os << "}\n" << methodText << "\n";
   emitDescription(os, train, record);
-  emitEntryPoints(os, train, eval, record);
+  if (failed(emitEntryPoints(os)))
+    return failure();
   os << "} // namespace\n\n"
      << "extern \"C\" const ccrnn_trainer_api *ccrnn_trainer_" << id
      << "(void) { return &kApi; }\n";
@@ -1089,6 +1192,7 @@ LogicalResult ccrnn::prepareForEmission(ModuleOp module,
     pm.addPass(createCCRNNPlanMemory(
         CCRNNPlanMemoryOptions{stringifyTrainerTarget(target).str()}));
   pm.addPass(createConvertCCRNNToCCRNNRT());
+  pm.addPass(createCCRNNRTBuildEntryPoints());
   return pm.run(module);
 }
 

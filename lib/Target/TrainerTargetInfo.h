@@ -12,7 +12,6 @@
 
 #include "ccrnn/CCRNNAttrs.h"
 
-#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -20,17 +19,6 @@
 #include <string>
 
 namespace ccrnn {
-
-/// The caller's arrays of a trainer's entry points: their sizes (floats, of
-/// all networks) and, for a target that copies them into a staging buffer
-/// of its own, where (the memory plan's `ccrnn.staged` offsets).
-struct CallerArrays {
-  llvm::SmallVector<int64_t> paramSizes, params;
-  int64_t inputs = 0, targets = 0, state = 0, mask = 0, total = 0;
-  int64_t inputsSize = 0, targetsSize = 0, stateSize = 0, maskSize = 0;
-  /// The targets are int64 class labels.
-  bool classify = false;
-};
 
 class TrainerTargetInfo {
 public:
@@ -50,29 +38,24 @@ public:
   virtual llvm::StringRef toHost() const = 0;
 
   /// Members the target adds to the Trainer class, and their initialisers
-  /// (each starting ",\n      ").
-  virtual std::string extraMembers(unsigned numTrainResults) const = 0;
-  virtual std::string extraMemberInits(const CallerArrays &arrays) const = 0;
+  /// (each starting ",\n      "), given the staging buffer's size.
+  virtual std::string extraMembers() const = 0;
+  virtual std::string extraMemberInits(int64_t stagingFloats) const = 0;
 
-  /// Declares the caller's arrays under the local names `params`, `inputs`,
-  /// `targets` and, `withBatch`, `initialState` and `mask`.
-  virtual void emitCallerArrays(llvm::raw_ostream &os,
-                                const CallerArrays &arrays,
-                                llvm::StringRef params, llvm::StringRef inputs,
-                                llvm::StringRef targets,
-                                bool withBatch) const = 0;
+  /// Whether the trainer copies every caller array into its staging buffer
+  /// (ccrnnrt.caller_array ... staged) rather than reading the caller's
+  /// memory, and (for a target that does) the functions copying floats and
+  /// labels there.
+  virtual bool stagesCallerArrays() const = 0;
+  virtual llvm::StringRef upload() const = 0;
+  virtual llvm::StringRef uploadLabels() const = 0;
 
-  /// The training step: declares `results`, starts the call (its text at
-  /// the indentation `callIndent()` adds), names result `i`, ends it.
-  virtual void beginTrainStep(llvm::raw_ostream &os,
-                              unsigned numResults) const = 0;
-  virtual llvm::StringRef callIndent() const = 0;
-  virtual std::string trainResult(unsigned i) const = 0;
-  virtual llvm::StringRef endTrainStep() const = 0;
-  /// Copies gradient `i` (`floats` long) to the caller's `grads[i]` unless
-  /// the step computed it there.
-  virtual void emitGradientCopy(llvm::raw_ostream &os, int i,
-                                int64_t floats) const = 0;
+  /// A ccrnnrt.step_graph: its member (with a newline; "" when the target
+  /// runs the step each time), and the lines around the step's calls.
+  virtual std::string graphMember(llvm::StringRef member) const = 0;
+  virtual std::string beginGraph(llvm::StringRef member) const = 0;
+  virtual llvm::StringRef endGraph() const = 0;
+
   /// Returns the first float at `pointer` (through a local `name`).
   virtual void emitReturnFirst(llvm::raw_ostream &os, llvm::StringRef pointer,
                                llvm::StringRef name) const = 0;

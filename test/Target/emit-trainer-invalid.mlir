@@ -15,6 +15,12 @@
 // OP: error: 'arith.subi' op is not supported by the C++ trainer emitter (run --convert-ccrnn-to-ccrnnrt first?)
 // RUN: not ccrnn-translate --emit-trainer=cpp %t/networks.mlir 2>&1 | FileCheck %s --check-prefix=NETWORKS
 // NETWORKS: error: the program's ensemble of 2000 networks is more than 1024
+// RUN: not ccrnn-translate --emit-trainer=cpp %t/entries.mlir 2>&1 | FileCheck %s --check-prefix=ENTRIES
+// ENTRIES: error: the program has no train and eval entry points: run --ccrnnrt-build-entry-points first
+// RUN: not ccrnn-translate --emit-trainer=cpp %t/staged.mlir 2>&1 | FileCheck %s --check-prefix=STAGED
+// STAGED: staged.mlir:{{[0-9]+}}:{{[0-9]+}}: error: 'ccrnnrt.caller_array' op is staged, but target 'cpp' reads the caller's memory
+// RUN: not ccrnn-translate --emit-trainer=cuda %t/unstaged.mlir 2>&1 | FileCheck %s --check-prefix=UNSTAGED
+// UNSTAGED: error: 'ccrnnrt.caller_array' op is not staged, but target 'cuda' reads only its staging buffer
 
 //--- yield.mlir
 module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cpu, arena = 64>, ccrnn.kernels = []} {
@@ -93,5 +99,45 @@ module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cpu, arena = 
   }
   func.func @m_eval() {
     return
+  }
+}
+
+//--- entries.mlir
+module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cpu, arena = 64>, ccrnn.kernels = []} {
+  func.func @m_train(%x: memref<2xf32>) -> memref<2xf32> attributes {ccrnn.flops = 0.0 : f64, ccrnn.trainer = #ccrnn.trainer<model = "m", options = "", hasCerebellum = false, classify = false, predictLast = false, eval = @m_eval>} {
+    return %x : memref<2xf32>
+  }
+  func.func @m_eval() {
+    return
+  }
+}
+
+//--- staged.mlir
+module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cpu, arena = 64, staging = 16>, ccrnn.kernels = []} {
+  func.func @m_train(%x: memref<2xf32>) -> memref<2xf32> attributes {ccrnn.flops = 0.0 : f64, ccrnn.trainer = #ccrnn.trainer<model = "m", options = "", hasCerebellum = false, classify = false, predictLast = false, eval = @m_eval>} {
+    return %x : memref<2xf32>
+  }
+  func.func @m_eval() {
+    return
+  }
+  ccrnnrt.entry_point train {
+    %x = ccrnnrt.caller_array inputs staged 0 : memref<2xf32>
+    %r = func.call @m_train(%x) : (memref<2xf32>) -> memref<2xf32>
+    ccrnnrt.entry_return %r : memref<2xf32>
+  }
+}
+
+//--- unstaged.mlir
+module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cuda, arena = 64, staging = 16>, ccrnn.kernels = []} {
+  func.func @m_train(%x: memref<2xf32>) -> memref<2xf32> attributes {ccrnn.flops = 0.0 : f64, ccrnn.trainer = #ccrnn.trainer<model = "m", options = "", hasCerebellum = false, classify = false, predictLast = false, eval = @m_eval>} {
+    return %x : memref<2xf32>
+  }
+  func.func @m_eval() {
+    return
+  }
+  ccrnnrt.entry_point train {
+    %x = ccrnnrt.caller_array inputs : memref<2xf32>
+    %r = func.call @m_train(%x) : (memref<2xf32>) -> memref<2xf32>
+    ccrnnrt.entry_return %r : memref<2xf32>
   }
 }

@@ -40,4 +40,26 @@ def ConvertCCRNNToCCRNNRT : Pass<"convert-ccrnn-to-ccrnnrt", "mlir::ModuleOp"> {
   let dependentDialects = ["ccrnnrt::CCRNNRTDialect", "mlir::scf::SCFDialect"];
 }
 
+def CCRNNRTBuildEntryPoints : Pass<"ccrnnrt-build-entry-points", "mlir::ModuleOp"> {
+  let summary = "Build the trainer's C ABI functions as ccrnnrt.entry_point ops";
+  let description = [{
+    Adds to a program on the runtime level (after
+    `--convert-ccrnn-to-ccrnnrt`) one `ccrnnrt.entry_point` for each
+    function of the C ABI (`ccrnn/Runtime/TrainerABI.h`) the program has:
+    `train` calls the function with `ccrnn.trainer`, `eval` and `record`
+    the ones it names. Each argument is bound to the caller's array by its
+    `ccrnn.role` (the parameters in order, the states as pieces of a
+    network's state, the zero state and the dense mask where the caller
+    gives none), each result copied into the caller's array of its role.
+    A gradient the program computes in the caller's array
+    (`ccrnnrt.caller_result`, returned as that argument) is not copied.
+
+    For a GPU program (`ccrnn.memory_plan` with `target = cuda`) every
+    caller array is staged at its `ccrnn.staged` offset, and the training
+    step is a `ccrnnrt.step_graph`, recorded once and replayed. A module
+    that has entry points already is left as it is.
+  }];
+  let dependentDialects = ["ccrnnrt::CCRNNRTDialect"];
+}
+
 #endif // CCRNN_CONVERSION_PASSES_TD

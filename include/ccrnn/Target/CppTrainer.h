@@ -24,7 +24,8 @@ struct CppTrainerOptions {
 /// passes --ccrnn-count-flops, --ccrnn-assign-kernels and
 /// --ccrnn-plan-memory=target=<target>, each unless its result is already
 /// in the IR (emitCppTrainer rejects a plan made for another target), then
-/// --convert-ccrnn-to-ccrnnrt; nothing when the program is on buffers.
+/// --convert-ccrnn-to-ccrnnrt and --ccrnnrt-build-entry-points; nothing when
+/// the program is on buffers (its entry points are then its own).
 mlir::LogicalResult prepareForEmission(mlir::ModuleOp module,
                                        TrainerTarget target);
 

@@ -127,3 +127,153 @@ module attributes {ccrnnrt.networks = 1 : i64} {
 // expected-error @below {{'builtin.module' op unknown ccrnnrt attribute 'ccrnnrt.other'}}
 module attributes {ccrnnrt.other} {
 }
+
+// -----
+
+// Entry points: the C ABI's arrays as each function has them.
+module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cpu, arena = 16>} {
+  ccrnnrt.entry_point record {
+    ccrnnrt.entry_return
+  }
+  // expected-error @below {{'ccrnnrt.entry_point' op is the module's second record entry point}}
+  ccrnnrt.entry_point record {
+    ccrnnrt.entry_return
+  }
+}
+
+// -----
+
+ccrnnrt.entry_point train {
+  // expected-error @below {{'ccrnnrt.entry_return' op must return the loss: a train entry point returns one}}
+  ccrnnrt.entry_return
+}
+
+// -----
+
+ccrnnrt.entry_point record {
+  %l = ccrnnrt.caller_array inputs : memref<f32>
+  // expected-error @below {{'ccrnnrt.entry_return' op returns a loss, which a record entry point does not return}}
+  ccrnnrt.entry_return %l : memref<f32>
+}
+
+// -----
+
+ccrnnrt.entry_point record {
+  // expected-error @below {{'ccrnnrt.caller_array' op reads the caller's 'losses', which an entry point writes (ccrnnrt.to_caller)}}
+  %l = ccrnnrt.caller_array losses : memref<f32>
+  ccrnnrt.entry_return
+}
+
+// -----
+
+ccrnnrt.entry_point record {
+  // expected-error @below {{'ccrnnrt.caller_array' op names the caller's 'grads', which the record entry point has not}}
+  %g = ccrnnrt.caller_array grads[0] : memref<2xf32>
+  ccrnnrt.entry_return
+}
+
+// -----
+
+ccrnnrt.entry_point record {
+  // expected-error @below {{'ccrnnrt.caller_array' op needs the index of the caller's 'params' array it names}}
+  %w = ccrnnrt.caller_array params : memref<2xf32>
+  ccrnnrt.entry_return
+}
+
+// -----
+
+ccrnnrt.entry_point record {
+  // expected-error @below {{'ccrnnrt.caller_array' op has an index, which the caller's 'inputs' does not take}}
+  %x = ccrnnrt.caller_array inputs[1] : memref<2xf32>
+  ccrnnrt.entry_return
+}
+
+// -----
+
+ccrnnrt.entry_point record {
+  // expected-error @below {{'ccrnnrt.caller_array' op needs the offset into a network's state of the caller's 'initial_state' piece it names}}
+  %h = ccrnnrt.caller_array initial_state or 0.0 : memref<2xf32>
+  ccrnnrt.entry_return
+}
+
+// -----
+
+ccrnnrt.entry_point record {
+  // expected-error @below {{'ccrnnrt.caller_array' op has an offset, which the caller's 'inputs' does not take}}
+  %x = ccrnnrt.caller_array inputs offset 2 : memref<2xf32>
+  ccrnnrt.entry_return
+}
+
+// -----
+
+ccrnnrt.entry_point record {
+  // expected-error @below {{'ccrnnrt.caller_array' op needs the value of the caller's 'fibre_mask' where the caller gives none (`or`)}}
+  %m = ccrnnrt.caller_array fibre_mask : memref<2x2xf32>
+  ccrnnrt.entry_return
+}
+
+// -----
+
+ccrnnrt.entry_point record {
+  // expected-error @below {{'ccrnnrt.caller_array' op has a value for an absent 'inputs', which the caller always gives}}
+  %x = ccrnnrt.caller_array inputs or 1.0 : memref<2xf32>
+  ccrnnrt.entry_return
+}
+
+// -----
+
+ccrnnrt.entry_point record {
+  // expected-error @below {{'ccrnnrt.caller_array' op reads the caller's 'inputs' as labels; only targets may be}}
+  %x = ccrnnrt.caller_array inputs : memref<2xi64>
+  ccrnnrt.entry_return
+}
+
+// -----
+
+module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cuda, arena = 16, staging = 64>} {
+  ccrnnrt.entry_point train {
+    // expected-error @below {{'ccrnnrt.caller_array' op stages the caller's 'grads', which it writes}}
+    %g = ccrnnrt.caller_array grads[0] staged 0 : memref<2xf32>
+    ccrnnrt.entry_return %g : memref<2xf32>
+  }
+}
+
+// -----
+
+// Labels take two floats each: 2 networks x 20 labels end at float 8 + 80.
+module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cuda, arena = 16, staging = 64>, ccrnnrt.networks = 2} {
+  ccrnnrt.entry_point record {
+    // expected-error @below {{'ccrnnrt.caller_array' op is staged up to float 88, beyond the staging buffer of 64 (ccrnn.memory_plan)}}
+    %y = ccrnnrt.caller_array targets staged 8 : memref<20xi64>
+    ccrnnrt.entry_return
+  }
+}
+
+// -----
+
+ccrnnrt.entry_point eval {
+  %x = ccrnnrt.caller_array inputs : memref<2xf32>
+  // expected-error @below {{'ccrnnrt.to_caller' op writes the caller's 'inputs', which an entry point reads (ccrnnrt.caller_array)}}
+  ccrnnrt.to_caller %x into inputs : memref<2xf32>
+  ccrnnrt.entry_return %x : memref<2xf32>
+}
+
+// -----
+
+ccrnnrt.entry_point eval {
+  %x = ccrnnrt.caller_array inputs : memref<2xf32>
+  // expected-error @below {{'ccrnnrt.to_caller' op names the caller's 'final_state', which the eval entry point has not}}
+  ccrnnrt.to_caller %x into final_state offset 0 : memref<2xf32>
+  ccrnnrt.entry_return %x : memref<2xf32>
+}
+
+// -----
+
+ccrnnrt.entry_point train {
+  %x = ccrnnrt.caller_array inputs : memref<2xf32>
+  // expected-error @below {{'ccrnnrt.step_graph' op yields 1 buffers of other types than its results}}
+  %r = ccrnnrt.step_graph : memref<3xf32> {
+    ccrnnrt.step_graph_yield %x : memref<2xf32>
+  }
+  ccrnnrt.entry_return %x : memref<2xf32>
+}
