@@ -68,6 +68,17 @@ if shutil.which("mpirun"):
 else:
     lit_config.note("MPI tests skipped: no mpirun (tools/install-deps.sh installs openmpi-bin)")
 
+# PyTorch and torchvision (Debian's python3-torchvision) in the Python
+# that runs lit, for tools/extract-features.py (%python).
+config.substitutions.append(("%python", sys.executable))
+if subprocess.run([sys.executable, "-c", "import torchvision"],
+                  capture_output=True).returncode == 0:
+    config.available_features.add("torchvision")
+else:
+    lit_config.note("extract-features test skipped: " + sys.executable +
+                    " cannot import torchvision (tools/install-deps.sh "
+                    "installs python3-torchvision)")
+
 # The real MNIST files, when installed (tools/install-data.sh) in the default
 # directory, computed as ccrnn::idx::defaultDataDir does: tests that read them
 # say REQUIRES: mnist (and are reported as unsupported, not passed, without).

@@ -22,6 +22,9 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev gnuplot-nox
   # the GPU check's bundle (tools/gpu/make-bundle.sh) and its test
   python3-numpy
+  # captioning: ResNet-152 image features (tools/extract-features.py) and
+  # its test
+  python3-torchvision
   # --slurm: sbatch; the tests start a one-node cluster (slurmctld, slurmd,
   # munged) of this machine
   slurm-wlm munge
