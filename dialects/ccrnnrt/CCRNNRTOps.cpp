@@ -168,9 +168,9 @@ EntryKind entryKindOf(Operation *op) {
 /// The networks of the module's ensemble (1 for a single network).
 int64_t networksOf(Operation *op) {
   auto module = op->getParentOfType<ModuleOp>();
-  auto networks = module ? module->getAttrOfType<IntegerAttr>(
-                               CCRNNRTDialect::kNetworksAttr)
-                         : nullptr;
+  auto networks =
+      module ? module->getAttrOfType<IntegerAttr>(CCRNNRTDialect::kNetworksAttr)
+             : nullptr;
   return networks ? networks.getInt() : 1;
 }
 
@@ -216,8 +216,8 @@ LogicalResult verifyArrayUse(Operation *op, CallerArray array, bool hasIndex,
     return op->emitOpError(indexed ? "needs the index of the caller's '"
                                    : "has an index, which the caller's '")
            << name << (indexed ? "' array it names" : "' does not take");
-  bool pieced = array == CallerArray::InitialState ||
-                array == CallerArray::FinalState;
+  bool pieced =
+      array == CallerArray::InitialState || array == CallerArray::FinalState;
   if (hasOffset != pieced)
     return op->emitOpError(pieced ? "needs the offset into a network's state "
                                     "of the caller's '"
@@ -253,8 +253,7 @@ LogicalResult CallerArrayOp::verify() {
   if (!read)
     return emitOpError("reads the caller's '")
            << name << "', which an entry point writes (ccrnnrt.to_caller)";
-  if (failed(verifyArrayUse(*this, array, bool(getIndex()),
-                            bool(getOffset()))))
+  if (failed(verifyArrayUse(*this, array, bool(getIndex()), bool(getOffset()))))
     return failure();
   bool optional =
       array == CallerArray::InitialState || array == CallerArray::FibreMask;
@@ -272,11 +271,13 @@ LogicalResult CallerArrayOp::verify() {
     if (array == CallerArray::Grads)
       return emitOpError("stages the caller's 'grads', which it writes");
     auto module = (*this)->getParentOfType<ModuleOp>();
-    auto plan = module->getAttrOfType<ccrnn::MemoryPlanAttr>(
-        ccrnn::kMemoryPlanAttr);
+    auto plan =
+        module->getAttrOfType<ccrnn::MemoryPlanAttr>(ccrnn::kMemoryPlanAttr);
     // Labels are int64: two floats each.
-    int64_t floats = networksOf(*this) * elementCount(getType()) *
-                     (isa<IntegerType>(cast<MemRefType>(getType()).getElementType()) ? 2 : 1);
+    int64_t floats =
+        networksOf(*this) * elementCount(getType()) *
+        (isa<IntegerType>(cast<MemRefType>(getType()).getElementType()) ? 2
+                                                                        : 1);
     int64_t end = *staged + floats;
     if (!plan || end > plan.getStaging())
       return emitOpError("is staged up to float ")
@@ -299,8 +300,7 @@ LogicalResult StepGraphOp::verifyRegions() {
   // The block's terminator has been verified (a step_graph_yield).
   auto yield = dyn_cast<StepGraphYieldOp>(getBody().front().back());
   if (yield && yield.getResults().getTypes() != getResultTypes())
-    return emitOpError("yields ")
-           << yield.getResults().size()
-           << " buffers of other types than its results";
+    return emitOpError("yields ") << yield.getResults().size()
+                                  << " buffers of other types than its results";
   return success();
 }

@@ -1,4 +1,4 @@
-//===- BuildEntryPoints.cpp - the trainer's C ABI as ccrnnrt ops -*- C++ -*-===//
+//===- BuildEntryPoints.cpp - the C ABI as ccrnnrt ops ----------*- C++ -*-===//
 //
 // Builds a ccrnnrt.entry_point for each function of the trainer's C ABI:
 // which caller array each argument of the program's function is (by its
@@ -83,8 +83,9 @@ Value EntryPointBuilder::argument(unsigned i) {
         auto place = f.getArgAttrOfType<IntegerAttr>(i, kStagedAttr);
         if (!place) {
           f.emitOpError("argument ")
-              << i << " has no staging offset (ccrnn.staged): run "
-                      "--ccrnn-plan-memory=target=cuda first";
+              << i
+              << " has no staging offset (ccrnn.staged): run "
+                 "--ccrnn-plan-memory=target=cuda first";
           return nullptr;
         }
         (*staging)[key] = {place.getInt(), type};
@@ -92,8 +93,9 @@ Value EntryPointBuilder::argument(unsigned i) {
       auto place = staging->find(key);
       if (place == staging->end() || place->second.second != type) {
         f.emitOpError("argument ")
-            << i << " has no place in the staging buffer: the training "
-                    "function has no '"
+            << i
+            << " has no place in the staging buffer: the training "
+               "function has no '"
             << ccrnnrt::stringifyCallerArray(which) << "' of type " << type;
         return nullptr;
       }
@@ -119,8 +121,9 @@ Value EntryPointBuilder::argument(unsigned i) {
     for (int64_t r = 0; r < result.getInt(); ++r)
       index += getResultRole(f, r) == Role::Gradient;
     return ccrnnrt::CallerArrayOp::create(
-        builder, loc, type, CallerArray::Grads, builder.getI64IntegerAttr(index),
-        IntegerAttr(), IntegerAttr(), FloatAttr());
+        builder, loc, type, CallerArray::Grads,
+        builder.getI64IntegerAttr(index), IntegerAttr(), IntegerAttr(),
+        FloatAttr());
   }
   std::optional<Role> role = getArgumentRole(f, i);
   if (!role) {
@@ -171,11 +174,10 @@ LogicalResult EntryPointBuilder::copyResult(unsigned i, Value value) {
     // Returned as the caller's array it was computed in: nothing to copy.
     auto returned = dyn_cast<BlockArgument>(
         f.getBody().front().getTerminator()->getOperand(i));
-    auto computedIn =
-        returned ? f.getArgAttrOfType<IntegerAttr>(
-                       returned.getArgNumber(),
-                       ccrnnrt::CCRNNRTDialect::kCallerResultAttr)
-                 : nullptr;
+    auto computedIn = returned ? f.getArgAttrOfType<IntegerAttr>(
+                                     returned.getArgNumber(),
+                                     ccrnnrt::CCRNNRTDialect::kCallerResultAttr)
+                               : nullptr;
     if (computedIn && computedIn.getInt() == int64_t(i))
       return success();
     return copy(CallerArray::Grads, index);
@@ -219,16 +221,16 @@ LogicalResult EntryPointBuilder::build() {
   // A GPU's training step reads only staged arrays and the arena: it is
   // recorded once as a graph.
   if (staging && kind == EntryKind::Train) {
-    auto graph = ccrnnrt::StepGraphOp::create(builder, f.getLoc(),
-                                              f.getResultTypes());
+    auto graph =
+        ccrnnrt::StepGraphOp::create(builder, f.getLoc(), f.getResultTypes());
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(&graph.getBody().emplaceBlock());
     auto call = func::CallOp::create(builder, f.getLoc(), f, operands);
     ccrnnrt::StepGraphYieldOp::create(builder, f.getLoc(), call.getResults());
     results = graph.getResults();
   } else {
-    results = func::CallOp::create(builder, f.getLoc(), f, operands)
-                  .getResults();
+    results =
+        func::CallOp::create(builder, f.getLoc(), f, operands).getResults();
   }
   for (auto [i, value] : llvm::enumerate(results))
     if (failed(copyResult(i, value)))

@@ -60,7 +60,7 @@ private:
   /// The buffer result `v` of a kernel op is computed in (its plan).
   FailureOr<Value> outputOf(OpResult v);
   Value slice(Location loc, Type type, int64_t offset) {
-    return builder.create<ccrnnrt::SliceOp>(loc, type, offset, FloatAttr());
+    return ccrnnrt::SliceOp::create(builder, loc, type, offset, FloatAttr());
   }
   Value mapped(Value v) { return mapping.lookup(v); }
   int64_t kernelIndex(Operation *op) {
@@ -95,8 +95,8 @@ func::FuncOp FunctionConverter::convert() {
       callerResults.push_back(i);
       inputs.push_back(results[i]);
     }
-  auto f = builder.create<func::FuncOp>(
-      old.getLoc(), old.getSymName(), builder.getFunctionType(inputs, results));
+  auto f = func::FuncOp::create(builder, old.getLoc(), old.getSymName(),
+                                builder.getFunctionType(inputs, results));
   for (NamedAttribute attr : old->getDiscardableAttrs())
     f->setAttr(attr.getName(), attr.getValue());
   f.setVisibility(old.getVisibility());
@@ -130,7 +130,7 @@ func::FuncOp FunctionConverter::convert() {
   SmallVector<Value> returned;
   for (Value v : terminator->getOperands())
     returned.push_back(mapped(v));
-  builder.create<func::ReturnOp>(terminator->getLoc(), returned);
+  func::ReturnOp::create(builder, terminator->getLoc(), returned);
   return f;
 }
 
@@ -188,8 +188,8 @@ LogicalResult FunctionConverter::convertOp(Operation *op) {
         }
         if (slot.getKind() != StorageKind::Arena)
           return c.emitOpError("must be planned in the arena");
-        Value filled = builder.create<ccrnnrt::SliceOp>(
-            loc, bufferType(c.getType()), slot.getOffset(),
+        Value filled = ccrnnrt::SliceOp::create(
+            builder, loc, bufferType(c.getType()), slot.getOffset(),
             builder.getF64FloatAttr(value));
         mapping.map(c.getResult(), filled);
         return success();
@@ -206,14 +206,14 @@ LogicalResult FunctionConverter::convertOp(Operation *op) {
         SmallVector<Type> types;
         for (Type t : call.getResultTypes())
           types.push_back(bufferType(t));
-        auto converted = builder.create<func::CallOp>(loc, call.getCallee(),
-                                                      types, operands);
+        auto converted = func::CallOp::create(builder, loc, call.getCallee(),
+                                              types, operands);
         mapping.map(call.getResults(), converted.getResults());
         return success();
       })
       .Case([&](ReshapeOp r) {
-        Value view = builder.create<ccrnnrt::ViewOp>(
-            loc, bufferType(r.getType()), mapped(r.getInput()));
+        Value view = ccrnnrt::ViewOp::create(
+            builder, loc, bufferType(r.getType()), mapped(r.getInput()));
         mapping.map(r.getResult(), view);
         return success();
       })
@@ -249,10 +249,10 @@ LogicalResult FunctionConverter::convertKernel(Operation *op) {
     for (Value v : o->getOperands())
       inputs.push_back(mapped(v));
     if (forward)
-      builder.create<ccrnnrt::WindowForwardOp>(loc, inputs, outputs, *k);
+      ccrnnrt::WindowForwardOp::create(builder, loc, inputs, outputs, *k);
     else
-      builder.create<ccrnnrt::WindowBackwardOp>(
-          loc, inputs, outputs, *k,
+      ccrnnrt::WindowBackwardOp::create(
+          builder, loc, inputs, outputs, *k,
           cast<UsesKernelAttr>(o->getAttr(kKernelAttr)).getStored());
     return success();
   };
@@ -261,46 +261,50 @@ LogicalResult FunctionConverter::convertKernel(Operation *op) {
     FailureOr<int64_t> k = kernelAttr(o);
     if (failed(k))
       return failure();
-    builder.create<ccrnnrt::MatmulOp>(loc, in(lhs), in(rhs), in(bias), out, *k);
+    ccrnnrt::MatmulOp::create(builder, loc, in(lhs), in(rhs), in(bias), out,
+                              *k);
     return success();
   };
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](AddOp o) {
-        builder.create<ccrnnrt::AddOp>(loc, in(o.getLhs()), in(o.getRhs()), out);
+        ccrnnrt::AddOp::create(builder, loc, in(o.getLhs()), in(o.getRhs()),
+                               out);
         return success();
       })
       .Case([&](SubOp o) {
-        builder.create<ccrnnrt::SubOp>(loc, in(o.getLhs()), in(o.getRhs()), out);
+        ccrnnrt::SubOp::create(builder, loc, in(o.getLhs()), in(o.getRhs()),
+                               out);
         return success();
       })
       .Case([&](MulOp o) {
-        builder.create<ccrnnrt::MulOp>(loc, in(o.getLhs()), in(o.getRhs()), out);
+        ccrnnrt::MulOp::create(builder, loc, in(o.getLhs()), in(o.getRhs()),
+                               out);
         return success();
       })
       .Case([&](ReluGradOp o) {
-        builder.create<ccrnnrt::ReluGradOp>(loc, in(o->getOperand(0)),
-                                            in(o->getOperand(1)), out);
+        ccrnnrt::ReluGradOp::create(builder, loc, in(o->getOperand(0)),
+                                    in(o->getOperand(1)), out);
         return success();
       })
       .Case([&](SigmoidOp o) {
-        builder.create<ccrnnrt::SigmoidOp>(loc, in(o.getInput()), out);
+        ccrnnrt::SigmoidOp::create(builder, loc, in(o.getInput()), out);
         return success();
       })
       .Case([&](TanhOp o) {
-        builder.create<ccrnnrt::TanhOp>(loc, in(o.getInput()), out);
+        ccrnnrt::TanhOp::create(builder, loc, in(o.getInput()), out);
         return success();
       })
       .Case([&](ReluOp o) {
-        builder.create<ccrnnrt::ReluOp>(loc, in(o.getInput()), out);
+        ccrnnrt::ReluOp::create(builder, loc, in(o.getInput()), out);
         return success();
       })
       .Case([&](StepOp o) {
-        builder.create<ccrnnrt::StepOp>(loc, in(o.getInput()), out);
+        ccrnnrt::StepOp::create(builder, loc, in(o.getInput()), out);
         return success();
       })
       .Case([&](ScaleOp o) {
-        builder.create<ccrnnrt::ScaleOp>(
-            loc, in(o.getInput()),
+        ccrnnrt::ScaleOp::create(
+            builder, loc, in(o.getInput()),
             builder.getF64FloatAttr(o.getFactor().convertToDouble()), out);
         return success();
       })
@@ -314,64 +318,65 @@ LogicalResult FunctionConverter::convertKernel(Operation *op) {
         // The kernel adds the product to its output: that must hold the
         // accumulator first, unless it is the accumulator (in place).
         if (out != in(o.getAccumulator()))
-          builder.create<ccrnnrt::CopyOp>(loc, in(o.getAccumulator()), out);
+          ccrnnrt::CopyOp::create(builder, loc, in(o.getAccumulator()), out);
         return matmul(o, o.getLhs(), o.getRhs(), Value());
       })
       .Case([&](BroadcastOp o) {
-        builder.create<ccrnnrt::BroadcastRowsOp>(loc, in(o.getInput()), out);
+        ccrnnrt::BroadcastRowsOp::create(builder, loc, in(o.getInput()), out);
         return success();
       })
       .Case([&](ReduceSumOp o) {
-        builder.create<ccrnnrt::ReduceRowsOp>(loc, in(o.getInput()), out);
+        ccrnnrt::ReduceRowsOp::create(builder, loc, in(o.getInput()), out);
         return success();
       })
       .Case([&](ConcatOp o) {
         SmallVector<Value> inputs;
         for (Value v : o.getInputs())
           inputs.push_back(mapped(v));
-        builder.create<ccrnnrt::ConcatOp>(loc, inputs, o.getAxisAttr(), out);
+        ccrnnrt::ConcatOp::create(builder, loc, inputs, o.getAxisAttr(), out);
         return success();
       })
       .Case([&](SplitOp o) {
-        builder.create<ccrnnrt::SplitOp>(loc, in(o.getInput()), o.getAxisAttr(),
-                                         outputs);
+        ccrnnrt::SplitOp::create(builder, loc, in(o.getInput()),
+                                 o.getAxisAttr(), outputs);
         return success();
       })
       .Case([&](TimeSliceOp o) {
-        builder.create<ccrnnrt::TimeSliceOp>(loc, in(o.getInput()),
-                                             in(o.getStart()), out);
+        ccrnnrt::TimeSliceOp::create(builder, loc, in(o.getInput()),
+                                     in(o.getStart()), out);
         return success();
       })
       .Case([&](OneHotOp o) {
-        builder.create<ccrnnrt::OneHotOp>(loc, in(o.getLabels()), out);
+        ccrnnrt::OneHotOp::create(builder, loc, in(o.getLabels()), out);
         return success();
       })
       .Case([&](SupervisedStepsOp o) {
-        builder.create<ccrnnrt::SupervisedStepsOp>(
-            loc, in(o.getStart()), o.getStepsAttr(), o.getIntervalAttr(), out);
-        return success();
-      })
-      .Case([&](MSELossOp o) {
-        builder.create<ccrnnrt::MSELossOp>(loc, in(o.getPrediction()),
-                                           in(o.getTarget()), in(o.getStart()),
+        ccrnnrt::SupervisedStepsOp::create(builder, loc, in(o.getStart()),
+                                           o.getStepsAttr(),
                                            o.getIntervalAttr(), out);
         return success();
       })
+      .Case([&](MSELossOp o) {
+        ccrnnrt::MSELossOp::create(builder, loc, in(o.getPrediction()),
+                                   in(o.getTarget()), in(o.getStart()),
+                                   o.getIntervalAttr(), out);
+        return success();
+      })
       .Case([&](MSELossGradOp o) {
-        builder.create<ccrnnrt::MSELossGradOp>(
-            loc, in(o.getPrediction()), in(o.getTarget()), in(o.getCotangent()),
-            in(o.getStart()), o.getIntervalAttr(), out);
+        ccrnnrt::MSELossGradOp::create(
+            builder, loc, in(o.getPrediction()), in(o.getTarget()),
+            in(o.getCotangent()), in(o.getStart()), o.getIntervalAttr(), out);
         return success();
       })
       .Case([&](CrossEntropyLossOp o) {
-        builder.create<ccrnnrt::CrossEntropyLossOp>(loc, in(o.getLogits()),
-                                                    in(o.getLabels()), out);
+        ccrnnrt::CrossEntropyLossOp::create(builder, loc, in(o.getLogits()),
+                                            in(o.getLabels()), out);
         return success();
       })
       .Case([&](CrossEntropyLossGradOp o) {
-        builder.create<ccrnnrt::CrossEntropyLossGradOp>(
-            loc, in(o.getLogits()), in(o.getLabels()), in(o.getCotangent()),
-            out);
+        ccrnnrt::CrossEntropyLossGradOp::create(builder, loc, in(o.getLogits()),
+                                                in(o.getLabels()),
+                                                in(o.getCotangent()), out);
         return success();
       })
       .Case<LSTMSeqOp, RNNTanhSeqOp>(
@@ -406,13 +411,13 @@ LogicalResult FunctionConverter::convertFor(scf::ForOp loop) {
     if (carried.getSwap() >= 0)
       inits.push_back(slice(loc, type, carried.getSwap()));
     if (auto splat = loopSplats.find(init); splat != loopSplats.end())
-      builder.create<ccrnnrt::FillOp>(
-          loc, current, builder.getF64FloatAttr(splat->second));
+      ccrnnrt::FillOp::create(builder, loc, current,
+                              builder.getF64FloatAttr(splat->second));
     else
-      builder.create<ccrnnrt::CopyOp>(loc, mapped(init), current);
+      ccrnnrt::CopyOp::create(builder, loc, mapped(init), current);
   }
-  auto converted = builder.create<scf::ForOp>(
-      loc, mapped(loop.getLowerBound()), mapped(loop.getUpperBound()),
+  auto converted = scf::ForOp::create(
+      builder, loc, mapped(loop.getLowerBound()), mapped(loop.getUpperBound()),
       mapped(loop.getStep()), inits);
   Block *body = converted.getBody();
   mapping.map(loop.getInductionVar(), converted.getInductionVar());
@@ -442,12 +447,12 @@ LogicalResult FunctionConverter::convertFor(scf::ForOp loop) {
       continue;
     }
     if (value != current)
-      builder.create<ccrnnrt::CopyOp>(loc, value, current);
+      ccrnnrt::CopyOp::create(builder, loc, value, current);
     next.push_back(current);
     if (pos.second)
       next.push_back(body->getArgument(2 + pos.first));
   }
-  builder.create<scf::YieldOp>(loc, next);
+  scf::YieldOp::create(builder, loc, next);
   for (auto [result, pos] : llvm::zip(loop.getResults(), positions))
     mapping.map(result, converted.getResult(pos.first));
   return success();
