@@ -2,10 +2,14 @@
 //
 // The MNIST scenes of the captioning task (Captioning/Scenes.h), made from
 // small synthetic "MNIST" files built here: determinism, the placement
-// rule, the rendering and the encoder, the grammar (every caption names
-// exactly its scene's digits; lengths from short to long), and the split
-// of the MNIST files between training, validation and test scenes. One
-// test reads the installed MNIST files and is skipped when they are absent.
+// rule, the rendering, the grammar (every caption names exactly its
+// scene's digits; lengths from short to long), and the split of the MNIST
+// files between training, validation and test scenes. The encoder: its
+// class templates by hand, its features against a direct (slow, double)
+// implementation of their definition, a template planted at every offset
+// of a place, its layout and determinism. Two tests read the installed
+// MNIST files and are skipped when they are absent: the second measures
+// how often the templates name a real digit at its place.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,7 +21,9 @@
 #include "gtest/gtest.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -84,6 +90,58 @@ bool sameBytes(const std::vector<float> &a, const std::vector<float> &b) {
          std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
+/// The encoder's definition (Scenes.h), computed directly in double: for
+/// each place, each class's least sum of squared differences over the
+/// offsets, relative to the nearest class, times 20 per pixel; then the
+/// canvas's 4 x 4 means. The layout spelled out with numbers.
+std::vector<double> referenceFeatures(const std::vector<float> &canvas,
+                                      const ClassTemplates &t) {
+  std::vector<double> f(506);
+  auto match = [&](int y0, int x0, int side, int slack,
+                   const std::vector<float> &m, int at) {
+    double d[10];
+    for (int k = 0; k < 10; ++k) {
+      d[k] = std::numeric_limits<double>::infinity();
+      for (int dy = 0; dy <= slack; ++dy)
+        for (int dx = 0; dx <= slack; ++dx) {
+          double ssd = 0;
+          for (int i = 0; i < side; ++i)
+            for (int j = 0; j < side; ++j) {
+              double e = double(canvas[(y0 + dy + i) * 64 + x0 + dx + j]) -
+                         double(m[k * side * side + i * side + j]);
+              ssd += e * e;
+            }
+          d[k] = std::min(d[k], ssd);
+        }
+    }
+    double nearest = *std::min_element(d, d + 10);
+    for (int k = 0; k < 10; ++k)
+      f[at + k] = -(d[k] - nearest) / (side * side) * 20;
+  };
+  for (int r = 0; r < 4; ++r)
+    for (int c = 0; c < 4; ++c)
+      match(16 * r, 16 * c, 14, 2, t.small, (r * 4 + c) * 10);
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c)
+      match(16 * r, 16 * c, 28, 4, t.large, 160 + (r * 3 + c) * 10);
+  for (int r = 0; r < 16; ++r)
+    for (int c = 0; c < 16; ++c) {
+      double sum = 0;
+      for (int i = 0; i < 4; ++i)
+        for (int j = 0; j < 4; ++j)
+          sum += canvas[(4 * r + i) * 64 + 4 * c + j];
+      f[250 + r * 16 + c] = sum / 16;
+    }
+  return f;
+}
+
+/// The class whose feature is largest (0: the nearest) among the ten from
+/// `at`; the first on a tie.
+int nearestClass(const float *features, int64_t at) {
+  return int(std::max_element(features + at, features + at + 10) -
+             (features + at));
+}
+
 TEST(CaptioningScenes, SameSeedSameDataOtherSeedOther) {
   idx::Dataset train = fakeMnist(300), test = fakeMnist(100);
   SceneSplits a = makeSceneSplits(train, test, 50, 20, 20, 7);
@@ -113,21 +171,28 @@ TEST(CaptioningScenes, ShapesAndValueRange) {
   idx::Dataset train = fakeMnist(200), test = fakeMnist(40);
   SceneSplits s = makeSceneSplits(train, test, 30, 12, 9, 1);
   for (const CaptionedImages *c : {&s.train, &s.val, &s.test}) {
-    EXPECT_EQ(c->featureWidth, 1024);
+    EXPECT_EQ(c->featureWidth, 506);
     EXPECT_EQ(int64_t(c->features.size()), c->count * c->featureWidth);
     EXPECT_EQ(int64_t(c->captions.size()), c->count);
     EXPECT_EQ(int64_t(c->scenes.size()), c->count);
     for (const auto &caps : c->captions)
       EXPECT_EQ(int(caps.size()), kCaptionsPerScene);
-    for (float v : c->features) {
-      EXPECT_GE(v, 0.0f);
-      EXPECT_LE(v, 1.0f);
+    for (int64_t i = 0; i < c->count; ++i) {
+      const float *f = c->features.data() + i * 506;
+      // Template matches: 0 for the nearest class of each of the 25
+      // places, down to -20 (a mean squared difference of 1 per pixel).
+      for (int64_t at = 0; at < 250; at += 10) {
+        EXPECT_EQ(*std::max_element(f + at, f + at + 10), 0.0f) << at;
+        for (int k = 0; k < 10; ++k)
+          EXPECT_GE(f[at + k], -20.0f);
+      }
+      // Pooled pixels in [0, 1], some ink in every scene.
+      for (int64_t k = 250; k < 506; ++k) {
+        EXPECT_GE(f[k], 0.0f);
+        EXPECT_LE(f[k], 1.0f);
+      }
+      EXPECT_GT(*std::max_element(f + 250, f + 506), 0.0f);
     }
-    // Some ink in every scene's features.
-    for (int64_t i = 0; i < c->count; ++i)
-      EXPECT_GT(*std::max_element(c->features.begin() + i * 1024,
-                                  c->features.begin() + (i + 1) * 1024),
-                0.0f);
   }
   EXPECT_EQ(s.train.count, 30);
   EXPECT_EQ(s.val.count, 12);
@@ -163,17 +228,22 @@ TEST(CaptioningScenes, RenderAndEncodeByHand) {
         ASSERT_EQ(canvas[r * 64 + c], 0.0f) << r << ", " << c;
       }
     }
-  // The encoder: means of 2 x 2 blocks, row-major.
-  std::vector<float> f = encodeCanvas(canvas);
-  ASSERT_EQ(f.size(), size_t(1024));
-  for (int r : {0, 1, 7, 15, 20, 31})
-    for (int c : {0, 3, 10, 22, 31}) {
-      float want = (canvas[2 * r * 64 + 2 * c] + canvas[2 * r * 64 + 2 * c + 1] +
-                    canvas[(2 * r + 1) * 64 + 2 * c] +
-                    canvas[(2 * r + 1) * 64 + 2 * c + 1]) /
-                   4;
-      EXPECT_FLOAT_EQ(f[r * 32 + c], want);
+  // The encoder's pooled part: means of 4 x 4 blocks, row-major, after
+  // the 250 template features.
+  SceneEncoder encoder(buildTemplates(m));
+  std::vector<float> f = encoder.encode(canvas);
+  ASSERT_EQ(f.size(), size_t(506));
+  int inked = 0;
+  for (int r = 0; r < 16; ++r)
+    for (int c = 0; c < 16; ++c) {
+      float want = 0;
+      for (int i = 0; i < 4; ++i)
+        for (int j = 0; j < 4; ++j)
+          want += canvas[(4 * r + i) * 64 + 4 * c + j];
+      inked += want > 0;
+      EXPECT_FLOAT_EQ(f[250 + r * 16 + c], want / 16) << r << ", " << c;
     }
+  EXPECT_GT(inked, 5);
   // Overlapping margins: the brighter pixel wins.
   Scene both;
   both.digits.push_back({0, 0, true, 0, 0});
@@ -184,6 +254,156 @@ TEST(CaptioningScenes, RenderAndEncodeByHand) {
               std::max(m.images.pixels[10 * 28 + c],
                        m.images.pixels[784 + 10 * 28 + c - 1]) /
                   255.0f);
+}
+
+TEST(CaptioningScenes, TemplatesAreClassMeansByHand) {
+  // Two images of class 1, one of class 4, none of the others.
+  idx::Dataset m;
+  m.images.count = 3;
+  m.images.rows = m.images.cols = 28;
+  m.images.pixels.assign(3 * 784, 0);
+  m.labels.values = {1, 1, 4};
+  uint8_t *a = m.images.pixels.data(), *b = a + 784, *c = b + 784;
+  // The top-left 2 x 2 block 1, 1 / 1, 0 in both images of class 1: a
+  // small digit's byte there is (3 + 2) / 4 = 1 in each (the sum's mean
+  // would be 0.75, its floor 0).
+  for (uint8_t *img : {a, b}) {
+    img[0] = img[1] = img[28] = 1;
+  }
+  a[5 * 28 + 7] = 200;
+  b[5 * 28 + 7] = 51;
+  c[27 * 28 + 27] = 255; // small: (0 + 0 + 0 + 255 + 2) / 4 = 64
+  c[10 * 28 + 20] = 3;   // small: (3 + 2) / 4 = 1
+  ClassTemplates t = buildTemplates(m);
+  ASSERT_EQ(t.large.size(), size_t(10 * 784));
+  ASSERT_EQ(t.small.size(), size_t(10 * 196));
+  const float *l1 = t.large.data() + 784, *l4 = t.large.data() + 4 * 784;
+  const float *s1 = t.small.data() + 196, *s4 = t.small.data() + 4 * 196;
+  EXPECT_EQ(l1[0], float(1.0 / 255));
+  EXPECT_EQ(l1[28 + 1], 0.0f);
+  EXPECT_EQ(l1[5 * 28 + 7], float(125.5 / 255));
+  EXPECT_EQ(l4[27 * 28 + 27], 1.0f);
+  EXPECT_EQ(l4[10 * 28 + 20], float(3.0 / 255));
+  EXPECT_EQ(s1[0], float(1.0 / 255));
+  // (200 + 2) / 4 = 50 and (51 + 2) / 4 = 13: mean 31.5.
+  EXPECT_EQ(s1[2 * 14 + 3], float(31.5 / 255));
+  EXPECT_EQ(s4[13 * 14 + 13], float(64.0 / 255));
+  EXPECT_EQ(s4[5 * 14 + 10], float(1.0 / 255));
+  // Nothing else: every other pixel of every class (no images: blank).
+  int inked = 0;
+  for (float v : t.large)
+    inked += v != 0;
+  EXPECT_EQ(inked, 6);
+  inked = 0;
+  for (float v : t.small)
+    inked += v != 0;
+  EXPECT_EQ(inked, 4);
+  // Only 28 x 28 images.
+  m.images.rows = 14;
+  m.images.cols = 56;
+  EXPECT_THROW(buildTemplates(m), InputError);
+}
+
+TEST(CaptioningScenes, EncoderLayout) {
+  static_assert(kFeatureWidth == 506);
+  static_assert(cellFeature(0, 0, 0) == 0 && cellFeature(0, 1, 0) == 10 &&
+                cellFeature(1, 0, 3) == 43 && cellFeature(3, 3, 9) == 159);
+  static_assert(blockFeature(0, 0, 0) == 160 && blockFeature(0, 1, 2) == 172 &&
+                blockFeature(1, 0, 0) == 190 && blockFeature(2, 2, 9) == 249);
+  static_assert(pooledFeature(0, 0) == 250 && pooledFeature(0, 1) == 251 &&
+                pooledFeature(1, 0) == 266 && pooledFeature(15, 15) == 505);
+}
+
+TEST(CaptioningScenes, EncoderAgreesWithItsDefinition) {
+  idx::Dataset train = fakeMnist(300), test = fakeMnist(40);
+  SceneEncoder encoder(buildTemplates(train));
+  // Scenes of the test images (not the templates' own), and a canvas with
+  // ink everywhere (every window and offset counts), and a blank one.
+  std::vector<int64_t> pool(40);
+  for (int64_t i = 0; i < 40; ++i)
+    pool[i] = i;
+  std::vector<std::vector<float>> canvases;
+  for (uint64_t i = 0; i < 12; ++i) {
+    Rng rng(9, "test", i);
+    canvases.push_back(renderCanvas(test, sampleScene(test, pool, 4, rng)));
+  }
+  std::vector<float> noise(64 * 64);
+  for (int64_t p = 0; p < 64 * 64; ++p)
+    noise[p] = float((p * 7919) % 256) / 255.0f;
+  canvases.push_back(noise);
+  canvases.push_back(std::vector<float>(64 * 64, 0.0f));
+  double worst = 0;
+  for (const std::vector<float> &canvas : canvases) {
+    std::vector<float> f = encoder.encode(canvas);
+    std::vector<double> want = referenceFeatures(canvas, encoder.templates());
+    ASSERT_EQ(f.size(), want.size());
+    for (size_t k = 0; k < f.size(); ++k)
+      worst = std::max(worst, std::fabs(double(f[k]) - want[k]));
+  }
+  // Float sums against double ones: 6e-6 measured.
+  EXPECT_LT(worst, 1e-4);
+}
+
+TEST(CaptioningScenes, PlantedTemplateIsNearestAtEveryOffset) {
+  // Each class's template, pasted exactly at each offset of a place, is
+  // that place's nearest class (feature 0), the others clearly farther.
+  idx::Dataset train = fakeMnist(300);
+  SceneEncoder encoder(buildTemplates(train));
+  const ClassTemplates &t = encoder.templates();
+  for (int k : {0, 3, 7, 9})
+    for (int dy = 0; dy <= 2; ++dy)
+      for (int dx = 0; dx <= 2; ++dx) {
+        // Cell (2, 1): top-left corner (32 + dy, 16 + dx).
+        std::vector<float> canvas(64 * 64, 0.0f);
+        for (int i = 0; i < 14; ++i)
+          for (int j = 0; j < 14; ++j)
+            canvas[(32 + dy + i) * 64 + 16 + dx + j] =
+                t.small[k * 196 + i * 14 + j];
+        std::vector<float> f = encoder.encode(canvas);
+        for (int j = 0; j < 10; ++j)
+          if (j == k) {
+            EXPECT_EQ(f[cellFeature(2, 1, j)], 0.0f) << k << " " << dy << dx;
+          } else {
+            EXPECT_LT(f[cellFeature(2, 1, j)], -0.01f) << k << " " << j;
+          }
+      }
+  for (int k : {1, 4, 8})
+    for (int dy = 0; dy <= 4; ++dy)
+      for (int dx = 0; dx <= 4; ++dx) {
+        // Block (1, 2): top-left corner (16 + dy, 32 + dx).
+        std::vector<float> canvas(64 * 64, 0.0f);
+        for (int i = 0; i < 28; ++i)
+          for (int j = 0; j < 28; ++j)
+            canvas[(16 + dy + i) * 64 + 32 + dx + j] =
+                t.large[k * 784 + i * 28 + j];
+        std::vector<float> f = encoder.encode(canvas);
+        for (int j = 0; j < 10; ++j)
+          if (j == k) {
+            EXPECT_EQ(f[blockFeature(1, 2, j)], 0.0f) << k << " " << dy << dx;
+          } else {
+            EXPECT_LT(f[blockFeature(1, 2, j)], -0.01f) << k << " " << j;
+          }
+      }
+}
+
+TEST(CaptioningScenes, EncoderIsDeterministic) {
+  idx::Dataset train = fakeMnist(300), test = fakeMnist(40);
+  SceneEncoder e1(buildTemplates(train)), e2(buildTemplates(train));
+  std::vector<int64_t> pool = {3, 14, 15, 26, 35};
+  Rng ra(2, "test", 0), rb(2, "test", 1);
+  std::vector<float> a = renderCanvas(test, sampleScene(test, pool, 4, ra));
+  std::vector<float> b = renderCanvas(test, sampleScene(test, pool, 4, rb));
+  std::vector<float> fa = e1.encode(a);
+  EXPECT_TRUE(sameBytes(fa, e2.encode(a)));
+  EXPECT_FALSE(sameBytes(fa, e1.encode(b)));
+  // Nothing carried over from the canvas before.
+  EXPECT_TRUE(sameBytes(fa, e1.encode(a)));
+  std::vector<float> into(kFeatureWidth, -1.0f);
+  e1.encode(a.data(), into.data());
+  EXPECT_TRUE(sameBytes(fa, into));
+  // Other templates, other features.
+  SceneEncoder e3(buildTemplates(fakeMnist(300, 3)));
+  EXPECT_FALSE(sameBytes(fa, e3.encode(a)));
 }
 
 TEST(CaptioningScenes, NoTwoDigitsOverlap) {
@@ -426,11 +646,12 @@ TEST(CaptioningScenes, RealMnistIfInstalled) {
     for (int64_t i = 0; i < c->count; ++i) {
       for (const std::string &cap : c->captions[i])
         EXPECT_EQ(namedDigits(cap), sceneDigits(c->scenes[i])) << cap;
-      // Real digits: ink mass grows with the digits drawn.
+      // Real digits: ink mass grows with the digits drawn (the pooled
+      // features are 4 x 4 means, 1 / 16 of the ink).
       double ink = 0;
-      for (int64_t k = 0; k < kFeatureWidth; ++k)
+      for (int64_t k = pooledFeature(0, 0); k < kFeatureWidth; ++k)
         ink += c->features[i * kFeatureWidth + k];
-      EXPECT_GT(ink, 5.0 * double(c->scenes[i].digits.size()) / 4);
+      EXPECT_GT(ink, 5.0 * double(c->scenes[i].digits.size()) / 16);
     }
   for (const Scene &sc : s.val.scenes)
     for (const PlacedDigit &d : sc.digits)
@@ -438,6 +659,47 @@ TEST(CaptioningScenes, RealMnistIfInstalled) {
   for (const Scene &sc : s.test.scenes)
     for (const PlacedDigit &d : sc.digits)
       EXPECT_GE(d.image, 5000);
+}
+
+TEST(CaptioningScenes, RealMnistTemplatesNameTheDigits) {
+  std::string dir;
+  try {
+    dir = idx::defaultDataDir("mnist");
+  } catch (const std::exception &) {
+    GTEST_SKIP() << "no home directory, so no default MNIST directory";
+  }
+  idx::Paths p = idx::dataPaths(dir);
+  for (const std::string &f :
+       {p.trainImages, p.trainLabels, p.testImages, p.testLabels})
+    if (!fileExists(f))
+      GTEST_SKIP() << f << " is missing (tools/install-data.sh installs it)";
+  idx::Dataset train = idx::readTrain(dir), test = idx::readTest(dir);
+  // Validation scenes: test images, templates of the training images. The
+  // nearest class at each digit's own place (its cell, or its block of
+  // cells) against its label.
+  SceneSplits s = makeSceneSplits(train, test, 0, 500, 0, 1);
+  int small = 0, smallRight = 0, large = 0, largeRight = 0;
+  for (int64_t i = 0; i < s.val.count; ++i) {
+    const float *f = s.val.features.data() + i * kFeatureWidth;
+    for (const PlacedDigit &d : s.val.scenes[i].digits) {
+      const int r = int(d.y / kCellSide), c = int(d.x / kCellSide);
+      if (d.large) {
+        ++large;
+        largeRight += nearestClass(f, blockFeature(r, c, 0)) == d.label;
+      } else {
+        ++small;
+        smallRight += nearestClass(f, cellFeature(r, c, 0)) == d.label;
+      }
+    }
+  }
+  ASSERT_GT(small, 300);
+  ASSERT_GT(large, 300);
+  // Measured: 487 of 639 small digits (0.76), 475 of 630 large (0.75);
+  // chance 0.1.
+  EXPECT_GT(double(smallRight) / small, 0.65)
+      << smallRight << " of " << small << " small digits";
+  EXPECT_GT(double(largeRight) / large, 0.65)
+      << largeRight << " of " << large << " large digits";
 }
 
 } // namespace

@@ -8,17 +8,26 @@
 // free cell, a large one a free 2 x 2 block of cells, anywhere inside it
 // (0..2 or 0..4 pixels of slack), so no two digits overlap at all. Each
 // scene has five captions, generated from its true content by the grammar
-// below; its image features are the canvas averaged over 2 x 2 pixels
-// (1024 floats).
+// below.
 //
-// Why cells rather than free positions: the decoder reads the image through
-// one trainable Linear layer, which can learn a template per place but not
+// Its image features (kFeatureWidth = 506 floats) are fixed, a function of
+// the canvas and of the MNIST training images only (SceneEncoder): at each
+// of the 25 places a digit can take, the 16 cells (small) and the 9 2 x 2
+// blocks of cells (large), how far the best-aligned window (over the
+// place's slack) is from each class's mean training image at that size
+// (ClassTemplates), as 0 for the nearest class and negative for the others
+// (250 floats); then the canvas averaged over 4 x 4 pixels (256 floats),
+// for where the ink is and what the templates miss.
+//
+// Why cells and templates: the decoder reads the image through one
+// trainable Linear layer, which can learn a template per place but not
 // translation invariance. On the grid each digit sits within a few pixels
-// of one of 25 places (16 small, 9 large), as aligned as MNIST itself.
-// (With the reference's decoder trained on these features, shuffling the
-// images doubles the bits per word, but the digits' identities are read
-// weakly: docs/Rationale.md, "Captioning", has the numbers and the
-// template encoder that reads them twice as well.)
+// of one of the 25 places, as aligned as MNIST itself; the encoder takes
+// the best of those few alignments, which a linear layer cannot, against
+// the class means of all the MNIST training images, so the identities
+// reach the decoder already read: with the reference's decoder it names
+// exactly the scene's digits twice as often as from the canvas pooled
+// 2 x 2 (docs/Rationale.md, "Captioning", has the numbers).
 //
 // The grammar (lower-case words separated by single spaces, no punctuation,
 // digits spelled "zero".."nine"; "a" becomes "an" before "eight", and the
@@ -84,10 +93,40 @@ constexpr int64_t kDigitSide = 28; ///< a large digit: MNIST's own size
 constexpr int64_t kSmallSide = 14; ///< a small digit: averaged 2 x 2
 constexpr int64_t kCellSide = 16;  ///< the placement grid's cells
 constexpr int kGridCells = 4;      ///< per side: kCanvasSide / kCellSide
-/// The encoder's pooling window and the feature vector's width.
-constexpr int64_t kPool = 2;
-constexpr int64_t kFeatureSide = kCanvasSide / kPool;
-constexpr int64_t kFeatureWidth = kFeatureSide * kFeatureSide; // 1024
+constexpr int kClasses = 10;       ///< digit classes, 0..9
+/// The encoder's places (header comment): kGridCells^2 cells, each with
+/// kCellSlack + 1 offsets per axis, and kGridBlocks^2 2 x 2 blocks of
+/// cells, each with kBlockSlack + 1.
+constexpr int kGridBlocks = kGridCells - 1;                 // 3 per side
+constexpr int64_t kCellSlack = kCellSide - kSmallSide;      // 2 pixels
+constexpr int64_t kBlockSlack = 2 * kCellSide - kDigitSide; // 4 pixels
+/// The encoder's pooling window, and the feature vector: kCellFeatures,
+/// then kBlockFeatures, then kPooledWidth (the *Feature functions below).
+constexpr int64_t kPool = 4;
+constexpr int64_t kPooledSide = kCanvasSide / kPool;                     // 16
+constexpr int64_t kPooledWidth = kPooledSide * kPooledSide;              // 256
+constexpr int64_t kCellFeatures = kGridCells * kGridCells * kClasses;    // 160
+constexpr int64_t kBlockFeatures = kGridBlocks * kGridBlocks * kClasses; // 90
+constexpr int64_t kFeatureWidth =
+    kCellFeatures + kBlockFeatures + kPooledWidth; // 506
+/// The template features' scale: a mean squared difference per pixel
+/// 1 / kMatchScale above the nearest class's reads as -1 (SceneEncoder).
+constexpr double kMatchScale = 20;
+
+/// The feature of class k at cell (row r, column c), r, c < kGridCells.
+constexpr int64_t cellFeature(int r, int c, int k) {
+  return (r * kGridCells + c) * kClasses + k;
+}
+/// The feature of class k at the block of cells whose top-left cell is
+/// (r, c), r, c < kGridBlocks.
+constexpr int64_t blockFeature(int r, int c, int k) {
+  return kCellFeatures + (r * kGridBlocks + c) * kClasses + k;
+}
+/// The mean of the canvas's kPool x kPool block (r, c), r, c < kPooledSide.
+constexpr int64_t pooledFeature(int r, int c) {
+  return kCellFeatures + kBlockFeatures + r * kPooledSide + c;
+}
+
 constexpr int kMaxDigits = 4;
 constexpr int kCaptionsPerScene = 5;
 
@@ -128,9 +167,55 @@ std::vector<uint8_t> digitPixels(const idx::Dataset &mnist,
 /// [0, 1]; where two digits' margins overlap, the brighter pixel wins.
 std::vector<float> renderCanvas(const idx::Dataset &mnist, const Scene &scene);
 
-/// The fixed image encoder: the mean of each kPool x kPool block of the
-/// canvas, row-major: kFeatureWidth floats in [0, 1].
-std::vector<float> encodeCanvas(const std::vector<float> &canvas);
+/// Each digit class's mean image over the MNIST training images: what the
+/// encoder matches.
+struct ClassTemplates {
+  /// [kClasses][kDigitSide^2], row-major: the mean of byte / 255 over the
+  /// class's images.
+  std::vector<float> large;
+  /// [kClasses][kSmallSide^2]: the same of the images as small digits
+  /// (digitPixels' rounded 2 x 2 averages).
+  std::vector<float> small;
+};
+
+/// The class means of `mnistTrain` (sums exact, the mean in double, stored
+/// as float). A class without images has the blank template (all zeros).
+/// InputError unless the images are 28 x 28.
+ClassTemplates buildTemplates(const idx::Dataset &mnistTrain);
+
+/// The fixed image encoder (header comment). Of a canvas (kCanvasSide^2
+/// floats, row-major), kFeatureWidth floats:
+///  - cellFeature(r, c, k): D_k, the least sum of squared differences
+///    between templates.small[k] and a kSmallSide^2 window of the canvas
+///    whose top-left corner is (kCellSide r + dy, kCellSide c + dx),
+///    0 <= dy, dx <= kCellSlack; as (min_j D_j - D_k) / kSmallSide^2 *
+///    kMatchScale, in [-kMatchScale, 0], 0 for the nearest class;
+///  - blockFeature(r, c, k): the same with templates.large, kDigitSide^2
+///    windows at (kCellSide r + dy, kCellSide c + dx), 0 <= dy, dx <=
+///    kBlockSlack;
+///  - pooledFeature(r, c): the mean of the canvas's kPool x kPool block,
+///    in [0, 1].
+/// Deterministic: the same canvas gives the same bits (a fixed order of
+/// operations, no threads).
+class SceneEncoder {
+public:
+  explicit SceneEncoder(ClassTemplates templates);
+
+  const ClassTemplates &templates() const { return templates_; }
+
+  std::vector<float> encode(const std::vector<float> &canvas) const;
+  /// The same into features[0, kFeatureWidth).
+  void encode(const float *canvas, float *features) const;
+
+private:
+  /// Classes padded to a whole number of SIMD vectors.
+  static constexpr int kLanes = 12;
+  ClassTemplates templates_;
+  /// The templates pixel-major: [side^2][kLanes], lanes past kClasses 0.
+  std::vector<float> smallLanes_, largeLanes_;
+  /// Each template's squared norm.
+  double smallNorm_[kClasses] = {}, largeNorm_[kClasses] = {};
+};
 
 /// The caption kinds of the grammar (header comment), in scene order.
 enum class CaptionKind { Bare, Sized, Placed, Related, Paired };
@@ -153,9 +238,11 @@ struct CaptionedImages {
 };
 
 /// `count` scenes of digits drawn from `pool` of `mnist`, with their
-/// features and captions; scene i from streams "captioning.<split>.scene"
-/// and "captioning.<split>.captions" of `seed`, index i.
+/// captions and their features by `encoder`; scene i from streams
+/// "captioning.<split>.scene" and "captioning.<split>.captions" of `seed`,
+/// index i.
 CaptionedImages makeScenes(const idx::Dataset &mnist,
+                           const SceneEncoder &encoder,
                            const std::vector<int64_t> &pool, int64_t count,
                            uint64_t seed, const std::string &split,
                            int maxDigits = kMaxDigits);
@@ -166,7 +253,8 @@ struct SceneSplits {
 
 /// The three splits (header comment): training scenes from `mnistTrain`
 /// (all its images), validation scenes from the first half of `mnistTest`,
-/// test scenes from the second half. InputError on a negative size or an
+/// test scenes from the second half; all encoded with the templates of
+/// `mnistTrain`. InputError on a negative size or an
 /// empty pool for a split that needs scenes.
 SceneSplits makeSceneSplits(const idx::Dataset &mnistTrain,
                             const idx::Dataset &mnistTest, int64_t trainSize,
