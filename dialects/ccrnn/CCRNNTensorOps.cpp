@@ -184,6 +184,67 @@ LogicalResult OneHotOp::verify() {
   return success();
 }
 
+/// Checks a table [rows, features], indices [n] and rows [n, features].
+static LogicalResult verifyRowIndexing(Operation *op, Value table,
+                                       Value indices, Value rows) {
+  ArrayRef<int64_t> t = shapeOf(table), i = shapeOf(indices),
+                    r = shapeOf(rows);
+  if (t.size() != 2 || i.size() != 1 || r.size() != 2 || r[0] != i[0] ||
+      r[1] != t[1] || t[0] < 1)
+    return op->emitOpError("must relate a [rows, features] table, [n] "
+                           "indices and [n, features] rows, got table ")
+           << table.getType() << ", indices " << indices.getType()
+           << " and rows " << rows.getType();
+  if (getElementTypeOrSelf(table) != getElementTypeOrSelf(rows))
+    return op->emitOpError("table and rows must have one element type, got ")
+           << table.getType() << " and " << rows.getType();
+  return success();
+}
+
+LogicalResult GatherRowsOp::verify() {
+  return verifyRowIndexing(*this, getTable(), getIndices(), getResult());
+}
+
+LogicalResult ScatterAddRowsOp::verify() {
+  return verifyRowIndexing(*this, getResult(), getIndices(), getUpdates());
+}
+
+/// Checks a batch-norm op: `input` [batch, features] with batch >= 2 (a
+/// batch of one has no variance), the per-feature operands [features] of
+/// the input's element type (their traits make the others match them), and
+/// a positive epsilon.
+static LogicalResult verifyBatchNorm(Operation *op, Value input,
+                                     ValueRange perFeature, double epsilon) {
+  ArrayRef<int64_t> x = shapeOf(input);
+  if (x.size() != 2 || x[0] < 2)
+    return op->emitOpError("needs an input of [batch, features] with a batch "
+                           "of at least 2, got ")
+           << input.getType();
+  auto expected = RankedTensorType::get({x[1]}, getElementTypeOrSelf(input));
+  for (Value v : perFeature)
+    if (v.getType() != expected)
+      return op->emitOpError("needs per-feature operands of type ")
+             << expected << ", got " << v.getType();
+  if (!(epsilon > 0))
+    return op->emitOpError("needs a positive epsilon, got ") << epsilon;
+  return success();
+}
+
+LogicalResult BatchNormTrainOp::verify() {
+  return verifyBatchNorm(*this, getInput(), {getGamma()},
+                         getEpsilon().convertToDouble());
+}
+
+LogicalResult BatchNormGradOp::verify() {
+  return verifyBatchNorm(*this, getInput(), {getGamma()},
+                         getEpsilon().convertToDouble());
+}
+
+LogicalResult BatchNormInferenceOp::verify() {
+  return verifyBatchNorm(*this, getInput(), {getGamma()},
+                         getEpsilon().convertToDouble());
+}
+
 //===----------------------------------------------------------------------===//
 // Recurrent windows
 //===----------------------------------------------------------------------===//

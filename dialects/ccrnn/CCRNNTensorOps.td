@@ -421,6 +421,134 @@ def CCRNN_OneHotOp : CCRNN_Op<"one_hot", [Pure, CCRNN_Kernel]> {
   let hasVerifier = 1;
 }
 
+def CCRNN_GatherRowsOp : CCRNN_Op<"gather_rows", [Pure, CCRNN_Differentiable,
+    CCRNN_Kernel]> {
+  let summary = "rows of a table picked by index: an embedding lookup";
+  let description = [{
+    `result[i, :] = table[indices[i], :]` for a `[rows, features]` table and
+    `[n]` indices: the token embedding of a captioning model, `n` = batch x
+    steps tokens in row-major order. Every index must lie in `[0, rows)`
+    (the driver checks its tokens; the reference evaluator reports one that
+    does not). Differentiable with respect to the table
+    (`ccrnn.scatter_add_rows`); the indices are data.
+
+    ```mlir
+    %e = ccrnn.gather_rows %table[%tokens] : tensor<100x16xf32>, tensor<12xi64> -> tensor<12x16xf32>
+    ```
+  }];
+  let arguments = (ins CCRNN_Tensor:$table,
+                       RankedTensorOf<[AnySignlessInteger]>:$indices);
+  let results = (outs CCRNN_Tensor:$result);
+  let assemblyFormat = [{
+    $table `[` $indices `]` attr-dict `:` type($table) `,` type($indices)
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def CCRNN_ScatterAddRowsOp : CCRNN_Op<"scatter_add_rows", [Pure, CCRNN_Kernel]> {
+  let summary = "sum rows into a table by index: the transpose of gather_rows";
+  let description = [{
+    `result[r, :] = sum of updates[i, :] over the i with indices[i] == r`,
+    zero for a row no index names, for `r < rows` (the static size of the
+    result's axis 0): the gradient of an embedding table. Rows are summed
+    in the order of `i`, so the result does not depend on threads.
+
+    ```mlir
+    %dt = ccrnn.scatter_add_rows %de[%tokens] : tensor<12x16xf32>, tensor<12xi64> -> tensor<100x16xf32>
+    ```
+  }];
+  let arguments = (ins CCRNN_Tensor:$updates,
+                       RankedTensorOf<[AnySignlessInteger]>:$indices);
+  let results = (outs CCRNN_Tensor:$result);
+  let assemblyFormat = [{
+    $updates `[` $indices `]` attr-dict `:` type($updates) `,` type($indices)
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Batch normalization
+//===----------------------------------------------------------------------===//
+
+def CCRNN_BatchNormTrainOp : CCRNN_Op<"batch_norm_train", [Pure,
+    CCRNN_Differentiable, CCRNN_Kernel, AllTypesMatch<["input", "result"]>,
+    AllTypesMatch<["gamma", "beta", "mean", "variance"]>]> {
+  let summary = "batch normalization with the batch's own statistics";
+  let description = [{
+    For `x` `[batch, features]`: `mean` and `var` are the batch's mean and
+    biased variance of each feature, and
+    `y = gamma * (x - mean) / sqrt(var + epsilon) + beta` (PyTorch's
+    `BatchNorm1d` in training mode; the running statistics are updated
+    from `mean` and `var` by the program, outside this op). Differentiable
+    with respect to `x`, `gamma` and `beta` (`ccrnn.batch_norm_grad`); the
+    statistics are for the running averages and carry no gradient.
+
+    ```mlir
+    %y, %mean, %var = ccrnn.batch_norm_train %x, %gamma, %beta {epsilon = 1.0e-5}
+        : tensor<100x256xf32>, tensor<256xf32>
+    ```
+  }];
+  let arguments = (ins CCRNN_Tensor:$input, CCRNN_Tensor:$gamma,
+                       CCRNN_Tensor:$beta, F64Attr:$epsilon);
+  let results = (outs CCRNN_Tensor:$result, CCRNN_Tensor:$mean,
+                      CCRNN_Tensor:$variance);
+  let assemblyFormat = [{
+    $input `,` $gamma `,` $beta attr-dict `:` type($input) `,` type($gamma)
+  }];
+  let hasVerifier = 1;
+}
+
+def CCRNN_BatchNormGradOp : CCRNN_Op<"batch_norm_grad", [Pure, CCRNN_Kernel,
+    AllTypesMatch<["input", "d_result", "d_input"]>,
+    AllTypesMatch<["gamma", "mean", "variance", "d_gamma", "d_beta"]>]> {
+  let summary = "the gradient of `ccrnn.batch_norm_train`";
+  let description = [{
+    From the forward op's input, `gamma`, batch `mean` and `variance` and
+    the cotangent `d_result` of its result: with
+    `xhat = (x - mean) / sqrt(var + epsilon)`,
+    `d_beta = sum_b d_result`, `d_gamma = sum_b d_result * xhat` and
+    `d_input = gamma / sqrt(var + epsilon) / B *
+    (B * d_result - d_beta - xhat * d_gamma)`.
+  }];
+  let arguments = (ins CCRNN_Tensor:$input, CCRNN_Tensor:$gamma,
+                       CCRNN_Tensor:$mean, CCRNN_Tensor:$variance,
+                       CCRNN_Tensor:$d_result, F64Attr:$epsilon);
+  let results = (outs CCRNN_Tensor:$d_input, CCRNN_Tensor:$d_gamma,
+                      CCRNN_Tensor:$d_beta);
+  let assemblyFormat = [{
+    $input `,` $gamma `,` $mean `,` $variance `cotangent` $d_result attr-dict
+    `:` type($input) `,` type($gamma)
+  }];
+  let hasVerifier = 1;
+}
+
+def CCRNN_BatchNormInferenceOp : CCRNN_Op<"batch_norm_inference", [Pure,
+    CCRNN_Kernel, AllTypesMatch<["input", "result"]>,
+    AllTypesMatch<["gamma", "beta", "mean", "variance"]>]> {
+  let summary = "batch normalization with given (running) statistics";
+  let description = [{
+    `y = gamma * (x - mean) / sqrt(variance + epsilon) + beta` for `x`
+    `[batch, features]` and the per-feature `mean` and `variance` given:
+    `BatchNorm1d` in evaluation mode, on its running statistics.
+
+    ```mlir
+    %y = ccrnn.batch_norm_inference %x, %gamma, %beta, %mean, %var {epsilon = 1.0e-5}
+        : tensor<100x256xf32>, tensor<256xf32>
+    ```
+  }];
+  let arguments = (ins CCRNN_Tensor:$input, CCRNN_Tensor:$gamma,
+                       CCRNN_Tensor:$beta, CCRNN_Tensor:$mean,
+                       CCRNN_Tensor:$variance, F64Attr:$epsilon);
+  let results = (outs CCRNN_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $gamma `,` $beta `,` $mean `,` $variance attr-dict
+    `:` type($input) `,` type($gamma)
+  }];
+  let hasVerifier = 1;
+}
+
 def CCRNN_SupervisedStepsOp : CCRNN_Op<"supervised_steps", [Pure, CCRNN_Kernel]> {
   let summary = "how many steps of a window the loss supervises";
   let description = [{

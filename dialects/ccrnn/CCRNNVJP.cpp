@@ -220,3 +220,32 @@ CrossEntropyLossOp::buildVJP(OpBuilder &builder, ArrayRef<Value> cotangents,
   operandCotangents.assign({dLogits, Value()});
   return success();
 }
+
+// The table's gradient sums each row's cotangent into the row it came from.
+LogicalResult GatherRowsOp::buildVJP(OpBuilder &builder,
+                                     ArrayRef<Value> cotangents,
+                                     SmallVectorImpl<Value> &operandCotangents) {
+  Value dTable = ScatterAddRowsOp::create(builder, getLoc(),
+                                          getTable().getType(),
+                                          single(cotangents), getIndices());
+  operandCotangents.assign({dTable, Value()});
+  return success();
+}
+
+// The batch statistics feed only the running averages, which carry no
+// gradient: a cotangent for them is a program autodiff must not build.
+LogicalResult
+BatchNormTrainOp::buildVJP(OpBuilder &builder, ArrayRef<Value> cotangents,
+                           SmallVectorImpl<Value> &operandCotangents) {
+  if (cotangents[1] || cotangents[2])
+    return emitOpError("batch statistics carry no gradient, but the loss "
+                       "depends on them");
+  Location loc = getLoc();
+  Value dy = orZeros(builder, loc, cotangents[0], getResult().getType());
+  auto grad =
+      BatchNormGradOp::create(builder, loc, getInput(), getGamma(), getMean(),
+                              getVariance(), dy, getEpsilonAttr());
+  operandCotangents.assign(
+      {grad.getDInput(), grad.getDGamma(), grad.getDBeta()});
+  return success();
+}

@@ -251,6 +251,73 @@ def CCRNNRT_OneHotOp : CCRNNRT_Op<"one_hot", [MemoryEffects<[MemRead, MemWrite]>
   }];
 }
 
+def CCRNNRT_GatherRowsOp : CCRNNRT_Op<"gather_rows",
+    [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "rows of a table picked by index (an embedding lookup)";
+  let arguments = (ins CCRNNRT_Buffer:$table, CCRNNRT_Labels:$indices,
+                       CCRNNRT_Buffer:$output);
+  let assemblyFormat = [{
+    $table `[` $indices `]` `into` $output attr-dict
+    `:` type($table) `,` type($indices) `,` type($output)
+  }];
+}
+
+def CCRNNRT_ScatterAddRowsOp : CCRNNRT_Op<"scatter_add_rows",
+    [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "rows summed into a zeroed table by index";
+  let arguments = (ins CCRNNRT_Buffer:$updates, CCRNNRT_Labels:$indices,
+                       CCRNNRT_Buffer:$output);
+  let assemblyFormat = [{
+    $updates `[` $indices `]` `into` $output attr-dict
+    `:` type($updates) `,` type($indices) `,` type($output)
+  }];
+}
+
+def CCRNNRT_BatchNormTrainOp : CCRNNRT_Op<"batch_norm_train",
+    [MemoryEffects<[MemRead, MemWrite]>, AllTypesMatch<["input", "output"]>,
+     AllTypesMatch<["gamma", "beta", "mean", "variance"]>]> {
+  let summary = "batch normalization on the batch's statistics, which it writes";
+  let arguments = (ins CCRNNRT_Buffer:$input, CCRNNRT_Buffer:$gamma,
+                       CCRNNRT_Buffer:$beta, F64Attr:$epsilon,
+                       CCRNNRT_Buffer:$output, CCRNNRT_Buffer:$mean,
+                       CCRNNRT_Buffer:$variance);
+  let assemblyFormat = [{
+    $input `,` $gamma `,` $beta `into` $output `,` $mean `,` $variance
+    attr-dict `:` type($input) `,` type($gamma)
+  }];
+}
+
+def CCRNNRT_BatchNormGradOp : CCRNNRT_Op<"batch_norm_grad",
+    [MemoryEffects<[MemRead, MemWrite]>,
+     AllTypesMatch<["input", "d_result", "d_input"]>,
+     AllTypesMatch<["gamma", "mean", "variance", "d_gamma", "d_beta"]>]> {
+  let summary = "the gradient of batch_norm_train";
+  let arguments = (ins CCRNNRT_Buffer:$input, CCRNNRT_Buffer:$gamma,
+                       CCRNNRT_Buffer:$mean, CCRNNRT_Buffer:$variance,
+                       CCRNNRT_Buffer:$d_result, F64Attr:$epsilon,
+                       CCRNNRT_Buffer:$d_input, CCRNNRT_Buffer:$d_gamma,
+                       CCRNNRT_Buffer:$d_beta);
+  let assemblyFormat = [{
+    $input `,` $gamma `,` $mean `,` $variance `cotangent` $d_result
+    `into` $d_input `,` $d_gamma `,` $d_beta attr-dict
+    `:` type($input) `,` type($gamma)
+  }];
+}
+
+def CCRNNRT_BatchNormInferenceOp : CCRNNRT_Op<"batch_norm_inference",
+    [MemoryEffects<[MemRead, MemWrite]>, AllTypesMatch<["input", "output"]>,
+     AllTypesMatch<["gamma", "beta", "mean", "variance"]>]> {
+  let summary = "batch normalization on given statistics";
+  let arguments = (ins CCRNNRT_Buffer:$input, CCRNNRT_Buffer:$gamma,
+                       CCRNNRT_Buffer:$beta, CCRNNRT_Buffer:$mean,
+                       CCRNNRT_Buffer:$variance, F64Attr:$epsilon,
+                       CCRNNRT_Buffer:$output);
+  let assemblyFormat = [{
+    $input `,` $gamma `,` $beta `,` $mean `,` $variance `into` $output
+    attr-dict `:` type($input) `,` type($gamma)
+  }];
+}
+
 def CCRNNRT_SupervisedStepsOp : CCRNNRT_Op<"supervised_steps",
     [MemoryEffects<[MemWrite]>]> {
   let summary = "how many steps of a window the loss supervises";

@@ -329,7 +329,9 @@ private:
               MatmulOp,
               FusedMatmulOp, MatmulAccumulateOp,
               BroadcastOp, ReduceSumOp, ReshapeOp, ConcatOp, SplitOp,
-              TimeSliceOp, OneHotOp, SupervisedStepsOp, MSELossOp, MSELossGradOp,
+              TimeSliceOp, OneHotOp, GatherRowsOp, ScatterAddRowsOp,
+              BatchNormTrainOp, BatchNormGradOp, BatchNormInferenceOp,
+              SupervisedStepsOp, MSELossOp, MSELossGradOp,
               CrossEntropyLossOp, CrossEntropyLossGradOp, LSTMSeqOp,
               LSTMSeqGradOp, RNNTanhSeqOp, RNNTanhSeqGradOp>(
             [&](auto op) { return eval(op); })
@@ -764,6 +766,117 @@ private:
       result.data[b * classes + label] = 1.0;
     }
     return one(std::move(result));
+  }
+
+  /// The indices of a row-indexing op, each checked against `rows`.
+  FailureOr<std::vector<int64_t>> rowIndices(Operation *op, Value indices,
+                                             int64_t rows) {
+    std::vector<int64_t> result;
+    for (auto [i, value] : llvm::enumerate(tensor(indices).data)) {
+      auto row = static_cast<int64_t>(value);
+      if (row < 0 || row >= rows)
+        return op->emitOpError() << "index " << row << " at position " << i
+                                 << " is out of range [0, " << rows << ")";
+      result.push_back(row);
+    }
+    return result;
+  }
+
+  FailureOr<Results> eval(GatherRowsOp op) {
+    const Tensor &table = tensor(op.getTable());
+    int64_t rows = table.shape[0], features = table.shape[1];
+    FailureOr<std::vector<int64_t>> rowOf =
+        rowIndices(op, op.getIndices(), rows);
+    if (failed(rowOf))
+      return failure();
+    Tensor result = zeros({int64_t(rowOf->size()), features});
+    for (auto [i, row] : llvm::enumerate(*rowOf))
+      std::copy_n(&table.data[row * features], features,
+                  &result.data[i * features]);
+    return one(std::move(result));
+  }
+
+  FailureOr<Results> eval(ScatterAddRowsOp op) {
+    const Tensor &updates = tensor(op.getUpdates());
+    int64_t rows = op.getType().getDimSize(0), features = updates.shape[1];
+    FailureOr<std::vector<int64_t>> rowOf =
+        rowIndices(op, op.getIndices(), rows);
+    if (failed(rowOf))
+      return failure();
+    Tensor result = zeros({rows, features});
+    for (auto [i, row] : llvm::enumerate(*rowOf))
+      for (int64_t f = 0; f < features; ++f)
+        result.data[row * features + f] += updates.data[i * features + f];
+    return one(std::move(result));
+  }
+
+  /// y = gamma (x - mean) / sqrt(variance + epsilon) + beta, per feature.
+  static Tensor normalize(const Tensor &x, const Tensor &gamma,
+                          const Tensor &beta, const Tensor &mean,
+                          const Tensor &variance, double epsilon) {
+    int64_t features = x.shape[1];
+    Tensor y = zeros(x.shape);
+    for (int64_t i = 0; i < x.numElements(); ++i) {
+      int64_t f = i % features;
+      y.data[i] = gamma.data[f] * (x.data[i] - mean.data[f]) /
+                      std::sqrt(variance.data[f] + epsilon) +
+                  beta.data[f];
+    }
+    return y;
+  }
+
+  /// The batch's mean and biased variance of each feature of x [B, F].
+  static std::pair<Tensor, Tensor> batchStatistics(const Tensor &x) {
+    int64_t batch = x.shape[0], features = x.shape[1];
+    Tensor mean = zeros({features}), variance = zeros({features});
+    for (int64_t i = 0; i < x.numElements(); ++i)
+      mean.data[i % features] += x.data[i] / batch;
+    for (int64_t i = 0; i < x.numElements(); ++i) {
+      double d = x.data[i] - mean.data[i % features];
+      variance.data[i % features] += d * d / batch;
+    }
+    return {std::move(mean), std::move(variance)};
+  }
+
+  FailureOr<Results> eval(BatchNormTrainOp op) {
+    const Tensor &x = tensor(op.getInput());
+    auto [mean, variance] = batchStatistics(x);
+    Tensor y = normalize(x, tensor(op.getGamma()), tensor(op.getBeta()), mean,
+                         variance, op.getEpsilon().convertToDouble());
+    return Results{std::move(y), std::move(mean), std::move(variance)};
+  }
+
+  FailureOr<Results> eval(BatchNormGradOp op) {
+    const Tensor &x = tensor(op.getInput()), &gamma = tensor(op.getGamma()),
+                 &mean = tensor(op.getMean()),
+                 &variance = tensor(op.getVariance()),
+                 &dy = tensor(op.getDResult());
+    double epsilon = op.getEpsilon().convertToDouble();
+    int64_t batch = x.shape[0], features = x.shape[1];
+    Tensor dx = zeros(x.shape), dGamma = zeros({features}),
+           dBeta = zeros({features});
+    auto xhat = [&](int64_t i) {
+      int64_t f = i % features;
+      return (x.data[i] - mean.data[f]) / std::sqrt(variance.data[f] + epsilon);
+    };
+    for (int64_t i = 0; i < x.numElements(); ++i) {
+      dBeta.data[i % features] += dy.data[i];
+      dGamma.data[i % features] += dy.data[i] * xhat(i);
+    }
+    for (int64_t i = 0; i < x.numElements(); ++i) {
+      int64_t f = i % features;
+      dx.data[i] = gamma.data[f] / std::sqrt(variance.data[f] + epsilon) /
+                   batch *
+                   (batch * dy.data[i] - dBeta.data[f] - xhat(i) * dGamma.data[f]);
+    }
+    return Results{std::move(dx), std::move(dGamma), std::move(dBeta)};
+  }
+
+  FailureOr<Results> eval(BatchNormInferenceOp op) {
+    return one(normalize(tensor(op.getInput()), tensor(op.getGamma()),
+                         tensor(op.getBeta()), tensor(op.getMean()),
+                         tensor(op.getVariance()),
+                         op.getEpsilon().convertToDouble()));
   }
 
   /// Which of the `steps` steps from global step `start` (a null Value: 0)

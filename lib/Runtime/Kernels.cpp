@@ -313,6 +313,92 @@ void oneHot(int64_t batch, int64_t classes, const int64_t *labels,
       out[b * classes + labels[b]] = 1.0f;
 }
 
+void gatherRows(int64_t rows, int64_t n, int64_t features, const float *table,
+                const int64_t *indices, float *out) {
+  for (int64_t i = 0; i < n; ++i) {
+    float *row = out + i * features;
+    if (indices[i] >= 0 && indices[i] < rows)
+      std::copy_n(table + indices[i] * features, features, row);
+    else
+      std::fill_n(row, features, 0.0f);
+  }
+}
+
+void scatterAddRows(int64_t rows, int64_t n, int64_t features,
+                    const float *updates, const int64_t *indices, float *out) {
+  std::fill_n(out, rows * features, 0.0f);
+  for (int64_t i = 0; i < n; ++i) {
+    if (indices[i] < 0 || indices[i] >= rows)
+      continue;
+    float *row = out + indices[i] * features;
+    const float *update = updates + i * features;
+    for (int64_t f = 0; f < features; ++f)
+      row[f] += update[f];
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Batch normalization
+//===----------------------------------------------------------------------===//
+
+// Per feature, in double: the batch is small (one image step per caption)
+// and the statistics feed the running averages of every later evaluation.
+void batchNormTrain(int64_t batch, int64_t features, const float *x,
+                    const float *gamma, const float *beta, double epsilon,
+                    float *y, float *mean, float *variance) {
+  for (int64_t f = 0; f < features; ++f) {
+    double sum = 0;
+    for (int64_t b = 0; b < batch; ++b)
+      sum += x[b * features + f];
+    double mu = sum / batch, squares = 0;
+    for (int64_t b = 0; b < batch; ++b) {
+      double d = x[b * features + f] - mu;
+      squares += d * d;
+    }
+    double var = squares / batch, scale = gamma[f] / std::sqrt(var + epsilon);
+    for (int64_t b = 0; b < batch; ++b)
+      y[b * features + f] =
+          static_cast<float>(scale * (x[b * features + f] - mu) + beta[f]);
+    mean[f] = static_cast<float>(mu);
+    variance[f] = static_cast<float>(var);
+  }
+}
+
+void batchNormGrad(int64_t batch, int64_t features, const float *x,
+                   const float *gamma, const float *mean,
+                   const float *variance, const float *dy, double epsilon,
+                   float *dx, float *dGamma, float *dBeta) {
+  for (int64_t f = 0; f < features; ++f) {
+    double rstd = 1.0 / std::sqrt(double(variance[f]) + epsilon);
+    double sumDy = 0, sumDyXhat = 0;
+    for (int64_t b = 0; b < batch; ++b) {
+      double g = dy[b * features + f];
+      sumDy += g;
+      sumDyXhat += g * (x[b * features + f] - mean[f]) * rstd;
+    }
+    for (int64_t b = 0; b < batch; ++b) {
+      double xhat = (x[b * features + f] - mean[f]) * rstd;
+      dx[b * features + f] = static_cast<float>(
+          gamma[f] * rstd / batch *
+          (batch * double(dy[b * features + f]) - sumDy - xhat * sumDyXhat));
+    }
+    dGamma[f] = static_cast<float>(sumDyXhat);
+    dBeta[f] = static_cast<float>(sumDy);
+  }
+}
+
+void batchNormInference(int64_t batch, int64_t features, const float *x,
+                        const float *gamma, const float *beta,
+                        const float *mean, const float *variance,
+                        double epsilon, float *y) {
+  for (int64_t f = 0; f < features; ++f) {
+    double scale = gamma[f] / std::sqrt(double(variance[f]) + epsilon);
+    for (int64_t b = 0; b < batch; ++b)
+      y[b * features + f] = static_cast<float>(
+          scale * (x[b * features + f] - mean[f]) + beta[f]);
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Losses
 //===----------------------------------------------------------------------===//

@@ -165,6 +165,82 @@ __global__ void oneHotKernel(int64_t batch, int64_t classes,
     out[i] = labels[b] == k ? 1.f : 0.f;
   }
 }
+__global__ void gatherRowsKernel(int64_t rows, int64_t n, int64_t features,
+                                 const float *table, const int64_t *indices,
+                                 float *out) {
+  GRID_STRIDE(i, n * features) {
+    int64_t row = indices[i / features], f = i % features;
+    out[i] = row >= 0 && row < rows ? table[row * features + f] : 0.f;
+  }
+}
+/// One thread per column, summing in order of i: deterministic.
+__global__ void scatterAddRowsKernel(int64_t rows, int64_t n, int64_t features,
+                                     const float *updates,
+                                     const int64_t *indices, float *out) {
+  GRID_STRIDE(f, features) {
+    for (int64_t r = 0; r < rows; ++r)
+      out[r * features + f] = 0.f;
+    for (int64_t i = 0; i < n; ++i)
+      if (indices[i] >= 0 && indices[i] < rows)
+        out[indices[i] * features + f] += updates[i * features + f];
+  }
+}
+/// Batch normalization, one thread per feature (rt::batchNorm* in double).
+__global__ void batchNormTrainKernel(int64_t batch, int64_t features,
+                                     const float *x, const float *gamma,
+                                     const float *beta, double epsilon,
+                                     float *y, float *mean, float *variance) {
+  GRID_STRIDE(f, features) {
+    double sum = 0, squares = 0;
+    for (int64_t b = 0; b < batch; ++b)
+      sum += x[b * features + f];
+    double mu = sum / batch;
+    for (int64_t b = 0; b < batch; ++b) {
+      double d = x[b * features + f] - mu;
+      squares += d * d;
+    }
+    double var = squares / batch, scale = gamma[f] / sqrt(var + epsilon);
+    for (int64_t b = 0; b < batch; ++b)
+      y[b * features + f] = float(scale * (x[b * features + f] - mu) + beta[f]);
+    mean[f] = float(mu);
+    variance[f] = float(var);
+  }
+}
+__global__ void batchNormGradKernel(int64_t batch, int64_t features,
+                                    const float *x, const float *gamma,
+                                    const float *mean, const float *variance,
+                                    const float *dy, double epsilon, float *dx,
+                                    float *dGamma, float *dBeta) {
+  GRID_STRIDE(f, features) {
+    double rstd = 1.0 / sqrt(double(variance[f]) + epsilon);
+    double sumDy = 0, sumDyXhat = 0;
+    for (int64_t b = 0; b < batch; ++b) {
+      double g = dy[b * features + f];
+      sumDy += g;
+      sumDyXhat += g * (x[b * features + f] - mean[f]) * rstd;
+    }
+    for (int64_t b = 0; b < batch; ++b) {
+      double xhat = (x[b * features + f] - mean[f]) * rstd;
+      dx[b * features + f] =
+          float(gamma[f] * rstd / batch *
+                (batch * double(dy[b * features + f]) - sumDy -
+                 xhat * sumDyXhat));
+    }
+    dGamma[f] = float(sumDyXhat);
+    dBeta[f] = float(sumDy);
+  }
+}
+__global__ void batchNormInferenceKernel(int64_t batch, int64_t features,
+                                         const float *x, const float *gamma,
+                                         const float *beta, const float *mean,
+                                         const float *variance, double epsilon,
+                                         float *y) {
+  GRID_STRIDE(i, batch * features) {
+    int64_t f = i % features;
+    double scale = gamma[f] / sqrt(double(variance[f]) + epsilon);
+    y[i] = float(scale * (x[i] - mean[f]) + beta[f]);
+  }
+}
 /// c[e, i, j] = [c +] relu?(product[e, i, j] + bias[e, j]).
 __global__ void epilogueKernel(int64_t batch, int64_t m, int64_t n,
                                const float *product, const float *bias,
@@ -597,6 +673,48 @@ void oneHot(int64_t batch, int64_t classes, const int64_t *labels, float *out) {
   oneHotKernel<<<blocksFor(batch * classes), kThreads, 0, stream()>>>(
       batch, classes, labels, out);
   launched("oneHot");
+}
+
+void gatherRows(int64_t rows, int64_t n, int64_t features, const float *table,
+                const int64_t *indices, float *out) {
+  gatherRowsKernel<<<blocksFor(n * features), kThreads, 0, stream()>>>(
+      rows, n, features, table, indices, out);
+  launched("gatherRows");
+}
+
+void scatterAddRows(int64_t rows, int64_t n, int64_t features,
+                    const float *updates, const int64_t *indices, float *out) {
+  scatterAddRowsKernel<<<blocksFor(features), kThreads, 0, stream()>>>(
+      rows, n, features, updates, indices, out);
+  launched("scatterAddRows");
+}
+
+void batchNormTrain(int64_t batch, int64_t features, const float *x,
+                    const float *gamma, const float *beta, double epsilon,
+                    float *y, float *mean, float *variance) {
+  batchNormTrainKernel<<<blocksFor(features), kThreads, 0, stream()>>>(
+      batch, features, x, gamma, beta, epsilon, y, mean, variance);
+  launched("batchNormTrain");
+}
+
+void batchNormGrad(int64_t batch, int64_t features, const float *x,
+                   const float *gamma, const float *mean,
+                   const float *variance, const float *dy, double epsilon,
+                   float *dx, float *dGamma, float *dBeta) {
+  batchNormGradKernel<<<blocksFor(features), kThreads, 0, stream()>>>(
+      batch, features, x, gamma, mean, variance, dy, epsilon, dx, dGamma,
+      dBeta);
+  launched("batchNormGrad");
+}
+
+void batchNormInference(int64_t batch, int64_t features, const float *x,
+                        const float *gamma, const float *beta,
+                        const float *mean, const float *variance,
+                        double epsilon, float *y) {
+  batchNormInferenceKernel<<<blocksFor(batch * features), kThreads, 0,
+                             stream()>>>(batch, features, x, gamma, beta, mean,
+                                         variance, epsilon, y);
+  launched("batchNormInference");
 }
 
 //===----------------------------------------------------------------------===//

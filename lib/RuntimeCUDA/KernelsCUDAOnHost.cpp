@@ -109,6 +109,34 @@ void timeSlice(int64_t batch, int64_t length, int64_t features, int64_t start,
 void oneHot(int64_t batch, int64_t classes, const int64_t *labels, float *out) {
   rt::oneHot(batch, classes, labels, out);
 }
+void gatherRows(int64_t rows, int64_t n, int64_t features, const float *table,
+                const int64_t *indices, float *out) {
+  rt::gatherRows(rows, n, features, table, indices, out);
+}
+void scatterAddRows(int64_t rows, int64_t n, int64_t features,
+                    const float *updates, const int64_t *indices, float *out) {
+  rt::scatterAddRows(rows, n, features, updates, indices, out);
+}
+void batchNormTrain(int64_t batch, int64_t features, const float *x,
+                    const float *gamma, const float *beta, double epsilon,
+                    float *y, float *mean, float *variance) {
+  rt::batchNormTrain(batch, features, x, gamma, beta, epsilon, y, mean,
+                     variance);
+}
+void batchNormGrad(int64_t batch, int64_t features, const float *x,
+                   const float *gamma, const float *mean,
+                   const float *variance, const float *dy, double epsilon,
+                   float *dx, float *dGamma, float *dBeta) {
+  rt::batchNormGrad(batch, features, x, gamma, mean, variance, dy, epsilon, dx,
+                    dGamma, dBeta);
+}
+void batchNormInference(int64_t batch, int64_t features, const float *x,
+                        const float *gamma, const float *beta,
+                        const float *mean, const float *variance,
+                        double epsilon, float *y) {
+  rt::batchNormInference(batch, features, x, gamma, beta, mean, variance,
+                         epsilon, y);
+}
 
 float supervisedSteps(int64_t start, int64_t steps, int64_t interval) {
   return rt::supervisedSteps(start, steps, interval);

@@ -200,6 +200,37 @@ private:
   /// A window's forward or backward pass on its kernel object.
   LogicalResult emitWindow(ValueRange inputs, ValueRange outputs,
                            int64_t kernel, bool forward, bool stored);
+  /// rt::gatherRows / rt::scatterAddRows between `table` [rows, features]
+  /// and `rows` [n, features] picked by `indices`, writing `output`: per
+  /// network, each with its own table and its n indices.
+  void emitRowIndexing(StringRef fn, Value table, Value indices, Value rows,
+                       Value output) {
+    ArrayRef<int64_t> t = shapeOf(table);
+    int64_t n = shapeOf(indices)[0];
+    Value input = output == table ? rows : table;
+    perNetwork([&](StringRef e) {
+      line() << "rt::" << fn << "(" << t[0] << ", " << n << ", " << t[1]
+             << ", " << ofNetwork(input, e) << ", " << name(indices)
+             << (ensemble == 1 ? "" : " + e * " + std::to_string(n)) << ", "
+             << ofNetwork(output, e) << ");\n";
+    });
+  }
+  /// rt::batchNorm* on `input` [batch, features]: `inputs`, epsilon, then
+  /// `outputs`, each network's arrays.
+  void emitBatchNorm(StringRef fn, Value input, ArrayRef<Value> inputs,
+                     double epsilon, ArrayRef<Value> outputs) {
+    ArrayRef<int64_t> x = shapeOf(input);
+    perNetwork([&](StringRef e) {
+      llvm::raw_string_ostream &os = line();
+      os << "rt::" << fn << "(" << x[0] << ", " << x[1];
+      for (Value v : inputs)
+        os << ", " << ofNetwork(v, e);
+      os << ", " << floatLiteral(epsilon);
+      for (Value v : outputs)
+        os << ", " << ofNetwork(v, e);
+      os << ");\n";
+    });
+  }
   /// rt::concat / rt::split of `pieces` along `axis` of `whole`; `rest` ends
   /// the call's arguments.
   void emitJoin(StringRef fn, ValueRange pieces, Value whole, int64_t axis,
@@ -657,6 +688,38 @@ LogicalResult Emitter::emitOp(Operation *op) {
         line() << "rt::oneHot(" << ensemble * shapeOf(o.getOutput())[0] << ", "
                << shapeOf(o.getOutput())[1] << ", " << name(o.getLabels())
                << ", " << name(o.getOutput()) << ");\n";
+        return success();
+      })
+      .Case([&](rtir::GatherRowsOp g) {
+        emitRowIndexing("gatherRows", g.getTable(), g.getIndices(),
+                        g.getOutput(), g.getOutput());
+        return success();
+      })
+      .Case([&](rtir::ScatterAddRowsOp s) {
+        emitRowIndexing("scatterAddRows", s.getOutput(), s.getIndices(),
+                        s.getUpdates(), s.getOutput());
+        return success();
+      })
+      .Case([&](rtir::BatchNormTrainOp b) {
+        emitBatchNorm("batchNormTrain", b.getInput(),
+                      {b.getInput(), b.getGamma(), b.getBeta()},
+                      b.getEpsilon().convertToDouble(),
+                      {b.getOutput(), b.getMean(), b.getVariance()});
+        return success();
+      })
+      .Case([&](rtir::BatchNormGradOp b) {
+        emitBatchNorm("batchNormGrad", b.getInput(),
+                      {b.getInput(), b.getGamma(), b.getMean(),
+                       b.getVariance(), b.getDResult()},
+                      b.getEpsilon().convertToDouble(),
+                      {b.getDInput(), b.getDGamma(), b.getDBeta()});
+        return success();
+      })
+      .Case([&](rtir::BatchNormInferenceOp b) {
+        emitBatchNorm("batchNormInference", b.getInput(),
+                      {b.getInput(), b.getGamma(), b.getBeta(), b.getMean(),
+                       b.getVariance()},
+                      b.getEpsilon().convertToDouble(), {b.getOutput()});
         return success();
       })
       .Case([&](rtir::SupervisedStepsOp s) {

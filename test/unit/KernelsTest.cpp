@@ -225,6 +225,120 @@ TEST(KernelsLayout, TimeSlice) {
   EXPECT_TRUE(close(out, {10, 11, 20, 21, 110, 111, 120, 121}));
 }
 
+TEST(KernelsLayout, GatherRows) {
+  // table [3, 2]: row r = (10 r, 10 r + 1); index 5 is outside: a zero row.
+  Floats table{0, 1, 10, 11, 20, 21}, out(8, -1.f);
+  int64_t indices[] = {2, 0, 5, 2};
+  rt::gatherRows(3, 4, 2, table.data(), indices, out.data());
+  EXPECT_TRUE(close(out, {20, 21, 0, 1, 0, 0, 20, 21}));
+}
+
+TEST(KernelsLayout, ScatterAddRowsIsGatherRowsTransposed) {
+  // <gather(T), U> = <T, scatter(U)> for every T, U: the adjoint pair the
+  // embedding's gradient relies on; rows 1 and 4 are never picked.
+  std::mt19937 rng(7);
+  const int64_t rows = 5, n = 6, features = 3;
+  int64_t indices[] = {3, 0, 3, 2, 0, 3};
+  Floats table = randomFloats(rows * features, rng),
+         updates = randomFloats(n * features, rng);
+  Floats gathered(n * features), scattered(rows * features, 99.f);
+  rt::gatherRows(rows, n, features, table.data(), indices, gathered.data());
+  rt::scatterAddRows(rows, n, features, updates.data(), indices,
+                     scattered.data());
+  double lhs = 0, rhs = 0;
+  for (int64_t i = 0; i < n * features; ++i)
+    lhs += double(gathered[i]) * updates[i];
+  for (int64_t i = 0; i < rows * features; ++i)
+    rhs += double(table[i]) * scattered[i];
+  EXPECT_NEAR(lhs, rhs, 1e-5);
+  for (int64_t r : {1, 4})
+    for (int64_t f = 0; f < features; ++f)
+      EXPECT_EQ(scattered[r * features + f], 0.f) << "row " << r;
+  // Row 3 sums updates 0, 2, 5 in that order.
+  EXPECT_EQ(scattered[3 * features],
+            (updates[0] + updates[2 * features]) + updates[5 * features]);
+}
+
+//===----------------------------------------------------------------------===//
+// Batch normalization
+//===----------------------------------------------------------------------===//
+
+TEST(KernelsBatchNorm, TrainMatchesDouble) {
+  std::mt19937 rng(11);
+  const int64_t B = 5, F = 3;
+  const double eps = 1e-5;
+  Floats x = randomFloats(B * F, rng, 3.f), gamma = randomFloats(F, rng),
+         beta = randomFloats(F, rng);
+  Floats y(B * F), mean(F), var(F);
+  rt::batchNormTrain(B, F, x.data(), gamma.data(), beta.data(), eps, y.data(),
+                     mean.data(), var.data());
+  Doubles ey(B * F), em(F), ev(F);
+  for (int64_t f = 0; f < F; ++f) {
+    for (int64_t b = 0; b < B; ++b)
+      em[f] += double(x[b * F + f]) / B;
+    for (int64_t b = 0; b < B; ++b)
+      ev[f] += (x[b * F + f] - em[f]) * (x[b * F + f] - em[f]) / B;
+    for (int64_t b = 0; b < B; ++b)
+      ey[b * F + f] =
+          gamma[f] * (x[b * F + f] - em[f]) / std::sqrt(ev[f] + eps) + beta[f];
+  }
+  EXPECT_TRUE(close(y, ey, 1e-5));
+  EXPECT_TRUE(close(mean, em, 1e-6));
+  EXPECT_TRUE(close(var, ev, 1e-6));
+  // On the batch's own statistics, evaluation mode gives the same result.
+  Floats inferred(B * F);
+  rt::batchNormInference(B, F, x.data(), gamma.data(), beta.data(),
+                         mean.data(), var.data(), eps, inferred.data());
+  EXPECT_TRUE(close(inferred, toDoubles(y), 1e-5));
+}
+
+TEST(KernelsBatchNorm, GradMatchesFiniteDifferencesInDouble) {
+  // L = sum(y * r): the kernel's gradients against central differences of
+  // a double-precision forward pass.
+  std::mt19937 rng(12);
+  const int64_t B = 4, F = 2;
+  const double eps = 1e-3;
+  Floats x = randomFloats(B * F, rng, 2.f), gamma = randomFloats(F, rng),
+         r = randomFloats(B * F, rng);
+  Floats beta(F, 0.f), y(B * F), mean(F), var(F);
+  rt::batchNormTrain(B, F, x.data(), gamma.data(), beta.data(), eps, y.data(),
+                     mean.data(), var.data());
+  Floats dx(B * F), dGamma(F), dBeta(F);
+  rt::batchNormGrad(B, F, x.data(), gamma.data(), mean.data(), var.data(),
+                    r.data(), eps, dx.data(), dGamma.data(), dBeta.data());
+  auto loss = [&](const Doubles &xd, const Doubles &gd) {
+    double l = 0;
+    for (int64_t f = 0; f < F; ++f) {
+      double m = 0, v = 0;
+      for (int64_t b = 0; b < B; ++b)
+        m += xd[b * F + f] / B;
+      for (int64_t b = 0; b < B; ++b)
+        v += (xd[b * F + f] - m) * (xd[b * F + f] - m) / B;
+      for (int64_t b = 0; b < B; ++b)
+        l += r[b * F + f] * gd[f] * (xd[b * F + f] - m) / std::sqrt(v + eps);
+    }
+    return l;
+  };
+  const double h = 1e-6;
+  Doubles xd = toDoubles(x), gd = toDoubles(gamma), ex(B * F), eg(F), eb(F);
+  for (int64_t i = 0; i < B * F; ++i) {
+    Doubles plus = xd, minus = xd;
+    plus[i] += h;
+    minus[i] -= h;
+    ex[i] = (loss(plus, gd) - loss(minus, gd)) / (2 * h);
+    eb[i % F] += r[i];
+  }
+  for (int64_t f = 0; f < F; ++f) {
+    Doubles plus = gd, minus = gd;
+    plus[f] += h;
+    minus[f] -= h;
+    eg[f] = (loss(xd, plus) - loss(xd, minus)) / (2 * h);
+  }
+  EXPECT_TRUE(close(dx, ex, 1e-3));
+  EXPECT_TRUE(close(dGamma, eg, 1e-3));
+  EXPECT_TRUE(close(dBeta, eb, 1e-5));
+}
+
 //===----------------------------------------------------------------------===//
 // Losses
 //===----------------------------------------------------------------------===//

@@ -232,7 +232,20 @@ INSTANTIATE_TEST_SUITE_P(
                  "  %m = ccrnn.xent_loss %z, %labels : tensor<2x4xf64>, "
                  "tensor<2xi64> -> tensor<f64>\n"
                  "  %y = ccrnn.reshape %m : tensor<f64> -> tensor<1xf64>",
-                 "tensor<1xf64>", 1}),
+                 "tensor<1xf64>", 1},
+        // Row 2 is picked twice (its gradient sums both), row 1 never.
+        RuleCase{"gather_rows", "%t: tensor<4x3xf64>",
+                 "%i = arith.constant dense<[2, 0, 2, 3, 0]> : tensor<5xi64>\n"
+                 "  %y = ccrnn.gather_rows %t[%i] : tensor<4x3xf64>, "
+                 "tensor<5xi64> -> tensor<5x3xf64>",
+                 "tensor<5x3xf64>", 1},
+        // Through the batch's statistics too: every output depends on every
+        // input row of its feature.
+        RuleCase{"batch_norm_train",
+                 "%x: tensor<4x3xf64>, %g: tensor<3xf64>, %b: tensor<3xf64>",
+                 "%y, %m, %v = ccrnn.batch_norm_train %x, %g, %b "
+                 "{epsilon = 1.0e-5} : tensor<4x3xf64>, tensor<3xf64>",
+                 "tensor<4x3xf64>", 3}),
     [](const ::testing::TestParamInfo<RuleCase> &info) {
       return std::string(info.param.name);
     });

@@ -84,6 +84,31 @@ void timeSlice(int64_t batch, int64_t length, int64_t features, int64_t start,
                int64_t steps, const float *x, float *out);
 /// out[b, k] = labels[b] == k for k < classes (labels outside: a zero row).
 void oneHot(int64_t batch, int64_t classes, const int64_t *labels, float *out);
+/// out[i, :] = table[indices[i], :] for i < n; table is [rows, features]
+/// (an index outside [0, rows): a zero row).
+void gatherRows(int64_t rows, int64_t n, int64_t features, const float *table,
+                const int64_t *indices, float *out);
+/// out[r, :] = sum of updates[i, :] over i < n with indices[i] == r, summed
+/// in order of i; out is [rows, features] (an index outside: ignored).
+void scatterAddRows(int64_t rows, int64_t n, int64_t features,
+                    const float *updates, const int64_t *indices, float *out);
+
+//===--- Batch normalization (x is [batch, features]) -----------------------===//
+/// The batch's mean and biased variance per feature, and
+/// y = gamma (x - mean) / sqrt(variance + epsilon) + beta.
+void batchNormTrain(int64_t batch, int64_t features, const float *x,
+                    const float *gamma, const float *beta, double epsilon,
+                    float *y, float *mean, float *variance);
+/// d_beta = sum_b dy, d_gamma = sum_b dy xhat, and d_x (ccrnn.batch_norm_grad).
+void batchNormGrad(int64_t batch, int64_t features, const float *x,
+                   const float *gamma, const float *mean,
+                   const float *variance, const float *dy, double epsilon,
+                   float *dx, float *dGamma, float *dBeta);
+/// y = gamma (x - mean) / sqrt(variance + epsilon) + beta, statistics given.
+void batchNormInference(int64_t batch, int64_t features, const float *x,
+                        const float *gamma, const float *beta,
+                        const float *mean, const float *variance,
+                        double epsilon, float *y);
 
 //===--- Losses (SPEC §3) ---------------------------------------------------===//
 /// Number of t in [start, start + steps) with t % interval == 0.

@@ -111,6 +111,24 @@ void split(int64_t outer, int count, const float *in, float *const *pieces,
 void timeSlice(int64_t batch, int64_t length, int64_t features, int64_t start,
                int64_t steps, const float *x, float *out);
 void oneHot(int64_t batch, int64_t classes, const int64_t *labels, float *out);
+/// As rt::gatherRows / rt::scatterAddRows; the scatter sums each column in
+/// order of i (one thread per column), so its result is deterministic.
+void gatherRows(int64_t rows, int64_t n, int64_t features, const float *table,
+                const int64_t *indices, float *out);
+void scatterAddRows(int64_t rows, int64_t n, int64_t features,
+                    const float *updates, const int64_t *indices, float *out);
+/// As rt::batchNorm*: one thread per feature, the batch summed in order.
+void batchNormTrain(int64_t batch, int64_t features, const float *x,
+                    const float *gamma, const float *beta, double epsilon,
+                    float *y, float *mean, float *variance);
+void batchNormGrad(int64_t batch, int64_t features, const float *x,
+                   const float *gamma, const float *mean,
+                   const float *variance, const float *dy, double epsilon,
+                   float *dx, float *dGamma, float *dBeta);
+void batchNormInference(int64_t batch, int64_t features, const float *x,
+                        const float *gamma, const float *beta,
+                        const float *mean, const float *variance,
+                        double epsilon, float *y);
 
 //===--- Losses
 //-------------------------------------------------------------===//

@@ -350,6 +350,35 @@ LogicalResult FunctionConverter::convertKernel(Operation *op) {
         ccrnnrt::OneHotOp::create(builder, loc, in(o.getLabels()), out);
         return success();
       })
+      .Case([&](GatherRowsOp o) {
+        ccrnnrt::GatherRowsOp::create(builder, loc, in(o.getTable()),
+                                      in(o.getIndices()), out);
+        return success();
+      })
+      .Case([&](ScatterAddRowsOp o) {
+        ccrnnrt::ScatterAddRowsOp::create(builder, loc, in(o.getUpdates()),
+                                          in(o.getIndices()), out);
+        return success();
+      })
+      .Case([&](BatchNormTrainOp o) {
+        ccrnnrt::BatchNormTrainOp::create(
+            builder, loc, in(o.getInput()), in(o.getGamma()), in(o.getBeta()),
+            o.getEpsilonAttr(), outputs[0], outputs[1], outputs[2]);
+        return success();
+      })
+      .Case([&](BatchNormGradOp o) {
+        ccrnnrt::BatchNormGradOp::create(
+            builder, loc, in(o.getInput()), in(o.getGamma()), in(o.getMean()),
+            in(o.getVariance()), in(o.getDResult()), o.getEpsilonAttr(),
+            outputs[0], outputs[1], outputs[2]);
+        return success();
+      })
+      .Case([&](BatchNormInferenceOp o) {
+        ccrnnrt::BatchNormInferenceOp::create(
+            builder, loc, in(o.getInput()), in(o.getGamma()), in(o.getBeta()),
+            in(o.getMean()), in(o.getVariance()), o.getEpsilonAttr(), out);
+        return success();
+      })
       .Case([&](SupervisedStepsOp o) {
         ccrnnrt::SupervisedStepsOp::create(builder, loc, in(o.getStart()),
                                            o.getStepsAttr(),

@@ -827,3 +827,67 @@ func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
   // expected-error @below {{'ccrnn.ensemble_yield' op expects parent op 'ccrnn.ensemble'}}
   ccrnn.ensemble_yield %x : tensor<2xf32>
 }
+
+// -----
+
+func.func @gather_rows_width(%table: tensor<10x4xf32>, %tokens: tensor<6xi64>) {
+  // expected-error @below {{'ccrnn.gather_rows' op must relate a [rows, features] table, [n] indices and [n, features] rows, got table 'tensor<10x4xf32>', indices 'tensor<6xi64>' and rows 'tensor<6x3xf32>'}}
+  %e = ccrnn.gather_rows %table[%tokens] : tensor<10x4xf32>, tensor<6xi64> -> tensor<6x3xf32>
+  return
+}
+
+// -----
+
+func.func @gather_rows_element_type(%table: tensor<10x4xf32>, %tokens: tensor<6xi64>) {
+  // expected-error @below {{'ccrnn.gather_rows' op table and rows must have one element type, got 'tensor<10x4xf32>' and 'tensor<6x4xf64>'}}
+  %e = ccrnn.gather_rows %table[%tokens] : tensor<10x4xf32>, tensor<6xi64> -> tensor<6x4xf64>
+  return
+}
+
+// -----
+
+func.func @scatter_add_rows_count(%rows: tensor<5x4xf32>, %tokens: tensor<6xi64>) {
+  // expected-error @below {{'ccrnn.scatter_add_rows' op must relate a [rows, features] table, [n] indices and [n, features] rows, got table 'tensor<10x4xf32>', indices 'tensor<6xi64>' and rows 'tensor<5x4xf32>'}}
+  %t = ccrnn.scatter_add_rows %rows[%tokens] : tensor<5x4xf32>, tensor<6xi64> -> tensor<10x4xf32>
+  return
+}
+
+// -----
+
+func.func @batch_norm_batch_of_one(%x: tensor<1x4xf32>, %g: tensor<4xf32>) {
+  // expected-error @below {{'ccrnn.batch_norm_train' op needs an input of [batch, features] with a batch of at least 2, got 'tensor<1x4xf32>'}}
+  %y, %m, %v = ccrnn.batch_norm_train %x, %g, %g {epsilon = 1.0e-5} : tensor<1x4xf32>, tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @batch_norm_gamma(%x: tensor<8x4xf32>, %g: tensor<3xf32>) {
+  // expected-error @below {{'ccrnn.batch_norm_train' op needs per-feature operands of type 'tensor<4xf32>', got 'tensor<3xf32>'}}
+  %y, %m, %v = ccrnn.batch_norm_train %x, %g, %g {epsilon = 1.0e-5} : tensor<8x4xf32>, tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @batch_norm_epsilon(%x: tensor<8x4xf32>, %g: tensor<4xf32>) {
+  // expected-error @below {{'ccrnn.batch_norm_inference' op needs a positive epsilon, got 0}}
+  %y = ccrnn.batch_norm_inference %x, %g, %g, %g, %g {epsilon = 0.0} : tensor<8x4xf32>, tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @batch_norm_grad_cotangent(%x: tensor<8x4xf32>, %g: tensor<4xf32>, %dy: tensor<8x3xf32>) {
+  // expected-error @below {{'ccrnn.batch_norm_grad' op failed to verify that all of {input, d_result, d_input} have same type}}
+  %dx, %dg, %db = "ccrnn.batch_norm_grad"(%x, %g, %g, %g, %dy) {epsilon = 1.0e-5} : (tensor<8x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<8x3xf32>) -> (tensor<8x4xf32>, tensor<4xf32>, tensor<4xf32>)
+  return
+}
+
+// -----
+
+func.func @batch_norm_inference_result(%x: tensor<8x4xf32>, %g: tensor<4xf32>) {
+  // expected-error @below {{'ccrnn.batch_norm_inference' op failed to verify that all of {input, result} have same type}}
+  %y = "ccrnn.batch_norm_inference"(%x, %g, %g, %g, %g) {epsilon = 1.0e-5} : (tensor<8x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<8x4xf64>
+  return
+}

@@ -97,6 +97,11 @@ func.func @dynamic(%logits: tensor<?x10xf64>, %labels: tensor<?xi32>) -> tensor<
 // CHECK:         ccrnn.xent_loss_grad %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x3xf32>, tensor<2xi64>, tensor<f32>
 // CHECK:         ccrnn.one_hot %{{.*}} : tensor<2xi64> -> tensor<2x4xf32>
 // CHECK:         ccrnn.matmul_accumulate %{{.*}}, %{{.*}}, %{{.*}} {transpose_lhs} : tensor<3x3xf32>, tensor<2x3xf32>, tensor<2x3xf32> -> tensor<3x3xf32>
+// CHECK:         ccrnn.gather_rows %{{.*}}[%{{.*}}] : tensor<2x3xf32>, tensor<2xi64> -> tensor<2x3xf32>
+// CHECK:         ccrnn.scatter_add_rows %{{.*}}[%{{.*}}] : tensor<2x3xf32>, tensor<2xi64> -> tensor<5x3xf32>
+// CHECK:         ccrnn.batch_norm_train %{{.*}}, %{{.*}}, %{{.*}} {epsilon = 1.000000e-05 : f64} : tensor<2x3xf32>, tensor<3xf32>
+// CHECK:         ccrnn.batch_norm_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} cotangent %{{.*}} {epsilon = 1.000000e-05 : f64} : tensor<2x3xf32>, tensor<3xf32>
+// CHECK:         ccrnn.batch_norm_inference %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {epsilon = 1.000000e-05 : f64} : tensor<2x3xf32>, tensor<3xf32>
 // CHECK:         ccrnn.synthesizer_target %{{.*}}, %{{.*}} {scale = 5.000000e-01 : f64} : tensor<2x3xf32>
 func.func @tensor_ops(%a: tensor<2x3xf32>, %v: tensor<3xf32>, %x: tensor<2x5x1xf32>, %t: index,
                       %h: tensor<2x3xf32>, %wih: tensor<12x1xf32>, %whh: tensor<12x3xf32>, %b: tensor<12xf32>,
@@ -130,6 +135,11 @@ func.func @tensor_ops(%a: tensor<2x3xf32>, %v: tensor<3xf32>, %x: tensor<2x5x1xf
   %17 = ccrnn.xent_loss_grad %a, %labels, %cot : tensor<2x3xf32>, tensor<2xi64>, tensor<f32>
   %18 = ccrnn.one_hot %labels : tensor<2xi64> -> tensor<2x4xf32>
   %19 = ccrnn.matmul_accumulate %8, %a, %a {transpose_lhs} : tensor<3x3xf32>, tensor<2x3xf32>, tensor<2x3xf32> -> tensor<3x3xf32>
+  %20 = ccrnn.gather_rows %a[%labels] : tensor<2x3xf32>, tensor<2xi64> -> tensor<2x3xf32>
+  %21 = ccrnn.scatter_add_rows %a[%labels] : tensor<2x3xf32>, tensor<2xi64> -> tensor<5x3xf32>
+  %bn:3 = ccrnn.batch_norm_train %a, %v, %v {epsilon = 1.0e-5} : tensor<2x3xf32>, tensor<3xf32>
+  %bg:3 = ccrnn.batch_norm_grad %a, %v, %bn#1, %bn#2 cotangent %a {epsilon = 1.0e-5} : tensor<2x3xf32>, tensor<3xf32>
+  %bi = ccrnn.batch_norm_inference %a, %v, %v, %bn#1, %bn#2 {epsilon = 1.0e-5} : tensor<2x3xf32>, tensor<3xf32>
   ccrnn.synthesizer_target %a, %a {scale = 0.5} : tensor<2x3xf32>
   return
 }

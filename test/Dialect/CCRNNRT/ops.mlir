@@ -60,6 +60,16 @@ module attributes {
     ccrnnrt.time_slice %seq at %t into %win : memref<2x4x1xf32>, memref<2x2x1xf32>
     // CHECK: ccrnnrt.one_hot
     ccrnnrt.one_hot %labels into %y : memref<2xi64>, memref<2x3xf32>
+    // CHECK: ccrnnrt.gather_rows %{{.*}}[%{{.*}}] into
+    ccrnnrt.gather_rows %rows[%labels] into %y : memref<2x3xf32>, memref<2xi64>, memref<2x3xf32>
+    // CHECK: ccrnnrt.scatter_add_rows %{{.*}}[%{{.*}}] into
+    ccrnnrt.scatter_add_rows %y[%labels] into %rows : memref<2x3xf32>, memref<2xi64>, memref<2x3xf32>
+    // CHECK: ccrnnrt.batch_norm_train %{{.*}}, %{{.*}}, %{{.*}} into %{{.*}}, %{{.*}}, %{{.*}} {epsilon = 1.000000e-05 : f64}
+    ccrnnrt.batch_norm_train %y, %b, %b into %rows, %b, %b {epsilon = 1.0e-5} : memref<2x3xf32>, memref<3xf32>
+    // CHECK: ccrnnrt.batch_norm_grad %{{.*}} cotangent %{{.*}} into
+    ccrnnrt.batch_norm_grad %y, %b, %b, %b cotangent %rows into %y, %b, %b {epsilon = 1.0e-5} : memref<2x3xf32>, memref<3xf32>
+    // CHECK: ccrnnrt.batch_norm_inference %{{.*}} into
+    ccrnnrt.batch_norm_inference %y, %b, %b, %b, %b into %rows {epsilon = 1.0e-5} : memref<2x3xf32>, memref<3xf32>
     // CHECK: ccrnnrt.supervised_steps %arg4 into %{{.*}} {interval = 2 : i64, steps = 2 : i64}
     %n = ccrnnrt.slice 96 : memref<f32>
     ccrnnrt.supervised_steps %t into %n {steps = 2, interval = 2} : memref<f32>
