@@ -21,7 +21,10 @@ def CCRNN_LossKind : I32EnumAttr<"LossKind", "training loss", [
     // Mean squared error at every (supervised) step: drawing tasks.
     I32EnumAttrCase<"mse", 0>,
     // Softmax cross-entropy of the last step's output: classification.
-    I32EnumAttrCase<"xent", 1>
+    I32EnumAttrCase<"xent", 1>,
+    // Softmax cross-entropy at every step against the next token: a
+    // language model's loss (captioning).
+    I32EnumAttrCase<"xent_steps", 2>
   ]> {
   let cppNamespace = "::ccrnn";
 }
@@ -39,7 +42,10 @@ def CCRNN_LossKind : I32EnumAttr<"LossKind", "training loss", [
 def CCRNN_ParameterGroup : I32EnumAttr<"ParameterGroup", "parameter group", [
     I32EnumAttrCase<"Recurrent", 0, "recurrent">,
     I32EnumAttrCase<"Readout", 1, "readout">,
-    I32EnumAttrCase<"Synthesizer", 2, "synthesizer">
+    I32EnumAttrCase<"Synthesizer", 2, "synthesizer">,
+    // What maps the inputs into the recurrent network's input: a caption
+    // model's image encoder and word embedding.
+    I32EnumAttrCase<"Input", 3, "input">
   ]> {
   let cppNamespace = "::ccrnn";
   let genSpecializedAttr = 0;
@@ -49,7 +55,11 @@ def CCRNN_ParameterGroup : I32EnumAttr<"ParameterGroup", "parameter group", [
 def CCRNN_InitKind : I32EnumAttr<"InitKind", "parameter initialisation", [
     I32EnumAttrCase<"Zeros", 0, "zeros">,
     // U(-bound, bound)
-    I32EnumAttrCase<"Uniform", 1, "uniform">
+    I32EnumAttrCase<"Uniform", 1, "uniform">,
+    // N(0, bound^2): an embedding table (nn.Embedding)
+    I32EnumAttrCase<"Normal", 2, "normal">,
+    // all 1: a batch norm's weight
+    I32EnumAttrCase<"Ones", 3, "ones">
   ]> {
   let cppNamespace = "::ccrnn";
   let genSpecializedAttr = 0;

@@ -13,6 +13,7 @@
 #include "mlir/Interfaces/FunctionImplementation.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
 
 #include <cmath>
 #include <cstdio>
@@ -147,12 +148,21 @@ void ModelOp::print(OpAsmPrinter &p) {
 
 LogicalResult ModelOp::verify() {
   FunctionType type = getFunctionType();
-  if (type.getNumInputs() != 1)
-    return emitOpError("must take exactly one input sequence, got ")
-           << type.getNumInputs() << " inputs";
-  if (!isa<SeqType>(type.getInput(0)))
-    return emitOpError("input must be a '!ccrnn.seq', got ")
-           << type.getInput(0);
+  // A sequence of vectors or of tokens; a token model may take one vector
+  // per sequence first (the image a caption describes).
+  ArrayRef<Type> inputs = type.getInputs();
+  bool oneSequence =
+      inputs.size() == 1 && isa<SeqType, TokensType>(inputs.front());
+  bool vectorThenTokens = inputs.size() == 2 && isa<VecType>(inputs[0]) &&
+                          isa<TokensType>(inputs[1]);
+  if (!oneSequence && !vectorThenTokens) {
+    InFlightDiagnostic diag =
+        emitOpError("must take one input sequence ('!ccrnn.seq' or "
+                    "'!ccrnn.tokens'), a '!ccrnn.tokens' optionally after "
+                    "one '!ccrnn.vec', got (");
+    llvm::interleaveComma(inputs, diag);
+    return diag << ")";
+  }
   if (type.getNumResults() != 1)
     return emitOpError("must return exactly one output sequence, got ")
            << type.getNumResults() << " results";
@@ -193,6 +203,23 @@ LogicalResult ModelOp::verifyRegions() {
   if (readout.getInput().getDefiningOp() != layers.front().getOperation())
     return readout.emitOpError(
         "must read the output of the model's recurrent layer");
+  // The input layers have fixed parameter names (ModelParameters.cpp).
+  llvm::StringMap<Operation *> inputLayers;
+  for (Operation &op : entry) {
+    auto linear = dyn_cast<LinearOp>(op);
+    if (!isa<EmbeddingOp, BatchNormOp, PrependOp, DropoutOp>(op) &&
+        !(linear && isa<VecType>(linear.getType())))
+      continue;
+    std::string kind = linear ? "vector 'ccrnn.linear'"
+                              : ("'" + op.getName().getStringRef() + "'").str();
+    auto [it, inserted] = inputLayers.try_emplace(kind, &op);
+    if (!inserted) {
+      InFlightDiagnostic diag =
+          emitOpError("has two ") << kind << " ops; a model has at most one";
+      diag.attachNote(op.getLoc()) << "second one here";
+      return diag;
+    }
+  }
   if (cerebellums.size() > 1) {
     InFlightDiagnostic diag = emitOpError("has ")
                               << cerebellums.size()
@@ -204,7 +231,15 @@ LogicalResult ModelOp::verifyRegions() {
 }
 
 SeqType ModelOp::getInputType() {
-  return cast<SeqType>(getFunctionType().getInput(0));
+  return dyn_cast<SeqType>(getFunctionType().getInputs().back());
+}
+
+TokensType ModelOp::getTokensType() {
+  return dyn_cast<TokensType>(getFunctionType().getInputs().back());
+}
+
+VecType ModelOp::getVectorInputType() {
+  return dyn_cast<VecType>(getFunctionType().getInputs().front());
 }
 
 SeqType ModelOp::getOutputType() {
@@ -313,14 +348,71 @@ LogicalResult LinearOp::verify() {
   if (features > kMaxUnits)
     return emitOpError("attribute 'features' must be at most ")
            << kMaxUnits << ", got " << features;
-  if (getType().getFeatures() != features)
+  if (getOutputSize() != features)
     return emitOpError("attribute 'features' (")
            << features << ") does not match the result type " << getType();
+  if (isa<VecType>(getInput().getType()) != isa<VecType>(getType()))
+    return emitOpError("maps a vector to a vector and a sequence to a "
+                       "sequence, got ")
+           << getInput().getType() << " -> " << getType();
   return success();
 }
 
 int64_t LinearOp::getInputSize() {
   return getFeatureSize(getInput().getType());
+}
+
+int64_t LinearOp::getOutputSize() { return getFeatureSize(getType()); }
+
+//===----------------------------------------------------------------------===//
+// Input ops: embedding, batch norm, prepend, dropout
+//===----------------------------------------------------------------------===//
+
+/// Checks a size attribute `name` against 1..kMaxUnits and the result's
+/// features.
+static LogicalResult verifyFeatures(Operation *op, StringRef name,
+                                    int64_t features, Type result) {
+  if (features <= 0 || features > kMaxUnits)
+    return op->emitOpError("attribute '")
+           << name << "' must be from 1 to " << kMaxUnits << ", got "
+           << features;
+  if (getFeatureSize(result) != features)
+    return op->emitOpError("attribute '")
+           << name << "' (" << features << ") does not match the result type "
+           << result;
+  return success();
+}
+
+LogicalResult EmbeddingOp::verify() {
+  return verifyFeatures(*this, "features", getFeaturesAttr().getInt(),
+                        getType());
+}
+
+LogicalResult BatchNormOp::verify() {
+  double momentum = getMomentum().convertToDouble();
+  if (!(momentum > 0 && momentum <= 1))
+    return emitOpError("attribute 'momentum' must be in (0, 1], got ")
+           << momentum;
+  double epsilon = getEpsilon().convertToDouble();
+  if (!(epsilon > 0) || !std::isfinite(epsilon))
+    return emitOpError("attribute 'epsilon' must be positive, got ")
+           << epsilon;
+  return success();
+}
+
+LogicalResult PrependOp::verify() {
+  if (getFirst().getType().getFeatures() != getRest().getType().getFeatures())
+    return emitOpError("first step ")
+           << getFirst().getType() << " and sequence " << getRest().getType()
+           << " must have the same features";
+  return success();
+}
+
+LogicalResult DropoutOp::verify() {
+  double rate = getRate().convertToDouble();
+  if (!(rate >= 0 && rate < 1))
+    return emitOpError("attribute 'rate' must be in [0, 1), got ") << rate;
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -383,6 +475,17 @@ LogicalResult ReturnOp::verify() {
     return emitOpError("attribute 'loss' is 'xent', which needs at least 2 "
                        "classes, but the output has ")
            << getOutput().getType().getFeatures() << " feature(s)";
+  // A token model predicts its next token, and only a token model can.
+  TokensType tokens = model.getTokensType();
+  if (tokens && getLoss() != LossKind::xent_steps)
+    return emitOpError("a model of ")
+           << tokens << " predicts its next token: 'loss' must be "
+           << "'xent_steps'";
+  if (getLoss() == LossKind::xent_steps &&
+      (!tokens || tokens.getVocab() != getOutput().getType().getFeatures()))
+    return emitOpError("attribute 'loss' is 'xent_steps', which needs a "
+                       "'!ccrnn.tokens' input of the output's ")
+           << getOutput().getType().getFeatures() << " tokens";
   return success();
 }
 

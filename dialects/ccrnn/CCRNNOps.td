@@ -26,8 +26,12 @@ def CCRNN_ModelOp : CCRNN_Op<"model", [
     Holds one network: a recurrent layer stack over the input sequence, a
     linear readout, optionally a cerebellum observing the recurrent state,
     and the `ccrnn.return` of the output sequence. A model with a cerebellum
-    is a ccRNN; without one it is a cRNN. The model takes exactly one input
-    sequence and returns one output sequence.
+    is a ccRNN; without one it is a cRNN. The model takes one input
+    sequence, of vectors (`!ccrnn.seq`) or of tokens (`!ccrnn.tokens`, a
+    caption's words, which `ccrnn.embedding` turns into vectors); a token
+    model may take one vector per sequence before them (`!ccrnn.vec`, the
+    image, which `ccrnn.prepend` makes the first step). It returns one
+    output sequence.
 
     ```mlir
     ccrnn.model @dni_lstm(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
@@ -68,8 +72,13 @@ def CCRNN_ModelOp : CCRNN_Op<"model", [
     //===------------------------------------------------------------------===//
     // Model structure (valid after verification)
     //===------------------------------------------------------------------===//
-    /// The input sequence type.
+    /// The input sequence type (null for a model of tokens).
     SeqType getInputType();
+    /// The input token type (null for a model of vectors).
+    TokensType getTokensType();
+    /// The type of the per-sequence vector input taken before the tokens
+    /// (null when there is none).
+    VecType getVectorInputType();
     /// The output sequence type.
     SeqType getOutputType();
     /// The single recurrent layer stack of the model.
@@ -134,18 +143,20 @@ def CCRNN_RNNTanhOp : CCRNN_RecurrentLayerOp<"rnn_tanh"> {
 }
 
 def CCRNN_LinearOp : CCRNN_Op<"linear", [HasParent<"ModelOp">, Pure]> {
-  let summary = "a linear readout applied at every step";
+  let summary = "a linear map applied at every step, or to a vector";
   let description = [{
     `y_t = W x_t + b` with `W` of shape `[features, in]` (PyTorch
     `nn.Linear`), `features` 1 to 1,048,576 (2^20). Applied to a recurrent
-    layer output it reads the hidden sequence of the last layer.
+    layer output it reads the hidden sequence of the last layer; applied to
+    a `!ccrnn.vec` it maps the vector (a caption model's image encoder).
 
     ```mlir
     %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 50> -> !ccrnn.seq<2>
+    %e = ccrnn.linear %image features = 256 : !ccrnn.vec<2048> -> !ccrnn.vec<256>
     ```
   }];
-  let arguments = (ins CCRNN_AnyModelValue:$input, I64Attr:$features);
-  let results = (outs CCRNN_SeqType:$result);
+  let arguments = (ins CCRNN_LinearInput:$input, I64Attr:$features);
+  let results = (outs CCRNN_LinearOutput:$result);
   let assemblyFormat = [{
     $input `features` `=` $features attr-dict
     `:` qualified(type($input)) `->` qualified(type($result))
@@ -153,14 +164,106 @@ def CCRNN_LinearOp : CCRNN_Op<"linear", [HasParent<"ModelOp">, Pure]> {
   let hasVerifier = 1;
   let builders = [
     OpBuilder<(ins "::mlir::Value":$input, "int64_t":$features), [{
-      build($_builder, $_state, SeqType::get($_builder.getContext(), features),
-            input, features);
+      ::mlir::MLIRContext *ctx = $_builder.getContext();
+      ::mlir::Type result = ::mlir::isa<VecType>(input.getType())
+                                ? ::mlir::Type(VecType::get(ctx, features))
+                                : ::mlir::Type(SeqType::get(ctx, features));
+      build($_builder, $_state, result, input, features);
     }]>
   ];
   let extraClassDeclaration = [{
     /// Features of one input step.
     int64_t getInputSize();
+    /// The number of output features (the result's size).
+    int64_t getOutputSize();
   }];
+}
+
+def CCRNN_EmbeddingOp : CCRNN_Op<"embedding", [HasParent<"ModelOp">, Pure]> {
+  let summary = "a learned vector per token";
+  let description = [{
+    Step `t` of the result is row `tokens_t` of a `[vocab, features]` table
+    (PyTorch `nn.Embedding`, initialised N(0, 1)), `features` 1 to
+    1,048,576.
+
+    ```mlir
+    %w = ccrnn.embedding %words features = 256 : !ccrnn.tokens<9956> -> !ccrnn.seq<256>
+    ```
+  }];
+  let arguments = (ins CCRNN_TokensType:$input, I64Attr:$features);
+  let results = (outs CCRNN_SeqType:$result);
+  let assemblyFormat = [{
+    $input `features` `=` $features attr-dict
+    `:` qualified(type($input)) `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def CCRNN_BatchNormOp : CCRNN_Op<"batch_norm", [HasParent<"ModelOp">, Pure,
+    AllTypesMatch<["input", "result"]>]> {
+  let summary = "batch normalization of a vector, with running statistics";
+  let description = [{
+    PyTorch's `BatchNorm1d`: training normalises each feature with the
+    batch's mean and (biased) variance, then scales and shifts it by the
+    learned `weight` (initialised 1) and `bias` (0), and moves the running
+    mean and (unbiased) variance towards the batch's by `momentum`;
+    evaluation normalises with the running statistics. `momentum` is in
+    (0, 1], `epsilon` positive.
+
+    ```mlir
+    %n = ccrnn.batch_norm %e momentum = 0.01 : !ccrnn.vec<256>
+    ```
+  }];
+  let arguments = (ins CCRNN_VecType:$input, F64Attr:$momentum,
+                       DefaultValuedAttr<F64Attr, "1e-5">:$epsilon);
+  let results = (outs CCRNN_VecType:$result);
+  let assemblyFormat = [{
+    $input `momentum` `=` $momentum attr-dict `:` qualified(type($input))
+  }];
+  let hasVerifier = 1;
+}
+
+def CCRNN_PrependOp : CCRNN_Op<"prepend", [HasParent<"ModelOp">, Pure,
+    AllTypesMatch<["rest", "result"]>]> {
+  let summary = "a vector as a sequence's first step";
+  let description = [{
+    The sequence `[first, rest_0, rest_1, ...]`: a caption model feeds the
+    image's embedding before the words. Training windows cut the result,
+    so only a sequence's first window holds the prepended step.
+
+    ```mlir
+    %x = ccrnn.prepend %image, %words : !ccrnn.vec<256>, !ccrnn.seq<256>
+    ```
+  }];
+  let arguments = (ins CCRNN_VecType:$first, CCRNN_SeqType:$rest);
+  let results = (outs CCRNN_SeqType:$result);
+  let assemblyFormat = [{
+    $first `,` $rest attr-dict `:` qualified(type($first)) `,`
+    qualified(type($rest))
+  }];
+  let hasVerifier = 1;
+}
+
+def CCRNN_DropoutOp : CCRNN_Op<"dropout", [HasParent<"ModelOp">, Pure,
+    AllTypesMatch<["input", "result"]>]> {
+  let summary = "inverted dropout of a sequence in training";
+  let description = [{
+    In training each element is zeroed with probability `rate` and the
+    others are scaled by `1 / (1 - rate)` (PyTorch `nn.Dropout`); in
+    evaluation it is the identity. The mask is an input of the training
+    program that the driver draws from its seeded streams, so that every
+    random number of a run comes from one place. `rate` is in [0, 1).
+
+    ```mlir
+    %d = ccrnn.dropout %x rate = 0.5 : !ccrnn.seq<256>
+    ```
+  }];
+  let arguments = (ins CCRNN_SeqType:$input, F64Attr:$rate);
+  let results = (outs CCRNN_SeqType:$result);
+  let assemblyFormat = [{
+    $input `rate` `=` $rate attr-dict `:` qualified(type($input))
+  }];
+  let hasVerifier = 1;
 }
 
 def CCRNN_CerebellumOp : CCRNN_Op<"cerebellum", [HasParent<"ModelOp">]> {
@@ -223,8 +326,9 @@ def CCRNN_ReturnOp : CCRNN_Op<"return", [
     Terminates a model with its output sequence. `loss = mse` trains the
     output at every (supervised) step with the mean squared error;
     `loss = xent` reads only the last step as class scores and trains it with
-    softmax cross-entropy. Without `loss`, the training pipeline's option
-    decides.
+    softmax cross-entropy; `loss = xent_steps` reads every step as scores
+    of the next token (a model of `!ccrnn.tokens`, which must use it).
+    Without `loss`, the training pipeline's option decides.
 
     ```mlir
     ccrnn.return %y loss = xent : !ccrnn.seq<10>

@@ -34,6 +34,22 @@ LogicalResult SeqType::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+LogicalResult VecType::verify(function_ref<InFlightDiagnostic()> emitError,
+                              int64_t features) {
+  if (features <= 0 || features > kMaxUnits)
+    return emitError() << "!ccrnn.vec: features must be from 1 to "
+                       << kMaxUnits << ", got " << features;
+  return success();
+}
+
+LogicalResult TokensType::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 int64_t vocab) {
+  if (vocab < 2 || vocab > kMaxUnits)
+    return emitError() << "!ccrnn.tokens: vocab must be from 2 to "
+                       << kMaxUnits << ", got " << vocab;
+  return success();
+}
+
 LogicalResult
 RecurrentType::verify(function_ref<InFlightDiagnostic()> emitError,
                       CellKind cell, int64_t hidden, int64_t layers) {
@@ -58,6 +74,7 @@ int64_t RecurrentType::getLayerStateSize() const {
 int64_t ccrnn::getFeatureSize(Type type) {
   return llvm::TypeSwitch<Type, int64_t>(type)
       .Case<SeqType>([](SeqType t) { return t.getFeatures(); })
+      .Case<VecType>([](VecType t) { return t.getFeatures(); })
       .Case<RecurrentType>([](RecurrentType t) { return t.getHidden(); })
       .Default([](Type) { return 0; });
 }

@@ -22,8 +22,9 @@
 
 namespace ccrnn {
 
-/// Features of one step of a graph-level value: the size of a `!ccrnn.seq`,
-/// or the hidden size of a `!ccrnn.rnn` (its last layer's hidden sequence).
+/// Features of one step of a graph-level value: the size of a `!ccrnn.seq`
+/// or a `!ccrnn.vec`, or the hidden size of a `!ccrnn.rnn` (its last
+/// layer's hidden sequence).
 /// Returns 0 for any other type.
 int64_t getFeatureSize(mlir::Type type);
 

@@ -56,7 +56,44 @@ def CCRNN_RecurrentType : CCRNN_Type<"Recurrent", "rnn"> {
   }];
 }
 
+def CCRNN_VecType : CCRNN_Type<"Vec", "vec"> {
+  let summary = "one feature vector per sequence";
+  let description = [{
+    A batch of single vectors of `features` elements (1 to 1,048,576):
+    what belongs to a whole sequence rather than to a step, such as the
+    image features a caption is conditioned on. `ccrnn.prepend` makes it
+    a sequence's first step.
+
+    ```mlir
+    !ccrnn.vec<2048>   // a ResNet-152 pooled feature vector
+    ```
+  }];
+  let parameters = (ins "int64_t":$features);
+  let assemblyFormat = "`<` $features `>`";
+  let genVerifyDecl = 1;
+}
+
+def CCRNN_TokensType : CCRNN_Type<"Tokens", "tokens"> {
+  let summary = "a sequence of token indices";
+  let description = [{
+    A batch of sequences whose steps are indices into a vocabulary of
+    `vocab` tokens (2 to 1,048,576): a caption's words. `ccrnn.embedding`
+    turns it into a sequence of vectors.
+
+    ```mlir
+    !ccrnn.tokens<9956>   // COCO train2014's vocabulary
+    ```
+  }];
+  let parameters = (ins "int64_t":$vocab);
+  let assemblyFormat = "`<` $vocab `>`";
+  let genVerifyDecl = 1;
+}
+
 def CCRNN_AnyModelValue : AnyTypeOf<[CCRNN_SeqType, CCRNN_RecurrentType],
     "sequence or recurrent layer output">;
+def CCRNN_LinearInput : AnyTypeOf<[CCRNN_SeqType, CCRNN_RecurrentType,
+    CCRNN_VecType], "sequence, recurrent layer output or vector">;
+def CCRNN_LinearOutput : AnyTypeOf<[CCRNN_SeqType, CCRNN_VecType],
+    "sequence or vector">;
 
 #endif // CCRNN_TYPES_TD

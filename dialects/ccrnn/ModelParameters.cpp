@@ -80,8 +80,31 @@ std::vector<ParameterInfo> ccrnn::getModelParameters(ModelOp model) {
     }
   }
 
+  // A token model's input layers (the reference's EncoderCNN and the
+  // decoder's embedding; the model verifier allows one of each).
+  for (Operation &op : model.getBody().front()) {
+    if (auto encoder = dyn_cast<LinearOp>(op);
+        encoder && isa<VecType>(encoder.getType())) {
+      int64_t in = encoder.getInputSize(), out = encoder.getOutputSize();
+      add("encoder.linear.weight", {out, in}, linearInit(in),
+          ParameterGroup::Input);
+      add("encoder.linear.bias", {out}, linearInit(in), ParameterGroup::Input);
+    } else if (auto norm = dyn_cast<BatchNormOp>(op)) {
+      int64_t features = norm.getType().getFeatures();
+      add("encoder.bn.weight", {features}, ParameterInit::ones(),
+          ParameterGroup::Input);
+      add("encoder.bn.bias", {features}, ParameterInit::zeros(),
+          ParameterGroup::Input);
+    } else if (auto embedding = dyn_cast<EmbeddingOp>(op)) {
+      add("embed.weight",
+          {embedding.getInput().getType().getVocab(),
+           embedding.getType().getFeatures()},
+          ParameterInit::normal(1.0), ParameterGroup::Input);
+    }
+  }
+
   if (LinearOp readout = model.getReadout()) {
-    int64_t in = readout.getInputSize(), out = readout.getFeatures();
+    int64_t in = readout.getInputSize(), out = readout.getOutputSize();
     add("linear.weight", {out, in}, linearInit(in), ParameterGroup::Readout);
     add("linear.bias", {out}, linearInit(in), ParameterGroup::Readout);
   }

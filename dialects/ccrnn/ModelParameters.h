@@ -20,11 +20,13 @@ namespace ccrnn {
 struct ParameterInit {
   using Kind = InitKind; // ODS: CCRNNAttrs.td
   Kind kind = Kind::Zeros;
-  /// For Uniform: values ~ U(-bound, bound).
+  /// For Uniform: values ~ U(-bound, bound); for Normal: N(0, bound^2).
   double bound = 0.0;
 
   static ParameterInit uniform(double bound) { return {Kind::Uniform, bound}; }
+  static ParameterInit normal(double stddev) { return {Kind::Normal, stddev}; }
   static ParameterInit zeros() { return {Kind::Zeros, 0.0}; }
+  static ParameterInit ones() { return {Kind::Ones, 0.0}; }
 };
 
 struct ParameterInfo {

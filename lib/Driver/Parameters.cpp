@@ -46,6 +46,12 @@ Tensors initialParameters(const ccrnn_trainer_desc &d, uint64_t seed,
       const npz::Array &a = init->at(p.name);
       std::transform(a.data.begin(), a.data.end(), t.begin(),
                      [](double v) { return float(v); });
+    } else if (p.init == CCRNN_INIT_ONES) {
+      std::fill(t.begin(), t.end(), 1.0f);
+    } else if (p.init == CCRNN_INIT_NORMAL) {
+      Rng rng(seed, std::string("init/") + p.name);
+      for (float &x : t)
+        x = float(p.bound * rng.normal());
     } else if (p.init == CCRNN_INIT_UNIFORM) {
       // The DNI wrapper nests the recurrent network one level deeper
       // (rnn.rnn.*); the stream is named without it, so that the cRNN and

@@ -21,6 +21,32 @@ namespace fs = std::filesystem;
 
 namespace ccrnn::driver {
 
+static const char *initName(int32_t init) {
+  switch (init) {
+  case CCRNN_INIT_ZEROS:
+    return "zeros";
+  case CCRNN_INIT_NORMAL:
+    return "normal";
+  case CCRNN_INIT_ONES:
+    return "ones";
+  default:
+    return "uniform";
+  }
+}
+
+static const char *groupName(int32_t group) {
+  switch (group) {
+  case CCRNN_GROUP_RECURRENT:
+    return "recurrent";
+  case CCRNN_GROUP_READOUT:
+    return "readout";
+  case CCRNN_GROUP_INPUT:
+    return "input";
+  default:
+    return "synthesizer";
+  }
+}
+
 static Json nanToNull(double v) {
   return std::isfinite(v) ? Json(v) : Json(nullptr);
 }
@@ -63,11 +89,9 @@ Json runMeta(const RunMetaInputs &in) {
       ps.push_back(
           {{"name", p.name},
            {"shape", paramShape(p)},
-           {"init", p.init == CCRNN_INIT_ZEROS ? "zeros" : "uniform"},
+           {"init", initName(p.init)},
            {"bound", p.bound},
-           {"group", p.group == CCRNN_GROUP_RECURRENT ? "recurrent"
-                     : p.group == CCRNN_GROUP_READOUT ? "readout"
-                                                      : "synthesizer"}});
+           {"group", groupName(p.group)}});
     }
     j["models"].push_back({{"name", m.name},
                            {"file", m.file},

@@ -809,8 +809,7 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
     for (int d = 0; d < 4; ++d)
       os << (d ? ", " : "") << (d < type.getRank() ? type.getDimSize(d) : 0);
     os << "}, "
-       << (param.getInit() == InitKind::Zeros ? "CCRNN_INIT_ZEROS"
-                                              : "CCRNN_INIT_UNIFORM")
+       << "CCRNN_INIT_" << stringifyInitKind(param.getInit()).upper()
        << ", "
        << llvm::formatv("{0:e17}", param.getBound().getValueAsDouble())
        << ", "

@@ -871,7 +871,8 @@ struct BuildTrainingPass
         failed(atMost(batch, kMaxBatch, "batch")) ||
         failed(atMost(steps, kMaxSteps, "steps")))
       return failure();
-    if (!loss.empty() && !symbolizeLossKind(loss))
+    if (!loss.empty() && (!symbolizeLossKind(loss) ||
+                           *symbolizeLossKind(loss) == LossKind::xent_steps))
       return emitError(loc) << "ccrnn-build-training: unknown loss '" << loss
                             << "'; expected 'mse' or 'xent'";
     if (!parseMode())
@@ -932,6 +933,11 @@ struct BuildTrainingPass
   }
 
   LogicalResult buildModel(ModelOp model) {
+    if (model.getTokensType())
+      return model.emitError("ccrnn-build-training: @")
+             << model.getSymName()
+             << " is a model of tokens, whose training programs are not "
+                "built yet";
     TrainingConfig config{batch,         steps,       bptt, interval,
                           LossKind::mse, predictLast};
     config.options = recordedOptions();

@@ -31,8 +31,7 @@ void describeParameters(llvm::json::OStream &j, ModelOp model) {
           for (int64_t d : p.shape)
             j.value(d);
         });
-        bool zeros = p.init.kind == ParameterInit::Kind::Zeros;
-        j.attribute("init", zeros ? "zeros" : "uniform");
+        j.attribute("init", stringifyInitKind(p.init.kind));
         j.attribute("bound", p.init.bound);
         j.attribute("group", stringifyParameterGroup(p.group));
       });
@@ -45,7 +44,15 @@ void describeModel(llvm::json::OStream &j, ModelOp model) {
   j.object([&] {
     j.attribute("name", model.getSymName());
     j.attribute("cell", stringifyCellKind(layer.getCellKind()));
-    j.attribute("inputs", model.getInputType().getFeatures());
+    // A token model's inputs are its vocabulary (and its vector's width).
+    if (SeqType input = model.getInputType())
+      j.attribute("inputs", input.getFeatures());
+    else
+      j.attribute("inputs", nullptr);
+    if (TokensType tokens = model.getTokensType())
+      j.attribute("vocab", tokens.getVocab());
+    if (VecType vector = model.getVectorInputType())
+      j.attribute("vector_inputs", vector.getFeatures());
     j.attribute("outputs", model.getOutputType().getFeatures());
     j.attribute("hidden", layer.getHiddenSize());
     j.attribute("layers", layer.getNumLayers());

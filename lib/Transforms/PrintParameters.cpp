@@ -21,8 +21,16 @@ namespace {
 constexpr unsigned kShapeWidth = 12;
 
 std::string formatInit(const ParameterInit &init) {
-  if (init.kind == ParameterInit::Kind::Zeros)
+  switch (init.kind) {
+  case ParameterInit::Kind::Zeros:
     return "zeros";
+  case ParameterInit::Kind::Ones:
+    return "ones";
+  case ParameterInit::Kind::Normal:
+    return llvm::formatv("normal(0, {0:F6})", init.bound).str();
+  case ParameterInit::Kind::Uniform:
+    break;
+  }
   return llvm::formatv("uniform(+-{0:F6})", init.bound).str();
 }
 
@@ -42,7 +50,7 @@ struct PrintParametersPass
       os << "  " << llvm::left_justify("name", nameWidth) << " "
          << llvm::left_justify("shape", kShapeWidth) << " init\n";
       int64_t total = 0;
-      llvm::SmallVector<int64_t, 3> groupTotal(3, 0);
+      llvm::SmallVector<int64_t, 4> groupTotal(4, 0);
       for (const ParameterInfo &p : params) {
         os << "  " << llvm::left_justify(p.name, nameWidth) << " "
            << llvm::left_justify(formatShape(p.shape), kShapeWidth) << " "
@@ -53,8 +61,10 @@ struct PrintParametersPass
       if (groupTotals)
         for (ParameterGroup g :
              {ParameterGroup::Recurrent, ParameterGroup::Readout,
-              ParameterGroup::Synthesizer})
-          os << "  " << stringifyParameterGroup(g) << ": " << groupTotal[static_cast<int>(g)]
+              ParameterGroup::Synthesizer, ParameterGroup::Input})
+          // Only a token model has input parameters.
+          if (g != ParameterGroup::Input || groupTotal[static_cast<int>(g)])
+            os << "  " << stringifyParameterGroup(g) << ": " << groupTotal[static_cast<int>(g)]
              << "\n";
       os << "  total: " << total << " parameters in " << params.size()
          << " tensors\n";

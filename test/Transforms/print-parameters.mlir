@@ -55,3 +55,36 @@ ccrnn.model @stacked(%x: !ccrnn.seq<28>) -> !ccrnn.seq<10> {
 // IR: ccrnn.model @dni_lstm
 // IR: ccrnn.cerebellum %{{.*}} layers = 2, width = 400, scale = 0.1
 // IR: ccrnn.model @stacked
+
+// A caption cRNN: the encoder and the embedding (the input group) come
+// after the recurrent weights and before the readout over the vocabulary.
+// CHECK-LABEL: model @caption (cRNN)
+// CHECK-NEXT:    name
+// CHECK-NEXT:    rnn.weight_ih_l0 [32, 16]
+// CHECK-NEXT:    rnn.weight_hh_l0 [32, 8]
+// CHECK-NEXT:    rnn.bias_ih_l0 [32]
+// CHECK-NEXT:    rnn.bias_hh_l0 [32]
+// CHECK-NEXT:    encoder.linear.weight [16, 20] uniform(+-0.223607)
+// CHECK-NEXT:    encoder.linear.bias [16] uniform(+-0.223607)
+// CHECK-NEXT:    encoder.bn.weight [16] ones
+// CHECK-NEXT:    encoder.bn.bias [16] zeros
+// CHECK-NEXT:    embed.weight [50, 16] normal(0, 1.000000)
+// CHECK-NEXT:    linear.weight [50, 8] uniform(+-0.353553)
+// CHECK-NEXT:    linear.bias [50]
+// CHECK-NEXT:    total: 2450 parameters in 11 tensors
+// TOTALS-LABEL: model @caption
+// TOTALS:         recurrent: 832
+// TOTALS-NEXT:    readout: 450
+// TOTALS-NEXT:    synthesizer: 0
+// TOTALS-NEXT:    input: 1168
+// TOTALS-NEXT:    total: 2450 parameters in 11 tensors
+ccrnn.model @caption(%image: !ccrnn.vec<20>, %words: !ccrnn.tokens<50>) -> !ccrnn.seq<50> {
+  %e = ccrnn.linear %image features = 16 : !ccrnn.vec<20> -> !ccrnn.vec<16>
+  %n = ccrnn.batch_norm %e momentum = 0.01 : !ccrnn.vec<16>
+  %w = ccrnn.embedding %words features = 16 : !ccrnn.tokens<50> -> !ccrnn.seq<16>
+  %x = ccrnn.prepend %n, %w : !ccrnn.vec<16>, !ccrnn.seq<16>
+  %d = ccrnn.dropout %x rate = 0.5 : !ccrnn.seq<16>
+  %h = ccrnn.lstm %d hidden = 8 : !ccrnn.seq<16> -> !ccrnn.rnn<lstm, 8>
+  %y = ccrnn.linear %h features = 50 : !ccrnn.rnn<lstm, 8> -> !ccrnn.seq<50>
+  ccrnn.return %y loss = xent_steps : !ccrnn.seq<50>
+}

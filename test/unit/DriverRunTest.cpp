@@ -798,6 +798,30 @@ TEST(DriverInit, CrnnAndCcrnnShareRecurrentWeights) {
             initialParameters(d2, 4, nullptr));
 }
 
+TEST(DriverInit, NormalAndOnes) {
+  // A caption model's embedding (N(0, 1)) and batch norm weight (ones).
+  ccrnn_param_info params[] = {
+      {"embed.weight", 2, {100, 40}, CCRNN_INIT_NORMAL, 2.0, CCRNN_GROUP_INPUT},
+      {"encoder.bn.weight", 1, {5}, CCRNN_INIT_ONES, 0.0, CCRNN_GROUP_INPUT}};
+  ccrnn_trainer_desc d = kDesc;
+  d.num_params = 2;
+  d.params = params;
+  Tensors a = initialParameters(d, 5, nullptr);
+  EXPECT_EQ(a, initialParameters(d, 5, nullptr));
+  EXPECT_NE(a[0], initialParameters(d, 6, nullptr)[0]);
+  double sum = 0, squares = 0;
+  for (float x : a[0]) {
+    sum += x;
+    squares += double(x) * x;
+  }
+  double n = a[0].size(), mean = sum / n;
+  // 4000 draws: the mean is within 4 standard errors (0.13) of 0, the
+  // deviation within 5 % of the bound.
+  EXPECT_NEAR(mean, 0.0, 0.13);
+  EXPECT_NEAR(std::sqrt(squares / n - mean * mean), 2.0, 0.1);
+  EXPECT_EQ(a[1], std::vector<float>(5, 1.0f));
+}
+
 TEST(DriverInit, FromArchiveAndChecks) {
   std::string dir = tempDir("init");
   Tensors p = {{1, 2}, {3, 4}, {5, 6, 7}};
@@ -1000,7 +1024,7 @@ TEST(DriverTrainers, ModelNames) {
   EXPECT_TRUE(r.bundled);
   EXPECT_NE(inputErrorOf([] {
               resolveModel("gru");
-            }).find("unknown model 'gru' (bundled models: cdni_lstm, cdni_tanh, dni_lstm"),
+            }).find("unknown model 'gru' (bundled models: caption_dni_lstm, caption_lstm, cdni_lstm"),
             std::string::npos);
   std::string dir = tempDir("models");
   EXPECT_EQ(inputErrorOf([&] { resolveModel(dir + "/none.mlir"); }),

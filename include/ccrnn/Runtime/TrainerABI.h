@@ -19,11 +19,17 @@ extern "C" {
 
 #define CCRNN_TRAINER_ABI_VERSION 4
 
-enum ccrnn_init_kind { CCRNN_INIT_UNIFORM = 0, CCRNN_INIT_ZEROS = 1 };
+enum ccrnn_init_kind {
+  CCRNN_INIT_UNIFORM = 0,
+  CCRNN_INIT_ZEROS = 1,
+  CCRNN_INIT_NORMAL = 2, /* N(0, bound^2) */
+  CCRNN_INIT_ONES = 3
+};
 enum ccrnn_param_group {
   CCRNN_GROUP_RECURRENT = 0,
   CCRNN_GROUP_READOUT = 1,
-  CCRNN_GROUP_SYNTHESIZER = 2
+  CCRNN_GROUP_SYNTHESIZER = 2,
+  CCRNN_GROUP_INPUT = 3
 };
 
 /* One parameter, in state_dict order, with its PyTorch name (SPEC §7). */
@@ -32,7 +38,7 @@ typedef struct {
   int32_t rank;
   int64_t shape[4];
   int32_t init;  /* ccrnn_init_kind */
-  double bound;  /* uniform: U(-bound, bound) */
+  double bound;  /* uniform: U(-bound, bound); normal: the deviation */
   int32_t group; /* ccrnn_param_group */
 } ccrnn_param_info;
 

@@ -45,7 +45,7 @@ func.func private @f(!ccrnn.rnn<gru, 5>)
 
 // -----
 
-// expected-error @below {{'ccrnn.model' op must take exactly one input sequence, got 2 inputs}}
+// expected-error @below {{'ccrnn.model' op must take one input sequence ('!ccrnn.seq' or '!ccrnn.tokens'), a '!ccrnn.tokens' optionally after one '!ccrnn.vec', got ('!ccrnn.seq<1>', '!ccrnn.seq<1>')}}
 ccrnn.model @m(%x: !ccrnn.seq<1>, %z: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
   %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
   %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
@@ -54,7 +54,7 @@ ccrnn.model @m(%x: !ccrnn.seq<1>, %z: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 
 // -----
 
-// expected-error @below {{'ccrnn.model' op input must be a '!ccrnn.seq', got 'f32'}}
+// expected-error @below {{'ccrnn.model' op must take one input sequence ('!ccrnn.seq' or '!ccrnn.tokens'), a '!ccrnn.tokens' optionally after one '!ccrnn.vec', got ('f32')}}
 ccrnn.model @m(%x: f32) -> !ccrnn.seq<2> {
   %h = ccrnn.lstm %x hidden = 5 : f32 -> !ccrnn.rnn<lstm, 5>
   %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
@@ -258,7 +258,7 @@ ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 
 ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
   %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
-  // expected-error @below {{'ccrnn.linear' op result #0 must be a sequence of feature vectors, but got '!ccrnn.rnn<lstm, 2>'}}
+  // expected-error @below {{'ccrnn.linear' op result #0 must be sequence or vector, but got '!ccrnn.rnn<lstm, 2>'}}
   %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.rnn<lstm, 2>
   ccrnn.return %y : !ccrnn.rnn<lstm, 2>
 }
@@ -405,7 +405,7 @@ ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<1> {
 ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
   %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
   %y = ccrnn.linear %h features = 2 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<2>
-  // expected-error @below {{expected string or keyword containing one of the following enum values for attribute 'loss' [mse, xent]}}
+  // expected-error @below {{expected string or keyword containing one of the following enum values for attribute 'loss' [mse, xent, xent_steps]}}
   ccrnn.return %y loss = hinge : !ccrnn.seq<2>
 }
 
@@ -891,3 +891,133 @@ func.func @batch_norm_inference_result(%x: tensor<8x4xf32>, %g: tensor<4xf32>) {
   %y = "ccrnn.batch_norm_inference"(%x, %g, %g, %g, %g) {epsilon = 1.0e-5} : (tensor<8x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<8x4xf64>
   return
 }
+
+// -----
+
+// vector linear to a sequence
+ccrnn.model @m(%image: !ccrnn.vec<20>, %words: !ccrnn.tokens<50>) -> !ccrnn.seq<50> {
+  // expected-error @below {{'ccrnn.linear' op maps a vector to a vector and a sequence to a sequence, got '!ccrnn.vec<20>' -> '!ccrnn.seq<16>'}}
+  %e = ccrnn.linear %image features = 16 : !ccrnn.vec<20> -> !ccrnn.seq<16>
+  %w = ccrnn.embedding %words features = 16 : !ccrnn.tokens<50> -> !ccrnn.seq<16>
+  %h = ccrnn.lstm %w hidden = 8 : !ccrnn.seq<16> -> !ccrnn.rnn<lstm, 8>
+  %y = ccrnn.linear %h features = 50 : !ccrnn.rnn<lstm, 8> -> !ccrnn.seq<50>
+  ccrnn.return %y loss = xent_steps : !ccrnn.seq<50>
+}
+
+// -----
+
+// embedding size
+ccrnn.model @m(%image: !ccrnn.vec<20>, %words: !ccrnn.tokens<50>) -> !ccrnn.seq<50> {
+  // expected-error @below {{'ccrnn.embedding' op attribute 'features' (12) does not match the result type '!ccrnn.seq<16>'}}
+  %w = ccrnn.embedding %words features = 12 : !ccrnn.tokens<50> -> !ccrnn.seq<16>
+  %h = ccrnn.lstm %w hidden = 8 : !ccrnn.seq<16> -> !ccrnn.rnn<lstm, 8>
+  %y = ccrnn.linear %h features = 50 : !ccrnn.rnn<lstm, 8> -> !ccrnn.seq<50>
+  ccrnn.return %y loss = xent_steps : !ccrnn.seq<50>
+}
+
+// -----
+
+// embedding range
+ccrnn.model @m(%image: !ccrnn.vec<20>, %words: !ccrnn.tokens<50>) -> !ccrnn.seq<50> {
+  // expected-error @below {{'ccrnn.embedding' op attribute 'features' must be from 1 to 1048576, got 0}}
+  %w = ccrnn.embedding %words features = 0 : !ccrnn.tokens<50> -> !ccrnn.seq<16>
+  %h = ccrnn.lstm %w hidden = 8 : !ccrnn.seq<16> -> !ccrnn.rnn<lstm, 8>
+  %y = ccrnn.linear %h features = 50 : !ccrnn.rnn<lstm, 8> -> !ccrnn.seq<50>
+  ccrnn.return %y loss = xent_steps : !ccrnn.seq<50>
+}
+
+// -----
+
+// batch norm momentum
+ccrnn.model @m(%image: !ccrnn.vec<20>, %words: !ccrnn.tokens<50>) -> !ccrnn.seq<50> {
+  %e = ccrnn.linear %image features = 16 : !ccrnn.vec<20> -> !ccrnn.vec<16>
+  // expected-error @below {{'ccrnn.batch_norm' op attribute 'momentum' must be in (0, 1], got 0}}
+  %n = ccrnn.batch_norm %e momentum = 0.0 : !ccrnn.vec<16>
+  %w = ccrnn.embedding %words features = 16 : !ccrnn.tokens<50> -> !ccrnn.seq<16>
+  %x = ccrnn.prepend %n, %w : !ccrnn.vec<16>, !ccrnn.seq<16>
+  %h = ccrnn.lstm %x hidden = 8 : !ccrnn.seq<16> -> !ccrnn.rnn<lstm, 8>
+  %y = ccrnn.linear %h features = 50 : !ccrnn.rnn<lstm, 8> -> !ccrnn.seq<50>
+  ccrnn.return %y loss = xent_steps : !ccrnn.seq<50>
+}
+
+// -----
+
+// batch norm epsilon
+ccrnn.model @m(%image: !ccrnn.vec<20>, %words: !ccrnn.tokens<50>) -> !ccrnn.seq<50> {
+  %e = ccrnn.linear %image features = 16 : !ccrnn.vec<20> -> !ccrnn.vec<16>
+  // expected-error @below {{'ccrnn.batch_norm' op attribute 'epsilon' must be positive, got -1}}
+  %n = ccrnn.batch_norm %e momentum = 0.1 {epsilon = -1.0} : !ccrnn.vec<16>
+  %w = ccrnn.embedding %words features = 16 : !ccrnn.tokens<50> -> !ccrnn.seq<16>
+  %x = ccrnn.prepend %n, %w : !ccrnn.vec<16>, !ccrnn.seq<16>
+  %h = ccrnn.lstm %x hidden = 8 : !ccrnn.seq<16> -> !ccrnn.rnn<lstm, 8>
+  %y = ccrnn.linear %h features = 50 : !ccrnn.rnn<lstm, 8> -> !ccrnn.seq<50>
+  ccrnn.return %y loss = xent_steps : !ccrnn.seq<50>
+}
+
+// -----
+
+// prepend features
+ccrnn.model @m(%image: !ccrnn.vec<20>, %words: !ccrnn.tokens<50>) -> !ccrnn.seq<50> {
+  %w = ccrnn.embedding %words features = 16 : !ccrnn.tokens<50> -> !ccrnn.seq<16>
+  // expected-error @below {{'ccrnn.prepend' op first step '!ccrnn.vec<20>' and sequence '!ccrnn.seq<16>' must have the same features}}
+  %x = ccrnn.prepend %image, %w : !ccrnn.vec<20>, !ccrnn.seq<16>
+  %h = ccrnn.lstm %x hidden = 8 : !ccrnn.seq<16> -> !ccrnn.rnn<lstm, 8>
+  %y = ccrnn.linear %h features = 50 : !ccrnn.rnn<lstm, 8> -> !ccrnn.seq<50>
+  ccrnn.return %y loss = xent_steps : !ccrnn.seq<50>
+}
+
+// -----
+
+// dropout rate
+ccrnn.model @m(%image: !ccrnn.vec<20>, %words: !ccrnn.tokens<50>) -> !ccrnn.seq<50> {
+  %w = ccrnn.embedding %words features = 16 : !ccrnn.tokens<50> -> !ccrnn.seq<16>
+  // expected-error @below {{'ccrnn.dropout' op attribute 'rate' must be in [0, 1), got 1}}
+  %d = ccrnn.dropout %w rate = 1.0 : !ccrnn.seq<16>
+  %h = ccrnn.lstm %d hidden = 8 : !ccrnn.seq<16> -> !ccrnn.rnn<lstm, 8>
+  %y = ccrnn.linear %h features = 50 : !ccrnn.rnn<lstm, 8> -> !ccrnn.seq<50>
+  ccrnn.return %y loss = xent_steps : !ccrnn.seq<50>
+}
+
+// -----
+
+// two dropouts
+// expected-error @below {{'ccrnn.model' op has two 'ccrnn.dropout' ops; a model has at most one}}
+ccrnn.model @m(%image: !ccrnn.vec<20>, %words: !ccrnn.tokens<50>) -> !ccrnn.seq<50> {
+  %w = ccrnn.embedding %words features = 16 : !ccrnn.tokens<50> -> !ccrnn.seq<16>
+  %d = ccrnn.dropout %w rate = 0.5 : !ccrnn.seq<16>
+  // expected-note @below {{second one here}}
+  %d2 = ccrnn.dropout %d rate = 0.5 : !ccrnn.seq<16>
+  %h = ccrnn.lstm %d2 hidden = 8 : !ccrnn.seq<16> -> !ccrnn.rnn<lstm, 8>
+  %y = ccrnn.linear %h features = 50 : !ccrnn.rnn<lstm, 8> -> !ccrnn.seq<50>
+  ccrnn.return %y loss = xent_steps : !ccrnn.seq<50>
+}
+
+// -----
+
+// token model loss
+ccrnn.model @m(%image: !ccrnn.vec<20>, %words: !ccrnn.tokens<50>) -> !ccrnn.seq<50> {
+  %w = ccrnn.embedding %words features = 16 : !ccrnn.tokens<50> -> !ccrnn.seq<16>
+  %h = ccrnn.lstm %w hidden = 8 : !ccrnn.seq<16> -> !ccrnn.rnn<lstm, 8>
+  %y = ccrnn.linear %h features = 50 : !ccrnn.rnn<lstm, 8> -> !ccrnn.seq<50>
+  // expected-error @below {{'ccrnn.return' op a model of '!ccrnn.tokens<50>' predicts its next token: 'loss' must be 'xent_steps'}}
+  ccrnn.return %y loss = xent : !ccrnn.seq<50>
+}
+
+// -----
+
+ccrnn.model @m(%x: !ccrnn.seq<1>) -> !ccrnn.seq<4> {
+  %h = ccrnn.lstm %x hidden = 5 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 5>
+  %y = ccrnn.linear %h features = 4 : !ccrnn.rnn<lstm, 5> -> !ccrnn.seq<4>
+  // expected-error @below {{'ccrnn.return' op attribute 'loss' is 'xent_steps', which needs a '!ccrnn.tokens' input of the output's 4 tokens}}
+  ccrnn.return %y loss = xent_steps : !ccrnn.seq<4>
+}
+
+// -----
+
+// expected-error @below {{!ccrnn.tokens: vocab must be from 2 to 1048576, got 1}}
+func.func private @f(%t: !ccrnn.tokens<1>)
+
+// -----
+
+// expected-error @below {{!ccrnn.vec: features must be from 1 to 1048576, got 0}}
+func.func private @f(%t: !ccrnn.vec<0>)

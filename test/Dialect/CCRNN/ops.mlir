@@ -41,6 +41,27 @@ ccrnn.model @classifier(%x: !ccrnn.seq<28>) -> !ccrnn.seq<10> {
   ccrnn.return %y loss = xent : !ccrnn.seq<10>
 }
 
+// A caption model: image vector and tokens in, next-token scores out.
+// CHECK-LABEL: ccrnn.model @caption(%{{.*}}: !ccrnn.vec<20>, %{{.*}}: !ccrnn.tokens<50>) -> !ccrnn.seq<50>
+// CHECK:         %[[E:.*]] = ccrnn.linear %{{.*}} features = 16 : !ccrnn.vec<20> -> !ccrnn.vec<16>
+// CHECK:         %[[N:.*]] = ccrnn.batch_norm %[[E]] momentum = 1.000000e-02 : !ccrnn.vec<16>
+// CHECK:         %[[W:.*]] = ccrnn.embedding %{{.*}} features = 16 : !ccrnn.tokens<50> -> !ccrnn.seq<16>
+// CHECK:         %[[X:.*]] = ccrnn.prepend %[[N]], %[[W]] : !ccrnn.vec<16>, !ccrnn.seq<16>
+// CHECK:         %[[D:.*]] = ccrnn.dropout %[[X]] rate = 5.000000e-01 : !ccrnn.seq<16>
+// CHECK:         ccrnn.lstm %[[D]] hidden = 8
+// CHECK:         ccrnn.return %{{.*}} loss = xent_steps : !ccrnn.seq<50>
+ccrnn.model @caption(%image: !ccrnn.vec<20>, %words: !ccrnn.tokens<50>) -> !ccrnn.seq<50> {
+  %e = ccrnn.linear %image features = 16 : !ccrnn.vec<20> -> !ccrnn.vec<16>
+  %n = ccrnn.batch_norm %e momentum = 0.01 : !ccrnn.vec<16>
+  %w = ccrnn.embedding %words features = 16 : !ccrnn.tokens<50> -> !ccrnn.seq<16>
+  %x = ccrnn.prepend %n, %w : !ccrnn.vec<16>, !ccrnn.seq<16>
+  %d = ccrnn.dropout %x rate = 0.5 : !ccrnn.seq<16>
+  %h = ccrnn.lstm %d hidden = 8 : !ccrnn.seq<16> -> !ccrnn.rnn<lstm, 8>
+  %y = ccrnn.linear %h features = 50 : !ccrnn.rnn<lstm, 8> -> !ccrnn.seq<50>
+  ccrnn.cerebellum %h layers = 2, width = 32, scale = 0.1 : !ccrnn.rnn<lstm, 8>
+  ccrnn.return %y loss = xent_steps : !ccrnn.seq<50>
+}
+
 // Training-level ops on tensors.
 // CHECK-LABEL: func.func @window
 // CHECK:         %[[S0:.*]] = ccrnn.truncate %{{.*}} : tensor<2x50x100xf32>
