@@ -79,7 +79,15 @@ def CCRNN_Role : I32EnumAttr<"Role", "role of an entry function's value", [
     I32EnumAttrCase<"FinalState", 7, "final_state">,
     I32EnumAttrCase<"Prediction", 8, "prediction">,
     // What @m_record returns at the window boundaries.
-    I32EnumAttrCase<"Recorded", 9, "recorded">
+    I32EnumAttrCase<"Recorded", 9, "recorded">,
+    // A token model's per-sequence vector (the image features).
+    I32EnumAttrCase<"VectorInput", 10, "vector_input">,
+    // The driver's dropout mask: 0 or 1 / (1 - rate) per input element.
+    I32EnumAttrCase<"DropoutMask", 11, "dropout_mask">,
+    // A batch norm's running statistics (mean, variance): carried from
+    // call to call like a parameter, but set by training, not by gradients.
+    I32EnumAttrCase<"Statistic", 12, "statistic">,
+    I32EnumAttrCase<"NewStatistic", 13, "new_statistic">
   ]> {
   let cppNamespace = "::ccrnn";
   let genSpecializedAttr = 0;

@@ -170,6 +170,7 @@ ModelFacts describeModel(const ModelRef &model) {
     facts.hasCerebellum = !m.at("cerebellum").is_null();
     facts.hidden = m.at("hidden").get<int64_t>();
     facts.layers = m.at("layers").get<int64_t>();
+    facts.readsTokens = m.contains("vocab");
   } catch (const nlohmann::json::exception &e) {
     throw InputError("--model " + model.name + ": cannot read `" +
                      shellJoin(argv) + "`'s description: " + e.what());

@@ -73,8 +73,15 @@ std::vector<ModelEntry> planTrainers(TrainerSession &session,
   checkRunMemory(cfg, refs.size());
   const npz::Archive &init = session.initArchive(cfg.initFile);
   std::vector<bool> cerebellums;
-  for (const ModelRef &ref : refs)
+  for (const ModelRef &ref : refs) {
+    // Said before compiling: no task of ccrnn-train feeds tokens yet.
+    if (session.facts(ref).readsTokens)
+      throw InputError("--model " + ref.name +
+                       ": a captioning model (its input is tokens); the "
+                       "captioning task is not in ccrnn-train yet, and task '" +
+                       cfg.task + "' feeds sequences of vectors");
     cerebellums.push_back(session.facts(ref).hasCerebellum);
+  }
   if (usesCerebellumSettings(cfg) &&
       std::find(cerebellums.begin(), cerebellums.end(), true) ==
           cerebellums.end())

@@ -30,7 +30,7 @@ void buildTrainerPipeline(OpPassManager &pm, const TrainerOptions &o) {
         o.sizes.synthScale, o.sizes.context}));
   pm.addPass(createCCRNNBuildTraining(CCRNNBuildTrainingOptions{
       o.bptt, o.interval, o.loss, o.predictLast, o.batch, o.steps, o.cerebellum,
-      o.fibres, o.record}));
+      o.fibres, o.record, o.firstWindow}));
   pm.addPass(createCCRNNAutodiff());
   pm.addPass(createCCRNNOptimize());
   pm.addPass(createCCRNNInlineWindows());

@@ -74,6 +74,8 @@ std::string TrainerOptions::trainingString() const {
     append(s, assign("fibres", std::to_string(fibres)));
   if (record)
     append(s, "record");
+  if (firstWindow)
+    append(s, "first-window");
   return s;
 }
 
@@ -89,7 +91,8 @@ bool TrainerOptions::operator==(const TrainerOptions &o) const {
   return sizes == o.sizes && bptt == o.bptt && interval == o.interval &&
          batch == o.batch && steps == o.steps && loss == o.loss &&
          predictLast == o.predictLast && cerebellum == o.cerebellum &&
-         fibres == o.fibres && record == o.record && ensemble == o.ensemble;
+         fibres == o.fibres && record == o.record &&
+         firstWindow == o.firstWindow && ensemble == o.ensemble;
 }
 
 bool TrainerOptions::parse(std::string_view text, TrainerOptions &out,
@@ -168,6 +171,8 @@ bool TrainerOptions::parse(std::string_view text, TrainerOptions &out,
       ok = integer(options.fibres);
     else if (key == "record")
       ok = boolean(options.record), expected = "expected true or false";
+    else if (key == "first-window")
+      ok = boolean(options.firstWindow), expected = "expected true or false";
     else if (key == "ensemble")
       ok = integer(options.ensemble);
     else

@@ -17,6 +17,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -48,6 +49,8 @@ struct TrainingConfig {
   int64_t fibres = 0;
   /// Also build the feedback-recording program.
   bool record = false;
+  /// A token model's window is the sequence's first (prepended step).
+  bool firstWindow = false;
   /// The options as requested, recorded in the trainer's description.
   std::string options;
 };
@@ -80,6 +83,15 @@ public:
     cerebellum = model.getCerebellum();
     for (auto [i, p] : llvm::enumerate(params))
       paramIndex[p.name] = i;
+    tokens = model.getTokensType();
+    for (Operation &op : model.getBody().front()) {
+      if (auto p = dyn_cast<PrependOp>(op))
+        prepend = p;
+      else if (auto n = dyn_cast<BatchNormOp>(op))
+        norm = n;
+      else if (auto d = dyn_cast<DropoutOp>(op))
+        dropout = d;
+    }
     if (cerebellum) {
       stateSize = cerebellum.getStateType().getLayerStateSize();
       synthDepth = cerebellum.getLayers();
@@ -229,6 +241,15 @@ private:
   //--------------------------------------------------------===//
   func::FuncOp buildWindow(StringRef name, int64_t steps, bool isLast,
                            WindowKind kind);
+  /// A training window's start: the incoming states cut and, with a
+  /// learning synthesizer, its target at s0; returns the states the window
+  /// runs from.
+  SmallVector<Value> enterTrainingWindow(ValueRange args, ValueRange incoming,
+                                         bool synthesizes, Value context,
+                                         Value mask);
+  /// Injects scale * S(s1) at the final state `s1`; returns S(s1).
+  Value injectSyntheticGradient(ValueRange args, Value s1, Value context,
+                                Value mask, Value *activity = nullptr);
   void describeTrainer(func::FuncOp train);
   /// The window functions of one kind: regular and last (the same function
   /// when they do not differ).
@@ -243,6 +264,40 @@ private:
   void buildTrain();
   void buildEval();
   void buildRecord();
+
+  //===--- Token models: one window per program
+  //-----------------------------===//
+  /// The arrays of a token window besides parameters and states (null
+  /// when absent).
+  struct TokenArrays {
+    Value vector, tokens, target, fibreMask, dropoutMask;
+    SmallVector<Value, 2> statistics;
+  };
+  /// The window holds the prepended vector step.
+  bool holdsVector() const { return prepend && config.firstWindow; }
+  /// The window's tokens: its steps but the prepended one.
+  int64_t tokenSteps() const { return config.steps - (holdsVector() ? 1 : 0); }
+  /// The running statistics are read (and, in training, updated).
+  bool usesStatistics() const { return norm && holdsVector(); }
+  bool dropsOut(bool training) {
+    return training && dropout && dropout.getRate().convertToDouble() > 0;
+  }
+  /// Appends the arrays' types in argument order to `types`.
+  void appendTokenArrayTypes(SmallVectorImpl<Type> &types, bool training);
+  /// Reads the arrays from `args` (in appendTokenArrayTypes' order) and
+  /// names them with their roles when `entry` is true.
+  TokenArrays takeTokenArrays(func::FuncOp f, unsigned first, bool training,
+                              bool entry);
+  /// The recurrent layer's input [B, steps, features]: the model's input ops
+  /// lowered in order. A training window with a batch norm appends the
+  /// updated running statistics to `newStatistics`.
+  Value lowerInputOps(ValueRange args, const TokenArrays &in, bool training,
+                      SmallVectorImpl<Value> &newStatistics);
+  /// The mean next-token cross-entropy of the readout of `hseq` and its
+  /// [B, steps, vocab] scores.
+  std::pair<Value, Value> tokenLoss(ValueRange args, Value hseq, Value target);
+  void buildTokenTrain();
+  void buildTokenEval();
 
   ModelOp model;
   TrainingConfig config;
@@ -260,6 +315,10 @@ private:
   bool injects = false;
   bool hasContext = false, hasMask = false;
   int64_t numWindows = 1, lastSteps = 0;
+  TokensType tokens;
+  PrependOp prepend;
+  BatchNormOp norm;
+  DropoutOp dropout;
 };
 
 void ProgramBuilder::nameStates(func::FuncOp f, unsigned first, bool results,
@@ -412,34 +471,9 @@ func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
                               : ValueRange();
 
   SmallVector<Value> states(incoming);
-  if (kind == WindowKind::Train) {
-    // The truncation: no gradient flows into earlier windows.
-    for (Value &s : states)
-      s = TruncateOp::create(builder, loc, s);
-    if (synthesizes && config.mode == CerebellumMode::Train) {
-      // The synthesizer sees s0 = [h, c] of each layer; the window reads its
-      // state back out of s0 so that the gradient arriving at s0 is what the
-      // target captures. One synthesizer serves every layer: each layer's
-      // loss is divided by the number of layers (SPEC §2).
-      SmallVector<Value> joined;
-      for (int64_t k = 0; k < numLayers; ++k) {
-        Value s0 = synthesizerInput(states, k);
-        Value prediction = synthesizer(args, s0, contextArg, maskArg);
-        SynthesizerTargetOp::create(builder, loc, s0, prediction,
-                                    builder.getF64FloatAttr(1.0 / numLayers));
-        if (!isLSTM()) {
-          joined.push_back(s0);
-          continue;
-        }
-        auto split = SplitOp::create(
-            builder, loc,
-            TypeRange{tensorType({b, hidden}), tensorType({b, hidden})}, s0,
-            builder.getI64IntegerAttr(1));
-        joined.append(split.getResults().begin(), split.getResults().end());
-      }
-      states = joined;
-    }
-  }
+  if (kind == WindowKind::Train)
+    states = enterTrainingWindow(args, incoming, synthesizes, contextArg,
+                                 maskArg);
 
   SmallVector<Value> finalStates;
   Value hseq = recurrentStack(args, x, states, finalStates);
@@ -470,12 +504,12 @@ func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
       continue;
     }
     Value activity;
-    Value prediction = synthesizer(args, s1, contextArg, maskArg,
-                                   recordsActivity ? &activity : nullptr);
-    FloatAttr scale = builder.getF64FloatAttr(
-        cerebellum.getScale().convertToDouble());
-    SyntheticGradientOp::create(builder, loc, s1, prediction, scale);
+    Value prediction =
+        injectSyntheticGradient(args, s1, contextArg, maskArg,
+                                recordsActivity ? &activity : nullptr);
     if (kind == WindowKind::Record) {
+      FloatAttr scale = builder.getF64FloatAttr(
+          cerebellum.getScale().convertToDouble());
       returned.push_back(ScaleOp::create(builder, loc, prediction, scale));
       // A linear synthesizer (no hidden layer) has no activity to record.
       if (recordsActivity)
@@ -497,6 +531,51 @@ func::FuncOp ProgramBuilder::buildWindow(StringRef name, int64_t steps,
     nameArgument(f, i++, "fibre_mask");
   nameResult(f, 0, "loss");
   return f;
+}
+
+SmallVector<Value> ProgramBuilder::enterTrainingWindow(ValueRange args,
+                                                      ValueRange incoming,
+                                                      bool synthesizes,
+                                                      Value context,
+                                                      Value mask) {
+  int64_t b = config.batch;
+  // The truncation: no gradient flows into earlier windows.
+  SmallVector<Value> states;
+  for (Value s : incoming)
+    states.push_back(TruncateOp::create(builder, loc, s));
+  if (!synthesizes || config.mode != CerebellumMode::Train)
+    return states;
+  // The synthesizer sees s0 = [h, c] of each layer; the window reads its
+  // state back out of s0 so that the gradient arriving at s0 is what the
+  // target captures. One synthesizer serves every layer: each layer's
+  // loss is divided by the number of layers (SPEC §2).
+  SmallVector<Value> joined;
+  for (int64_t k = 0; k < numLayers; ++k) {
+    Value s0 = synthesizerInput(states, k);
+    Value prediction = synthesizer(args, s0, context, mask);
+    SynthesizerTargetOp::create(builder, loc, s0, prediction,
+                                builder.getF64FloatAttr(1.0 / numLayers));
+    if (!isLSTM()) {
+      joined.push_back(s0);
+      continue;
+    }
+    auto split = SplitOp::create(
+        builder, loc,
+        TypeRange{tensorType({b, hidden}), tensorType({b, hidden})}, s0,
+        builder.getI64IntegerAttr(1));
+    joined.append(split.getResults().begin(), split.getResults().end());
+  }
+  return joined;
+}
+
+Value ProgramBuilder::injectSyntheticGradient(ValueRange args, Value s1,
+                                              Value context, Value mask,
+                                              Value *activity) {
+  Value prediction = synthesizer(args, s1, context, mask, activity);
+  FloatAttr scale =
+      builder.getF64FloatAttr(cerebellum.getScale().convertToDouble());
+  SyntheticGradientOp::create(builder, loc, s1, prediction, scale);
+  return prediction;
 }
 
 std::pair<func::FuncOp, func::FuncOp>
@@ -835,7 +914,268 @@ void ProgramBuilder::buildRecord() {
   func::ReturnOp::create(builder, loc, returned);
 }
 
+void ProgramBuilder::appendTokenArrayTypes(SmallVectorImpl<Type> &types,
+                                           bool training) {
+  int64_t b = config.batch;
+  IntegerType i64 = builder.getI64Type();
+  if (holdsVector())
+    types.push_back(
+        tensorType({b, model.getVectorInputType().getFeatures()}));
+  types.push_back(RankedTensorType::get({b * tokenSteps()}, i64));
+  types.push_back(RankedTensorType::get({b * config.steps}, i64));
+  if (training && hasMask)
+    types.push_back(maskType());
+  if (dropsOut(training))
+    types.push_back(tensorType(
+        {b, config.steps, dropout.getType().getFeatures()}));
+  if (usesStatistics())
+    types.append(2, tensorType({norm.getType().getFeatures()}));
+}
+
+ProgramBuilder::TokenArrays
+ProgramBuilder::takeTokenArrays(func::FuncOp f, unsigned first, bool training,
+                                bool entry) {
+  TokenArrays in;
+  unsigned i = first;
+  auto take = [&](Value &slot, StringRef name, Role role) {
+    slot = f.getArgument(i);
+    nameArgument(f, i++, name, entry ? std::optional<Role>(role)
+                                     : std::nullopt);
+  };
+  if (holdsVector())
+    take(in.vector, "vector", Role::VectorInput);
+  take(in.tokens, "input", Role::Input);
+  take(in.target, "target", Role::Target);
+  if (training && hasMask)
+    take(in.fibreMask, "fibre_mask", Role::FibreMask);
+  if (dropsOut(training))
+    take(in.dropoutMask, "dropout_mask", Role::DropoutMask);
+  if (usesStatistics()) {
+    in.statistics.resize(2);
+    take(in.statistics[0], "encoder.bn.running_mean", Role::Statistic);
+    take(in.statistics[1], "encoder.bn.running_var", Role::Statistic);
+  }
+  return in;
+}
+
+Value ProgramBuilder::lowerInputOps(ValueRange args, const TokenArrays &in,
+                                    bool training,
+                                    SmallVectorImpl<Value> &newStatistics) {
+  int64_t b = config.batch;
+  Block &body = model.getBody().front();
+  // Model values and their tensors; the vector's chain stays unlowered in
+  // a window that does not hold it.
+  llvm::DenseMap<Value, Value> lowered;
+  lowered[body.getArguments().back()] = in.tokens;
+  if (in.vector)
+    lowered[body.getArgument(0)] = in.vector;
+  for (Operation &op : body) {
+    if (isa<RecurrentLayerOpInterface>(op))
+      break;
+    Value input = op.getNumOperands() ? lowered.lookup(op.getOperand(0))
+                                      : Value();
+    if (!input && !isa<PrependOp>(op))
+      continue;
+    Value result =
+        llvm::TypeSwitch<Operation *, Value>(&op)
+            .Case([&](LinearOp) {
+              return linear(input, param(args, "encoder.linear.weight"),
+                            param(args, "encoder.linear.bias"));
+            })
+            .Case([&](BatchNormOp n) -> Value {
+              Value gamma = param(args, "encoder.bn.weight"),
+                    beta = param(args, "encoder.bn.bias");
+              double eps = n.getEpsilon().convertToDouble();
+              if (!training)
+                return BatchNormInferenceOp::create(
+                    builder, loc, input, gamma, beta, in.statistics[0],
+                    in.statistics[1], builder.getF64FloatAttr(eps));
+              auto normed = BatchNormTrainOp::create(
+                  builder, loc, input, gamma, beta,
+                  builder.getF64FloatAttr(eps));
+              // PyTorch's update: the running variance is unbiased.
+              double m = n.getMomentum().convertToDouble();
+              auto update = [&](Value running, Value batch, double factor) {
+                return AddOp::create(
+                    builder, loc,
+                    ScaleOp::create(builder, loc, running,
+                                    builder.getF64FloatAttr(1 - m)),
+                    ScaleOp::create(builder, loc, batch,
+                                    builder.getF64FloatAttr(m * factor)));
+              };
+              newStatistics.push_back(
+                  update(in.statistics[0], normed.getMean(), 1.0));
+              newStatistics.push_back(update(in.statistics[1],
+                                             normed.getVariance(),
+                                             double(b) / (b - 1)));
+              return normed.getResult();
+            })
+            .Case([&](EmbeddingOp e) -> Value {
+              int64_t features = e.getType().getFeatures(), n = tokenSteps();
+              Value rows = GatherRowsOp::create(
+                  builder, loc, tensorType({b * n, features}),
+                  param(args, "embed.weight"), input);
+              return ReshapeOp::create(builder, loc,
+                                       tensorType({b, n, features}), rows);
+            })
+            .Case([&](PrependOp p) -> Value {
+              Value first = lowered.lookup(p.getFirst()),
+                    rest = lowered.lookup(p.getRest());
+              if (!first)
+                return rest;
+              int64_t features = p.getType().getFeatures();
+              Value step = ReshapeOp::create(
+                  builder, loc, tensorType({b, 1, features}), first);
+              return ConcatOp::create(
+                  builder, loc, tensorType({b, config.steps, features}),
+                  ValueRange{step, rest}, builder.getI64IntegerAttr(1));
+            })
+            .Case([&](DropoutOp) -> Value {
+              if (!in.dropoutMask)
+                return input;
+              return MulOp::create(builder, loc, input, in.dropoutMask);
+            })
+            .Default([](Operation *) { return Value(); });
+    if (result)
+      lowered[op.getResult(0)] = result;
+  }
+  return lowered.lookup(model.getRecurrentLayer()->getOperand(0));
+}
+
+std::pair<Value, Value> ProgramBuilder::tokenLoss(ValueRange args, Value hseq,
+                                                  Value target) {
+  int64_t rows = config.batch * config.steps;
+  Value scores = readoutSequence(args, hseq);
+  Value flat = ReshapeOp::create(builder, loc, tensorType({rows, outputSize}),
+                                 scores);
+  Value loss =
+      CrossEntropyLossOp::create(builder, loc, tensorType({}), flat, target);
+  return {loss, scores};
+}
+
+// Window arguments: params..., states..., then the token arrays; results:
+// loss, final states..., [new running statistics].
+void ProgramBuilder::buildTokenTrain() {
+  int64_t b = config.batch;
+  SmallVector<Type> inputs = parameterTypes();
+  inputs.append(stateTypes());
+  appendTokenArrayTypes(inputs, /*training=*/true);
+  SmallVector<Type> results{tensorType({})};
+  results.append(stateTypes());
+  if (usesStatistics())
+    results.append(2, tensorType({norm.getType().getFeatures()}));
+  func::FuncOp window =
+      createFunction((model.getSymName() + "_window").str(), inputs, results,
+                     /*isPrivate=*/true);
+  {
+    ValueRange args = window.getArguments();
+    nameStates(window, numParams(), /*results=*/false);
+    TokenArrays in = takeTokenArrays(window, numParams() + numStates(),
+                                     /*training=*/true, /*entry=*/false);
+    SmallVector<Value> states = enterTrainingWindow(
+        args, args.slice(numParams(), numStates()), injects, Value(),
+        in.fibreMask);
+    SmallVector<Value> newStatistics;
+    Value x = lowerInputOps(args, in, /*training=*/true, newStatistics);
+    SmallVector<Value> finalStates;
+    Value hseq = recurrentStack(args, x, states, finalStates);
+    SmallVector<Value> returned{tokenLoss(args, hseq, in.target).first};
+    returned.append(finalStates);
+    for (int64_t k = 0; k < numLayers && injects; ++k)
+      injectSyntheticGradient(args, synthesizerInput(finalStates, k), Value(),
+                              in.fibreMask);
+    returned.append(newStatistics);
+    func::ReturnOp::create(builder, loc, returned);
+    nameResult(window, 0, "loss");
+  }
+
+  // @m_train: the window's value and gradient, the arrays in the entry
+  // order (parameters, token arrays, states).
+  SmallVector<Type> entryInputs = parameterTypes();
+  appendTokenArrayTypes(entryInputs, /*training=*/true);
+  entryInputs.append(stateTypes());
+  SmallVector<Type> entryResults{tensorType({})};
+  entryResults.append(parameterTypes());
+  entryResults.append(stateTypes());
+  if (usesStatistics())
+    entryResults.append(2, tensorType({norm.getType().getFeatures()}));
+  func::FuncOp f =
+      createFunction((model.getSymName() + "_train").str(), entryInputs,
+                     entryResults, /*isPrivate=*/false);
+  unsigned arrays = entryInputs.size() - numParams() - numStates();
+  TokenArrays in = takeTokenArrays(f, numParams(), /*training=*/true,
+                                   /*entry=*/true);
+  nameStates(f, numParams() + arrays, /*results=*/false, Role::State);
+  nameResult(f, 0, "loss", Role::Loss);
+  for (auto [i, p] : llvm::enumerate(params))
+    nameResult(f, i + 1, p.name, Role::Gradient);
+  nameStates(f, 1 + numParams(), /*results=*/true, Role::FinalState);
+  if (usesStatistics()) {
+    unsigned r = 1 + numParams() + numStates();
+    nameResult(f, r, "encoder.bn.running_mean", Role::NewStatistic);
+    nameResult(f, r + 1, "encoder.bn.running_var", Role::NewStatistic);
+  }
+  describeTrainer(f);
+
+  ValueRange args = f.getArguments();
+  SmallVector<Value> operands(args.take_front(numParams()));
+  operands.append(args.begin() + numParams() + arrays, args.end());
+  operands.append(args.begin() + numParams(),
+                  args.begin() + numParams() + arrays);
+  SmallVector<Type> callResults(window.getResultTypes());
+  callResults.append(parameterTypes());
+  auto call = ValueAndGradOp::create(
+      builder, loc, callResults,
+      FlatSymbolRefAttr::get(builder.getContext(), window.getSymName()),
+      operands, builder.getI64IntegerAttr(numParams()));
+  ValueRange out = call.getResults();
+  unsigned windowResults = window.getNumResults();
+  SmallVector<Value> returned{out[0]};
+  returned.append(out.begin() + windowResults, out.end());
+  returned.append(out.begin() + 1, out.begin() + 1 + numStates());
+  returned.append(out.begin() + 1 + numStates(), out.begin() + windowResults);
+  func::ReturnOp::create(builder, loc, returned);
+  (void)b;
+}
+
+// @m_eval(params..., token arrays..., states...) -> (loss, scores, final
+// states...): teacher-forced, no truncation, no synthesizer, no dropout,
+// the batch norm on its running statistics.
+void ProgramBuilder::buildTokenEval() {
+  SmallVector<Type> inputs = parameterTypes();
+  appendTokenArrayTypes(inputs, /*training=*/false);
+  inputs.append(stateTypes());
+  SmallVector<Type> results{
+      tensorType({}), tensorType({config.batch, config.steps, outputSize})};
+  results.append(stateTypes());
+  func::FuncOp f = createFunction((model.getSymName() + "_eval").str(),
+                                  inputs, results, /*isPrivate=*/false);
+  unsigned arrays = inputs.size() - numParams() - numStates();
+  TokenArrays in = takeTokenArrays(f, numParams(), /*training=*/false,
+                                   /*entry=*/true);
+  nameStates(f, numParams() + arrays, /*results=*/false, Role::State);
+  nameResult(f, 0, "loss", Role::Loss);
+  nameResult(f, 1, "prediction", Role::Prediction);
+  nameStates(f, 2, /*results=*/true, Role::FinalState);
+  ValueRange args = f.getArguments();
+  SmallVector<Value> none;
+  Value x = lowerInputOps(args, in, /*training=*/false, none);
+  SmallVector<Value> finalStates;
+  Value hseq = recurrentStack(args, x, args.slice(numParams() + arrays,
+                                                  numStates()),
+                              finalStates);
+  auto [loss, scores] = tokenLoss(args, hseq, in.target);
+  SmallVector<Value> returned{loss, scores};
+  returned.append(finalStates);
+  func::ReturnOp::create(builder, loc, returned);
+}
+
 void ProgramBuilder::build() {
+  if (tokens) {
+    buildTokenTrain();
+    buildTokenEval();
+    return;
+  }
   config.bptt = std::min(config.bptt, config.steps);
   numWindows = llvm::divideCeil(config.steps, config.bptt);
   lastSteps = config.steps - (numWindows - 1) * config.bptt;
@@ -934,10 +1274,7 @@ struct BuildTrainingPass
 
   LogicalResult buildModel(ModelOp model) {
     if (model.getTokensType())
-      return model.emitError("ccrnn-build-training: @")
-             << model.getSymName()
-             << " is a model of tokens, whose training programs are not "
-                "built yet";
+      return buildTokenModel(model);
     TrainingConfig config{batch,         steps,       bptt, interval,
                           LossKind::mse, predictLast};
     config.options = recordedOptions();
@@ -959,6 +1296,51 @@ struct BuildTrainingPass
     config.mode = *parseMode();
     config.fibres = fibres;
     config.record = record;
+    if (failed(checkCerebellumOptions(model, config)))
+      return failure();
+    ProgramBuilder(model, config).build();
+    model.erase();
+    return success();
+  }
+
+  /// A model of tokens: one window per program (the optimizer steps after
+  /// every window, as the reference's captioning does).
+  LogicalResult buildTokenModel(ModelOp model) {
+    TrainingConfig config{batch,
+                          steps,
+                          steps,
+                          1,
+                          LossKind::xent_steps,
+                          /*predictLast=*/false};
+    config.options = recordedOptions();
+    config.mode = *parseMode();
+    config.fibres = fibres;
+    config.firstWindow = firstWindow;
+    auto unsupported = [&](StringRef what) {
+      return model.emitError("ccrnn-build-training: @")
+             << model.getSymName() << " is a model of tokens, whose "
+             << "programs take no " << what;
+    };
+    if (!loss.empty())
+      return unsupported("'loss' option (its loss is xent_steps)");
+    if (predictLast || interval != 1)
+      return unsupported("'predict-last' or 'interval' option");
+    if (record)
+      return unsupported("'record' option");
+    CerebellumOp cb = model.getCerebellum();
+    if (cb && cb.getTargetContext())
+      return unsupported("target context");
+    if (batch < 2 && model.getBody().getOps<BatchNormOp>().begin() !=
+                         model.getBody().getOps<BatchNormOp>().end())
+      return model.emitError("ccrnn-build-training: a batch norm needs a "
+                             "batch of at least 2, got ")
+             << static_cast<int64_t>(batch);
+    bool prepends = !model.getBody().getOps<PrependOp>().empty();
+    if (firstWindow && prepends && steps < 2)
+      return model.emitError("ccrnn-build-training: a first window holds "
+                             "the prepended step and at least one token: "
+                             "'steps' must be at least 2, got ")
+             << static_cast<int64_t>(steps);
     if (failed(checkCerebellumOptions(model, config)))
       return failure();
     ProgramBuilder(model, config).build();

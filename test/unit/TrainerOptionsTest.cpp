@@ -36,6 +36,7 @@ std::vector<TrainerOptions> examples() {
   everything.cerebellum = "frozen";
   everything.fibres = 4;
   everything.record = true;
+  everything.firstWindow = true;
   everything.ensemble = 10;
   all.push_back(everything);
   TrainerOptions off = paper;
@@ -72,9 +73,11 @@ TEST(TrainerOptions, CanonicalText) {
   o.cerebellum = "off";
   o.fibres = 3;
   o.record = true;
+  o.firstWindow = true;
   // The order trainers record and bundled trainers are found by.
-  EXPECT_EQ(o.trainingString(), "bptt=1 interval=2 batch=50 steps=10 "
-                                "predict-last cerebellum=off fibres=3 record");
+  EXPECT_EQ(o.trainingString(),
+            "bptt=1 interval=2 batch=50 steps=10 "
+            "predict-last cerebellum=off fibres=3 record first-window");
   o.sizes.hidden = 30;
   o.sizes.synthScale = 0.5;
   o.ensemble = 4;

@@ -42,6 +42,8 @@ struct ModelRef {
 struct ModelFacts {
   bool hasCerebellum = false; ///< the controls of SPEC §4 apply to it
   int64_t hidden = 0, layers = 0;
+  /// The model reads tokens (a captioning model, `!ccrnn.tokens`).
+  bool readsTokens = false;
 };
 
 /// The facts of `model`'s file. Throws InputError with the compiler's

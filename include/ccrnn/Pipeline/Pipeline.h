@@ -79,6 +79,10 @@ struct TrainerPipelineOptions
                       llvm::cl::desc("Also build the feedback recording "
                                      "program"),
                       llvm::cl::init(false)};
+  Option<bool> firstWindow{
+      *this, "first-window",
+      llvm::cl::desc("A token model's first window (its prepended step)"),
+      llvm::cl::init(false)};
   Option<int64_t> ensemble{*this, "ensemble",
                            llvm::cl::desc("Networks per call (ccrnn-ensemble)"),
                            llvm::cl::init(1)};

@@ -55,6 +55,8 @@ struct TrainerOptions {
   std::string cerebellum = "train"; ///< "train", "frozen" or "off"
   int64_t fibres = 0;   ///< inputs per first synthesizer unit; 0: dense
   bool record = false;  ///< also build the feedback-recording program
+  /// A token model's window holds the sequence's prepended first step.
+  bool firstWindow = false;
   int64_t ensemble = 1; ///< networks per call
 
   /// The ccrnn-build-training options, in the canonical order (what a
@@ -86,7 +88,7 @@ struct TrainerOptions {
   X(hidden) X(layers) X(synthLayers) X(synthWidth) X(synthScale) X(context)
 #define CCRNN_TRAINING_OPTION_FIELDS(X)                                        \
   X(bptt) X(interval) X(batch) X(steps) X(loss) X(predictLast) X(cerebellum)  \
-  X(fibres) X(record)
+  X(fibres) X(record) X(firstWindow)
 
 /// The shortest decimal text that reads back as exactly `value`.
 std::string formatOptionNumber(double value);

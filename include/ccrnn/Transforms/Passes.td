@@ -127,6 +127,18 @@ def CCRNNBuildTraining : Pass<"ccrnn-build-training", "mlir::ModuleOp"> {
     the whole sequence's loss (the sum of the window losses, backpropagated
     without truncation) at `s`; with hidden synthesizer layers also the
     first hidden layer's activity `[boundaries, layers, batch, width]`.
+
+    A model of tokens (captioning) steps its optimizer after every window,
+    as the reference does, so its programs are one window of `steps` steps
+    (`bptt` is not used), called window after window with the state
+    carried: `@m_train(params..., [vector], tokens, target, state...,
+    [fibre_mask], [dropout_mask], [statistics...])` returns the mean
+    cross-entropy of the window's `[batch * steps]` next-token targets,
+    the gradients, the final state and, in a first window with a batch
+    norm, the updated running statistics; `@m_eval` takes the same
+    arguments but the dropout mask and returns the loss, the
+    `[batch, steps, vocab]` scores and the final state. The vector input
+    (and the statistics) appear only with `first-window`.
   }];
   let options = [
     Option<"bptt", "bptt", "int64_t", /*default=*/"1",
@@ -155,6 +167,10 @@ def CCRNNBuildTraining : Pass<"ccrnn-build-training", "mlir::ModuleOp"> {
            "Also build `@m_record`: at every window boundary the state, the "
            "synthetic gradient, the target gradient and the true full-BPTT "
            "gradient">,
+    Option<"firstWindow", "first-window", "bool", /*default=*/"false",
+           "A token model's programs are one window each, `steps` steps: "
+           "with this, the sequence's first (its prepended vector, then "
+           "steps - 1 tokens), without, a later one (steps tokens)">,
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::func::FuncDialect",

@@ -144,6 +144,14 @@ Value EntryPointBuilder::argument(unsigned i) {
   }
   case Role::FibreMask:
     return array(CallerArray::FibreMask, {}, {}, 1.0);
+  case Role::VectorInput:
+  case Role::DropoutMask:
+  case Role::Statistic:
+    // A token model's arrays (issue 15's captioning trainers).
+    f.emitOpError("argument ")
+        << i << " has role " << stringifyRole(*role)
+        << ", which the C ABI has no array for yet";
+    return nullptr;
   default:
     f.emitOpError("argument ")
         << i << " has the role of a result: " << stringifyRole(*role);
@@ -200,6 +208,10 @@ LogicalResult EntryPointBuilder::copyResult(unsigned i, Value value) {
              << std::size(fields) << " arrays of ccrnn_record";
     return copy(fields[recorded++]);
   }
+  case Role::NewStatistic:
+    return f.emitOpError("result ")
+           << i << " has role " << stringifyRole(*role)
+           << ", which the C ABI has no array for yet";
   default:
     return f.emitOpError("result ")
            << i << " has the role of an argument: " << stringifyRole(*role);
