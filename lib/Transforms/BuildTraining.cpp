@@ -1056,7 +1056,6 @@ std::pair<Value, Value> ProgramBuilder::tokenLoss(ValueRange args, Value hseq,
 // Window arguments: params..., states..., then the token arrays; results:
 // loss, final states..., [new running statistics].
 void ProgramBuilder::buildTokenTrain() {
-  int64_t b = config.batch;
   SmallVector<Type> inputs = parameterTypes();
   inputs.append(stateTypes());
   appendTokenArrayTypes(inputs, /*training=*/true);
@@ -1135,7 +1134,6 @@ void ProgramBuilder::buildTokenTrain() {
   returned.append(out.begin() + 1, out.begin() + 1 + numStates());
   returned.append(out.begin() + 1 + numStates(), out.begin() + windowResults);
   func::ReturnOp::create(builder, loc, returned);
-  (void)b;
 }
 
 // @m_eval(params..., token arrays..., states...) -> (loss, scores, final

@@ -24,6 +24,8 @@
 #include "ccrnn/Reference/Evaluator.h"
 #include "ccrnn/Transforms/Passes.h"
 
+#include "FiniteDifferences.h"
+
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
@@ -82,17 +84,7 @@ Tensor indices(int64_t n, std::mt19937 &rng) {
 }
 
 Tensor finiteDifference(Tensor &x, const std::function<double()> &f) {
-  Tensor grad{x.shape, std::vector<double>(x.data.size())};
-  for (size_t i = 0; i < x.data.size(); ++i) {
-    double saved = x.data[i];
-    x.data[i] = saved + kStep;
-    double up = f();
-    x.data[i] = saved - kStep;
-    double down = f();
-    x.data[i] = saved;
-    grad.data[i] = (up - down) / (2 * kStep);
-  }
-  return grad;
+  return ccrnn::testing::finiteDifference(x, f, kStep);
 }
 
 void expectClose(const Tensor &actual, const Tensor &expected,
@@ -141,12 +133,7 @@ Tensor synthesize(const Tensor &w0, const Tensor &b0, const Tensor &w1,
   return layer(w1, b1, layer(w0, b0, s, false), true);
 }
 
-double dot(const Tensor &a, const Tensor &b) {
-  double sum = 0;
-  for (size_t i = 0; i < a.data.size(); ++i)
-    sum += a.data[i] * b.data[i];
-  return sum;
-}
+using ccrnn::testing::dot;
 
 /// The model's programs for one window kind, with random arrays.
 struct CaptionWindow {

@@ -24,6 +24,8 @@
 #include "ccrnn/Reference/Evaluator.h"
 #include "ccrnn/Transforms/Passes.h"
 
+#include "FiniteDifferences.h"
+
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
@@ -124,19 +126,8 @@ double relativeError(const Tensor &actual, const Tensor &expected) {
   return diff / std::max(scale, 1e-12);
 }
 
-/// Central finite differences of `f` with respect to every element of `x`.
 Tensor finiteDifference(Tensor &x, const std::function<double()> &f) {
-  Tensor grad{x.shape, std::vector<double>(x.data.size())};
-  for (size_t i = 0; i < x.data.size(); ++i) {
-    double saved = x.data[i];
-    x.data[i] = saved + kStep;
-    double up = f();
-    x.data[i] = saved - kStep;
-    double down = f();
-    x.data[i] = saved;
-    grad.data[i] = (up - down) / (2 * kStep);
-  }
-  return grad;
+  return ccrnn::testing::finiteDifference(x, f, kStep);
 }
 
 /// A model compiled to its training programs, with random parameters and a
@@ -347,12 +338,7 @@ Tensor concatStates(const std::vector<Tensor> &states) {
   return s;
 }
 
-double dot(const Tensor &a, const Tensor &b) {
-  double sum = 0;
-  for (size_t i = 0; i < a.data.size(); ++i)
-    sum += a.data[i] * b.data[i];
-  return sum;
-}
+using ccrnn::testing::dot;
 
 void expectClose(const Tensor &actual, const Tensor &expected,
                  const std::string &what) {
