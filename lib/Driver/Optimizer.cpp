@@ -89,7 +89,8 @@ optimizerHyperparameters(OptimKind kind) {
 
 Optimizer::Optimizer(OptimKind kind, double lr,
                      const std::vector<int64_t> &sizes)
-    : kind_(kind), lr_(lr) {
+    : kind_(kind), lr_(lr), beta1_(kAdamBeta1), beta2_(kAdamBeta2),
+      eps_(kAdamEps) {
   for (const char *name : info(kind).slots) {
     slotNames_.push_back(name);
     Tensors t;
@@ -99,14 +100,21 @@ Optimizer::Optimizer(OptimKind kind, double lr,
   }
 }
 
+void Optimizer::setAdamHyperparameters(double beta1, double beta2,
+                                       double eps) {
+  beta1_ = beta1;
+  beta2_ = beta2;
+  eps_ = eps;
+}
+
 void Optimizer::step(Tensors &params, const Tensors &grads,
                      const std::vector<bool> &frozen, float gradScale) {
   assert(params.size() == grads.size());
   ++steps_;
-  const double t = double(steps_);
   for (size_t i = 0; i < params.size(); ++i) {
     if (i < frozen.size() && frozen[i])
       continue;
+    const double t = double(perParameter_ ? ++paramSteps_[i] : steps_);
     float *p = params[i].data();
     const float *grad = grads[i].data();
     const float scale = gradScale;
@@ -116,12 +124,12 @@ void Optimizer::step(Tensors &params, const Tensors &grads,
       float *m = slots_[0][i].data(), *v = slots_[1][i].data();
       // exp_avg.lerp_(grad, 1 - beta1); lerp with weight < 0.5 is
       // self + w * (end - self).
-      const float w = float(1 - kAdamBeta1), b2 = float(kAdamBeta2),
-                  c2 = float(1 - kAdamBeta2);
-      const double bc1 = 1 - std::pow(kAdamBeta1, t);
-      const double bc2 = 1 - std::pow(kAdamBeta2, t);
+      const float w = float(1 - beta1_), b2 = float(beta2_),
+                  c2 = float(1 - beta2_);
+      const double bc1 = 1 - std::pow(beta1_, t);
+      const double bc2 = 1 - std::pow(beta2_, t);
       const float stepSize = float(lr_ / bc1);
-      const float bc2Sqrt = float(std::sqrt(bc2)), eps = float(kAdamEps);
+      const float bc2Sqrt = float(std::sqrt(bc2)), eps = float(eps_);
       for (size_t j = 0; j < n; ++j) {
         const float g = grad[j] * scale; // clipped
         m[j] = m[j] + w * (g - m[j]);
@@ -158,9 +166,9 @@ void Optimizer::step(Tensors &params, const Tensors &grads,
     }
     case OptimKind::Adamax: {
       float *m = slots_[0][i].data(), *u = slots_[1][i].data();
-      const float w = float(1 - kAdamBeta1), b2 = float(kAdamBeta2),
-                  eps = float(kAdamEps);
-      const float clr = float(lr_ / (1 - std::pow(kAdamBeta1, t)));
+      const float w = float(1 - beta1_), b2 = float(beta2_),
+                  eps = float(eps_);
+      const float clr = float(lr_ / (1 - std::pow(beta1_, t)));
       for (size_t j = 0; j < n; ++j) {
         const float g = grad[j] * scale; // clipped
         m[j] = m[j] + w * (g - m[j]);

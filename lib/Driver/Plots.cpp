@@ -151,11 +151,12 @@ std::string plotCurves(const std::string &gnuplot, const std::string &png,
          << "set xlabel 'epoch'\nset grid\n"
          << "set key top right\n";
   for (size_t k = 0; k < metrics.size(); ++k) {
-    // Losses and dysmetria span decades; accuracy and uncertainty are
+    // Losses and dysmetria span decades; accuracy, uncertainty and BLEU are
     // fractions and cosine similarities lie in [-1, 1], read on a linear
     // axis.
     bool fraction = metrics[k].find("accuracy") != std::string::npos ||
-                    metrics[k].find("uncertainty") != std::string::npos;
+                    metrics[k].find("uncertainty") != std::string::npos ||
+                    metrics[k].find("bleu") != std::string::npos;
     bool cosine = metrics[k].rfind("cosine", 0) == 0;
     script << (fraction ? "unset logscale y\nset yrange [0:1]\n"
                : cosine ? "unset logscale y\nset yrange [-1:1]\n"

@@ -316,6 +316,11 @@ void RunStore::writeMeta(const Json &meta) const {
   writeFileAtomic(path("meta.json"), meta.dump(2) + "\n");
 }
 
+void RunStore::writeFile(const std::string &name,
+                         const std::string &bytes) const {
+  writeFileAtomic(path(name), bytes);
+}
+
 std::string RunStore::startedAt() const {
   try {
     return Json::parse(readWholeFile(path("meta.json")))

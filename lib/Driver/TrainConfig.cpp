@@ -34,6 +34,10 @@ const char *taskSettingFlag(TaskSetting setting) {
     return "--val-size";
   case TaskSetting::TestSize:
     return "--test-size";
+  case TaskSetting::BatchSize:
+    return "--batch-size";
+  case TaskSetting::Clip:
+    return "--clip";
   }
   return "";
 }

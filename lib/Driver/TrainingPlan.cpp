@@ -74,12 +74,12 @@ std::vector<ModelEntry> planTrainers(TrainerSession &session,
   const npz::Archive &init = session.initArchive(cfg.initFile);
   std::vector<bool> cerebellums;
   for (const ModelRef &ref : refs) {
-    // Said before compiling: no task of ccrnn-train feeds tokens yet.
+    // Said before compiling: only the captioning task feeds tokens.
     if (session.facts(ref).readsTokens)
       throw InputError("--model " + ref.name +
-                       ": a captioning model (its input is tokens); the "
-                       "captioning task is not in ccrnn-train yet, and task '" +
-                       cfg.task + "' feeds sequences of vectors");
+                       ": a captioning model (its input is tokens); task '" +
+                       cfg.task + "' feeds sequences of vectors (use --task "
+                       "captioning)");
     cerebellums.push_back(session.facts(ref).hasCerebellum);
   }
   if (usesCerebellumSettings(cfg) &&

@@ -93,6 +93,49 @@ void addTaskOptions(CLI::App &app, CommandLine &cl) {
                  "$CCRNN_DATA_DIR/<dataset> or ~/.cache/ccrnn/data/<dataset>; "
                  "install with tools/install-data.sh)")
       ->group(group);
+  // The captioning task (docs/UserGuide.md, "The captioning task").
+  auto &cap = settings.captioning;
+  const char *capGroup = "Captioning (--task captioning)";
+  app.add_option("--captions", cap.captions,
+                 "COCO caption annotation JSON of the training images "
+                 "(default: the bundled MNIST scenes)")
+      ->group(capGroup);
+  app.add_option("--features", cap.features,
+                 "The training images' features, [N, D] float32 .npy")
+      ->group(capGroup);
+  app.add_option("--feature-ids", cap.featureIds,
+                 "The image id of each row of --features, [N] int64 .npy")
+      ->group(capGroup);
+  app.add_option("--val-captions", cap.valCaptions,
+                 "COCO caption annotation JSON of the validation images")
+      ->group(capGroup);
+  app.add_option("--val-features", cap.valFeatures,
+                 "The validation images' features, [N, D] float32 .npy")
+      ->group(capGroup);
+  app.add_option("--val-feature-ids", cap.valFeatureIds,
+                 "The image id of each row of --val-features")
+      ->group(capGroup);
+  app.add_option("--min-length", cap.minLength,
+                 "Shortest caption kept, in tokens with <start> and <end>")
+      ->default_str("11 (bundled scenes: 6)")
+      ->group(capGroup);
+  app.add_option("--max-length", cap.maxLength,
+                 "Longest caption kept, in tokens with <start> and <end>")
+      ->default_str("15 (bundled scenes: 24)")
+      ->group(capGroup);
+  app.add_flag("--balance", cap.balance,
+               "Every caption length gets as many batches as the rarest")
+      ->group(capGroup);
+  app.add_option("--vocab-threshold", cap.vocabThreshold,
+                 "A word's count in the training captions to be in the "
+                 "vocabulary")
+      ->group(capGroup);
+  app.add_option("--decode-steps", cap.decodeSteps,
+                 "Greedy decoding's longest caption, in words")
+      ->group(capGroup);
+  app.add_option("--examples", cap.examples,
+                 "Validation images written to each examples file")
+      ->group(capGroup);
 }
 
 void addModelOptions(CLI::App &app, CommandLine &cl) {
@@ -365,6 +408,16 @@ void checkCommonFlags(const CLI::App &app, const CommandLine &cl) {
   checkPathLength("--cache-dir", cl.cacheDir, kRunDirectoryReserve);
   checkPathLength("--dump-step", cl.dumpStep);
   checkPathLength("--batch", cl.batchFile);
+  const auto &cap = cl.config.captioning;
+  for (auto [flag, path] :
+       {std::pair<const char *, const std::string *>{"--captions",
+                                                     &cap.captions},
+        {"--features", &cap.features},
+        {"--feature-ids", &cap.featureIds},
+        {"--val-captions", &cap.valCaptions},
+        {"--val-features", &cap.valFeatures},
+        {"--val-feature-ids", &cap.valFeatureIds}})
+    checkPathLength(flag, *path);
   if (cl.partial && cl.merge.empty())
     throw InputError("--partial goes with --merge");
   if (given(app, "--context") && cl.config.context.empty())

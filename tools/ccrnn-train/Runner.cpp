@@ -4,8 +4,10 @@
 
 #include "Summary.h"
 
+#include "ccrnn/Driver/Captioning/CaptionRun.h"
 #include "ccrnn/Driver/DumpStep.h"
 #include "ccrnn/Driver/Error.h"
+#include "ccrnn/Driver/Task.h"
 #include "ccrnn/Runtime/Kernels.h"
 
 #include <csignal>
@@ -78,9 +80,41 @@ int writeDumpStep(Runner &runner, const TrainConfig &cfg, const ModelRef &ref,
   return 0;
 }
 
+/// A run of a task of tokens (captioning): its data read and its trainers
+/// compiled before anything is written, then its own run.
+static int trainCaptionRun(Runner &runner, const TrainConfig &cfg,
+                           const std::vector<ModelRef> &refs,
+                           const std::string &dir,
+                           const std::vector<std::string> &commandLine,
+                           bool resuming) {
+  if (resuming)
+    throw InputError("--resume: a captioning run cannot be resumed yet");
+  setThreads(cfg.threads);
+  findTask(cfg.task).checkDataFiles(cfg);
+  auto corpus = std::make_shared<const captioning::CaptionCorpus>(
+      captioning::loadCorpus(cfg));
+  std::vector<captioning::CaptionModel> models = captioning::planCaptionModels(
+      runner.trainerSession(), refs, cfg, *corpus);
+  std::vector<ModelEntry> entries;
+  for (const captioning::CaptionModel &m : models)
+    entries.push_back({m.name, m.file, m.configure, "", "", nullptr});
+  runner.announce("", cfg, entries, dir, false);
+  captioning::CaptionRun run(cfg, std::move(models), corpus, dir, commandLine);
+  RunHooks hooks = runner.hooks();
+  if (auto status = runner.run([&] { return run.run(hooks); }, dir))
+    return *status;
+  if (!runner.isQuiet()) {
+    std::printf("%s", run.summaryTable().c_str());
+    std::printf("results in %s\n", dir.c_str());
+  }
+  return 0;
+}
+
 int trainRun(Runner &runner, const TrainConfig &cfg,
              const std::vector<ModelRef> &refs, const std::string &dir,
              const std::vector<std::string> &commandLine, bool resuming) {
+  if (findTask(cfg.task).trainsTokens)
+    return trainCaptionRun(runner, cfg, refs, dir, commandLine, resuming);
   std::vector<ModelEntry> models = runner.load(refs, cfg);
   Experiment run(cfg, models, dir, commandLine);
   if (resuming)

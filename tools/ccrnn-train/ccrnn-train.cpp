@@ -20,6 +20,7 @@
 #include "Summary.h"
 
 #include "ccrnn/Driver/Error.h"
+#include "ccrnn/Driver/Task.h"
 #include "ccrnn/Driver/TrainerCache.h"
 
 #include <cstdio>
@@ -118,6 +119,17 @@ int realMain(int argc, char **argv) {
   std::vector<ModelRef> refs =
       resolveModels(splitFlagList("--model", cl.models), cfg.task);
 
+  // A task of tokens (captioning) runs one run at a time, on this machine.
+  if (findTask(cfg.task).trainsTokens) {
+    const char *other = !axes.empty()                       ? "a sweep"
+                        : !cl.dumpStep.empty()              ? "--dump-step"
+                        : mpi.size > 1                      ? "mpirun"
+                        : app.count("--slurm") > 0 || cl.emitSlurm ? "--slurm"
+                                                            : nullptr;
+    if (other)
+      throw InputError(std::string("--task ") + cfg.task + ": " + other +
+                       " is not supported for it yet");
+  }
   if (!cl.dumpStep.empty() || !cl.batchFile.empty()) {
     if (cl.dumpStep.empty() || cl.batchFile.empty())
       throw InputError("--dump-step and --batch go together");

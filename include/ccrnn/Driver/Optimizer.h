@@ -63,6 +63,16 @@ public:
   /// Updates done so far (PyTorch's state["step"]).
   int64_t steps() const { return steps_; }
   void setSteps(int64_t steps) { steps_ = steps; }
+  /// Adam's and Adamax's betas and eps instead of SPEC §3's (the captioning
+  /// task uses PyTorch's defaults, 0.9, 0.999, 1e-8).
+  void setAdamHyperparameters(double beta1, double beta2, double eps);
+  /// Counts the updates of each parameter on its own, as PyTorch keeps
+  /// state["step"] per parameter: a parameter left out of a step (frozen)
+  /// does not advance its count, so one that joins later corrects its
+  /// moments by its own count. Off by default (one count for all).
+  void countStepsPerParameter() { paramSteps_.assign(slots_.empty() ? 0 : slots_[0].size(), 0); perParameter_ = true; }
+  /// Parameter i's updates (with countStepsPerParameter), else steps().
+  int64_t steps(size_t i) const { return perParameter_ ? paramSteps_[i] : steps_; }
   /// The state tensors under PyTorch's names ("exp_avg", "exp_avg_sq", ...),
   /// each with one tensor per parameter; saved and restored by resume files.
   const std::vector<std::string> &slotNames() const { return slotNames_; }
@@ -73,6 +83,9 @@ private:
   OptimKind kind_;
   double lr_;
   int64_t steps_ = 0;
+  double beta1_, beta2_, eps_;
+  bool perParameter_ = false;
+  std::vector<int64_t> paramSteps_;
   std::vector<std::string> slotNames_;
   std::vector<Tensors> slots_;
 };

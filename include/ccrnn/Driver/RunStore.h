@@ -131,6 +131,8 @@ public:
                          const std::vector<std::vector<float>> &targets,
                          const std::vector<std::string> &models) const;
   void writeMeta(const Json &meta) const;
+  /// Any other file of the run (e.g. a text file), written atomically.
+  void writeFile(const std::string &name, const std::string &bytes) const;
   /// meta.json's start time ("" when it cannot be read).
   std::string startedAt() const;
 

@@ -193,6 +193,10 @@ struct TaskKind {
   /// name for this task; none: the names are the bundled models'.
   std::map<std::string, std::string> modelAliases;
   std::function<std::unique_ptr<Task>(const TrainConfig &)> make;
+  /// The task trains models of tokens through a run of its own
+  /// (captioning: Captioning/CaptionRun.h) instead of Experiment; `make`
+  /// and `modelShape` are then not used.
+  bool trainsTokens = false;
 };
 
 /// Adds a kind of task (InputError if the name is taken).
@@ -215,6 +219,7 @@ TaskKind lineDrawTask();
 TaskKind seqMnistTask();
 TaskKind seqMnistLinesTask();
 TaskKind seqMnistDigitsTask();
+TaskKind captioningTask();
 
 } // namespace ccrnn::driver
 

@@ -34,6 +34,19 @@ struct TaskSettings {
   int64_t inputSize = 28;        ///< pixels per step
   std::string numbers;           ///< drawing tasks: digits used, "" all
   bool freeMagnitude = false;    ///< seqmnist-lines: grid endpoints
+  /// The captioning task's data (lib/Driver/Tasks/CaptioningTask.cpp):
+  /// COCO-format files, or none for the bundled MNIST scenes.
+  struct Captioning {
+    std::string captions, features, featureIds;          ///< training
+    std::string valCaptions, valFeatures, valFeatureIds; ///< validation
+    /// Caption lengths kept, tokens with <start> and <end>; 0: the data's
+    /// default (COCO 11..15, the bundled scenes 6..24).
+    int64_t minLength = 0, maxLength = 0;
+    bool balance = false;      ///< as many batches of every length
+    int64_t vocabThreshold = 4; ///< a word's count to be in the vocabulary
+    int64_t decodeSteps = 20;   ///< greedy decoding's longest caption
+    int64_t examples = 50;      ///< validation images in examples files
+  } captioning;
 };
 
 /// The model: its training program's truncation and feedback (meta.json's
@@ -135,7 +148,9 @@ TrainerPrograms trainerPrograms(const TrainConfig &config, int64_t batch,
                                 int64_t steps, bool hasCerebellum);
 
 /// The settings whose defaults depend on the task (SPEC §5).
-enum class TaskSetting { Bptt, Lr, Epochs, Interval, TrainSize, ValSize, TestSize };
+enum class TaskSetting {
+  Bptt, Lr, Epochs, Interval, TrainSize, ValSize, TestSize, BatchSize, Clip
+};
 /// The flag of a setting, as messages name it ("--bptt").
 const char *taskSettingFlag(TaskSetting setting);
 

@@ -44,6 +44,9 @@ struct ModelFacts {
   int64_t hidden = 0, layers = 0;
   /// The model reads tokens (a captioning model, `!ccrnn.tokens`).
   bool readsTokens = false;
+  /// A token model's dropout rate (the description's "dropout"; -1 when
+  /// the description does not say).
+  double dropout = -1;
 };
 
 /// The facts of `model`'s file. Throws InputError with the compiler's
@@ -127,6 +130,14 @@ public:
   float eval(const float *const *params, const float *inputs,
              const void *targets, float *predictions) {
     return api->eval(handle, params, inputs, targets, predictions);
+  }
+  /// A token model's window evaluation and greedy decoding (TrainerABI.h).
+  float evalWindow(const ccrnn_batch &batch, float *predictions,
+                   float *finalState = nullptr) {
+    return api->eval_window(handle, &batch, predictions, finalState);
+  }
+  void decode(const ccrnn_batch &batch, int64_t *tokens) {
+    api->decode(handle, &batch, tokens);
   }
 
 private:

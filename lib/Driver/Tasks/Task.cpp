@@ -50,7 +50,7 @@ Registry &registry() {
   static Registry *r = [] {
     auto *reg = new Registry;
     for (TaskKind k : {lineDrawTask(), seqMnistTask(), seqMnistLinesTask(),
-                       seqMnistDigitsTask()})
+                       seqMnistDigitsTask(), captioningTask()})
       reg->kinds.push_back(std::move(k));
     return reg;
   }();
