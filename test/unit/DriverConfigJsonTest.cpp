@@ -73,6 +73,18 @@ TrainConfig nonDefault(const std::string &task) {
   c.keepHidden = true;
   c.recordGrads = true;
   c.recordSamples = 3;
+  c.captioning.captions = "/data/train.json";
+  c.captioning.features = "/data/train.npy";
+  c.captioning.featureIds = "/data/train.ids.npy";
+  c.captioning.valCaptions = "/data/val.json";
+  c.captioning.valFeatures = "/data/val.npy";
+  c.captioning.valFeatureIds = "/data/val.ids.npy";
+  c.captioning.minLength = 7;
+  c.captioning.maxLength = 9;
+  c.captioning.balance = true;
+  c.captioning.vocabThreshold = 2;
+  c.captioning.decodeSteps = 12;
+  c.captioning.examples = 8;
   return c;
 }
 

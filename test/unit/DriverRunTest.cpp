@@ -928,7 +928,7 @@ TEST(DriverChecks, ConfigValues) {
             "--clip must be >= 0 (0 disables clipping), got -1");
   EXPECT_EQ(errorFor([](TrainConfig &c) { c.task = "copy"; }),
             "unknown task 'copy' (valid: linedraw, seqmnist, "
-            "seqmnist-lines, seqmnist-digits)");
+            "seqmnist-lines, seqmnist-digits, captioning)");
   EXPECT_EQ(errorFor([](TrainConfig &c) { c.data.seqLen = 1; }),
             "--seq-len must be at least 2 (a line has its origin and its "
             "endpoint), got 1");

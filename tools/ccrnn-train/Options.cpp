@@ -535,6 +535,11 @@ std::vector<SweepAxis> finishConfig(const CLI::App &app, CommandLine &cl) {
                      std::to_string(int64_t(points)) +
                      " grid points; at most " + std::to_string(kMaxGridPoints) +
                      " (ccrnn's limit)");
+  // A task of tokens (captioning) has no sweeps yet: said before its
+  // checks read the sweep's base settings.
+  if (!axes.empty() && findTask(cfg.task).trainsTokens)
+    throw InputError("--task " + cfg.task + ": a sweep (" + flags +
+                     " with several values) is not supported for it yet");
   applyTaskDefaults(cfg, [&](TaskSetting setting) {
     return given(app, taskSettingFlag(setting));
   });

@@ -149,15 +149,11 @@ std::vector<ConfigField> captioningSettings() {
           field("vocab_threshold", CCRNN_CAPTIONING(vocabThreshold)),
           field("decode_steps", CCRNN_CAPTIONING(decodeSteps)),
           field("examples", CCRNN_CAPTIONING(examples)),
+          // The MNIST directory of the bundled scenes, so that the run's
+          // data can be made again.
           {"task", "data_dir",
-           [](const TrainConfig &c) {
-             return c.captioning.captions.empty() ? Json(dataDirectory(c))
-                                                  : Json(nullptr);
-           },
-           [](const Json &v, TrainConfig &c) {
-             if (!v.is_null())
-               v.get_to(c.dataDir);
-           }}};
+           [](const TrainConfig &c) { return Json(dataDirectory(c)); },
+           [](const Json &v, TrainConfig &c) { v.get_to(c.dataDir); }}};
 }
 #undef CCRNN_CAPTIONING
 
