@@ -247,6 +247,7 @@ void addOptimizerOptions(CLI::App &app, CommandLine &cl) {
   app.add_option("--clip", settings.clip,
                  "Clip the global L2 norm of all gradients (synthesizer "
                  "included) to this; 0 disables")
+      ->default_str("1.0 (captioning: 0)")
       ->group(group);
   app.add_option("--l2,--l2-norm", settings.l2,
                  "Weight decay, added to the gradient after clipping "
