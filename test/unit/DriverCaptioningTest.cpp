@@ -22,6 +22,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -123,6 +124,27 @@ TEST(CaptionLoop, ImageLength) {
   split.images.references = {{{"a"}, {"a", "b"}, {"a", "b", "c"},
                               {"a", "b", "c", "d"}}};
   EXPECT_EQ(split.imageLength(0), 4);
+}
+
+TEST(CaptionLoop, ShuffledImages) {
+  CaptionSplit split;
+  split.images.count = 5;
+  split.images.width = 2;
+  for (int i = 0; i < 10; ++i)
+    split.images.features.push_back(float(i / 2));
+  split.images.references.assign(5, {{"x"}});
+  const CaptionSplit s = shuffledImages(split, 3);
+  // Every image has another image's features; together, all of them.
+  std::vector<float> firsts;
+  for (int64_t i = 0; i < 5; ++i) {
+    EXPECT_NE(s.images.features[2 * i], float(i));
+    EXPECT_EQ(s.images.features[2 * i], s.images.features[2 * i + 1]);
+    firsts.push_back(s.images.features[2 * i]);
+  }
+  std::sort(firsts.begin(), firsts.end());
+  EXPECT_EQ(firsts, (std::vector<float>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(s.images.references, split.images.references);
+  EXPECT_EQ(shuffledImages(split, 3).images.features, s.images.features);
 }
 
 TEST(CaptionLoop, CheckpointNames) {
@@ -342,6 +364,8 @@ TEST(CaptionRun, TrainsAndDecodesCocoFixture) {
   EXPECT_EQ(meta["results"][0]["val_bits_per_word_by_position"].size(), 5u);
   EXPECT_EQ(meta["results"][0]["val_bleu_by_length"].size(), 3u);
   EXPECT_EQ(meta["summary"][0]["seeds"], 2);
+  EXPECT_TRUE(meta["results"][0]["val_shuffled_images"]["bits_per_word"]
+                  .is_number());
   EXPECT_EQ(readFile(out + "/vocabulary.txt"),
             "<pad>\n<start>\n<end>\n<unk>\nred\nblue\n");
   const std::string examples = readFile(out + "/seed0_tiny_examples.txt");

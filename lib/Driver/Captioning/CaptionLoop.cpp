@@ -331,6 +331,23 @@ DecodeScores CaptionLoop::decode(TrainerInstances &t,
   return scores;
 }
 
+CaptionSplit shuffledImages(const CaptionSplit &split, uint64_t seed) {
+  CaptionSplit out = split;
+  const int64_t n = split.images.count, D = split.images.width;
+  if (n < 2)
+    return out;
+  std::vector<int64_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  Rng rng(seed, "captioning.shuffled_images");
+  for (int64_t i = n - 1; i > 0; --i)
+    std::swap(order[i], order[rng.below(uint64_t(i + 1))]);
+  for (int64_t i = 0; i < n; ++i) {
+    const float *from = split.images.features.data() + order[(i + 1) % n] * D;
+    std::copy(from, from + D, out.images.features.begin() + order[i] * D);
+  }
+  return out;
+}
+
 static std::string joined(const Tokens &t) {
   std::string s;
   for (const std::string &w : t)

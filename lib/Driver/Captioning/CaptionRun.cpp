@@ -155,6 +155,10 @@ struct PairOutcome {
   std::vector<double> bitsAt;
   BleuScores bleu;
   std::array<BucketBleu, 3> byLength;
+  /// The same checkpoint with the validation images shuffled
+  /// (shuffledImages): how much of the score is the image's.
+  double shuffledBits = kNaN;
+  BleuScores shuffledBleu;
 };
 
 struct CaptionRun::Impl {
@@ -259,6 +263,13 @@ struct CaptionRun::Impl {
       if (e < E && ((hooks.stop && hooks.stop->load()) || abort.load()))
         return false;
     }
+    {
+      const CaptionSplit shuffled = shuffledImages(corpus->val, seed);
+      outcome.shuffledBits =
+          loop.evaluate(instances, model, best, bestStats, shuffled).bits();
+      outcome.shuffledBleu =
+          loop.decode(instances, model, best, bestStats, shuffled).bleu;
+    }
     const ccrnn_trainer_desc &d = model.desc();
     store.writeCheckpoint(seed, model.name, "final",
                           captionCheckpoint(d, state.params, state.statistics,
@@ -280,6 +291,7 @@ struct CaptionRun::Impl {
       std::vector<double> bits;
       std::array<std::vector<double>, kBleuOrders> bleu;
       std::array<std::vector<double>, 3> buckets;
+      std::vector<double> shuffledBits, shuffledBleu4;
       for (size_t s = 0; s < S; ++s) {
         const size_t k = results.pair(s, m);
         if (!outcomes[k].finished)
@@ -289,6 +301,8 @@ struct CaptionRun::Impl {
           bleu[n].push_back(outcomes[k].bleu.bleu[n]);
         for (int b = 0; b < 3; ++b)
           buckets[b].push_back(outcomes[k].byLength[b].scores.bleu[3]);
+        shuffledBits.push_back(outcomes[k].shuffledBits);
+        shuffledBleu4.push_back(outcomes[k].shuffledBleu.bleu[3]);
       }
       CaptionSummary c;
       c.model = models[m].name;
@@ -303,6 +317,10 @@ struct CaptionRun::Impl {
         c.bucketBleu4Mean[b] = mean(buckets[b]);
         c.bucketBleu4Sem[b] = sem(buckets[b]);
       }
+      c.shuffledBitsMean = mean(shuffledBits);
+      c.shuffledBitsSem = sem(shuffledBits);
+      c.shuffledBleu4Mean = mean(shuffledBleu4);
+      c.shuffledBleu4Sem = sem(shuffledBleu4);
       out.push_back(c);
     }
     return out;
@@ -397,6 +415,9 @@ struct CaptionRun::Impl {
             by.push_back(x);
           }
           r["val_bleu_by_length"] = by;
+          r["val_shuffled_images"] = {
+              {"bits_per_word", number(o.shuffledBits)},
+              {"bleu", bleuJson(o.shuffledBleu)}};
           r["checkpoints"] = {
               {"final", RunStore::checkpointName(cfg.seeds[s],
                                                  models[m].name, "final")},
@@ -419,6 +440,10 @@ struct CaptionRun::Impl {
       for (int b = 0; b < 3; ++b)
         x[std::string("val_bleu4_") + names[b]] = {
             number(c.bucketBleu4Mean[b]), number(c.bucketBleu4Sem[b])};
+      x["val_bits_per_word_shuffled_images"] = {number(c.shuffledBitsMean),
+                                                number(c.shuffledBitsSem)};
+      x["val_bleu4_shuffled_images"] = {number(c.shuffledBleu4Mean),
+                                        number(c.shuffledBleu4Sem)};
       sum.push_back(x);
     }
     j["summary"] = sum;
@@ -523,9 +548,10 @@ std::vector<CaptionSummary> CaptionRun::summary() const {
 std::string CaptionRun::summaryTable() const {
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-20s %5s %16s %16s %16s %16s %16s\n",
-                "model", "seeds", "val bits/word", "BLEU-4",
-                "BLEU-4 short", "BLEU-4 medium", "BLEU-4 long");
+  std::snprintf(line, sizeof line,
+                "%-20s %5s %16s %16s %16s %16s %16s %16s %16s\n", "model",
+                "seeds", "val bits/word", "BLEU-4", "BLEU-4 short",
+                "BLEU-4 medium", "BLEU-4 long", "shuffled: bits", "BLEU-4");
   out += line;
   auto pm = [](double m, double s) {
     char b[64];
@@ -533,13 +559,16 @@ std::string CaptionRun::summaryTable() const {
     return std::string(b);
   };
   for (const CaptionSummary &c : summary()) {
-    std::snprintf(line, sizeof line, "%-20s %5lld %16s %16s %16s %16s %16s\n",
+    std::snprintf(line, sizeof line,
+                  "%-20s %5lld %16s %16s %16s %16s %16s %16s %16s\n",
                   c.model.c_str(), (long long)c.seeds,
                   pm(c.bitsMean, c.bitsSem).c_str(),
                   pm(c.bleuMean[3], c.bleuSem[3]).c_str(),
                   pm(c.bucketBleu4Mean[0], c.bucketBleu4Sem[0]).c_str(),
                   pm(c.bucketBleu4Mean[1], c.bucketBleu4Sem[1]).c_str(),
-                  pm(c.bucketBleu4Mean[2], c.bucketBleu4Sem[2]).c_str());
+                  pm(c.bucketBleu4Mean[2], c.bucketBleu4Sem[2]).c_str(),
+                  pm(c.shuffledBitsMean, c.shuffledBitsSem).c_str(),
+                  pm(c.shuffledBleu4Mean, c.shuffledBleu4Sem).c_str());
     out += line;
   }
   return out;

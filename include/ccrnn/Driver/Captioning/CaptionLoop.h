@@ -173,6 +173,12 @@ private:
   const CaptionCorpus &corpus;
 };
 
+/// The control of issue 15 ("a real test of the image"): `split` with
+/// every image's features replaced by another image's (a cycle through a
+/// random order from stream "captioning.shuffled_images" of `seed`), its
+/// captions and references left in place.
+CaptionSplit shuffledImages(const CaptionSplit &split, uint64_t seed);
+
 /// The examples file: for the first `count` images of `split`, the image
 /// id, the decoded caption and the references, e.g.
 ///   image 42

@@ -10,7 +10,8 @@
 //   meta.json        the settings, the data, the models and their
 //                    trainers, each pair's results (best epoch, bits per
 //                    word per position, BLEU overall and by length, of the
-//                    best-validation checkpoint), the summary over seeds
+//                    best-validation checkpoint, and of it with the
+//                    validation images shuffled), the summary over seeds
 //   seed<S>_<model>_{final,best}.npz   parameters under the reference's
 //                    names (encoder.*, decoder.*), with the batch norm's
 //                    running statistics and num_batches_tracked
@@ -62,6 +63,9 @@ struct CaptionSummary {
   double bitsMean, bitsSem;
   std::array<double, kBleuOrders> bleuMean, bleuSem;
   std::array<double, 3> bucketBleu4Mean, bucketBleu4Sem;
+  /// The same with the validation images shuffled (shuffledImages).
+  double shuffledBitsMean, shuffledBitsSem, shuffledBleu4Mean,
+      shuffledBleu4Sem;
 };
 
 class CaptionRun {
