@@ -142,6 +142,26 @@ namespace {
 /// The progress of the run or sweep in `dir`, under `name`.
 RunProgress progressOf(const std::string &dir, const std::string &name) {
   RunProgress p{name, savedStatus(dir).first, 0, 0};
+  // A captioning run (CaptionRun.h) says its progress per pair.
+  if (!Sweep::isSweep(dir)) {
+    nlohmann::json meta;
+    try {
+      meta = nlohmann::json::parse(
+          readWholeFile((fs::path(dir) / "meta.json").string()));
+    } catch (const std::exception &) {
+    }
+    if (meta.is_object() && meta.value("format", "") == "ccrnn-captioning-run") {
+      try {
+        for (const auto &r : meta.at("results")) {
+          p.epochsDone += r.at("epochs_completed").get<int64_t>();
+          p.epochsTotal += meta.at("training").at("epochs").get<int64_t>();
+        }
+      } catch (const std::exception &e) {
+        throw InputError("--status " + dir + ": meta.json: " + e.what());
+      }
+      return p;
+    }
+  }
   if (!Sweep::isSweep(dir)) {
     const RunOutcome run = readRunOutcome(dir, "--status " + dir);
     p.epochsDone = run.epochsDone;
