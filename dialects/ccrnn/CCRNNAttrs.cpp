@@ -199,7 +199,8 @@ LogicalResult CCRNNDialect::verifyOperationAttribute(Operation *op,
                                 "function";
     // The entry points it names must be functions of the same module.
     Operation *table = SymbolTable::getNearestSymbolTable(op->getParentOp());
-    for (FlatSymbolRefAttr ref : {trainer.getEval(), trainer.getRecord()}) {
+    for (FlatSymbolRefAttr ref :
+         {trainer.getEval(), trainer.getRecord(), trainer.getDecode()}) {
       if (!ref)
         continue;
       Operation *callee =

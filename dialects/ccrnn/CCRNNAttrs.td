@@ -87,7 +87,9 @@ def CCRNN_Role : I32EnumAttr<"Role", "role of an entry function's value", [
     // A batch norm's running statistics (mean, variance): carried from
     // call to call like a parameter, but set by training, not by gradients.
     I32EnumAttrCase<"Statistic", 12, "statistic">,
-    I32EnumAttrCase<"NewStatistic", 13, "new_statistic">
+    I32EnumAttrCase<"NewStatistic", 13, "new_statistic">,
+    // The greedy decoder's tokens (@m_decode).
+    I32EnumAttrCase<"Decoded", 14, "decoded">
   ]> {
   let cppNamespace = "::ccrnn";
   let genSpecializedAttr = 0;
@@ -166,8 +168,9 @@ def CCRNN_TrainerAttr : CCRNN_Attr<"Trainer", "trainer"> {
     was built with (TrainerOptions' canonical text), whether the model has
     a cerebellum, whether it classifies and predicts the last step only,
     and the program's other entry points: the evaluation function and,
-    when built, the feedback-recording function. The verifier checks that
-    they name functions of the module.
+    when built, the feedback-recording function and (a token model's) the
+    greedy decoder. The verifier checks that they name functions of the
+    module.
 
     ```mlir
     func.func @m_train(...) attributes {ccrnn.trainer = #ccrnn.trainer<
@@ -182,7 +185,8 @@ def CCRNN_TrainerAttr : CCRNN_Attr<"Trainer", "trainer"> {
                         "::mlir::BoolAttr":$classify,
                         "::mlir::BoolAttr":$predictLast,
                         "::mlir::FlatSymbolRefAttr":$eval,
-                        OptionalParameter<"::mlir::FlatSymbolRefAttr">:$record);
+                        OptionalParameter<"::mlir::FlatSymbolRefAttr">:$record,
+                        OptionalParameter<"::mlir::FlatSymbolRefAttr">:$decode);
   let assemblyFormat = "`<` struct(params) `>`";
 }
 

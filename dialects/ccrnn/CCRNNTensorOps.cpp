@@ -205,6 +205,18 @@ LogicalResult GatherRowsOp::verify() {
   return verifyRowIndexing(*this, getTable(), getIndices(), getResult());
 }
 
+LogicalResult ArgmaxRowsOp::verify() {
+  ArrayRef<int64_t> scores = shapeOf(getScores());
+  if (scores.size() != 2 || scores[1] < 1)
+    return emitOpError("needs scores of [rows, columns] with a column, got ")
+           << getScores().getType();
+  if (shapeOf(getResult()) != ArrayRef<int64_t>{scores[0]})
+    return emitOpError("returns ")
+           << getResult().getType() << ", not the " << scores[0]
+           << " indices of the rows of " << getScores().getType();
+  return success();
+}
+
 LogicalResult ScatterAddRowsOp::verify() {
   return verifyRowIndexing(*this, getResult(), getIndices(), getUpdates());
 }

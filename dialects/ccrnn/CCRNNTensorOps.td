@@ -446,6 +446,25 @@ def CCRNN_GatherRowsOp : CCRNN_Op<"gather_rows", [Pure, CCRNN_Differentiable,
   let hasVerifier = 1;
 }
 
+def CCRNN_ArgmaxRowsOp : CCRNN_Op<"argmax_rows", [Pure, CCRNN_Kernel]> {
+  let summary = "the index of each row's largest element: greedy decoding";
+  let description = [{
+    `result[i] = argmax_j scores[i, j]` for `[rows, columns]` scores: the
+    greedy decoder's next token, fed back through `ccrnn.gather_rows`. The
+    first of equal maxima wins, and a NaN counts as the largest (as
+    `torch.argmax`). Its integer result carries no gradient, so it has no
+    VJP.
+
+    ```mlir
+    %t = ccrnn.argmax_rows %scores : tensor<4x100xf32> -> tensor<4xi64>
+    ```
+  }];
+  let arguments = (ins CCRNN_Tensor:$scores);
+  let results = (outs RankedTensorOf<[I64]>:$result);
+  let assemblyFormat = "$scores attr-dict `:` type($scores) `->` type($result)";
+  let hasVerifier = 1;
+}
+
 def CCRNN_ScatterAddRowsOp : CCRNN_Op<"scatter_add_rows", [Pure, CCRNN_Kernel]> {
   let summary = "sum rows into a table by index: the transpose of gather_rows";
   let description = [{

@@ -79,16 +79,18 @@ def CCRNNRT_SliceOp : CCRNNRT_Op<"slice", [Pure]> {
   let summary = "a slice of the trainer's arena";
   let description = [{
     The buffer at `offset` floats into the arena (the module's
-    `ccrnn.memory_plan` gives its size) with the result's shape. With
-    `fill`, the trainer fills it once, when it is created (a constant).
+    `ccrnn.memory_plan` gives its size) with the result's shape; an int64
+    element (the greedy decoder's tokens) takes two floats. With `fill`,
+    the trainer fills it once, when it is created (a constant).
 
     ```mlir
     %c = ccrnnrt.slice 96 fill 5.000000e-01 : memref<f32>
+    %t = ccrnnrt.slice 128 : memref<4xi64>
     ```
   }];
   let arguments = (ins ConfinedAttr<I64Attr, [IntNonNegative]>:$offset,
                        OptionalAttr<F64Attr>:$fill);
-  let results = (outs CCRNNRT_Buffer:$result);
+  let results = (outs AnyTypeOf<[CCRNNRT_Buffer, MemRefOf<[I64]>]>:$result);
   let assemblyFormat = "$offset (`fill` $fill^)? attr-dict `:` type($result)";
   let hasVerifier = 1;
 }
@@ -262,6 +264,15 @@ def CCRNNRT_GatherRowsOp : CCRNNRT_Op<"gather_rows",
   }];
 }
 
+def CCRNNRT_ArgmaxRowsOp : CCRNNRT_Op<"argmax_rows",
+    [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "the index of each row's largest element";
+  let arguments = (ins CCRNNRT_Buffer:$scores, CCRNNRT_Labels:$output);
+  let assemblyFormat = [{
+    $scores `into` $output attr-dict `:` type($scores) `,` type($output)
+  }];
+}
+
 def CCRNNRT_ScatterAddRowsOp : CCRNNRT_Op<"scatter_add_rows",
     [MemoryEffects<[MemRead, MemWrite]>]> {
   let summary = "rows summed into a zeroed table by index";
@@ -430,7 +441,12 @@ def CCRNNRT_EntryKind : I32EnumAttr<"EntryKind", "an entry point of the C ABI", 
     // float eval(trainer, params, inputs, targets, float *predictions)
     I32EnumAttrCase<"Eval", 1, "eval">,
     // void record(trainer, const ccrnn_batch *, ccrnn_record *)
-    I32EnumAttrCase<"Record", 2, "record">
+    I32EnumAttrCase<"Record", 2, "record">,
+    // A token model's: float eval_window(trainer, const ccrnn_batch *,
+    //                                    float *predictions, float *final_state)
+    I32EnumAttrCase<"EvalWindow", 3, "eval_window">,
+    // void decode(trainer, const ccrnn_batch *, int64_t *tokens)
+    I32EnumAttrCase<"Decode", 4, "decode">
   ]> {
   let cppNamespace = "::ccrnnrt";
 }
@@ -443,18 +459,26 @@ def CCRNNRT_CallerArray : I32EnumAttr<"CallerArray",
     I32EnumAttrCase<"Targets", 2, "targets">,
     I32EnumAttrCase<"InitialState", 3, "initial_state">,
     I32EnumAttrCase<"FibreMask", 4, "fibre_mask">,
+    // A token model's: the image features, the dropout mask and the batch
+    // norm's running statistics.
+    I32EnumAttrCase<"VectorInput", 5, "vector_input">,
+    I32EnumAttrCase<"DropoutMask", 6, "dropout_mask">,
+    I32EnumAttrCase<"Statistics", 7, "statistics">,
     // Written: train's grads (read as a destination where a gradient is
     // computed in place), ccrnn_batch's losses, train's final_state,
-    // eval's predictions, ccrnn_record's fields.
-    I32EnumAttrCase<"Grads", 5, "grads">,
-    I32EnumAttrCase<"Losses", 6, "losses">,
-    I32EnumAttrCase<"FinalState", 7, "final_state">,
-    I32EnumAttrCase<"Predictions", 8, "predictions">,
-    I32EnumAttrCase<"RecordState", 9, "record_state">,
-    I32EnumAttrCase<"RecordSynthetic", 10, "record_synthetic">,
-    I32EnumAttrCase<"RecordTargetGrad", 11, "record_target_grad">,
-    I32EnumAttrCase<"RecordTrueGrad", 12, "record_true_grad">,
-    I32EnumAttrCase<"RecordActivity", 13, "record_activity">
+    // eval's predictions, ccrnn_record's fields, ccrnn_batch's
+    // new_statistics, decode's tokens.
+    I32EnumAttrCase<"Grads", 8, "grads">,
+    I32EnumAttrCase<"Losses", 9, "losses">,
+    I32EnumAttrCase<"FinalState", 10, "final_state">,
+    I32EnumAttrCase<"Predictions", 11, "predictions">,
+    I32EnumAttrCase<"RecordState", 12, "record_state">,
+    I32EnumAttrCase<"RecordSynthetic", 13, "record_synthetic">,
+    I32EnumAttrCase<"RecordTargetGrad", 14, "record_target_grad">,
+    I32EnumAttrCase<"RecordTrueGrad", 15, "record_true_grad">,
+    I32EnumAttrCase<"RecordActivity", 16, "record_activity">,
+    I32EnumAttrCase<"NewStatistics", 17, "new_statistics">,
+    I32EnumAttrCase<"DecodedTokens", 18, "tokens">
   ]> {
   let cppNamespace = "::ccrnnrt";
 }
@@ -463,8 +487,8 @@ def CCRNNRT_EntryPointOp : CCRNNRT_Op<"entry_point",
     [SingleBlock, IsolatedFromAbove, HasParent<"mlir::ModuleOp">]> {
   let summary = "a function of the trainer's C ABI";
   let description = [{
-    The body of one function of `ccrnn_trainer_api` (`train`, `eval` or
-    `record`): it reads the caller's arrays (`ccrnnrt.caller_array`), calls
+    The body of one function of `ccrnn_trainer_api` (`train`, `eval`,
+    `record`, `eval_window` or `decode`): it reads the caller's arrays (`ccrnnrt.caller_array`), calls
     the training program's function and copies its results into the
     caller's arrays (`ccrnnrt.to_caller`); `ccrnnrt.entry_return` returns
     the loss. `--ccrnnrt-build-entry-points` builds them from the roles of
@@ -492,8 +516,8 @@ def CCRNNRT_EntryReturnOp : CCRNNRT_Op<"entry_return",
     [Terminator, HasParent<"EntryPointOp">]> {
   let summary = "the end of an entry point, returning its loss";
   let description = [{
-    `train` and `eval` return the first float of `loss` (the first
-    network's), `record` returns nothing.
+    `train`, `eval` and `eval_window` return the first float of `loss` (the
+    first network's), `record` and `decode` return nothing.
   }];
   let arguments = (ins Optional<CCRNNRT_Buffer>:$loss);
   let assemblyFormat = "attr-dict ($loss^ `:` type($loss))?";
@@ -507,13 +531,15 @@ def CCRNNRT_CallerArrayOp : CCRNNRT_Op<"caller_array", [
     The caller's `array` (`params` and `grads` with their index): the
     buffer an entry point passes to the program. An ensemble's caller gives
     each array network after network, as the program keeps it, except the
-    state: `initial_state` is the piece at `offset` floats into each
-    network's state (the caller gives the networks' whole states one after
-    the other), regrouped into the program's layout.
+    state and the running statistics: `initial_state` (`statistics`) is the
+    piece at `offset` floats into each network's state (statistics; the
+    caller gives the networks' whole states one after the other), regrouped
+    into the program's layout.
 
-    `initial_state` and `fibre_mask` are optional in the C ABI: where the
-    caller gives none, the buffer holds the value `or` names (the zero
-    state, the dense mask).
+    `initial_state`, `fibre_mask` and `dropout_mask` are optional in the C
+    ABI: where the caller gives none, the buffer holds the value `or` names
+    (the zero state, the dense mask, no dropout). `inputs` and `targets`
+    may be int64 (a token model's tokens, labels).
 
     With `staged`, the caller's array is copied into the trainer's staging
     buffer at that float offset (the module's memory plan gives the
@@ -546,15 +572,18 @@ def CCRNNRT_ToCallerOp : CCRNNRT_Op<"to_caller", [
   let description = [{
     Copies `input` (of every network) into the caller's `array` (`grads`
     with its index), in the caller's memory: a GPU trainer downloads it.
-    `final_state` is the piece at `offset` floats into each network's
-    state. `losses` and `final_state` are optional in the C ABI: nothing is
-    copied where the caller gives none.
+    `final_state` (`new_statistics`) is the piece at `offset` floats into
+    each network's state (statistics). `losses`, `final_state` and
+    `new_statistics` are optional in the C ABI: nothing is copied where the
+    caller gives none. `tokens` (decode's, int64) is the piece at `offset`
+    into `[decode_steps, batch]`.
 
     ```mlir
     ccrnnrt.to_caller %g into grads[0] : memref<4x3xf32>
     ```
   }];
-  let arguments = (ins CCRNNRT_Buffer:$input, CCRNNRT_CallerArray:$array,
+  let arguments = (ins AnyTypeOf<[CCRNNRT_Buffer, CCRNNRT_Labels]>:$input,
+                       CCRNNRT_CallerArray:$array,
                        OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$index,
                        OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$offset);
   let assemblyFormat = [{

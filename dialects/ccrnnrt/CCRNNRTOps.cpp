@@ -103,7 +103,11 @@ LogicalResult SliceOp::verify() {
                      : nullptr;
   if (!plan)
     return emitOpError("needs the module's ccrnn.memory_plan (the arena)");
-  int64_t end = getOffset() + elementCount(getType());
+  bool labels =
+      isa<IntegerType>(cast<MemRefType>(getType()).getElementType());
+  if (labels && getFill())
+    return emitOpError("fills int64 elements, which only a float slice may");
+  int64_t end = getOffset() + elementCount(getType()) * (labels ? 2 : 1);
   if (end > plan.getArena())
     return emitOpError("ends at float ")
            << end << ", beyond the arena of " << plan.getArena();
@@ -178,27 +182,48 @@ int64_t networksOf(Operation *op) {
 bool isArrayOf(CallerArray array, EntryKind kind) {
   switch (array) {
   case CallerArray::Params:
+    return true;
   case CallerArray::Inputs:
   case CallerArray::Targets:
-    return true;
+    return kind != EntryKind::Decode;
   case CallerArray::InitialState:
+    return kind == EntryKind::Train || kind == EntryKind::Record ||
+           kind == EntryKind::EvalWindow;
   case CallerArray::FibreMask:
-    return kind != EntryKind::Eval;
+    return kind == EntryKind::Train || kind == EntryKind::Record;
+  case CallerArray::VectorInput:
+  case CallerArray::Statistics:
+    return kind == EntryKind::Train || kind == EntryKind::EvalWindow ||
+           kind == EntryKind::Decode;
+  case CallerArray::DropoutMask:
   case CallerArray::Grads:
-  case CallerArray::FinalState:
-    return kind == EntryKind::Train;
   case CallerArray::Losses:
+  case CallerArray::NewStatistics:
     return kind == EntryKind::Train;
+  case CallerArray::FinalState:
+    return kind == EntryKind::Train || kind == EntryKind::EvalWindow;
   case CallerArray::Predictions:
-    return kind == EntryKind::Eval;
+    return kind == EntryKind::Eval || kind == EntryKind::EvalWindow;
   case CallerArray::RecordState:
   case CallerArray::RecordSynthetic:
   case CallerArray::RecordTargetGrad:
   case CallerArray::RecordTrueGrad:
   case CallerArray::RecordActivity:
     return kind == EntryKind::Record;
+  case CallerArray::DecodedTokens:
+    return kind == EntryKind::Decode;
   }
   return false;
+}
+
+/// Whether the caller gives pieces of `array` at an offset into each
+/// network's state or statistics (or decode's tokens, a step's piece).
+bool isPieced(CallerArray array) {
+  return array == CallerArray::InitialState ||
+         array == CallerArray::FinalState ||
+         array == CallerArray::Statistics ||
+         array == CallerArray::NewStatistics ||
+         array == CallerArray::DecodedTokens;
 }
 
 /// Checks that `op` names `array` with the index and offset it needs and of
@@ -216,11 +241,10 @@ LogicalResult verifyArrayUse(Operation *op, CallerArray array, bool hasIndex,
     return op->emitOpError(indexed ? "needs the index of the caller's '"
                                    : "has an index, which the caller's '")
            << name << (indexed ? "' array it names" : "' does not take");
-  bool pieced =
-      array == CallerArray::InitialState || array == CallerArray::FinalState;
+  bool pieced = isPieced(array);
   if (hasOffset != pieced)
-    return op->emitOpError(pieced ? "needs the offset into a network's state "
-                                    "of the caller's '"
+    return op->emitOpError(pieced ? "needs the offset into a network's "
+                                    "state or statistics of the caller's '"
                                   : "has an offset, which the caller's '")
            << name << (pieced ? "' piece it names" : "' does not take");
   return success();
@@ -237,7 +261,8 @@ LogicalResult EntryPointOp::verify() {
 }
 
 LogicalResult EntryReturnOp::verify() {
-  bool returnsLoss = entryKindOf(*this) != EntryKind::Record;
+  EntryKind kind = entryKindOf(*this);
+  bool returnsLoss = kind != EntryKind::Record && kind != EntryKind::Decode;
   if (bool(getLoss()) != returnsLoss)
     return emitOpError(returnsLoss ? "must return the loss: a "
                                    : "returns a loss, which a ")
@@ -255,8 +280,9 @@ LogicalResult CallerArrayOp::verify() {
            << name << "', which an entry point writes (ccrnnrt.to_caller)";
   if (failed(verifyArrayUse(*this, array, bool(getIndex()), bool(getOffset()))))
     return failure();
-  bool optional =
-      array == CallerArray::InitialState || array == CallerArray::FibreMask;
+  bool optional = array == CallerArray::InitialState ||
+                  array == CallerArray::FibreMask ||
+                  array == CallerArray::DropoutMask;
   if (bool(getAbsent()) != optional)
     return emitOpError(optional ? "needs the value of the caller's '"
                                 : "has a value for an absent '")
@@ -264,9 +290,9 @@ LogicalResult CallerArrayOp::verify() {
            << (optional ? "' where the caller gives none (`or`)"
                         : "', which the caller always gives");
   if (isa<IntegerType>(cast<MemRefType>(getType()).getElementType()) &&
-      array != CallerArray::Targets)
+      array != CallerArray::Targets && array != CallerArray::Inputs)
     return emitOpError("reads the caller's '")
-           << name << "' as labels; only targets may be";
+           << name << "' as labels; only inputs and targets may be";
   if (std::optional<int64_t> staged = getStaged()) {
     if (array == CallerArray::Grads)
       return emitOpError("stages the caller's 'grads', which it writes");
@@ -293,6 +319,13 @@ LogicalResult ToCallerOp::verify() {
     return emitOpError("writes the caller's '")
            << stringifyCallerArray(array)
            << "', which an entry point reads (ccrnnrt.caller_array)";
+  bool labels =
+      isa<IntegerType>(cast<MemRefType>(getInput().getType()).getElementType());
+  if (labels != (array == CallerArray::DecodedTokens))
+    return emitOpError("writes the caller's '")
+           << stringifyCallerArray(array)
+           << (labels ? "' from labels; only decode's tokens are int64"
+                      : "' from floats; decode's tokens are int64");
   return verifyArrayUse(*this, array, bool(getIndex()), bool(getOffset()));
 }
 

@@ -27,10 +27,11 @@ void buildTrainerPipeline(OpPassManager &pm, const TrainerOptions &o) {
   if (!o.sizes.keepsModel())
     pm.addPass(createCCRNNConfigureModel(CCRNNConfigureModelOptions{
         o.sizes.hidden, o.sizes.layers, o.sizes.synthLayers, o.sizes.synthWidth,
-        o.sizes.synthScale, o.sizes.context}));
+        o.sizes.synthScale, o.sizes.context, o.sizes.vocab,
+        o.sizes.vectorInputs}));
   pm.addPass(createCCRNNBuildTraining(CCRNNBuildTrainingOptions{
       o.bptt, o.interval, o.loss, o.predictLast, o.batch, o.steps, o.cerebellum,
-      o.fibres, o.record, o.firstWindow}));
+      o.fibres, o.record, o.firstWindow, o.decode}));
   pm.addPass(createCCRNNAutodiff());
   pm.addPass(createCCRNNOptimize());
   pm.addPass(createCCRNNInlineWindows());

@@ -329,7 +329,7 @@ private:
               MatmulOp,
               FusedMatmulOp, MatmulAccumulateOp,
               BroadcastOp, ReduceSumOp, ReshapeOp, ConcatOp, SplitOp,
-              TimeSliceOp, OneHotOp, GatherRowsOp, ScatterAddRowsOp,
+              TimeSliceOp, OneHotOp, GatherRowsOp, ScatterAddRowsOp, ArgmaxRowsOp,
               BatchNormTrainOp, BatchNormGradOp, BatchNormInferenceOp,
               SupervisedStepsOp, MSELossOp, MSELossGradOp,
               CrossEntropyLossOp, CrossEntropyLossGradOp, LSTMSeqOp,
@@ -793,6 +793,22 @@ private:
     for (auto [i, row] : llvm::enumerate(*rowOf))
       std::copy_n(&table.data[row * features], features,
                   &result.data[i * features]);
+    return one(std::move(result));
+  }
+
+  // Integer tensors hold their values as elements.
+  FailureOr<Results> eval(ArgmaxRowsOp op) {
+    const Tensor &scores = tensor(op.getScores());
+    int64_t rows = scores.shape[0], columns = scores.shape[1];
+    Tensor result = zeros({rows});
+    for (int64_t r = 0; r < rows; ++r) {
+      auto row = scores.data.begin() + r * columns;
+      int64_t best = 0;
+      for (int64_t j = 1; j < columns && !std::isnan(row[best]); ++j)
+        if (row[j] > row[best] || std::isnan(row[j]))
+          best = j;
+      result.data[r] = best;
+    }
     return one(std::move(result));
   }
 

@@ -206,6 +206,9 @@ void Matmul::run(const float *a, const float *b, const float *bias,
 void fill(int64_t n, float value, float *out) { std::fill_n(out, n, value); }
 
 void copy(int64_t n, const float *in, float *out) { std::copy_n(in, n, out); }
+void copyLabels(int64_t n, const int64_t *in, int64_t *out) {
+  std::copy_n(in, n, out);
+}
 
 CCRNN_VECTOR_CLONES
 void add(int64_t n, const float *a, const float *b, float *out) {
@@ -321,6 +324,17 @@ void gatherRows(int64_t rows, int64_t n, int64_t features, const float *table,
       std::copy_n(table + indices[i] * features, features, row);
     else
       std::fill_n(row, features, 0.0f);
+  }
+}
+
+void argmaxRows(int64_t rows, int64_t columns, const float *in, int64_t *out) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const float *row = in + r * columns;
+    int64_t best = 0;
+    for (int64_t j = 1; j < columns && !std::isnan(row[best]); ++j)
+      if (row[j] > row[best] || std::isnan(row[j]))
+        best = j;
+    out[r] = best;
   }
 }
 

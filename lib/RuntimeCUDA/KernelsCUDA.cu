@@ -185,6 +185,18 @@ __global__ void scatterAddRowsKernel(int64_t rows, int64_t n, int64_t features,
         out[indices[i] * features + f] += updates[i * features + f];
   }
 }
+/// One thread per row; the first of equal maxima, a NaN the largest.
+__global__ void argmaxRowsKernel(int64_t rows, int64_t columns,
+                                 const float *in, int64_t *out) {
+  GRID_STRIDE(r, rows) {
+    const float *row = in + r * columns;
+    int64_t best = 0;
+    for (int64_t j = 1; j < columns && !isnan(row[best]); ++j)
+      if (row[j] > row[best] || isnan(row[j]))
+        best = j;
+    out[r] = best;
+  }
+}
 /// Batch normalization, one thread per feature (rt::batchNorm* in double).
 __global__ void batchNormTrainKernel(int64_t batch, int64_t features,
                                      const float *x, const float *gamma,
@@ -452,6 +464,14 @@ void download(int64_t n, const float *device, float *host) {
   check(cudaStreamSynchronize(stream()), "cudaStreamSynchronize (download)");
 }
 
+void downloadLabels(int64_t n, const int64_t *device, int64_t *host) {
+  check(cudaMemcpyAsync(host, device, size_t(n) * sizeof(int64_t),
+                        cudaMemcpyDeviceToHost, stream()),
+        "cudaMemcpyAsync (download labels)");
+  check(cudaStreamSynchronize(stream()),
+        "cudaStreamSynchronize (download labels)");
+}
+
 void synchronize() {
   check(cudaStreamSynchronize(stream()), "cudaStreamSynchronize");
 }
@@ -687,6 +707,12 @@ void scatterAddRows(int64_t rows, int64_t n, int64_t features,
   scatterAddRowsKernel<<<blocksFor(features), kThreads, 0, stream()>>>(
       rows, n, features, updates, indices, out);
   launched("scatterAddRows");
+}
+
+void argmaxRows(int64_t rows, int64_t columns, const float *in, int64_t *out) {
+  argmaxRowsKernel<<<blocksFor(rows), kThreads, 0, stream()>>>(rows, columns,
+                                                               in, out);
+  launched("argmaxRows");
 }
 
 void batchNormTrain(int64_t batch, int64_t features, const float *x,

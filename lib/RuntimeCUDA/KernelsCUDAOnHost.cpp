@@ -117,6 +117,9 @@ void scatterAddRows(int64_t rows, int64_t n, int64_t features,
                     const float *updates, const int64_t *indices, float *out) {
   rt::scatterAddRows(rows, n, features, updates, indices, out);
 }
+void argmaxRows(int64_t rows, int64_t columns, const float *in, int64_t *out) {
+  rt::argmaxRows(rows, columns, in, out);
+}
 void batchNormTrain(int64_t batch, int64_t features, const float *x,
                     const float *gamma, const float *beta, double epsilon,
                     float *y, float *mean, float *variance) {

@@ -51,13 +51,18 @@ std::string ModelSizes::toString() const {
     append(s, assign("synth-scale", formatOptionNumber(synthScale)));
   if (context != "keep")
     append(s, assign("context", context));
+  if (vocab != 0)
+    append(s, assign("vocab", std::to_string(vocab)));
+  if (vectorInputs != 0)
+    append(s, assign("vector-inputs", std::to_string(vectorInputs)));
   return s;
 }
 
 bool ModelSizes::operator==(const ModelSizes &o) const {
   return hidden == o.hidden && layers == o.layers &&
          synthLayers == o.synthLayers && synthWidth == o.synthWidth &&
-         synthScale == o.synthScale && context == o.context;
+         synthScale == o.synthScale && context == o.context &&
+         vocab == o.vocab && vectorInputs == o.vectorInputs;
 }
 
 std::string TrainerOptions::trainingString() const {
@@ -76,6 +81,8 @@ std::string TrainerOptions::trainingString() const {
     append(s, "record");
   if (firstWindow)
     append(s, "first-window");
+  if (decode)
+    append(s, assign("decode", std::to_string(decode)));
   return s;
 }
 
@@ -92,7 +99,8 @@ bool TrainerOptions::operator==(const TrainerOptions &o) const {
          batch == o.batch && steps == o.steps && loss == o.loss &&
          predictLast == o.predictLast && cerebellum == o.cerebellum &&
          fibres == o.fibres && record == o.record &&
-         firstWindow == o.firstWindow && ensemble == o.ensemble;
+         firstWindow == o.firstWindow && decode == o.decode &&
+         ensemble == o.ensemble;
 }
 
 bool TrainerOptions::parse(std::string_view text, TrainerOptions &out,
@@ -146,6 +154,10 @@ bool TrainerOptions::parse(std::string_view text, TrainerOptions &out,
       ok = integer(options.sizes.synthLayers);
     else if (key == "synth-width")
       ok = integer(options.sizes.synthWidth);
+    else if (key == "vocab")
+      ok = integer(options.sizes.vocab);
+    else if (key == "vector-inputs")
+      ok = integer(options.sizes.vectorInputs);
     else if (key == "synth-scale")
       ok = real(options.sizes.synthScale), expected = "expected a number";
     else if (key == "context")
@@ -173,12 +185,15 @@ bool TrainerOptions::parse(std::string_view text, TrainerOptions &out,
       ok = boolean(options.record), expected = "expected true or false";
     else if (key == "first-window")
       ok = boolean(options.firstWindow), expected = "expected true or false";
+    else if (key == "decode")
+      ok = integer(options.decode);
     else if (key == "ensemble")
       ok = integer(options.ensemble);
     else
       return fail("unknown option (known: hidden, layers, synth-layers, "
-                  "synth-width, synth-scale, context, bptt, interval, batch, "
-                  "steps, loss, predict-last, cerebellum, fibres, record, "
+                  "synth-width, synth-scale, context, vocab, vector-inputs, "
+                  "bptt, interval, batch, steps, loss, predict-last, "
+                  "cerebellum, fibres, record, first-window, decode, "
                   "ensemble)");
     if (!ok)
       return fail(expected);

@@ -106,9 +106,18 @@ private:
   void define(Value value, StringRef storage, bool mutableLocal = false) {
     std::string name =
         (mutableLocal ? "p" : "v") + std::to_string(nextValue++);
-    line() << (mutableLocal ? "float *" : "float *const ") << name << " = "
-           << storage << ";\n";
+    // An int64 buffer (the decoder's tokens) takes two floats an element.
+    bool labels = isIntBuffer(value.getType());
+    line() << (labels ? "int64_t *" : "float *") << (mutableLocal ? "" : "const ")
+           << name << " = "
+           << (labels ? "reinterpret_cast<int64_t *>" + storage.str()
+                      : storage.str())
+           << ";\n";
     names[value] = name;
+  }
+  /// The C++ element type of a buffer.
+  static StringRef elementOf(Type type) {
+    return isIntBuffer(type) ? "int64_t" : "float";
   }
 
   std::string name(Value value) { return names.lookup(value); }
@@ -262,20 +271,43 @@ private:
   /// The step graphs' members (each with the array of its results).
   std::string graphMembers;
   unsigned numGraphs = 0;
-  /// The sizes of a batch's optional inputs (ccrnn_batch): the initial
-  /// state and the fibre mask, from the training function's arguments.
+  /// The sizes of a batch's arrays (ccrnn_batch) beyond the parameters,
+  /// from the training function's arguments: the initial state, the fibre
+  /// mask and a token model's arrays.
   struct BatchInputs {
     int64_t stateSize = 0, maskRows = 0, maskCols = 0;
+    bool tokens = false;
+    int64_t vectorSize = 0, tokenSteps = 0, dropoutFeatures = 0,
+            dropoutSize = 0, statisticsSize = 0;
   };
   static BatchInputs batchInputs(func::FuncOp train) {
     BatchInputs b;
     for (unsigned i = numParameters(train); i < train.getNumArguments(); ++i) {
-      Type type = argType(train, i);
-      if (getArgumentRole(train, i) == Role::State)
+      auto type = cast<ShapedType>(argType(train, i));
+      switch (getArgumentRole(train, i).value_or(Role::Parameter)) {
+      case Role::State:
         b.stateSize += numElements(type);
-      if (getArgumentRole(train, i) == Role::FibreMask) {
-        b.maskRows = cast<ShapedType>(type).getDimSize(0);
-        b.maskCols = cast<ShapedType>(type).getDimSize(1);
+        break;
+      case Role::FibreMask:
+        b.maskRows = type.getDimSize(0);
+        b.maskCols = type.getDimSize(1);
+        break;
+      case Role::Input:
+        b.tokens = isa<IntegerType>(type.getElementType());
+        b.tokenSteps = b.tokens ? type.getNumElements() : 0;
+        break;
+      case Role::VectorInput:
+        b.vectorSize = type.getDimSize(1);
+        break;
+      case Role::DropoutMask:
+        b.dropoutFeatures = type.getDimSize(2);
+        b.dropoutSize = type.getNumElements();
+        break;
+      case Role::Statistic:
+        b.statisticsSize += type.getNumElements();
+        break;
+      default:
+        break;
       }
     }
     return b;
@@ -366,7 +398,7 @@ std::string Emitter::signature(func::FuncOp f, bool qualified) {
   }
   for (unsigned i = 0; i < f.getNumResults(); ++i) {
     separator();
-    os << "const float *&r" << i;
+    os << "const " << elementOf(f.getResultTypes()[i]) << " *&r" << i;
     if (auto name = f.getResultAttrOfType<StringAttr>(i, kNameAttr))
       os << " /* " << name.getValue() << " */";
   }
@@ -391,7 +423,7 @@ LogicalResult Emitter::emitFunction(func::FuncOp f) {
     names[arg] = "a" + std::to_string(arg.getArgNumber());
   }
   for (Type type : f.getResultTypes())
-    if (!isFloatBuffer(type))
+    if (!isFloatBuffer(type) && !isIntBuffer(type))
       return f.emitOpError("result of unsupported type ") << type;
   line() << "\n" << signature(f, /*qualified=*/true) << " {\n";
   indent += 2;
@@ -494,7 +526,8 @@ LogicalResult Emitter::emitCall(func::CallOp call) {
   SmallVector<std::string> results;
   for (unsigned i = 0, e = call.getNumResults(); i < e; ++i) {
     std::string id = "c" + std::to_string(nextValue++);
-    line() << "const float *" << id << " = nullptr;\n";
+    line() << "const " << elementOf(call.getResultTypes()[i]) << " *" << id
+           << " = nullptr;\n";
     results.push_back(id);
   }
   // As the method's signature has them: the arguments, the results, the
@@ -523,7 +556,8 @@ LogicalResult Emitter::emitCall(func::CallOp call) {
   body << ");\n";
   // The callee writes its results; here they are read-only.
   for (auto [result, id] : llvm::zip(call.getResults(), results))
-    names[result] = "const_cast<float *>(" + id + ")";
+    names[result] =
+        ("const_cast<" + elementOf(result.getType()) + " *>(" + id + ")").str();
   return success();
 }
 
@@ -695,6 +729,13 @@ LogicalResult Emitter::emitOp(Operation *op) {
                         g.getOutput(), g.getOutput());
         return success();
       })
+      .Case([&](rtir::ArgmaxRowsOp a) {
+        ArrayRef<int64_t> scores = shapeOf(a.getScores());
+        line() << "rt::argmaxRows(" << ensemble * scores[0] << ", "
+               << scores[1] << ", " << name(a.getScores()) << ", "
+               << name(a.getOutput()) << ");\n";
+        return success();
+      })
       .Case([&](rtir::ScatterAddRowsOp s) {
         emitRowIndexing("scatterAddRows", s.getOutput(), s.getIndices(),
                         s.getUpdates(), s.getOutput());
@@ -819,12 +860,25 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
   os << "};\n\n";
   auto info = train->getAttrOfType<TrainerAttr>(kTrainerAttr);
   auto flag = [&](BoolAttr value) { return value.getValue() ? 1 : 0; };
-  ArrayRef<int64_t> input =
-      cast<ShapedType>(argType(train, numParams)).getShape();
   auto eval = module.lookupSymbol<func::FuncOp>(info.getEval());
   ArrayRef<int64_t> prediction =
       cast<ShapedType>(resultType(eval, 1)).getShape();
   BatchInputs batch = batchInputs(train);
+  // [batch, steps, input floats]; a token model's window reads tokens, its
+  // batch and steps are its scores'.
+  SmallVector<int64_t, 3> input{prediction[0],
+                                prediction.size() > 1 ? prediction[1] : 0, 0};
+  if (!batch.tokens)
+    input.assign(
+        cast<ShapedType>(argType(train, numParams)).getShape().take_front(3));
+  int64_t vocab = batch.tokens ? prediction.back() : 0;
+  if (batch.tokens)
+    batch.tokenSteps /= input[0];
+  // The decoder returns one [batch] token array a step.
+  int64_t decodeSteps = 0;
+  if (info.getDecode())
+    decodeSteps =
+        module.lookupSymbol<func::FuncOp>(info.getDecode()).getNumResults();
   // [boundaries, layers, batch, |s|] and the activity's width.
   SmallVector<int64_t, 5> recorded(5, 0);
   if (record) {
@@ -853,12 +907,15 @@ void Emitter::emitDescription(raw_ostream &os, func::FuncOp train,
      << llvm::formatv("{0:e6}",
                       train->getAttrOfType<FloatAttr>(kFlopsAttr)
                           .getValueAsDouble())
-     << ",\n    " << ensemble << "};\n\n";
+     << ",\n    " << ensemble << ",\n    " << vocab << ", " << batch.vectorSize
+     << ", " << batch.tokenSteps << ", " << batch.dropoutFeatures << ", "
+     << batch.statisticsSize << ",\n    " << decodeSteps << "};\n\n";
 }
 
 std::string Emitter::callerExpression(rtir::CallerArray array,
                                       std::optional<int64_t> index) {
   using rtir::CallerArray;
+  // eval's arrays are its arguments, the others' are ccrnn_batch's.
   bool eval = entryPoint.getKind() == rtir::EntryKind::Eval;
   std::string at = index ? "[" + std::to_string(*index) + "]" : "";
   switch (array) {
@@ -872,6 +929,16 @@ std::string Emitter::callerExpression(rtir::CallerArray array,
     return "batch->initial_state";
   case CallerArray::FibreMask:
     return "batch->fibre_mask";
+  case CallerArray::VectorInput:
+    return "batch->vector_input";
+  case CallerArray::DropoutMask:
+    return "batch->dropout_mask";
+  case CallerArray::Statistics:
+    return "batch->statistics";
+  case CallerArray::NewStatistics:
+    return "batch->new_statistics";
+  case CallerArray::DecodedTokens:
+    return "tokens";
   case CallerArray::Grads:
     return "grads" + at;
   case CallerArray::Losses:
@@ -923,12 +990,18 @@ LogicalResult Emitter::emitCallerArray(rtir::CallerArrayOp op) {
                       : "' reads only its staging buffer");
   std::string id = "v" + std::to_string(nextValue++);
   names[op] = id;
-  if (array == CallerArray::Targets)
+  // ccrnn_batch's inputs and targets are float or int64.
+  if (array == CallerArray::Targets || array == CallerArray::Inputs)
     from = "static_cast<const " + element + " *>(" + from + ")";
+  // A token model's statistics: one network's (the emitter refuses an
+  // ensemble of them).
+  if (array == CallerArray::Statistics)
+    from += " + " + std::to_string(offset);
   if (!staged) {
     if (array == CallerArray::Grads) {
       line() << "float *const " << id << " = " << from << ";\n";
-    } else if (array == CallerArray::FibreMask) {
+    } else if (array == CallerArray::FibreMask ||
+               array == CallerArray::DropoutMask) {
       line() << "const float *const " << id << " = " << from << " ? " << from
              << " : t->ones.get();\n";
     } else if (array == CallerArray::InitialState && ensemble == 1) {
@@ -993,8 +1066,9 @@ LogicalResult Emitter::emitToCaller(rtir::ToCallerOp op) {
   std::string from = name(op.getInput());
   int64_t n = numElements(op.getInput().getType());
   // The caller may give no array for these.
-  bool optional =
-      array == CallerArray::Losses || array == CallerArray::FinalState;
+  bool optional = array == CallerArray::Losses ||
+                  array == CallerArray::FinalState ||
+                  array == CallerArray::NewStatistics;
   if (optional) {
     line() << "if (" << to << ")\n";
     indent += 2;
@@ -1003,6 +1077,12 @@ LogicalResult Emitter::emitToCaller(rtir::ToCallerOp op) {
     copyPerNetwork(target->toHost(), n, from, n,
                    to + " + " + std::to_string(*op.getOffset()),
                    callerStateFloats);
+  else if (array == CallerArray::NewStatistics)
+    line() << target->toHost() << "(" << n << ", " << from << ", " << to
+           << " + " << *op.getOffset() << ");\n";
+  else if (array == CallerArray::DecodedTokens)
+    line() << target->labelsToHost() << "(" << n << ", " << from << ", " << to
+           << " + " << *op.getOffset() << ");\n";
   else
     line() << target->toHost() << "(" << ensemble * n << ", " << from << ", "
            << to << ");\n";
@@ -1063,6 +1143,14 @@ LogicalResult Emitter::emitEntryPoint(rtir::EntryPointOp entry) {
     line() << "void record(void *trainer, const ccrnn_batch *batch, "
               "ccrnn_record *out) {\n";
     break;
+  case rtir::EntryKind::EvalWindow:
+    line() << "float eval_window(void *trainer, const ccrnn_batch *batch,\n"
+              "                  float *predictions, float *final_state) {\n";
+    break;
+  case rtir::EntryKind::Decode:
+    line() << "void decode(void *trainer, const ccrnn_batch *batch, "
+              "int64_t *tokens) {\n";
+    break;
   }
   indent += 2;
   line() << "Trainer *t = static_cast<Trainer *>(trainer);\n";
@@ -1090,9 +1178,15 @@ LogicalResult Emitter::emitEntryPoints(raw_ostream &os) {
     return llvm::any_of(module.getOps<rtir::EntryPointOp>(),
                         [&](auto e) { return e.getKind() == kind; });
   };
+  auto function = [&](rtir::EntryKind kind) {
+    return has(kind) ? rtir::stringifyEntryKind(kind) : StringRef("nullptr");
+  };
   os << "const ccrnn_trainer_api kApi = {&kDescription, create, destroy, "
-        "train, eval, "
-     << (has(rtir::EntryKind::Record) ? "record" : "nullptr") << "};\n\n";
+        "train, "
+     << function(rtir::EntryKind::Eval) << ", "
+     << function(rtir::EntryKind::Record) << ",\n    "
+     << function(rtir::EntryKind::EvalWindow) << ", "
+     << function(rtir::EntryKind::Decode) << "};\n\n";
   return success();
 }
 
@@ -1125,8 +1219,14 @@ LogicalResult Emitter::emit(raw_ostream &os) {
     return module.emitError("the program's ensemble of ")
            << ensemble << " networks is more than " << kMaxEnsemble;
   BatchInputs batch = batchInputs(train);
+  if (batch.tokens && ensemble > 1)
+    return module.emitError("an ensemble of ")
+           << ensemble << " token-model networks: a token model's trainer "
+           << "trains one network";
+  // `ones` is the dense fibre mask and the mask of no dropout.
   int64_t stateSize = ensemble * batch.stateSize,
-          maskSize = ensemble * batch.maskRows * batch.maskCols;
+          maskSize = ensemble * std::max(batch.maskRows * batch.maskCols,
+                                         batch.dropoutSize);
 
   // The emitter prints the plan of --ccrnn-plan-memory, the objects of
   // --ccrnn-assign-kernels and the count of --ccrnn-count-flops
@@ -1168,7 +1268,8 @@ LogicalResult Emitter::emit(raw_ostream &os) {
   bool hasTrain = false, hasEval = false;
   for (auto entry : module.getOps<rtir::EntryPointOp>()) {
     hasTrain |= entry.getKind() == rtir::EntryKind::Train;
-    hasEval |= entry.getKind() == rtir::EntryKind::Eval;
+    hasEval |= entry.getKind() == rtir::EntryKind::Eval ||
+               entry.getKind() == rtir::EntryKind::EvalWindow;
     if (failed(emitEntryPoint(entry)))
       return failure();
   }
@@ -1197,8 +1298,8 @@ LogicalResult Emitter::emit(raw_ostream &os) {
         "  Trainer();\n"
      << declarations << "\nprivate:\n"
      << "  " << buffer << " arena;\n\npublic:\n"
-     << "  // The zero state and the dense fibre mask of calls that give "
-        "none.\n"
+     << "  // The zero state and the dense fibre mask (no dropout) of calls "
+        "that give\n  // none.\n"
      << "  " << buffer << " zeros, ones;\n"
      << (ensemble > 1
              ? "  // The initial states of an ensemble, regrouped.\n  " +

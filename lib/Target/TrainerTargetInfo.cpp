@@ -28,6 +28,7 @@ public:
            "]())";
   }
   StringRef toHost() const override { return "rt::copy"; }
+  StringRef labelsToHost() const override { return "rt::copyLabels"; }
   std::string extraMembers() const override { return ""; }
   std::string extraMemberInits(int64_t) const override { return ""; }
   // The caller's memory is read where it is: nothing is staged.
@@ -60,6 +61,7 @@ public:
     return "(" + std::to_string(std::max<int64_t>(floats, 1)) + ")";
   }
   StringRef toHost() const override { return "rt::download"; }
+  StringRef labelsToHost() const override { return "rt::downloadLabels"; }
   std::string extraMembers() const override {
     return "  // The caller's arrays, copied to the device.\n"
            "  rt::DeviceBuffer staging;\n";

@@ -34,8 +34,10 @@ public:
   /// The type of a zeroed buffer of floats, and its initialiser.
   virtual llvm::StringRef bufferType() const = 0;
   virtual std::string allocation(int64_t floats) const = 0;
-  /// The function copying trainer memory into the caller's arrays.
+  /// The functions copying trainer memory (floats, labels) into the
+  /// caller's arrays.
   virtual llvm::StringRef toHost() const = 0;
+  virtual llvm::StringRef labelsToHost() const = 0;
 
   /// Members the target adds to the Trainer class, and their initialisers
   /// (each starting ",\n      "), given the staging buffer's size.

@@ -51,6 +51,8 @@ struct TrainingConfig {
   bool record = false;
   /// A token model's window is the sequence's first (prepended step).
   bool firstWindow = false;
+  /// A token model's greedy decoder: its steps (0: none).
+  int64_t decode = 0;
   /// The options as requested, recorded in the trainer's description.
   std::string options;
 };
@@ -288,16 +290,20 @@ private:
   /// names them with their roles when `entry` is true.
   TokenArrays takeTokenArrays(func::FuncOp f, unsigned first, bool training,
                               bool entry);
-  /// The recurrent layer's input [B, steps, features]: the model's input ops
-  /// lowered in order. A training window with a batch norm appends the
-  /// updated running statistics to `newStatistics`.
+  /// The recurrent layer's input [B, steps, features] (or the model value
+  /// `want`): the model's input ops lowered in order, on `numTokens` tokens
+  /// a sequence (default: the window's). A training window with a batch
+  /// norm appends the updated running statistics to `newStatistics`.
   Value lowerInputOps(ValueRange args, const TokenArrays &in, bool training,
-                      SmallVectorImpl<Value> &newStatistics);
+                      SmallVectorImpl<Value> &newStatistics,
+                      std::optional<int64_t> numTokens = std::nullopt,
+                      Value want = Value());
   /// The mean next-token cross-entropy of the readout of `hseq` and its
   /// [B, steps, vocab] scores.
   std::pair<Value, Value> tokenLoss(ValueRange args, Value hseq, Value target);
   void buildTokenTrain();
   void buildTokenEval();
+  void buildTokenDecode();
 
   ModelOp model;
   TrainingConfig config;
@@ -639,7 +645,8 @@ void ProgramBuilder::describeTrainer(func::FuncOp train) {
                        builder.getBoolAttr(config.loss == LossKind::xent),
                        builder.getBoolAttr(config.predictLast),
                        entry("_eval"),
-                       config.record ? entry("_record") : FlatSymbolRefAttr()));
+                       config.record ? entry("_record") : FlatSymbolRefAttr(),
+                       config.decode ? entry("_decode") : FlatSymbolRefAttr()));
 }
 
 void ProgramBuilder::buildTrain() {
@@ -960,8 +967,12 @@ ProgramBuilder::takeTokenArrays(func::FuncOp f, unsigned first, bool training,
 
 Value ProgramBuilder::lowerInputOps(ValueRange args, const TokenArrays &in,
                                     bool training,
-                                    SmallVectorImpl<Value> &newStatistics) {
-  int64_t b = config.batch;
+                                    SmallVectorImpl<Value> &newStatistics,
+                                    std::optional<int64_t> numTokens,
+                                    Value want) {
+  int64_t b = config.batch, n = numTokens.value_or(tokenSteps());
+  if (!want)
+    want = model.getRecurrentLayer()->getOperand(0);
   Block &body = model.getBody().front();
   // Model values and their tensors; the vector's chain stays unlowered in
   // a window that does not hold it.
@@ -970,7 +981,7 @@ Value ProgramBuilder::lowerInputOps(ValueRange args, const TokenArrays &in,
   if (in.vector)
     lowered[body.getArgument(0)] = in.vector;
   for (Operation &op : body) {
-    if (isa<RecurrentLayerOpInterface>(op))
+    if (isa<RecurrentLayerOpInterface>(op) || lowered.count(want))
       break;
     Value input = op.getNumOperands() ? lowered.lookup(op.getOperand(0))
                                       : Value();
@@ -1011,7 +1022,7 @@ Value ProgramBuilder::lowerInputOps(ValueRange args, const TokenArrays &in,
               return normed.getResult();
             })
             .Case([&](EmbeddingOp e) -> Value {
-              int64_t features = e.getType().getFeatures(), n = tokenSteps();
+              int64_t features = e.getType().getFeatures();
               Value rows = GatherRowsOp::create(
                   builder, loc, tensorType({b * n, features}),
                   param(args, "embed.weight"), input);
@@ -1039,7 +1050,7 @@ Value ProgramBuilder::lowerInputOps(ValueRange args, const TokenArrays &in,
     if (result)
       lowered[op.getResult(0)] = result;
   }
-  return lowered.lookup(model.getRecurrentLayer()->getOperand(0));
+  return lowered.lookup(want);
 }
 
 std::pair<Value, Value> ProgramBuilder::tokenLoss(ValueRange args, Value hseq,
@@ -1168,10 +1179,64 @@ void ProgramBuilder::buildTokenEval() {
   func::ReturnOp::create(builder, loc, returned);
 }
 
+// @m_decode(params..., vector, [statistics...]) -> (tokens [B]...): the
+// greedy decoder (as the reference's sample()), from the zero state.
+void ProgramBuilder::buildTokenDecode() {
+  int64_t b = config.batch;
+  SmallVector<Type> inputs = parameterTypes();
+  inputs.push_back(tensorType({b, model.getVectorInputType().getFeatures()}));
+  if (usesStatistics())
+    inputs.append(2, tensorType({norm.getType().getFeatures()}));
+  auto i64 = RankedTensorType::get({b}, builder.getI64Type());
+  SmallVector<Type> results(config.decode, i64);
+  func::FuncOp f = createFunction((model.getSymName() + "_decode").str(),
+                                  inputs, results, /*isPrivate=*/false);
+  ValueRange args = f.getArguments();
+  TokenArrays in;
+  unsigned i = numParams();
+  in.vector = f.getArgument(i);
+  nameArgument(f, i++, "vector", Role::VectorInput);
+  if (usesStatistics()) {
+    in.statistics.assign({f.getArgument(i), f.getArgument(i + 1)});
+    nameArgument(f, i++, "encoder.bn.running_mean", Role::Statistic);
+    nameArgument(f, i, "encoder.bn.running_var", Role::Statistic);
+  }
+  SmallVector<Value> none;
+  Value first = lowerInputOps(args, in, /*training=*/false, none,
+                              /*numTokens=*/0, prepend.getFirst());
+  int64_t features = shapeOf(first).back();
+  Value x = ReshapeOp::create(builder, loc, tensorType({b, 1, features}),
+                              first);
+  SmallVector<Value> states;
+  for (Type type : stateTypes())
+    states.push_back(splat(cast<RankedTensorType>(type).getShape(), 0.0));
+  SmallVector<Value> returned;
+  for (int64_t t = 0; t < config.decode; ++t) {
+    if (t > 0) {
+      // The last token's embedding (and whatever the model does to a
+      // token step), as one step of tokens.
+      TokenArrays step;
+      step.tokens = returned.back();
+      x = lowerInputOps(args, step, /*training=*/false, none,
+                        /*numTokens=*/1);
+    }
+    SmallVector<Value> finalStates;
+    Value hseq = recurrentStack(args, x, states, finalStates);
+    states = finalStates;
+    Value scores = ReshapeOp::create(builder, loc, tensorType({b, outputSize}),
+                                     readoutSequence(args, hseq));
+    returned.push_back(ArgmaxRowsOp::create(builder, loc, i64, scores));
+    nameResult(f, t, "token." + std::to_string(t), Role::Decoded);
+  }
+  func::ReturnOp::create(builder, loc, returned);
+}
+
 void ProgramBuilder::build() {
   if (tokens) {
     buildTokenTrain();
     buildTokenEval();
+    if (config.decode)
+      buildTokenDecode();
     return;
   }
   config.bptt = std::min(config.bptt, config.steps);
@@ -1288,6 +1353,10 @@ struct BuildTrainingPass
                << model.getSymName() << " has "
                << model.getOutputType().getFeatures() << " output(s)";
     }
+    if (decode)
+      return model.emitError("ccrnn-build-training: option 'decode' applies "
+                             "to a model of tokens, but @")
+             << model.getSymName() << " reads a sequence";
     if (config.predictLast && interval != 1)
       return model.emitError("ccrnn-build-training: option 'interval' "
                              "applies to per-step mse only");
@@ -1314,6 +1383,7 @@ struct BuildTrainingPass
     config.mode = *parseMode();
     config.fibres = fibres;
     config.firstWindow = firstWindow;
+    config.decode = decode;
     auto unsupported = [&](StringRef what) {
       return model.emitError("ccrnn-build-training: @")
              << model.getSymName() << " is a model of tokens, whose "
@@ -1334,6 +1404,14 @@ struct BuildTrainingPass
                              "batch of at least 2, got ")
              << static_cast<int64_t>(batch);
     bool prepends = !model.getBody().getOps<PrependOp>().empty();
+    if (decode < 0)
+      return model.emitError("ccrnn-build-training: option 'decode' must not "
+                             "be negative, got ")
+             << static_cast<int64_t>(decode);
+    if (decode && (!firstWindow || !prepends))
+      return model.emitError("ccrnn-build-training: option 'decode' needs "
+                             "'first-window' and a model that prepends a "
+                             "vector (the decoder starts from it)");
     if (firstWindow && prepends && steps < 2)
       return model.emitError("ccrnn-build-training: a first window holds "
                              "the prepended step and at least one token: "

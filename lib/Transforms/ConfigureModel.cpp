@@ -2,7 +2,8 @@
 //
 // Model files fix a network's sizes; experiments vary them (SPEC §2: hidden
 // size, stacked layers, the synthesizer's depth, width and scale, the
-// context variants). Rewriting the graph op by op keeps one source of truth
+// context variants; a caption model's vocabulary and image features follow
+// its data). Rewriting the graph op by op keeps one source of truth
 // for what a model is: everything downstream reads the rewritten model.
 //
 //===----------------------------------------------------------------------===//
@@ -51,6 +52,53 @@ struct ConfigureModelPass
       return bad("synth-width", range(1, kMaxUnits, 0, synthWidth));
     if (context != "keep" && context != "on" && context != "off")
       return bad("context", "'on', 'off' or 'keep', got '" + context + "'");
+    // A vocabulary of the four special tokens and at least one word.
+    if (vocab != 0 && (vocab < 5 || vocab > kMaxUnits))
+      return bad("vocab", range(5, kMaxUnits, 0, vocab));
+    if (vectorInputs < 0 || vectorInputs > kMaxUnits)
+      return bad("vector-inputs", range(1, kMaxUnits, 0, vectorInputs));
+    return success();
+  }
+
+  /// A token model's vocabulary (its tokens, and the readout it returns)
+  /// and the width of its vector input: the function type, the block's
+  /// arguments and the readout change; the ops between derive their sizes
+  /// from their operands' types, which the verifier checks.
+  LogicalResult configureTokens(ModelOp model) {
+    if (vocab == 0 && vectorInputs == 0)
+      return success();
+    MLIRContext *ctx = model.getContext();
+    if (!model.getTokensType())
+      return model.emitError("ccrnn-configure-model: options 'vocab' and "
+                             "'vector-inputs' apply to a model of tokens, "
+                             "but @")
+             << model.getSymName() << " reads a sequence";
+    if (vectorInputs > 0 && !model.getVectorInputType())
+      return model.emitError("ccrnn-configure-model: option 'vector-inputs' "
+                             "needs a model with a vector input, but @")
+             << model.getSymName() << " has none";
+    Block &body = model.getBody().front();
+    SmallVector<Type> inputs(model.getFunctionType().getInputs());
+    if (vectorInputs > 0) {
+      inputs.front() = VecType::get(ctx, vectorInputs);
+      body.getArgument(0).setType(inputs.front());
+    }
+    Type output = model.getOutputType();
+    if (vocab > 0) {
+      inputs.back() = TokensType::get(ctx, vocab);
+      body.getArguments().back().setType(inputs.back());
+      Value scores = model.getReturn()->getOperand(0);
+      auto readout = scores.getDefiningOp<LinearOp>();
+      if (!readout)
+        return model.emitError("ccrnn-configure-model: option 'vocab' needs "
+                               "@")
+               << model.getSymName()
+               << " to return a ccrnn.linear over the vocabulary";
+      readout.setFeatures(vocab);
+      output = SeqType::get(ctx, vocab);
+      scores.setType(output);
+    }
+    model.setFunctionType(FunctionType::get(ctx, inputs, {output}));
     return success();
   }
 
@@ -60,6 +108,8 @@ struct ConfigureModelPass
   }
 
   LogicalResult configure(ModelOp model) {
+    if (failed(configureTokens(model)))
+      return failure();
     OpBuilder builder(model.getContext());
     RecurrentLayerOpInterface layer = model.getRecurrentLayer();
     Operation *op = layer.getOperation();

@@ -122,7 +122,7 @@ public:
       if (*role == Role::State) {
         states.push_back({i, floats});
         stateFloats = std::min(stateFloats + floats, kMaxProgramFloats + 1);
-      } else if (*role == Role::Target && type.getElementType().isInteger(64)) {
+      } else if (type.getElementType().isInteger(64)) {
         stage(i, take(2 * floats));
       } else {
         stage(i, take(floats));
@@ -137,11 +137,14 @@ public:
   }
 
 private:
-  /// A fresh 16-float (64-byte) aligned slice for `value`, of every network.
+  /// A fresh 16-float (64-byte) aligned slice for `value`, of every network
+  /// (an int64 element takes two floats).
   int64_t allocate(Value value) {
     int64_t offset = arena;
     auto tensor = cast<RankedTensorType>(value.getType());
-    arena = grow(arena, tensor.getNumElements());
+    int64_t floats = tensor.getNumElements();
+    arena = grow(arena, tensor.getElementType().isInteger(64) ? 2 * floats
+                                                              : floats);
     return offset;
   }
 
@@ -172,13 +175,15 @@ private:
       ++numParams;
     OperandRange results = body.getTerminator()->getOperands();
     for (unsigned i = 1; i <= numParams && i < f.getNumResults(); ++i) {
-      f.setResultAttr(i, kCallerStorageAttr, UnitAttr::get(context));
-      // Only a value the function computes itself, returned once.
+      // Only a value the function computes itself, returned once (a token
+      // model's window returns its callee's gradients: they are copied).
       Value v = results[i];
       Operation *def = v.getDefiningOp();
       if (def && def->getBlock() == &body && computesTensors(def) &&
-          !planned.count(v) && llvm::count(results, v) == 1)
+          !planned.count(v) && llvm::count(results, v) == 1) {
+        f.setResultAttr(i, kCallerStorageAttr, UnitAttr::get(context));
         planned[v] = slot(StorageKind::Caller, i);
+      }
     }
   }
 

@@ -130,21 +130,12 @@ func.func @m_eval() {
 
 // -----
 
-// A caption model's arrays have no place in the C ABI yet (issue 15).
-// expected-error @below {{'func.func' op argument 0 has role vector_input, which the C ABI has no array for yet}}
-func.func @m_train(%v: memref<2x5xf32> {ccrnn.role = #ccrnn.role<vector_input>}) attributes {ccrnn.trainer = #ccrnn.trainer<model = "m", options = "", hasCerebellum = false, classify = false, predictLast = false, eval = @m_eval>} {
-  return
+// An evaluation from a given state is a window's (eval_window), which
+// returns the loss too.
+func.func @m_train(%x: memref<f32> {ccrnn.role = #ccrnn.role<input>}) -> (memref<f32> {ccrnn.role = #ccrnn.role<loss>}) attributes {ccrnn.trainer = #ccrnn.trainer<model = "m", options = "", hasCerebellum = false, classify = false, predictLast = false, eval = @m_eval>} {
+  return %x : memref<f32>
 }
-func.func @m_eval() {
-  return
-}
-
-// -----
-
-// expected-error @below {{'func.func' op result 0 has role new_statistic, which the C ABI has no array for yet}}
-func.func @m_train(%s: memref<4xf32> {ccrnn.role = #ccrnn.role<input>}) -> (memref<4xf32> {ccrnn.role = #ccrnn.role<new_statistic>}) attributes {ccrnn.trainer = #ccrnn.trainer<model = "m", options = "", hasCerebellum = false, classify = false, predictLast = false, eval = @m_eval>} {
-  return %s : memref<4xf32>
-}
-func.func @m_eval() {
+// expected-error @below {{'func.func' op has no result with the role of the loss (ccrnn.role), which the eval_window entry point returns}}
+func.func @m_eval(%h: memref<2xf32> {ccrnn.role = #ccrnn.role<state>}) {
   return
 }

@@ -9,6 +9,11 @@
 // RUN: ccrnn-opt %t.mlir --ccrnn-ensemble=size=3 | ccrnn-translate --emit-trainer=cpp -o %t.ensemble.cpp
 // RUN: FileCheck %s --check-prefix=ENSEMBLE < %t.ensemble.cpp
 // RUN: c++ -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %ccrnn_src_root/include %t.ensemble.cpp
+// A caption model's first window with its greedy decoder (see the CAPTION
+// checks at the end).
+// RUN: ccrnn-opt %models/caption_dni_lstm.mlir --ccrnn-trainer-pipeline='vocab=40 vector-inputs=20 hidden=16 synth-width=32 first-window decode=3 batch=4 steps=3' | ccrnn-translate --emit-trainer=cpp -o %t.caption.cpp
+// RUN: FileCheck %s --check-prefix=CAPTION < %t.caption.cpp
+// RUN: c++ -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %ccrnn_src_root/include %t.caption.cpp
 // The emitter prints the memory plan (--ccrnn-plan-memory, which it runs
 // when the program has none): one made for another target is an error, and
 // so is a value it left out (here: a plan written by hand).
@@ -100,15 +105,18 @@
 // the truncated state): 7.109e7; times 10, plus S(s0) of the first window
 // once (2.4e7): 7.349e8.
 // CHECK-NEXT:      7.349000e+08,
-// One network a call.
-// CHECK-NEXT:      1};
+// One network a call; not a token model (no vocabulary, vector, tokens,
+// dropout, statistics or decoder).
+// CHECK-NEXT:      1,
+// CHECK-NEXT:      0, 0, 0, 0, 0,
+// CHECK-NEXT:      0};
 // The entry points print --ccrnnrt-build-entry-points' ops: the caller's
 // arrays bound by role, the zero state unless given, the gradients
 // computed in the caller's arrays (nothing copied back), the final state's
 // pieces copied where the caller wants them.
 // CHECK:       float train(void *trainer, const ccrnn_batch *batch,
 // CHECK:         const float *const [[W0:v[0-9]+]] = batch->params[0];
-// CHECK:         const float *const [[X:v[0-9]+]] = batch->inputs;
+// CHECK:         const float *const [[X:v[0-9]+]] = static_cast<const float *>(batch->inputs);
 // CHECK-NEXT:    const float *const [[Y:v[0-9]+]] = static_cast<const float *>(batch->targets);
 // CHECK-NEXT:    const float *const [[H:v[0-9]+]] = batch->initial_state ? batch->initial_state + 0 : t->zeros.get() + 0;
 // CHECK-NEXT:    const float *const [[C:v[0-9]+]] = batch->initial_state ? batch->initial_state + 2500 : t->zeros.get() + 2500;
@@ -126,8 +134,10 @@
 // CHECK:       float eval(void *trainer, const float *const *callerParams,
 // CHECK:         const float *const v0 = callerParams[0];
 // CHECK:         rt::copy(1000, const_cast<float *>(c{{[0-9]+}}), predictions);
-// Without build-training's `record` there is no record function.
-// CHECK:       const ccrnn_trainer_api kApi = {&kDescription, create, destroy, train, eval, nullptr};
+// Without build-training's `record` there is no record function, and a
+// model of sequences has no window evaluation and no decoder.
+// CHECK:       const ccrnn_trainer_api kApi = {&kDescription, create, destroy, train, eval, nullptr,
+// CHECK-NEXT:      nullptr, nullptr};
 // CHECK:       extern "C" const ccrnn_trainer_api *ccrnn_trainer_dni_lstm(void) { return &kApi; }
 // CHECK-NOT:   ccrnn_trainer_entry
 
@@ -169,7 +179,7 @@ func.func @f() {
 // ENSEMBLE:           std::swap(
 // ENSEMBLE:       const ccrnn_trainer_desc kDescription = {
 // ENSEMBLE:           2.204700e+09,
-// ENSEMBLE-NEXT:      3};
+// ENSEMBLE-NEXT:      3,
 // ENSEMBLE:       float train(
 // ENSEMBLE:         const float *[[H:v[0-9]+]] = t->zeros.get() + 0;
 // ENSEMBLE-NEXT:    if (batch->initial_state) {
@@ -187,3 +197,49 @@ func.func @f() {
 // ENSEMBLE:         if (batch->losses)
 // ENSEMBLE-NEXT:      rt::copy(3, const_cast<float *>(c{{[0-9]+}}), batch->losses);
 // ENSEMBLE:           rt::copy(2500, const_cast<float *>(c{{[0-9]+}}) + e * 2500, final_state + 2500 + e * 5000);
+
+// The decoder's tokens are int64 slices of the arena, each step's argmax
+// fed back through the embedding, and (below) copied out step after step.
+// CAPTION:       void Trainer::f_caption_dni_lstm_decode(
+// CAPTION:         int64_t *const [[T:v[0-9]+]] = reinterpret_cast<int64_t *>(arena.get() + {{[0-9]+}});
+// CAPTION-NEXT:    rt::argmaxRows(4, 40, {{v[0-9]+}}, [[T]]);
+// CAPTION:         rt::gatherRows(40, 4, 256, {{a[0-9]+}}, [[T]], {{v[0-9]+}});
+// A caption window: batch 4, 3 steps, no float inputs, the vocabulary as
+// outputs; then the vocabulary, the vector's width, the window's 2 tokens,
+// the dropout mask's 256 features, the 2 x 256 statistics and the
+// decoder's 3 steps.
+// CAPTION:       const ccrnn_trainer_desc kDescription = {
+// CAPTION:           4, 3, 0, 40,
+// CAPTION:           {{[0-9.]+}}e+{{[0-9]+}},
+// CAPTION-NEXT:      1,
+// CAPTION-NEXT:      40, 20, 2, 256, 512,
+// CAPTION-NEXT:      3};
+// Tokens and targets are int64; no dropout mask is no dropout (the ones);
+// the statistics are read in pieces; the window's gradients come back from
+// its callee and are copied, the updated statistics too.
+// CAPTION:       float train(void *trainer, const ccrnn_batch *batch,
+// CAPTION:         const float *const [[V:v[0-9]+]] = batch->vector_input;
+// CAPTION-NEXT:    const int64_t *const {{v[0-9]+}} = static_cast<const int64_t *>(batch->inputs);
+// CAPTION-NEXT:    const int64_t *const {{v[0-9]+}} = static_cast<const int64_t *>(batch->targets);
+// CAPTION-NEXT:    const float *const {{v[0-9]+}} = batch->dropout_mask ? batch->dropout_mask : t->ones.get();
+// CAPTION-NEXT:    const float *const {{v[0-9]+}} = batch->statistics + 0;
+// CAPTION-NEXT:    const float *const {{v[0-9]+}} = batch->statistics + 256;
+// CAPTION:         rt::copy(16384, const_cast<float *>(c{{[0-9]+}}), grads[0]);
+// CAPTION:         if (batch->new_statistics)
+// CAPTION-NEXT:      rt::copy(256, const_cast<float *>(c{{[0-9]+}}), batch->new_statistics + 0);
+// CAPTION-NEXT:    if (batch->new_statistics)
+// CAPTION-NEXT:      rt::copy(256, const_cast<float *>(c{{[0-9]+}}), batch->new_statistics + 256);
+// The window's evaluation starts from the caller's state and gives the
+// final state back.
+// CAPTION:       float eval_window(void *trainer, const ccrnn_batch *batch,
+// CAPTION-NEXT:                    float *predictions, float *final_state) {
+// CAPTION:         rt::copy(480, const_cast<float *>(c{{[0-9]+}}), predictions);
+// CAPTION-NEXT:    if (final_state)
+// The decoder's copies of its tokens out, step after step.
+// CAPTION:       void decode(void *trainer, const ccrnn_batch *batch, int64_t *tokens) {
+// CAPTION:         const int64_t *[[C0:c[0-9]+]] = nullptr;
+// CAPTION:         rt::copyLabels(4, const_cast<int64_t *>([[C0]]), tokens + 0);
+// CAPTION-NEXT:    rt::copyLabels(4, const_cast<int64_t *>(c{{[0-9]+}}), tokens + 4);
+// CAPTION-NEXT:    rt::copyLabels(4, const_cast<int64_t *>(c{{[0-9]+}}), tokens + 8);
+// CAPTION:       const ccrnn_trainer_api kApi = {&kDescription, create, destroy, train, nullptr, nullptr,
+// CAPTION-NEXT:      eval_window, decode};

@@ -1,6 +1,7 @@
 // RUN: ccrnn-opt %s --ccrnn-build-training='batch=2 steps=3 first-window' | FileCheck %s --check-prefix=FIRST
 // RUN: ccrnn-opt %s --ccrnn-build-training='batch=2 steps=3' | FileCheck %s --check-prefix=LATER
 // RUN: ccrnn-opt %s --ccrnn-build-training='batch=2 steps=3 first-window' --ccrnn-autodiff --ccrnn-optimize --ccrnn-inline-windows | FileCheck %s --check-prefix=GRAD
+// RUN: ccrnn-opt %s --ccrnn-build-training='batch=2 steps=3 first-window decode=3' | FileCheck %s --check-prefix=DECODE
 // A token model's programs: one window each, the optimizer stepping after
 // every window (the reference's captioning).
 
@@ -54,6 +55,26 @@
 // GRAD-LABEL: func.func private @cap_window_grad(
 // GRAD:         ccrnn.scatter_add_rows %{{.*}}[%{{.*}}] : tensor<4x4xf32>, tensor<4xi64> -> tensor<7x4xf32>
 // GRAD:         ccrnn.batch_norm_grad
+// The greedy decoder: the image's step from the zero state, the batch norm
+// on its running statistics, then each step fed the embedding of the last
+// step's most likely token; no dropout; a [batch] of tokens a step.
+// DECODE:       ccrnn.trainer = #ccrnn.trainer<{{.*}}options = "bptt=1 interval=1 batch=2 steps=3 first-window decode=3"{{.*}}decode = @cap_decode>
+// DECODE-LABEL: func.func @cap_decode(
+// DECODE-SAME:    %{{.*}}: tensor<2x5xf32> {ccrnn.name = "vector", ccrnn.role = #ccrnn.role<vector_input>}, %{{.*}}: tensor<4xf32> {ccrnn.name = "encoder.bn.running_mean", ccrnn.role = #ccrnn.role<statistic>}, %{{.*}}: tensor<4xf32> {ccrnn.name = "encoder.bn.running_var", ccrnn.role = #ccrnn.role<statistic>})
+// DECODE-SAME:    -> (tensor<2xi64> {ccrnn.name = "token.0", ccrnn.role = #ccrnn.role<decoded>}, tensor<2xi64> {ccrnn.name = "token.1", ccrnn.role = #ccrnn.role<decoded>}, tensor<2xi64> {ccrnn.name = "token.2", ccrnn.role = #ccrnn.role<decoded>})
+// DECODE:         %[[N:.*]] = ccrnn.batch_norm_inference
+// DECODE:         %[[X0:.*]] = ccrnn.reshape %[[N]] : tensor<2x4xf32> -> tensor<2x1x4xf32>
+// DECODE:         %[[H0:.*]] = arith.constant dense<0.000000e+00> : tensor<2x3xf32>
+// DECODE:         %{{.*}}, %[[H1:.*]], %[[C1:.*]] = ccrnn.lstm_seq %[[X0]], %[[H0]],
+// DECODE:         %[[T0:.*]] = ccrnn.argmax_rows %{{.*}} : tensor<2x7xf32> -> tensor<2xi64>
+// DECODE-NEXT:    %[[E1:.*]] = ccrnn.gather_rows %{{.*}}[%[[T0]]] : tensor<7x4xf32>, tensor<2xi64> -> tensor<2x4xf32>
+// DECODE-NEXT:    %[[X1:.*]] = ccrnn.reshape %[[E1]] : tensor<2x4xf32> -> tensor<2x1x4xf32>
+// DECODE-NEXT:    ccrnn.lstm_seq %[[X1]], %[[H1]], %[[C1]],
+// DECODE-NOT:     ccrnn.mul
+// DECODE:         %[[T1:.*]] = ccrnn.argmax_rows
+// DECODE:         %[[T2:.*]] = ccrnn.argmax_rows
+// DECODE-NEXT:    return %[[T0]], %[[T1]], %[[T2]] : tensor<2xi64>, tensor<2xi64>, tensor<2xi64>
+
 ccrnn.model @cap(%image: !ccrnn.vec<5>, %words: !ccrnn.tokens<7>) -> !ccrnn.seq<7> {
   %e = ccrnn.linear %image features = 4 : !ccrnn.vec<5> -> !ccrnn.vec<4>
   %n = ccrnn.batch_norm %e momentum = 0.1 : !ccrnn.vec<4>

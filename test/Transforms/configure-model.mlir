@@ -14,6 +14,12 @@
 // RUN: not ccrnn-opt %s --ccrnn-configure-model='layers=4294967296' 2>&1 | FileCheck %s --check-prefix=LAYERS-MAX
 // RUN: not ccrnn-opt %s --ccrnn-configure-model='synth-layers=100000000' 2>&1 | FileCheck %s --check-prefix=SLAYERS-MAX
 // RUN: not ccrnn-opt %s --ccrnn-configure-model='synth-width=1048577' 2>&1 | FileCheck %s --check-prefix=SWIDTH-MAX
+// A caption model's vocabulary and image features follow its data.
+// RUN: ccrnn-opt %models/caption_dni_lstm.mlir --ccrnn-configure-model='vocab=40 vector-inputs=506 hidden=32' | FileCheck %s --check-prefix=TOKENS
+// RUN: not ccrnn-opt %s --ccrnn-configure-model='vocab=40' 2>&1 | FileCheck %s --check-prefix=VOCAB-SEQ
+// RUN: not ccrnn-opt %models/caption_dni_lstm.mlir --ccrnn-configure-model='vocab=4' 2>&1 | FileCheck %s --check-prefix=VOCAB-MIN
+// RUN: not ccrnn-opt %models/caption_dni_lstm.mlir --ccrnn-configure-model='vector-inputs=-1' 2>&1 | FileCheck %s --check-prefix=VECTOR-MIN
+// RUN: not ccrnn-opt %S/Inputs/tokens-context.mlir --ccrnn-configure-model='vector-inputs=8' 2>&1 | FileCheck %s --check-prefix=NO-VECTOR
 
 ccrnn.model @dni(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
   %h = ccrnn.lstm %x hidden = 50 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 50>
@@ -43,3 +49,14 @@ ccrnn.model @dni(%x: !ccrnn.seq<1>) -> !ccrnn.seq<2> {
 // LAYERS-MAX: error: ccrnn-configure-model: option 'layers' must be from 1 to 256 (or 0 to keep), got 4294967296
 // SLAYERS-MAX: error: ccrnn-configure-model: option 'synth-layers' must be from 0 to 256 (or -1 to keep), got 100000000
 // SWIDTH-MAX: error: ccrnn-configure-model: option 'synth-width' must be from 1 to 1048576 (or 0 to keep), got 1048577
+
+// TOKENS:      ccrnn.model @caption_dni_lstm(%{{.*}}: !ccrnn.vec<506>, %{{.*}}: !ccrnn.tokens<40>) -> !ccrnn.seq<40>
+// TOKENS-NEXT:   ccrnn.linear %{{.*}} features = 256 : !ccrnn.vec<506> -> !ccrnn.vec<256>
+// TOKENS:        ccrnn.embedding %{{.*}} features = 256 : !ccrnn.tokens<40> -> !ccrnn.seq<256>
+// TOKENS:        %[[H:.*]] = ccrnn.lstm %{{.*}} hidden = 32 : !ccrnn.seq<256> -> !ccrnn.rnn<lstm, 32>
+// TOKENS-NEXT:   %[[Y:.*]] = ccrnn.linear %[[H]] features = 40 : !ccrnn.rnn<lstm, 32> -> !ccrnn.seq<40>
+// TOKENS:        ccrnn.return %[[Y]] loss = xent_steps : !ccrnn.seq<40>
+// VOCAB-SEQ: error: ccrnn-configure-model: options 'vocab' and 'vector-inputs' apply to a model of tokens, but @dni reads a sequence
+// VOCAB-MIN: error: ccrnn-configure-model: option 'vocab' must be from 5 to 1048576 (or 0 to keep), got 4
+// VECTOR-MIN: error: ccrnn-configure-model: option 'vector-inputs' must be from 1 to 1048576 (or 0 to keep), got -1
+// NO-VECTOR: error: ccrnn-configure-model: option 'vector-inputs' needs a model with a vector input, but @cap has none

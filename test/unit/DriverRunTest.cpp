@@ -132,7 +132,9 @@ float fakeTrain(void *, const ccrnn_batch *batch, float *const *grads,
   if (beforeTrain)
     beforeTrain();
   const int call = ++trainCalls;
-  float loss = fakeForward(batch->params, batch->inputs, batch->targets,
+  float loss = fakeForward(batch->params,
+                           static_cast<const float *>(batch->inputs),
+                           batch->targets,
                            nullptr, grads);
   return call == nanAtCall ? std::numeric_limits<float>::quiet_NaN()
                                  : loss;
@@ -169,7 +171,8 @@ float fakeTrainX2(void *, const ccrnn_batch *batch, float *const *grads,
       g[i] = grads[i] + e * n;
     }
     float loss = fakeForward(
-        params, batch->inputs + e * kBatch * kSteps,
+        params,
+        static_cast<const float *>(batch->inputs) + e * kBatch * kSteps,
         static_cast<const float *>(batch->targets) + e * kBatch * kSteps * 2,
         nullptr, g);
     if (batch->losses)

@@ -113,7 +113,8 @@ float train(void *h, const ccrnn_batch *batch, float *const *grads, float *) {
       p[i] = batch->params[i] + e * kSizes[i];
       g[i] = grads[i] + e * kSizes[i];
     }
-    const float *x = batch->inputs + e * kBatch * kSteps;
+    const float *x =
+        static_cast<const float *>(batch->inputs) + e * kBatch * kSteps;
     float loss = forward(p, x,
                          static_cast<const float *>(batch->targets) +
                              e * kBatch * kSteps * 2,

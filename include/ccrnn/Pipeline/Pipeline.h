@@ -49,6 +49,14 @@ struct TrainerPipelineOptions
       *this, "context",
       llvm::cl::desc("Target context of the cerebellum: on, off or keep"),
       llvm::cl::init("keep")};
+  Option<int64_t> vocab{
+      *this, "vocab",
+      llvm::cl::desc("A token model's vocabulary (0: the model's)"),
+      llvm::cl::init(0)};
+  Option<int64_t> vectorInputs{
+      *this, "vector-inputs",
+      llvm::cl::desc("A token model's vector input width (0: the model's)"),
+      llvm::cl::init(0)};
   Option<int64_t> bptt{*this, "bptt",
                        llvm::cl::desc("Truncation window T in steps"),
                        llvm::cl::init(1)};
@@ -83,6 +91,10 @@ struct TrainerPipelineOptions
       *this, "first-window",
       llvm::cl::desc("A token model's first window (its prepended step)"),
       llvm::cl::init(false)};
+  Option<int64_t> decode{
+      *this, "decode",
+      llvm::cl::desc("A token model's greedy decoder: its steps (0: none)"),
+      llvm::cl::init(0)};
   Option<int64_t> ensemble{*this, "ensemble",
                            llvm::cl::desc("Networks per call (ccrnn-ensemble)"),
                            llvm::cl::init(1)};

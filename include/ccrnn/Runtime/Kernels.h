@@ -55,6 +55,7 @@ private:
 //===--- Element-wise, n elements ----------------------------------------===//
 void fill(int64_t n, float value, float *out);
 void copy(int64_t n, const float *in, float *out);
+void copyLabels(int64_t n, const int64_t *in, int64_t *out);
 void add(int64_t n, const float *a, const float *b, float *out);
 void sub(int64_t n, const float *a, const float *b, float *out);
 void mul(int64_t n, const float *a, const float *b, float *out);
@@ -88,6 +89,9 @@ void oneHot(int64_t batch, int64_t classes, const int64_t *labels, float *out);
 /// (an index outside [0, rows): a zero row).
 void gatherRows(int64_t rows, int64_t n, int64_t features, const float *table,
                 const int64_t *indices, float *out);
+/// out[r] = the column of the largest of in[r, :] (in is [rows, columns]):
+/// the first of equal maxima; a NaN counts as the largest.
+void argmaxRows(int64_t rows, int64_t columns, const float *in, int64_t *out);
 /// out[r, :] = sum of updates[i, :] over i < n with indices[i] == r, summed
 /// in order of i; out is [rows, features] (an index outside: ignored).
 void scatterAddRows(int64_t rows, int64_t n, int64_t features,

@@ -46,6 +46,7 @@ private:
 void upload(int64_t n, const float *host, float *device);
 void uploadLabels(int64_t n, const int64_t *host, int64_t *device);
 void download(int64_t n, const float *device, float *host);
+void downloadLabels(int64_t n, const int64_t *device, int64_t *host);
 /// Waits for the device's work of this thread.
 void synchronize();
 
@@ -117,6 +118,8 @@ void gatherRows(int64_t rows, int64_t n, int64_t features, const float *table,
                 const int64_t *indices, float *out);
 void scatterAddRows(int64_t rows, int64_t n, int64_t features,
                     const float *updates, const int64_t *indices, float *out);
+/// As rt::argmaxRows, one thread per row (the decoder's few rows a step).
+void argmaxRows(int64_t rows, int64_t columns, const float *in, int64_t *out);
 /// As rt::batchNorm*: one thread per feature, the batch summed in order.
 void batchNormTrain(int64_t batch, int64_t features, const float *x,
                     const float *gamma, const float *beta, double epsilon,

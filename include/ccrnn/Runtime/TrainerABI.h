@@ -17,7 +17,7 @@
 extern "C" {
 #endif
 
-#define CCRNN_TRAINER_ABI_VERSION 4
+#define CCRNN_TRAINER_ABI_VERSION 5
 
 enum ccrnn_init_kind {
   CCRNN_INIT_UNIFORM = 0,
@@ -73,13 +73,24 @@ typedef struct {
      targets, states, masks, predictions, recordings) holds K arrays of the
      shapes described here, network after network. */
   int64_t ensemble;
+  /* A token model's trainer (captioning; 0 otherwise): the vocabulary
+     (output_size too), the width of the vector input the first window
+     prepends (0: none, or not a first window), the tokens of a window
+     (steps, less the prepended step), the features of the dropout mask
+     (0: no dropout) and the floats of the running statistics (the batch
+     norm's mean then variance; 0: none). Such a trainer trains and
+     evaluates one window: its eval is NULL, eval_window evaluates. */
+  int64_t vocab, vector_size, token_steps, dropout_features, statistics_size;
+  /* Steps of the greedy decoder (decode); 0: none. */
+  int64_t decode_steps;
 } ccrnn_trainer_desc;
 
 /* One batch of a training or recording call. */
 typedef struct {
   const float *const *params;
-  /* [batch, steps, input_size] */
-  const float *inputs;
+  /* float32 [batch, steps, input_size], or a token model's int64 tokens
+     [batch, token_steps] */
+  const void *inputs;
   /* float32 [batch, steps, output_size] ([batch, output_size] with
      predict_last) or int64 [batch] (classify) */
   const void *targets;
@@ -90,6 +101,15 @@ typedef struct {
   /* Output, unless NULL: the loss of each network ([ensemble]); train()
      returns the first network's. */
   float *losses;
+  /* A token model's arrays (unused otherwise): the vector input [batch,
+     vector_size]; the dropout mask [batch, steps, dropout_features] (each
+     0 or 1/(1-p); NULL: no dropout); the running statistics
+     [statistics_size] and, unless NULL, where train() writes their update
+     (the same place may be given). */
+  const float *vector_input;
+  const float *dropout_mask;
+  const float *statistics;
+  float *new_statistics;
 } ccrnn_batch;
 
 /* What a record call writes: [boundaries, layers, batch, state] each, and
@@ -118,6 +138,16 @@ typedef struct {
   /* Feedback at the window boundaries of one batch (build-training's
      `record`); NULL when the trainer was built without it. */
   void (*record)(void *trainer, const ccrnn_batch *batch, ccrnn_record *out);
+  /* A token model's evaluation of one window (teacher-forced, no
+     synthesizer, no dropout, the batch norm on the running statistics),
+     from batch->initial_state: returns the mean cross-entropy and writes
+     the scores [batch, steps, vocab] and, unless NULL, the final state. */
+  float (*eval_window)(void *trainer, const ccrnn_batch *batch,
+                       float *predictions, float *final_state);
+  /* A token model's greedy decoding from the vector input (decode_steps
+     steps, each the argmax of the last fed back): writes the tokens
+     [decode_steps, batch], step after step. NULL when not built. */
+  void (*decode)(void *trainer, const ccrnn_batch *batch, int64_t *tokens);
 } ccrnn_trainer_api;
 
 typedef const ccrnn_trainer_api *(*ccrnn_trainer_entry_fn)(void);

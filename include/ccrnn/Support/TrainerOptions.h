@@ -31,6 +31,8 @@ struct ModelSizes {
   int64_t synthWidth = 0;       ///< width of the cerebellum's hidden layers
   double synthScale = -1;       ///< scale of the synthetic gradient
   std::string context = "keep"; ///< target context: "on", "off", "keep"
+  int64_t vocab = 0;            ///< a token model's vocabulary
+  int64_t vectorInputs = 0;     ///< a token model's vector input width
 
   /// Whether every field keeps the model file's value.
   bool keepsModel() const { return *this == ModelSizes(); }
@@ -57,6 +59,8 @@ struct TrainerOptions {
   bool record = false;  ///< also build the feedback-recording program
   /// A token model's window holds the sequence's prepended first step.
   bool firstWindow = false;
+  /// A token model's greedy decoder (@m_decode): its steps; 0: none.
+  int64_t decode = 0;
   int64_t ensemble = 1; ///< networks per call
 
   /// The ccrnn-build-training options, in the canonical order (what a
@@ -85,10 +89,11 @@ struct TrainerOptions {
 /// named as the option holders name it that copy them (the pipeline's
 /// options, ccrnn-build-training's): X(field) for each, listed once here.
 #define CCRNN_MODEL_SIZE_FIELDS(X)                                             \
-  X(hidden) X(layers) X(synthLayers) X(synthWidth) X(synthScale) X(context)
+  X(hidden) X(layers) X(synthLayers) X(synthWidth) X(synthScale) X(context)  \
+  X(vocab) X(vectorInputs)
 #define CCRNN_TRAINING_OPTION_FIELDS(X)                                        \
   X(bptt) X(interval) X(batch) X(steps) X(loss) X(predictLast) X(cerebellum)  \
-  X(fibres) X(record) X(firstWindow)
+  X(fibres) X(record) X(firstWindow) X(decode)
 
 /// The shortest decimal text that reads back as exactly `value`.
 std::string formatOptionNumber(double value);

@@ -56,9 +56,12 @@ def CCRNNConfigureModel : Pass<"ccrnn-configure-model", "mlir::ModuleOp"> {
     so that one model file serves a family of experiments: the hidden size
     and the number of stacked layers of the recurrent network, and the
     depth, width and scale of the cerebellum and whether it receives the
-    target as context. `ccrnn-train`'s `--nhid`, `--nlayers`,
-    `--synth-nlayers`, `--synth-nhid`, `--synth-scale` and `--context` run
-    this pass before building the training program.
+    target as context; a token model's vocabulary (its tokens' type, the
+    embedding's table and the readout over it) and the width of its vector
+    input, so that one caption model file fits any data set.
+    `ccrnn-train`'s `--nhid`, `--nlayers`, `--synth-nlayers`,
+    `--synth-nhid`, `--synth-scale` and `--context` run this pass before
+    building the training program.
 
     ```
     $ ccrnn-opt models/dni_lstm.mlir \
@@ -79,6 +82,12 @@ def CCRNNConfigureModel : Pass<"ccrnn-configure-model", "mlir::ModuleOp"> {
            "Scale of the synthetic gradient (negative: keep)">,
     Option<"context", "context", "std::string", /*default=*/"\"keep\"",
            "Target context of the cerebellum: 'on', 'off' or 'keep'">,
+    Option<"vocab", "vocab", "int64_t", /*default=*/"0",
+           "A token model's vocabulary: its tokens and the scores over them, "
+           "at most 1048576 (0: keep)">,
+    Option<"vectorInputs", "vector-inputs", "int64_t", /*default=*/"0",
+           "Width of a token model's vector input (the image features), at "
+           "most 1048576 (0: keep)">,
   ];
 }
 
@@ -139,6 +148,13 @@ def CCRNNBuildTraining : Pass<"ccrnn-build-training", "mlir::ModuleOp"> {
     arguments but the dropout mask and returns the loss, the
     `[batch, steps, vocab]` scores and the final state. The vector input
     (and the statistics) appear only with `first-window`.
+
+    With `decode=N` (and `first-window`), `@m_decode(params..., vector,
+    [statistics...])` is the greedy decoder: from the zero state, the
+    vector's step and then N - 1 steps each fed the embedding of the last
+    step's most likely token (`ccrnn.argmax_rows`), no dropout, the batch
+    norm on its running statistics; it returns the N tokens `[batch]`
+    each, step after step.
   }];
   let options = [
     Option<"bptt", "bptt", "int64_t", /*default=*/"1",
@@ -171,6 +187,9 @@ def CCRNNBuildTraining : Pass<"ccrnn-build-training", "mlir::ModuleOp"> {
            "A token model's programs are one window each, `steps` steps: "
            "with this, the sequence's first (its prepended vector, then "
            "steps - 1 tokens), without, a later one (steps tokens)">,
+    Option<"decode", "decode", "int64_t", /*default=*/"0",
+           "A token model's first window: also build `@m_decode`, the greedy "
+           "decoder of this many steps (0: none)">,
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::func::FuncDialect",

@@ -65,7 +65,7 @@ private:
   StagingPlaces *staging;
   OpBuilder builder;
   int64_t parameters = 0, gradients = 0, stateIn = 0, stateOut = 0,
-          recorded = 0;
+          statisticsIn = 0, statisticsOut = 0, decoded = 0, recorded = 0;
   Value loss;
 };
 
@@ -145,13 +145,14 @@ Value EntryPointBuilder::argument(unsigned i) {
   case Role::FibreMask:
     return array(CallerArray::FibreMask, {}, {}, 1.0);
   case Role::VectorInput:
+    return array(CallerArray::VectorInput, {}, {}, {});
   case Role::DropoutMask:
-  case Role::Statistic:
-    // A token model's arrays (issue 15's captioning trainers).
-    f.emitOpError("argument ")
-        << i << " has role " << stringifyRole(*role)
-        << ", which the C ABI has no array for yet";
-    return nullptr;
+    return array(CallerArray::DropoutMask, {}, {}, 1.0);
+  case Role::Statistic: {
+    int64_t offset = statisticsIn;
+    statisticsIn += elementCount(type);
+    return array(CallerArray::Statistics, {}, offset, {});
+  }
   default:
     f.emitOpError("argument ")
         << i << " has the role of a result: " << stringifyRole(*role);
@@ -208,10 +209,17 @@ LogicalResult EntryPointBuilder::copyResult(unsigned i, Value value) {
              << std::size(fields) << " arrays of ccrnn_record";
     return copy(fields[recorded++]);
   }
-  case Role::NewStatistic:
-    return f.emitOpError("result ")
-           << i << " has role " << stringifyRole(*role)
-           << ", which the C ABI has no array for yet";
+  case Role::NewStatistic: {
+    int64_t offset = statisticsOut;
+    statisticsOut += elementCount(value.getType());
+    return copy(CallerArray::NewStatistics, {}, offset);
+  }
+  case Role::Decoded: {
+    // Step after step: [decode_steps, batch].
+    int64_t offset = decoded;
+    decoded += elementCount(value.getType());
+    return copy(CallerArray::DecodedTokens, {}, offset);
+  }
   default:
     return f.emitOpError("result ")
            << i << " has the role of an argument: " << stringifyRole(*role);
@@ -247,12 +255,13 @@ LogicalResult EntryPointBuilder::build() {
   for (auto [i, value] : llvm::enumerate(results))
     if (failed(copyResult(i, value)))
       return failure();
-  if (kind != EntryKind::Record && !loss)
+  bool returnsLoss = kind != EntryKind::Record && kind != EntryKind::Decode;
+  if (returnsLoss && !loss)
     return f.emitOpError("has no result with the role of the loss "
                          "(ccrnn.role), which the ")
            << ccrnnrt::stringifyEntryKind(kind) << " entry point returns";
   ccrnnrt::EntryReturnOp::create(builder, f.getLoc(),
-                                 kind == EntryKind::Record ? Value() : loss);
+                                 returnsLoss ? loss : Value());
   return success();
 }
 
@@ -284,12 +293,20 @@ struct CCRNNRTBuildEntryPoints
     // The verifier has checked that the named functions exist; train comes
     // first (its staging places are everyone's).
     auto info = train->getAttrOfType<TrainerAttr>(kTrainerAttr);
+    auto eval = module.lookupSymbol<func::FuncOp>(info.getEval());
+    // An evaluation from a given state is one window's (a token model's).
+    bool window = llvm::any_of(
+        llvm::seq(eval.getNumArguments()),
+        [&](unsigned i) { return getArgumentRole(eval, i) == Role::State; });
     SmallVector<std::pair<func::FuncOp, EntryKind>> entries = {
         {train, EntryKind::Train},
-        {module.lookupSymbol<func::FuncOp>(info.getEval()), EntryKind::Eval}};
+        {eval, window ? EntryKind::EvalWindow : EntryKind::Eval}};
     if (info.getRecord())
       entries.push_back({module.lookupSymbol<func::FuncOp>(info.getRecord()),
                          EntryKind::Record});
+    if (info.getDecode())
+      entries.push_back({module.lookupSymbol<func::FuncOp>(info.getDecode()),
+                         EntryKind::Decode});
     for (auto [f, kind] : entries)
       if (failed(EntryPointBuilder(module, f, kind, staging).build()))
         return signalPassFailure();

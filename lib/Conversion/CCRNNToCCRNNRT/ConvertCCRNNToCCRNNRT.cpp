@@ -355,6 +355,10 @@ LogicalResult FunctionConverter::convertKernel(Operation *op) {
                                       in(o.getIndices()), out);
         return success();
       })
+      .Case([&](ArgmaxRowsOp o) {
+        ccrnnrt::ArgmaxRowsOp::create(builder, loc, in(o.getScores()), out);
+        return success();
+      })
       .Case([&](ScatterAddRowsOp o) {
         ccrnnrt::ScatterAddRowsOp::create(builder, loc, in(o.getUpdates()),
                                           in(o.getIndices()), out);

@@ -14,6 +14,21 @@ module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cpu, arena = 
 // -----
 
 module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cpu, arena = 16>} {
+  // An int64 takes two floats.
+  // expected-error @below {{'ccrnnrt.slice' op ends at float 18, beyond the arena of 16}}
+  %s = ccrnnrt.slice 2 : memref<8xi64>
+}
+
+// -----
+
+module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cpu, arena = 16>} {
+  // expected-error @below {{'ccrnnrt.slice' op fills int64 elements, which only a float slice may}}
+  %s = ccrnnrt.slice 0 fill 1.0 : memref<2xi64>
+}
+
+// -----
+
+module attributes {ccrnn.memory_plan = #ccrnn.memory_plan<target = cpu, arena = 16>} {
   %s = ccrnnrt.slice 0 : memref<4xf32>
   // expected-error @below {{'ccrnnrt.view' op views 4 elements as 6}}
   %v = ccrnnrt.view %s : memref<4xf32> to memref<2x3xf32>
@@ -191,7 +206,7 @@ ccrnnrt.entry_point record {
 // -----
 
 ccrnnrt.entry_point record {
-  // expected-error @below {{'ccrnnrt.caller_array' op needs the offset into a network's state of the caller's 'initial_state' piece it names}}
+  // expected-error @below {{'ccrnnrt.caller_array' op needs the offset into a network's state or statistics of the caller's 'initial_state' piece it names}}
   %h = ccrnnrt.caller_array initial_state or 0.0 : memref<2xf32>
   ccrnnrt.entry_return
 }
@@ -223,8 +238,8 @@ ccrnnrt.entry_point record {
 // -----
 
 ccrnnrt.entry_point record {
-  // expected-error @below {{'ccrnnrt.caller_array' op reads the caller's 'inputs' as labels; only targets may be}}
-  %x = ccrnnrt.caller_array inputs : memref<2xi64>
+  // expected-error @below {{'ccrnnrt.caller_array' op reads the caller's 'initial_state' as labels; only inputs and targets may be}}
+  %x = ccrnnrt.caller_array initial_state offset 0 or 0.0 : memref<2xi64>
   ccrnnrt.entry_return
 }
 
@@ -264,6 +279,66 @@ ccrnnrt.entry_point eval {
   %x = ccrnnrt.caller_array inputs : memref<2xf32>
   // expected-error @below {{'ccrnnrt.to_caller' op names the caller's 'final_state', which the eval entry point has not}}
   ccrnnrt.to_caller %x into final_state offset 0 : memref<2xf32>
+  ccrnnrt.entry_return %x : memref<2xf32>
+}
+
+// -----
+
+ccrnnrt.entry_point decode {
+  // expected-error @below {{'ccrnnrt.caller_array' op names the caller's 'inputs', which the decode entry point has not}}
+  %x = ccrnnrt.caller_array inputs : memref<2xi64>
+  ccrnnrt.entry_return
+}
+
+// -----
+
+ccrnnrt.entry_point eval_window {
+  // expected-error @below {{'ccrnnrt.caller_array' op names the caller's 'dropout_mask', which the eval_window entry point has not}}
+  %m = ccrnnrt.caller_array dropout_mask or 1.0 : memref<2xf32>
+  %x = ccrnnrt.caller_array params[0] : memref<2xf32>
+  ccrnnrt.entry_return %x : memref<2xf32>
+}
+
+// -----
+
+ccrnnrt.entry_point train {
+  // expected-error @below {{'ccrnnrt.caller_array' op needs the value of the caller's 'dropout_mask' where the caller gives none (`or`)}}
+  %m = ccrnnrt.caller_array dropout_mask : memref<2xf32>
+  ccrnnrt.entry_return %m : memref<2xf32>
+}
+
+// -----
+
+ccrnnrt.entry_point train {
+  // expected-error @below {{'ccrnnrt.caller_array' op has an offset, which the caller's 'vector_input' does not take}}
+  %v = ccrnnrt.caller_array vector_input offset 0 : memref<2xf32>
+  ccrnnrt.entry_return %v : memref<2xf32>
+}
+
+// -----
+
+ccrnnrt.entry_point decode {
+  %v = ccrnnrt.caller_array vector_input : memref<2xf32>
+  // expected-error @below {{'ccrnnrt.entry_return' op returns a loss, which a decode entry point does not return}}
+  ccrnnrt.entry_return %v : memref<2xf32>
+}
+
+// -----
+
+ccrnnrt.entry_point decode {
+  %v = ccrnnrt.caller_array vector_input : memref<2xf32>
+  // expected-error @below {{'ccrnnrt.to_caller' op writes the caller's 'tokens' from floats; decode's tokens are int64}}
+  ccrnnrt.to_caller %v into tokens : memref<2xf32>
+  ccrnnrt.entry_return
+}
+
+// -----
+
+ccrnnrt.entry_point eval_window {
+  %t = ccrnnrt.caller_array inputs : memref<2xi64>
+  // expected-error @below {{'ccrnnrt.to_caller' op writes the caller's 'predictions' from labels; only decode's tokens are int64}}
+  ccrnnrt.to_caller %t into predictions : memref<2xi64>
+  %x = ccrnnrt.caller_array params[0] : memref<2xf32>
   ccrnnrt.entry_return %x : memref<2xf32>
 }
 
