@@ -171,7 +171,7 @@ ModelFacts describeModel(const ModelRef &model) {
     facts.hidden = m.at("hidden").get<int64_t>();
     facts.layers = m.at("layers").get<int64_t>();
     facts.readsTokens = m.contains("vocab");
-    if (m.contains("dropout") && m.at("dropout").is_number())
+    if (facts.readsTokens)
       facts.dropout = m.at("dropout").get<double>();
   } catch (const nlohmann::json::exception &e) {
     throw InputError("--model " + model.name + ": cannot read `" +

@@ -53,6 +53,13 @@ void describeModel(llvm::json::OStream &j, ModelOp model) {
       j.attribute("vocab", tokens.getVocab());
     if (VecType vector = model.getVectorInputType())
       j.attribute("vector_inputs", vector.getFeatures());
+    // The driver draws a token model's dropout masks (0: none).
+    if (model.getTokensType()) {
+      double rate = 0;
+      for (DropoutOp dropout : model.getBody().getOps<DropoutOp>())
+        rate = dropout.getRate().convertToDouble();
+      j.attribute("dropout", rate);
+    }
     j.attribute("outputs", model.getOutputType().getFeatures());
     j.attribute("hidden", layer.getHiddenSize());
     j.attribute("layers", layer.getNumLayers());

@@ -45,6 +45,23 @@
 // CHECK-NEXT:     "cerebellum": null,
 // CHECK-NEXT:     "parameters": [
 
+// A token model has its vocabulary, its vector's width and the rate of its
+// dropout (the driver draws the masks); one without dropout has rate 0.
+// CHECK:          "name": "words",
+// CHECK-NEXT:     "cell": "lstm",
+// CHECK-NEXT:     "inputs": null,
+// CHECK-NEXT:     "vocab": 12,
+// CHECK-NEXT:     "vector_inputs": 5,
+// CHECK-NEXT:     "dropout": 0.25,
+// CHECK-NEXT:     "outputs": 12,
+// CHECK:          "name": "embed.weight",
+// CHECK:          "name": "bare_words",
+// CHECK-NEXT:     "cell": "lstm",
+// CHECK-NEXT:     "inputs": null,
+// CHECK-NEXT:     "vocab": 12,
+// CHECK-NEXT:     "dropout": 0,
+// CHECK-NEXT:     "outputs": 12,
+
 // BAD:     size-mismatch.mlir:{{[0-9]+}}:{{[0-9]+}}: error:
 // BAD-NOT: "models"
 
@@ -62,4 +79,21 @@ ccrnn.model @plain(%x: !ccrnn.seq<1>) -> !ccrnn.seq<10> {
   %h = ccrnn.lstm %x hidden = 4 : !ccrnn.seq<1> -> !ccrnn.rnn<lstm, 4>
   %y = ccrnn.linear %h features = 10 : !ccrnn.rnn<lstm, 4> -> !ccrnn.seq<10>
   ccrnn.return %y loss = xent : !ccrnn.seq<10>
+}
+
+ccrnn.model @words(%image: !ccrnn.vec<5>, %words: !ccrnn.tokens<12>) -> !ccrnn.seq<12> {
+  %e = ccrnn.linear %image features = 6 : !ccrnn.vec<5> -> !ccrnn.vec<6>
+  %w = ccrnn.embedding %words features = 6 : !ccrnn.tokens<12> -> !ccrnn.seq<6>
+  %x = ccrnn.prepend %e, %w : !ccrnn.vec<6>, !ccrnn.seq<6>
+  %d = ccrnn.dropout %x rate = 0.25 : !ccrnn.seq<6>
+  %h = ccrnn.lstm %d hidden = 4 : !ccrnn.seq<6> -> !ccrnn.rnn<lstm, 4>
+  %y = ccrnn.linear %h features = 12 : !ccrnn.rnn<lstm, 4> -> !ccrnn.seq<12>
+  ccrnn.return %y loss = xent_steps : !ccrnn.seq<12>
+}
+
+ccrnn.model @bare_words(%words: !ccrnn.tokens<12>) -> !ccrnn.seq<12> {
+  %w = ccrnn.embedding %words features = 6 : !ccrnn.tokens<12> -> !ccrnn.seq<6>
+  %h = ccrnn.lstm %w hidden = 4 : !ccrnn.seq<6> -> !ccrnn.rnn<lstm, 4>
+  %y = ccrnn.linear %h features = 12 : !ccrnn.rnn<lstm, 4> -> !ccrnn.seq<12>
+  ccrnn.return %y loss = xent_steps : !ccrnn.seq<12>
 }

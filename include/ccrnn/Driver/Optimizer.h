@@ -70,9 +70,14 @@ public:
   /// state["step"] per parameter: a parameter left out of a step (frozen)
   /// does not advance its count, so one that joins later corrects its
   /// moments by its own count. Off by default (one count for all).
-  void countStepsPerParameter() { paramSteps_.assign(slots_.empty() ? 0 : slots_[0].size(), 0); perParameter_ = true; }
+  void countStepsPerParameter() {
+    paramSteps_.assign(slots_.empty() ? 0 : slots_[0].size(), 0);
+    perParameter_ = true;
+  }
   /// Parameter i's updates (with countStepsPerParameter), else steps().
-  int64_t steps(size_t i) const { return perParameter_ ? paramSteps_[i] : steps_; }
+  int64_t steps(size_t i) const {
+    return perParameter_ ? paramSteps_[i] : steps_;
+  }
   /// The state tensors under PyTorch's names ("exp_avg", "exp_avg_sq", ...),
   /// each with one tensor per parameter; saved and restored by resume files.
   const std::vector<std::string> &slotNames() const { return slotNames_; }

@@ -44,9 +44,8 @@ struct ModelFacts {
   int64_t hidden = 0, layers = 0;
   /// The model reads tokens (a captioning model, `!ccrnn.tokens`).
   bool readsTokens = false;
-  /// A token model's dropout rate (the description's "dropout"; -1 when
-  /// the description does not say).
-  double dropout = -1;
+  /// A token model's dropout rate (the description's "dropout").
+  double dropout = 0;
 };
 
 /// The facts of `model`'s file. Throws InputError with the compiler's

@@ -286,17 +286,17 @@ DecodeScores CaptionLoop::decode(TrainerInstances &t,
                                  const std::vector<float> &statistics,
                                  const CaptionSplit &split) const {
   const ccrnn_trainer_desc &d = model.desc();
-  // The decoder was built with decode=N (planCaptionModels); the buffer
-  // also holds what its description says, should the two differ.
-  const int64_t B = cfg.batchSize, N = cfg.captioning.decodeSteps,
-                D = split.images.width;
+  // The decoder was built with decode=N (planCaptionModels checks it); the
+  // buffer is sized by what it writes.
   TrainerInstance &decoder = t.get(model.decoder);
+  const int64_t B = cfg.batchSize, N = decoder.desc().decode_steps,
+                D = split.images.width;
   std::vector<const float *> p;
   for (const auto &x : params)
     p.push_back(x.data());
   std::vector<float> vectors(B * D);
   std::vector<int64_t> tokens(B * std::max<int64_t>(d.token_steps, 1), 0),
-      targets(B * d.steps, 0), out(std::max(N, d.decode_steps) * B);
+      targets(B * d.steps, 0), out(N * B);
   DecodeScores scores;
   const Vocabulary &vocab = *corpus.vocab;
   for (int64_t start = 0; start < split.images.count; start += B) {

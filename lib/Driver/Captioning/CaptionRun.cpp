@@ -19,7 +19,6 @@
 #include <ctime>
 #include <fstream>
 #include <mutex>
-#include <regex>
 #include <sstream>
 
 namespace ccrnn::driver::captioning {
@@ -28,23 +27,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr double kNaN = RunResults::kNaN;
-
-/// The dropout rate of a token model: its description's, else the rate of
-/// the file's ccrnn.dropout op (0 without one).
-double modelDropout(const ModelRef &ref, const ModelFacts &facts) {
-  if (facts.dropout >= 0)
-    return facts.dropout;
-  std::string text;
-  try {
-    text = readWholeFile(ref.file);
-  } catch (const std::exception &) {
-    return 0;
-  }
-  std::smatch m;
-  static const std::regex op(
-      R"(ccrnn\.dropout[^\n]*rate\s*=\s*([0-9.eE+-]+))");
-  return std::regex_search(text, m, op) ? std::stod(m[1]) : 0.0;
-}
 
 std::vector<std::string> metricNames() {
   return {"train_loss", "val_loss",  "val_bleu1",
@@ -77,7 +59,7 @@ std::vector<CaptionModel> planCaptionModels(TrainerSession &session,
     m.name = ref.name;
     m.file = ref.file;
     m.hasCerebellum = facts.hasCerebellum;
-    m.dropout = modelDropout(ref, facts);
+    m.dropout = facts.dropout;
     for (const WindowShape &shape : shapes) {
       TrainerOptions o =
           trainerPrograms(cfg, cfg.batchSize, shape.second, facts.hasCerebellum)
@@ -125,6 +107,11 @@ std::vector<CaptionModel> planCaptionModels(TrainerSession &session,
     if (!m.decoder->decode || d0.statistics_size % 2)
       throw InputError("model " + m.name + ": its decoder trainer has no "
                        "decode function");
+    if (m.decoder->desc->decode_steps != cfg.captioning.decodeSteps)
+      throw InputError("model " + m.name + ": its decoder trainer decodes " +
+                       std::to_string(m.decoder->desc->decode_steps) +
+                       " steps; the run needs " +
+                       std::to_string(cfg.captioning.decodeSteps));
     models.push_back(std::move(m));
   }
   return models;
