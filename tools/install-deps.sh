@@ -23,8 +23,9 @@ PACKAGES=(
   # the GPU check's bundle (tools/gpu/make-bundle.sh) and its test
   python3-numpy
   # captioning: ResNet-152 image features (tools/extract-features.py) and
-  # its test
-  python3-torchvision
+  # its test; PyTorch on OpenBLAS for the benchmarks against it (Debian's
+  # default netlib BLAS is ~10x slower: an unfair baseline)
+  python3-torchvision libopenblas0-pthread
   # --slurm: sbatch; the tests start a one-node cluster (slurmctld, slurmd,
   # munged) of this machine
   slurm-wlm munge

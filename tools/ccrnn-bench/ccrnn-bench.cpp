@@ -10,6 +10,14 @@
 //   the trainer's FLOPs per batch (counted by the compiler) and GFLOP/s.
 //   With --ensemble K, of a trainer of K networks (ccrnn-ensemble): a batch
 //   is one batch of each network, clipped per network.
+// ccrnn-bench caption [--model M] [--vocab V] [--features D] [--length L]
+//                     [--bptt T] [--batch-size B] [--threads T] [--batches N]
+//   ms per training batch of a caption model: every window of a batch of
+//   captions of one length with its dropout masks and an Adam step after
+//   each window, by ccrnn-train's own loop (CaptionLoop::trainEpoch) on
+//   random features and tokens; the FLOPs of the batch's windows (the
+//   compiler's counts) and GFLOP/s. tools/bench/bench-caption.sh times the
+//   PyTorch model (caption_torch.py) in the same run.
 // ccrnn-bench batched --m M --k K --n N [--batch B] [--transpose-a]
 //   GFLOP/s of B products of one shape run one after the other on one
 //   oneDNN matmul against one oneDNN batched matmul of all B (warm caches;
@@ -19,6 +27,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ccrnn/Driver/Captioning/CaptionLoop.h"
+#include "ccrnn/Driver/Captioning/CaptionRun.h"
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Parameters.h"
 #include "ccrnn/Driver/Optimizer.h"
@@ -253,6 +263,98 @@ int train(const TrainConfig &cfg, const std::string &modelSpec,
   return 0;
 }
 
+/// Sizes of `ccrnn-bench caption` (the defaults: COCO's, the paper's T).
+struct CaptionBenchSizes {
+  int64_t vocab = 9956, features = 2048, length = 13, batches = 5;
+};
+
+/// A corpus of `batches` batches of random captions of one length, each
+/// of its own random image, over a vocabulary of `vocab` ids.
+captioning::CaptionCorpus randomCaptions(const CaptionBenchSizes &z,
+                                         int64_t batchSize) {
+  using namespace captioning;
+  if (z.vocab <= Vocabulary::kSpecials)
+    throw InputError("--vocab " + std::to_string(z.vocab) +
+                     ": more than the " +
+                     std::to_string(Vocabulary::kSpecials) +
+                     " special tokens are needed");
+  if (z.length < 2)
+    throw InputError("--length " + std::to_string(z.length) +
+                     ": a caption has at least <start> and <end>");
+  const int64_t n = z.batches * batchSize;
+  checkFloats(double(n) * double(z.features),
+              "--features " + std::to_string(z.features));
+  std::vector<std::string> words;
+  for (int64_t i = Vocabulary::kSpecials; i < z.vocab; ++i)
+    words.push_back("w" + std::to_string(i));
+  CaptionCorpus corpus;
+  corpus.source = "random captions (ccrnn-bench)";
+  corpus.vocab = Vocabulary::fromWords(words);
+  corpus.minLength = corpus.maxLength = z.length;
+  Rng rng(0, "bench.captions");
+  CaptionImages &images = corpus.train.images;
+  images.count = n;
+  images.width = z.features;
+  images.features.resize(n * z.features);
+  for (float &x : images.features)
+    x = float(rng.uniform(0, 1));
+  for (int64_t i = 0; i < n; ++i) {
+    EncodedCaption c;
+    c.image = i;
+    c.ids.push_back(Vocabulary::kStart);
+    for (int64_t t = 1; t + 1 < z.length; ++t)
+      c.ids.push_back(Vocabulary::kSpecials +
+                      int64_t(rng.below(uint64_t(z.vocab -
+                                                 Vocabulary::kSpecials))));
+    c.ids.push_back(Vocabulary::kEnd);
+    corpus.train.captions.push_back(std::move(c));
+  }
+  corpus.train.allCaptions = n;
+  return corpus;
+}
+
+int caption(TrainConfig cfg, const std::string &modelSpec,
+            const std::string &cacheDir, const CaptionBenchSizes &z) {
+  using namespace captioning;
+  rt::preferSleepingThreads(cfg.threads, commandArgv);
+  rt::setNumThreads(cfg.threads);
+  if (cfg.bptt < 2)
+    throw InputError("--bptt " + std::to_string(cfg.bptt) +
+                     ": a caption's first window holds the image and at "
+                     "least one token (>= 2)");
+  const CaptionCorpus corpus = randomCaptions(z, cfg.batchSize);
+  // The window trainers and the decoder as ccrnn-train plans them.
+  TrainerSession session(cacheDir, [](const std::string &line) {
+    std::fprintf(stderr, "ccrnn-bench: %s\n", line.c_str());
+  });
+  const ModelRef ref = resolveModel(modelSpec);
+  const CaptionModel model =
+      planCaptionModels(session, {ref}, cfg, corpus).front();
+  double flops = 0;
+  for (const CaptionWindow &w : captionWindows(z.length, cfg.bptt))
+    flops += model.window(w)->desc->flops_per_batch;
+
+  CaptionLoop loop(cfg, corpus);
+  TrainerInstances instances;
+  CaptionState state = loop.start(model, 0);
+  int64_t epoch = 0;
+  const double s =
+      medianSeconds(3, [&] {
+        loop.trainEpoch(instances, model, state, 0, ++epoch,
+                        [](int64_t, int64_t) {});
+      }) /
+      double(z.batches);
+  std::printf("caption model %s vocab %lld features %lld length %lld bptt "
+              "%lld batch %lld threads %d windows %zu ms_per_batch %.4f "
+              "flops_per_batch %.6e gflops %.2f\n",
+              ref.name.c_str(), (long long)z.vocab, (long long)z.features,
+              (long long)z.length, (long long)cfg.bptt,
+              (long long)cfg.batchSize, cfg.threads,
+              captionWindows(z.length, cfg.bptt).size(), s * 1e3, flops,
+              flops / s * 1e-9);
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -307,6 +409,32 @@ int main(int argc, char **argv) {
                  "Networks trained by one call (ccrnn-ensemble); a batch is "
                  "one batch of each")
       ->check(CLI::Range(int64_t(1), kMaxEnsemble));
+  TrainConfig ccfg;
+  ccfg.task = "captioning";
+  std::string captionModel = "caption_dni_lstm", captionCache;
+  CaptionBenchSizes csizes;
+  CLI::App *cap = app.add_subcommand(
+      "caption", "ms per training batch of a caption model (every window, "
+                 "an Adam step after each: ccrnn-train's loop), its FLOPs "
+                 "and GFLOP/s");
+  cap->add_option("--model", captionModel,
+                  "A bundled caption model or a .mlir file");
+  cap->add_option("--vocab", csizes.vocab,
+                  "Vocabulary, the 4 special tokens included")
+      ->check(units);
+  cap->add_option("--features", csizes.features, "Image feature width")
+      ->check(units);
+  cap->add_option("--length", csizes.length,
+                  "Caption length, <start> and <end> included")
+      ->check(units);
+  cap->add_option("--bptt", ccfg.bptt, "Truncation window (default 5)")
+      ->check(units);
+  cap->add_option("--batch-size", ccfg.batchSize, "Batch size (default 100)")
+      ->check(units);
+  cap->add_option("--threads", ccfg.threads, "Threads")->check(threadCount);
+  cap->add_option("--batches", csizes.batches, "Batches per timing")
+      ->check(CLI::Range(int64_t(1), kMaxEpochs));
+  cap->add_option("--cache-dir", captionCache, "Cache of compiled trainers");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp &e) {
@@ -323,6 +451,14 @@ int main(int argc, char **argv) {
       return sgemm(size, threads);
     if (*bat)
       return batched(bm, bk, bn, bBatch, bTransposeA);
+    if (*cap) {
+      applyTaskDefaults(ccfg, [&](TaskSetting setting) {
+        const CLI::Option *option =
+            cap->get_option_no_throw(taskSettingFlag(setting));
+        return option && option->count() > 0;
+      });
+      return caption(ccfg, captionModel, captionCache, csizes);
+    }
     cfg.task = task;
     applyTaskDefaults(cfg, [&](TaskSetting setting) {
       const CLI::Option *option =
