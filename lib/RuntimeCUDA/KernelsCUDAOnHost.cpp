@@ -5,10 +5,10 @@
 // this library runs everything its emitter wrote — the staging of the
 // caller's arrays, the state and mask handling, the ensemble regrouping,
 // the step run through StepGraph, the downloads — on the CPU, where it can
-// be compared with the CPU trainer (test/unit/CUDATrainerTest.cpp, built
-// twice). Only the CUDA kernels themselves are not exercised; the real
-// library (KernelsCUDA.cu) has the same functions. Not linked into any
-// tool.
+// be compared with the CPU trainer (test/unit/CUDATrainerTest.cpp and
+// CUDACaptionTrainerTest.cpp, built twice). Only the CUDA kernels
+// themselves are not exercised; the real library (KernelsCUDA.cu) has the
+// same functions. Not linked into any tool.
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,6 +37,9 @@ void uploadLabels(int64_t n, const int64_t *host, int64_t *device) {
 }
 void download(int64_t n, const float *device, float *host) {
   std::memcpy(host, device, size_t(n) * sizeof(float));
+}
+void downloadLabels(int64_t n, const int64_t *device, int64_t *host) {
+  std::memcpy(host, device, size_t(n) * sizeof(int64_t));
 }
 void synchronize() {}
 
