@@ -450,14 +450,23 @@ def CCRNN_CrossEntropyLossOp : CCRNN_Op<"xent_loss", [Pure, CCRNN_KernelOpInterf
     the `[batch]` class indices; the result is the mean over the batch of the
     softmax cross-entropy (PyTorch `nn.CrossEntropyLoss`).
 
+    `f32_softmax` is the compiler's choice of kernel, kept to its gradient:
+    the softmax in float32 by oneDNN's vectorised (log-)softmax instead of
+    the double-precision loop, for vocabulary-sized outputs (a token model's
+    loss, where the loop's `exp` was a third of a COCO-size batch; see
+    docs/Rationale.md). The reference evaluator computes both in double.
+
     ```mlir
     %l = ccrnn.xent_loss %logits, %labels
         : tensor<50x10xf32>, tensor<50xi64> -> tensor<f32>
+    %w = ccrnn.xent_loss %scores, %words {f32_softmax}
+        : tensor<500x9956xf32>, tensor<500xi64> -> tensor<f32>
     ```
   }];
   let arguments = (ins
     CCRNN_FloatTensor:$logits,
-    RankedTensorOf<[AnySignlessInteger]>:$labels);
+    RankedTensorOf<[AnySignlessInteger]>:$labels,
+    UnitAttr:$f32_softmax);
   let results = (outs 0DTensorOf<[AnyFloat]>:$loss);
   let assemblyFormat = [{
     $logits `,` $labels attr-dict `:` type($logits) `,` type($labels)

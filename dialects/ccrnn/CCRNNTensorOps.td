@@ -371,11 +371,13 @@ def CCRNN_CrossEntropyLossGradOp : CCRNN_Op<"xent_loss_grad", [Pure, CCRNN_Kerne
     AllTypesMatch<["logits", "result"]>]> {
   let summary = "the gradient of `ccrnn.xent_loss` with respect to the logits";
   let description = [{
-    `cotangent * (softmax(logits) - onehot(labels)) / B`.
+    `cotangent * (softmax(logits) - onehot(labels)) / B`; `f32_softmax` as
+    on `ccrnn.xent_loss`.
   }];
   let arguments = (ins CCRNN_Tensor:$logits,
                        RankedTensorOf<[AnySignlessInteger]>:$labels,
-                       0DTensorOf<[AnyFloat]>:$cotangent);
+                       0DTensorOf<[AnyFloat]>:$cotangent,
+                       UnitAttr:$f32_softmax);
   let results = (outs CCRNN_Tensor:$result);
   let assemblyFormat = [{
     $logits `,` $labels `,` $cotangent attr-dict

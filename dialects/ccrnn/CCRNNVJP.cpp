@@ -216,7 +216,7 @@ CrossEntropyLossOp::buildVJP(OpBuilder &builder, ArrayRef<Value> cotangents,
                              SmallVectorImpl<Value> &operandCotangents) {
   Value dLogits = CrossEntropyLossGradOp::create(
       builder, getLoc(), getLogits().getType(), getLogits(), getLabels(),
-      single(cotangents));
+      single(cotangents), getF32Softmax());
   operandCotangents.assign({dLogits, Value()});
   return success();
 }

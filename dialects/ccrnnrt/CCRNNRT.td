@@ -368,8 +368,11 @@ def CCRNNRT_MSELossGradOp : CCRNNRT_Op<"mse_loss_grad",
 def CCRNNRT_CrossEntropyLossOp : CCRNNRT_Op<"xent_loss",
     [MemoryEffects<[MemRead, MemWrite]>]> {
   let summary = "mean cross-entropy of logits against class indices";
+  let description = [{
+    `f32_softmax`: the float32 softmax kernel (`ccrnn.xent_loss`).
+  }];
   let arguments = (ins CCRNNRT_Buffer:$logits, CCRNNRT_Labels:$labels,
-                       CCRNNRT_Buffer:$output);
+                       CCRNNRT_Buffer:$output, UnitAttr:$f32_softmax);
   let assemblyFormat = [{
     $logits `,` $labels `into` $output attr-dict
     `:` type($logits) `,` type($labels) `,` type($output)
@@ -379,8 +382,12 @@ def CCRNNRT_CrossEntropyLossOp : CCRNNRT_Op<"xent_loss",
 def CCRNNRT_CrossEntropyLossGradOp : CCRNNRT_Op<"xent_loss_grad",
     [MemoryEffects<[MemRead, MemWrite]>]> {
   let summary = "the gradient of xent_loss with respect to the logits";
+  let description = [{
+    `f32_softmax`: the float32 softmax kernel (`ccrnn.xent_loss`).
+  }];
   let arguments = (ins CCRNNRT_Buffer:$logits, CCRNNRT_Labels:$labels,
-                       CCRNNRT_Buffer:$cotangent, CCRNNRT_Buffer:$output);
+                       CCRNNRT_Buffer:$cotangent, CCRNNRT_Buffer:$output,
+                       UnitAttr:$f32_softmax);
   let assemblyFormat = [{
     $logits `,` $labels `,` $cotangent `into` $output attr-dict
     `:` type($logits) `,` type($labels) `,` type($cotangent) `,` type($output)

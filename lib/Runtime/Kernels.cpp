@@ -502,4 +502,55 @@ void xentLossGrad(int64_t batch, int64_t classes, const float *logits,
   }
 }
 
+namespace {
+/// out = softmax (or log-softmax) of each row of the [rows, classes] matrix
+/// `in`, by oneDNN (in == out allowed). The primitive comes from oneDNN's
+/// primitive cache after the first call of a shape.
+void softmaxRows(int64_t rows, int64_t classes, const float *in, float *out,
+                 bool log) {
+  if (rows == 0 || classes == 0)
+    return;
+  Context &ctx = context();
+  const dnnl::memory::desc rowsDesc({rows, classes},
+                                    dnnl::memory::data_type::f32,
+                                    dnnl::memory::dims{classes, 1});
+  dnnl::softmax_v2_forward::primitive_desc pd(
+      dnnl::softmax_v2_forward::desc(
+          dnnl::prop_kind::forward_inference,
+          log ? dnnl::algorithm::softmax_log
+              : dnnl::algorithm::softmax_accurate,
+          rowsDesc, rowsDesc, /*axis=*/1),
+      ctx.engine);
+  dnnl::softmax_v2_forward(pd).execute(
+      ctx.stream,
+      {{DNNL_ARG_SRC,
+        dnnl::memory(rowsDesc, ctx.engine, const_cast<float *>(in))},
+       {DNNL_ARG_DST, dnnl::memory(rowsDesc, ctx.engine, out)}});
+  ctx.stream.wait();
+}
+} // namespace
+
+float xentLossF32(int64_t batch, int64_t classes, const float *logits,
+                  const int64_t *labels) {
+  // The whole log-softmax (a vectorised pass) for one entry per row: still
+  // cheaper than one scalar exp per element.
+  thread_local std::vector<float> logProbabilities;
+  logProbabilities.resize(size_t(batch * classes));
+  softmaxRows(batch, classes, logits, logProbabilities.data(), /*log=*/true);
+  double sum = 0;
+  for (int64_t b = 0; b < batch; ++b)
+    sum -= logProbabilities[b * classes + labels[b]];
+  return static_cast<float>(sum / batch);
+}
+
+void xentLossGradF32(int64_t batch, int64_t classes, const float *logits,
+                     const int64_t *labels, float cotangent, float *out) {
+  softmaxRows(batch, classes, logits, out, /*log=*/false);
+  const float factor = static_cast<float>(double(cotangent) / batch);
+  for (int64_t i = 0; i < batch * classes; ++i)
+    out[i] *= factor;
+  for (int64_t b = 0; b < batch; ++b)
+    out[b * classes + labels[b]] -= factor;
+}
+
 } // namespace ccrnn::rt

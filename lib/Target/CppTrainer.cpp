@@ -797,7 +797,8 @@ LogicalResult Emitter::emitOp(Operation *op) {
       .Case([&](rtir::CrossEntropyLossOp l) {
         ArrayRef<int64_t> z = shapeOf(l.getLogits());
         perNetwork([&](StringRef e) {
-          line() << "rt::xentLoss(" << z[0] << ", " << z[1] << ", "
+          line() << (l.getF32Softmax() ? "rt::xentLossF32(" : "rt::xentLoss(")
+                 << z[0] << ", " << z[1] << ", "
                  << ofNetwork(l.getLogits(), e) << ", " << name(l.getLabels())
                  << (ensemble == 1 ? "" : " + e * " + std::to_string(z[0]))
                  << ", " << element(name(l.getOutput()), e) << ");\n";
@@ -807,7 +808,9 @@ LogicalResult Emitter::emitOp(Operation *op) {
       .Case([&](rtir::CrossEntropyLossGradOp l) {
         ArrayRef<int64_t> z = shapeOf(l.getLogits());
         perNetwork([&](StringRef e) {
-          line() << "rt::xentLossGrad(" << z[0] << ", " << z[1] << ", "
+          line() << (l.getF32Softmax() ? "rt::xentLossGradF32("
+                                       : "rt::xentLossGrad(")
+                 << z[0] << ", " << z[1] << ", "
                  << ofNetwork(l.getLogits(), e) << ", " << name(l.getLabels())
                  << (ensemble == 1 ? "" : " + e * " + std::to_string(z[0]))
                  << ", " << element(name(l.getCotangent()), e) << ", "

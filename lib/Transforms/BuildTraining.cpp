@@ -1059,8 +1059,9 @@ std::pair<Value, Value> ProgramBuilder::tokenLoss(ValueRange args, Value hseq,
   Value scores = readoutSequence(args, hseq);
   Value flat = ReshapeOp::create(builder, loc, tensorType({rows, outputSize}),
                                  scores);
-  Value loss =
-      CrossEntropyLossOp::create(builder, loc, tensorType({}), flat, target);
+  // A vocabulary-wide softmax: the float32 kernel (ccrnn.xent_loss).
+  Value loss = CrossEntropyLossOp::create(builder, loc, tensorType({}), flat,
+                                          target, /*f32_softmax=*/true);
   return {loss, scores};
 }
 

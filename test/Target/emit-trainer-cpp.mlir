@@ -200,6 +200,13 @@ func.func @f() {
 
 // The decoder's tokens are int64 slices of the arena, each step's argmax
 // fed back through the embedding, and (below) copied out step after step.
+// The vocabulary-wide softmax (f32_softmax) calls the float32 kernels in
+// training and evaluation.
+// CAPTION:       void Trainer::f_caption_dni_lstm_window_grad(
+// CAPTION:         rt::xentLossF32(12, 40,
+// CAPTION:         rt::xentLossGradF32(12, 40,
+// CAPTION:       void Trainer::f_caption_dni_lstm_eval(
+// CAPTION:         rt::xentLossF32(12, 40,
 // CAPTION:       void Trainer::f_caption_dni_lstm_decode(
 // CAPTION:         int64_t *const [[T:v[0-9]+]] = reinterpret_cast<int64_t *>(arena.get() + {{[0-9]+}});
 // CAPTION-NEXT:    rt::argmaxRows(4, 40, {{v[0-9]+}}, [[T]]);

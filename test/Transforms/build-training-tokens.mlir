@@ -21,7 +21,8 @@
 // FIRST:         %[[X:.*]] = ccrnn.concat %[[I]], %[[W]] {axis = 1 : i64}
 // FIRST:         %[[D:.*]] = ccrnn.mul %[[X]], %{{.*}} : tensor<2x3x4xf32>
 // FIRST:         ccrnn.lstm_seq %[[D]]
-// FIRST:         ccrnn.xent_loss %{{.*}}, %{{.*}} : tensor<6x7xf32>, tensor<6xi64> -> tensor<f32>
+// The vocabulary-wide softmax takes the float32 kernel.
+// FIRST:         ccrnn.xent_loss %{{.*}}, %{{.*}} {f32_softmax} : tensor<6x7xf32>, tensor<6xi64> -> tensor<f32>
 // FIRST:         ccrnn.synthetic_gradient
 // FIRST-LABEL: func.func @cap_train(
 // FIRST-SAME:    ccrnn.role = #ccrnn.role<vector_input>
@@ -51,8 +52,9 @@
 // LATER:         return
 
 // The embedding's gradient sums rows into the table; the batch norm has
-// its own.
+// its own; the loss's gradient keeps the float32 softmax.
 // GRAD-LABEL: func.func private @cap_window_grad(
+// GRAD:         ccrnn.xent_loss_grad %{{.*}}, %{{.*}}, %{{.*}} {f32_softmax}
 // GRAD:         ccrnn.scatter_add_rows %{{.*}}[%{{.*}}] : tensor<4x4xf32>, tensor<4xi64> -> tensor<7x4xf32>
 // GRAD:         ccrnn.batch_norm_grad
 // The greedy decoder: the image's step from the zero state, the batch norm

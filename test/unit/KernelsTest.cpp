@@ -416,6 +416,45 @@ TEST(KernelsLoss, CrossEntropy) {
               1e-6);
   rt::xentLossGrad(batch, classes, logits.data(), labels, -2.f, grad.data());
   EXPECT_TRUE(close(grad, expectedGrad, 1e-6));
+  // The float32 softmax (f32_softmax) computes the same to float precision.
+  EXPECT_NEAR(rt::xentLossF32(batch, classes, logits.data(), labels),
+              sum / batch, 1e-5);
+  std::fill(grad.begin(), grad.end(), 7.f);
+  rt::xentLossGradF32(batch, classes, logits.data(), labels, -2.f,
+                      grad.data());
+  EXPECT_TRUE(close(grad, expectedGrad, 1e-6));
+}
+
+TEST(KernelsLoss, CrossEntropyF32OverAVocabulary) {
+  // Vocabulary-sized rows, the kernels' use: against the double loop, with
+  // one row's scores far from zero and the gradient written in place.
+  const int64_t batch = 7, classes = 9956;
+  std::mt19937 rng(5);
+  Floats logits = randomFloats(batch * classes, rng, 8.f);
+  for (int64_t c = 0; c < classes; ++c)
+    logits[3 * classes + c] += 500.f;
+  std::vector<int64_t> labels = {0, 9955, 17, 4000, 1, 2, 9000};
+  const float loss = rt::xentLoss(batch, classes, logits.data(), labels.data());
+  EXPECT_NEAR(rt::xentLossF32(batch, classes, logits.data(), labels.data()),
+              loss, 1e-5 * std::abs(loss));
+  Floats expected(logits.size()), inPlace = logits;
+  rt::xentLossGrad(batch, classes, logits.data(), labels.data(), 0.5f,
+                   expected.data());
+  rt::xentLossGradF32(batch, classes, inPlace.data(), labels.data(), 0.5f,
+                      inPlace.data());
+  Doubles wanted(expected.begin(), expected.end());
+  EXPECT_TRUE(close(inPlace, wanted, 1e-7));
+}
+
+TEST(KernelsLoss, CrossEntropyF32IsStable) {
+  float logits[] = {1000, 0, -1000, /**/ 1000, 1000, 0};
+  int64_t labels[] = {1, 0};
+  EXPECT_NEAR(rt::xentLossF32(2, 3, logits, labels),
+              (1000 + std::log(2.0)) / 2, 1e-3);
+  float grad[6];
+  rt::xentLossGradF32(2, 3, logits, labels, 1.f, grad);
+  EXPECT_TRUE(
+      close(Floats(grad, grad + 6), {0.5, -0.5, 0, /**/ -0.25, 0.25, 0}, 1e-6));
 }
 
 TEST(KernelsLoss, CrossEntropyIsStable) {

@@ -131,6 +131,13 @@ float xentLoss(int64_t batch, int64_t classes, const float *logits,
 /// cotangent * (softmax(logits) - onehot(labels)) / batch.
 void xentLossGrad(int64_t batch, int64_t classes, const float *logits,
                   const int64_t *labels, float cotangent, float *out);
+/// The same two with the softmax in float32 by oneDNN's vectorised
+/// (log-)softmax (`f32_softmax`: vocabulary-sized outputs); the loss's sum
+/// over the batch stays in double.
+float xentLossF32(int64_t batch, int64_t classes, const float *logits,
+                  const int64_t *labels);
+void xentLossGradF32(int64_t batch, int64_t classes, const float *logits,
+                     const int64_t *labels, float cotangent, float *out);
 
 // The forms generated trainers call: the loss written to, and the cotangent
 // read from, a tensor's storage (which the CUDA runtime keeps on the
@@ -153,6 +160,15 @@ inline void xentLossGrad(int64_t batch, int64_t classes, const float *logits,
                          const int64_t *labels, const float *cotangent,
                          float *out) {
   xentLossGrad(batch, classes, logits, labels, *cotangent, out);
+}
+inline void xentLossF32(int64_t batch, int64_t classes, const float *logits,
+                        const int64_t *labels, float *out) {
+  *out = xentLossF32(batch, classes, logits, labels);
+}
+inline void xentLossGradF32(int64_t batch, int64_t classes,
+                            const float *logits, const int64_t *labels,
+                            const float *cotangent, float *out) {
+  xentLossGradF32(batch, classes, logits, labels, *cotangent, out);
 }
 
 //===--- Recurrent layers over a window -------------------------------------===//

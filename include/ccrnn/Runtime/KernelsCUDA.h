@@ -146,6 +146,17 @@ void xentLoss(int64_t batch, int64_t classes, const float *logits,
               const int64_t *labels, float *out);
 void xentLossGrad(int64_t batch, int64_t classes, const float *logits,
                   const int64_t *labels, const float *cotangent, float *out);
+/// `f32_softmax` (rt::xentLossF32 on the CPU): the CUDA runtime has one
+/// cross-entropy kernel, these are it.
+inline void xentLossF32(int64_t batch, int64_t classes, const float *logits,
+                        const int64_t *labels, float *out) {
+  xentLoss(batch, classes, logits, labels, out);
+}
+inline void xentLossGradF32(int64_t batch, int64_t classes,
+                            const float *logits, const int64_t *labels,
+                            const float *cotangent, float *out) {
+  xentLossGrad(batch, classes, logits, labels, cotangent, out);
+}
 
 //===--- Recurrent layers over a window
 //-------------------------------------===//

@@ -403,13 +403,14 @@ LogicalResult FunctionConverter::convertKernel(Operation *op) {
       })
       .Case([&](CrossEntropyLossOp o) {
         ccrnnrt::CrossEntropyLossOp::create(builder, loc, in(o.getLogits()),
-                                            in(o.getLabels()), out);
+                                            in(o.getLabels()), out,
+                                            o.getF32Softmax());
         return success();
       })
       .Case([&](CrossEntropyLossGradOp o) {
-        ccrnnrt::CrossEntropyLossGradOp::create(builder, loc, in(o.getLogits()),
-                                                in(o.getLabels()),
-                                                in(o.getCotangent()), out);
+        ccrnnrt::CrossEntropyLossGradOp::create(
+            builder, loc, in(o.getLogits()), in(o.getLabels()),
+            in(o.getCotangent()), out, o.getF32Softmax());
         return success();
       })
       .Case<LSTMSeqOp, RNNTanhSeqOp>(
