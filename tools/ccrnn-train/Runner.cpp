@@ -47,7 +47,7 @@ void installSignalHandlers() {
 } // namespace
 
 std::optional<int> Runner::run(const std::function<RunStatus()> &train,
-                             const std::string &dir) {
+                               const std::string &dir, bool resumable) {
   installSignalHandlers();
   RunStatus status;
   try {
@@ -59,6 +59,14 @@ std::optional<int> Runner::run(const std::function<RunStatus()> &train,
   progress->finish();
   if (status == RunStatus::Complete)
     return std::nullopt;
+  if (!resumable) {
+    std::fprintf(stderr,
+                 "%s: stopped; this run cannot be resumed (its pairs "
+                 "finished so far are in %s); run it again to train it "
+                 "anew\n",
+                 programName.c_str(), dir.c_str());
+    return 128 + stopSignal.load();
+  }
   const std::string how = mpiResumeCommand.empty()
                               ? "ccrnn-train --resume " + dir
                               : mpiResumeCommand;
@@ -101,7 +109,9 @@ static int trainCaptionRun(Runner &runner, const TrainConfig &cfg,
   runner.announce("", cfg, entries, dir, false);
   captioning::CaptionRun run(cfg, std::move(models), corpus, dir, commandLine);
   RunHooks hooks = runner.hooks();
-  if (auto status = runner.run([&] { return run.run(hooks); }, dir))
+  // Not resumable (yet): the hint says so rather than --resume.
+  if (auto status = runner.run([&] { return run.run(hooks); }, dir,
+                               /*resumable=*/false))
     return *status;
   if (!runner.isQuiet()) {
     std::printf("%s", run.summaryTable().c_str());

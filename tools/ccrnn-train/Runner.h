@@ -103,9 +103,10 @@ public:
   void restart() { progress = std::make_unique<Progress>(quiet); }
 
   /// Runs `train` with the signal handlers installed and the progress bar
-  /// ended afterwards; the exit status of an interrupted run.
+  /// ended afterwards; the exit status of an interrupted run, after saying
+  /// how to continue it (`resumable`) or that it cannot be.
   std::optional<int> run(const std::function<RunStatus()> &train,
-                         const std::string &dir);
+                         const std::string &dir, bool resumable = true);
 
 
 private:
