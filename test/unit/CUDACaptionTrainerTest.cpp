@@ -20,6 +20,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CUDATestSupport.h"
 #include "ccrnn/Runtime/KernelsCUDA.h"
 #include "ccrnn/Runtime/TrainerABI.h"
 
@@ -46,6 +47,9 @@ CCRNN_CUDA_CAPTION_TRAINERS(DECLARE)
 
 namespace {
 
+using ccrnn::test::noCUDADevice;
+using ccrnn::test::relativeError;
+
 struct CaptionPair {
   const char *id;
   ccrnn_trainer_entry_fn cpu, cuda;
@@ -60,33 +64,11 @@ std::string nameOf(const ::testing::TestParamInfo<CaptionPair> &info) {
   return info.param.id;
 }
 
-/// Empty when a device can be used, else why not.
-std::string noDevice() {
-  std::string why;
-  return ccrnn::rtcuda::deviceAvailable(why) ? std::string() : why;
-}
-
 int64_t elements(const ccrnn_param_info &p) {
   int64_t n = 1;
   for (int32_t d = 0; d < p.rank; ++d)
     n *= p.shape[d];
   return n;
-}
-
-/// max |a - b| / max(max |b|, floor); infinite when a is not finite (so an
-/// output never written, left NaN, fails).
-double relativeError(const std::vector<float> &a, const std::vector<float> &b,
-                     double floor = 1e-6) {
-  if (a.size() != b.size())
-    return INFINITY;
-  double diff = 0, scale = 0;
-  for (size_t i = 0; i < b.size(); ++i) {
-    if (!std::isfinite(a[i]))
-      return INFINITY;
-    diff = std::max(diff, std::abs(double(a[i]) - double(b[i])));
-    scale = std::max(scale, std::abs(double(b[i])));
-  }
-  return diff / std::max(scale, floor);
 }
 
 /// The floor of parameter `name`'s gradient error: the encoder's bias has
@@ -286,7 +268,7 @@ INSTANTIATE_TEST_SUITE_P(Caption, CUDACaptionTrainerDesc,
 class CUDACaptionTrainer : public ::testing::TestWithParam<CaptionPair> {};
 
 TEST_P(CUDACaptionTrainer, MatchesTheCPUTrainer) {
-  if (std::string why = noDevice(); !why.empty())
+  if (std::string why = noCUDADevice(); !why.empty())
     GTEST_SKIP() << "no CUDA device: " << why;
   const ccrnn_trainer_desc &d = *GetParam().cpu()->desc;
   ASSERT_GT(d.vocab, 0);
@@ -323,9 +305,10 @@ TEST_P(CUDACaptionTrainer, MatchesTheCPUTrainer) {
       << "eval_window's final state from the zero state";
   EXPECT_EQ(gpu.decoded, cpu.decoded) << "decoded tokens";
   // Tokens that vary, so that the comparison shows what is fed back.
-  if (d.decode_steps)
+  if (d.decode_steps) {
     EXPECT_GE(std::set<int64_t>(cpu.decoded.begin(), cpu.decoded.end()).size(),
               3u);
+  }
   for (int64_t token : gpu.decoded)
     EXPECT_TRUE(token >= 0 && token < d.vocab) << token;
 }

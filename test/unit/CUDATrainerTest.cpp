@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CUDATestSupport.h"
 #include "TrainerCalls.h"
 #include "ccrnn/Runtime/KernelsCUDA.h"
 #include "ccrnn/Runtime/TrainerABI.h"
@@ -57,6 +58,9 @@ CCRNN_CUDA_BUNDLED(DECLARE)
 
 namespace {
 
+using ccrnn::test::noCUDADevice;
+using ccrnn::test::relativeError;
+
 struct Pair {
   const char *id;
   ccrnn_trainer_entry_fn cpu, cuda;
@@ -74,12 +78,6 @@ const std::vector<Pair> kBundled = {CCRNN_CUDA_BUNDLED(PAIR)};
 void PrintTo(const Pair &p, std::ostream *os) { *os << p.id; }
 std::string nameOf(const ::testing::TestParamInfo<Pair> &info) {
   return info.param.id;
-}
-
-/// Empty when a device can be used, else why not.
-std::string noDevice() {
-  std::string why;
-  return ccrnn::rtcuda::deviceAvailable(why) ? std::string() : why;
 }
 
 //===--- Without a GPU
@@ -113,7 +111,7 @@ INSTANTIATE_TEST_SUITE_P(Bundled, BundledCUDATrainer,
 
 #ifndef CCRNN_CUDA_ON_HOST
 TEST(CUDATrainer, CreateReturnsNullWithoutADevice) {
-  if (noDevice().empty())
+  if (noCUDADevice().empty())
     GTEST_SKIP() << "a CUDA device is present";
   const ccrnn_trainer_api *api = ccrnn_trainer_cuda_tiny_lstm_t3();
   EXPECT_EQ(api->create(), nullptr);
@@ -123,22 +121,10 @@ TEST(CUDATrainer, CreateReturnsNullWithoutADevice) {
 //===--- With a GPU
 //---------------------------------------------------------===//
 
-/// max |a - b| / max(|b|, 1e-6); infinite when a is not finite.
-double relativeError(const std::vector<float> &a, const std::vector<float> &b) {
-  double diff = 0, scale = 0;
-  for (size_t i = 0; i < b.size(); ++i) {
-    if (!std::isfinite(a[i]))
-      return INFINITY;
-    diff = std::max(diff, std::abs(double(a[i]) - double(b[i])));
-    scale = std::max(scale, std::abs(double(b[i])));
-  }
-  return diff / std::max(scale, 1e-6);
-}
-
 class CUDATrainer : public ::testing::TestWithParam<Pair> {};
 
 TEST_P(CUDATrainer, MatchesTheCPUTrainer) {
-  if (std::string why = noDevice(); !why.empty())
+  if (std::string why = noCUDADevice(); !why.empty())
     GTEST_SKIP() << "no CUDA device: " << why;
   const ccrnn_trainer_desc &d = *GetParam().cpu()->desc;
   const int64_t K = std::max<int64_t>(d.ensemble, 1);

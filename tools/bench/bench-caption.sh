@@ -118,12 +118,5 @@ done
 echo "(ms = ms per batch of 100 captions, all three windows with their Adam" \
      "steps, median of $repeats; GFLOP/s = ccrnn's, from the compiler's FLOP" \
      "counts of the windows)"
-load=$(cut -d' ' -f1 /proc/loadavg)
-echo "load average: $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-if awk -v l="$load" -v n="$(nproc)" -v t="$threads" \
-     'BEGIN { exit !(l > n - t + 0.5) }'; then
-  echo "WARNING: load average $load on $(nproc) CPUs at the end: other" \
-       "processes competed for the CPUs, the timings are unreliable; rerun" \
-       "on a quiet machine"
-fi
+report_load "$load_start" "$threads"
 exit $status

@@ -165,11 +165,5 @@ for model in lstm dni_lstm; do
 done
 echo "(batch 50, 16 batches/epoch, 1 seed; s/ep = seconds per epoch, mean of" \
      "epochs 2..$epochs)"
-load=$(cut -d' ' -f1 /proc/loadavg)
-if awk -v l="$load" -v n="$(nproc)" -v t="$threads" \
-     'BEGIN { exit !(l > n - t + 0.5) }'; then
-  echo "WARNING: load average $load on $(nproc) CPUs at the end: other" \
-       "processes competed for the CPUs, the timings are unreliable; rerun" \
-       "on a quiet machine"
-fi
+report_load "" "$threads"
 exit $status

@@ -172,12 +172,5 @@ echo "(s/ep = seconds per epoch of 48000 training images, batch 50, mean of" \
      "epochs 2..$epochs, 1 seed; ccrnn trained $(whole "$train_size")" \
      "images per epoch, PyTorch $(whole "$torch_train_size"), scaled to $POOL;" \
      "ccrnn's epoch = data + compute, compute includes validating 50 images)"
-load=$(cut -d' ' -f1 /proc/loadavg)
-echo "load average: $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-if awk -v l="$load" -v n="$(nproc)" -v t="$threads" \
-     'BEGIN { exit !(l > n - t + 0.5) }'; then
-  echo "WARNING: load average $load on $(nproc) CPUs at the end: other" \
-       "processes competed for the CPUs, the timings are unreliable; rerun" \
-       "on a quiet machine"
-fi
+report_load "$load_start" "$threads"
 exit $status

@@ -77,18 +77,9 @@ import tempfile
 import time
 
 
-def _threads_from_argv(argv):
-    for i, a in enumerate(argv):
-        if a == "--threads" and i + 1 < len(argv):
-            return argv[i + 1]
-        if a.startswith("--threads="):
-            return a.split("=", 1)[1]
-    return "1"
+from bench_threads import set_thread_env
 
-
-# OpenMP and BLAS read their thread counts when loaded: set them before torch.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, _threads_from_argv(sys.argv))
+set_thread_env(sys.argv)  # before torch is imported
 
 try:
     import numpy as np

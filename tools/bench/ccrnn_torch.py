@@ -33,19 +33,9 @@ import time
 import numpy as np
 
 
-def _threads_from_argv(argv):
-    for i, a in enumerate(argv):
-        if a == "--threads" and i + 1 < len(argv):
-            return argv[i + 1]
-        if a.startswith("--threads="):
-            return a.split("=", 1)[1]
-    return "1"
+from bench_threads import set_thread_env
 
-
-# BLAS and OpenMP read their thread counts when they are loaded: set them
-# before importing torch (torch.set_num_threads does not reach OpenBLAS).
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, _threads_from_argv(sys.argv))
+set_thread_env(sys.argv)  # before torch is imported
 
 try:
     import torch

@@ -41,3 +41,20 @@ EOF
     echo "ccrnn-train: ${version:-$TRAIN} (commit $commit)"
   fi
 }
+
+# report_load START THREADS: the load average at the start (START, as read
+# from /proc/loadavg) and now, and a warning when other processes competed
+# for the CPUs that THREADS threads of the benchmark needed.
+report_load() {
+  local load
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  if [[ -n $1 ]]; then
+    echo "load average: $1 at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+  fi
+  if awk -v l="$load" -v n="$(nproc)" -v t="$2" \
+       'BEGIN { exit !(l > n - t + 0.5) }'; then
+    echo "WARNING: load average $load on $(nproc) CPUs at the end: other" \
+         "processes competed for the CPUs, the timings are unreliable; rerun" \
+         "on a quiet machine"
+  fi
+}

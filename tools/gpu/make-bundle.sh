@@ -28,7 +28,7 @@ cp "$ROOT/include/ccrnn/Runtime/KernelsCUDA.h" "$ROOT/include/ccrnn/Runtime/Trai
 cp "$ROOT/lib/RuntimeCUDA/KernelsCUDA.cu" "$ROOT/tools/gpu/gpu_check.cpp" "$OUT/src/"
 cp "$ROOT/tools/gpu/bundle-CMakeLists.txt" "$OUT/src/CMakeLists.txt"
 cp "$ROOT/tools/gpu/run.sh" "$ROOT/tools/gpu/torch_step_bench.py" \
-   "$ROOT/tools/bench/ccrnn_torch.py" "$OUT/"
+   "$ROOT/tools/bench/ccrnn_torch.py" "$ROOT/tools/bench/bench_threads.py" "$OUT/"
 : > "$OUT/src/trainers.inc"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
