@@ -537,6 +537,8 @@ void writeNpz(const std::string &path, const Archive &archive) {
     // Stored like np.savez: members read without inflating.
     if (zip_set_file_compression(zip, index, ZIP_CM_STORE, 0) < 0)
       abandon("cannot store '" + name + "'");
+    if (zip_file_set_mtime(zip, index, time_t(kNpzMemberTime), 0) < 0)
+      abandon("cannot date '" + name + "'");
     ++member;
   }
   if (zip_close(zip) < 0)

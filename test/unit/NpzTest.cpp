@@ -383,8 +383,21 @@ TEST_F(NpzFileTest, NpzRoundTripsEveryDTypeAndShape) {
     EXPECT_EQ(std::string(st.name), name + ".npy");
     EXPECT_EQ(st.comp_method, ZIP_CM_STORE);
     EXPECT_EQ(st.size, serializeNpy(a).size());
+    // A fixed time, so that equal archives are equal files.
+    EXPECT_EQ(int64_t(st.mtime), kNpzMemberTime);
   }
   zip_discard(zip);
+}
+
+TEST_F(NpzFileTest, EqualArchivesAreEqualFiles) {
+  const Archive archive = everyDType();
+  writeNpz(path("a.npz"), archive);
+  writeNpz(path("b.npz"), archive);
+  auto bytes = [&](const std::string &name) {
+    std::ifstream in(path(name), std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(bytes("a.npz"), bytes("b.npz"));
 }
 
 TEST_F(NpzFileTest, NpzOverwritesAndHandlesTheEmptyArchive) {

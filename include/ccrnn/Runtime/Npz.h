@@ -67,8 +67,13 @@ void writeNpy(const std::string &path, const Array &a);
 /// members, zip64 or not); keys are member names without ".npy".
 Archive readNpz(const std::string &path);
 /// Writes members "<name>.npy", stored (not compressed) like np.savez, to
-/// "<path>.tmp" and renames it, so `path` is never half written.
+/// "<path>.tmp" and renames it, so `path` is never half written. Every
+/// member has the modification time kNpzMemberTime, not the clock's, so
+/// that equal archives are equal files (`cmp` compares runs).
 void writeNpz(const std::string &path, const Archive &archive);
+/// 1980-01-02 00:00 UTC: the zip format's (DOS) time starts in 1980, in
+/// local time, so a day after the epoch stays valid in every time zone.
+constexpr int64_t kNpzMemberTime = 315619200;
 
 } // namespace ccrnn::npz
 
