@@ -116,13 +116,14 @@ std::vector<double> TrainingLoop::trainEpoch(Worker &w, const std::vector<PairRu
     for (size_t j = 0; j < P && single; ++j)
       p[j] = first.params[j].data();
     dataSeconds += secondsSince(t0);
-    ccrnn_batch batch{p.data(),
-                      inputs.data(),
-                      labelled ? static_cast<const void *>(labels.data())
-                               : targets.data(),
-                      cfg.keepHidden ? first.hiddenState.data() : nullptr,
-                      masks.empty() ? nullptr : masks.data(),
-                      single ? nullptr : losses.data()};
+    ccrnn_batch batch{}; // a token model's fields NULL
+    batch.params = p.data();
+    batch.inputs = inputs.data();
+    batch.targets = labelled ? static_cast<const void *>(labels.data())
+                             : targets.data();
+    batch.initial_state = cfg.keepHidden ? first.hiddenState.data() : nullptr;
+    batch.fibre_mask = masks.empty() ? nullptr : masks.data();
+    batch.losses = single ? nullptr : losses.data();
     // The feedback of the epoch's first batch, before its update
     // (--record-grads trains seeds one by one).
     if (b == 0 && cfg.recordGrads && models[m].api->record)

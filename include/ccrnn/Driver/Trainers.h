@@ -120,8 +120,11 @@ public:
   /// A batch from the zero state with a dense synthesizer.
   float train(const float *const *params, const float *inputs,
               const void *targets, float *const *grads) {
-    return train(ccrnn_batch{params, inputs, targets, nullptr, nullptr},
-                 grads);
+    ccrnn_batch batch{}; // every other field NULL
+    batch.params = params;
+    batch.inputs = inputs;
+    batch.targets = targets;
+    return train(batch, grads);
   }
   void record(const ccrnn_batch &batch, ccrnn_record &out) {
     api->record(handle, &batch, &out);
