@@ -82,6 +82,19 @@ bool nearLoss(float actual, double expected) {
   return std::abs(actual - expected) <= 1e-4 * std::max(1.0, std::abs(expected));
 }
 
+/// Gradient buffers of the parameters' sizes, NaN-filled (an output never
+/// written fails), and the pointers train() takes.
+struct NaNGradients {
+  explicit NaNGradients(const std::vector<std::vector<float>> &params) {
+    for (const std::vector<float> &p : params)
+      arrays.emplace_back(p.size(), NAN);
+    for (std::vector<float> &a : arrays)
+      pointers.push_back(a.data());
+  }
+  std::vector<std::vector<float>> arrays;
+  std::vector<float *> pointers;
+};
+
 /// One call's arrays, by the names the programs give their arguments: the
 /// evaluator's tensors and the caller's floats (or tokens).
 class Arrays {
@@ -245,22 +258,17 @@ TEST_P(CaptionTrainerTest, MatchesReferenceEvaluator) {
     FailureOr<std::vector<Tensor>> expected =
         evaluator.call(std::string(desc.model) + "_train", trainArgs);
     ASSERT_TRUE(succeeded(expected));
-    std::vector<std::vector<float>> grads;
-    std::vector<float *> gradPointers;
-    for (const std::vector<float> &p : params)
-      grads.emplace_back(p.size(), NAN);
-    for (std::vector<float> &g : grads)
-      gradPointers.push_back(g.data());
+    NaNGradients grads(params);
     std::vector<float> finalState(desc.state_size, NAN),
         newStatistics(desc.statistics_size, NAN);
     ccrnn_batch batch = call(state.data(), dropoutMask.data());
     batch.new_statistics = newStatistics.data();
-    float loss = api->train(trainer, &batch, gradPointers.data(),
+    float loss = api->train(trainer, &batch, grads.pointers.data(),
                             finalState.data());
     EXPECT_TRUE(nearLoss(loss, (*expected)[0].data[0]))
         << loss << " vs " << (*expected)[0].data[0];
     for (int i = 0; i < desc.num_params; ++i)
-      EXPECT_LE(gradientError(desc.params[i].name, grads[i].data(),
+      EXPECT_LE(gradientError(desc.params[i].name, grads.arrays[i].data(),
                               (*expected)[i + 1].data),
                 1e-4)
           << desc.params[i].name;
@@ -285,18 +293,13 @@ TEST_P(CaptionTrainerTest, MatchesReferenceEvaluator) {
     FailureOr<std::vector<Tensor>> expected =
         evaluator.call(std::string(desc.model) + "_train", defaults);
     ASSERT_TRUE(succeeded(expected));
-    std::vector<std::vector<float>> grads;
-    std::vector<float *> gradPointers;
-    for (const std::vector<float> &p : params)
-      grads.emplace_back(p.size(), NAN);
-    for (std::vector<float> &g : grads)
-      gradPointers.push_back(g.data());
+    NaNGradients grads(params);
     ccrnn_batch batch = call(nullptr, nullptr);
-    float loss = api->train(trainer, &batch, gradPointers.data(), nullptr);
+    float loss = api->train(trainer, &batch, grads.pointers.data(), nullptr);
     EXPECT_TRUE(nearLoss(loss, (*expected)[0].data[0]))
         << loss << " vs " << (*expected)[0].data[0];
     for (int i = 0; i < desc.num_params; ++i)
-      EXPECT_LE(gradientError(desc.params[i].name, grads[i].data(),
+      EXPECT_LE(gradientError(desc.params[i].name, grads.arrays[i].data(),
                               (*expected)[i + 1].data),
                 1e-4)
           << "defaults: " << desc.params[i].name;
