@@ -90,6 +90,11 @@ std::vector<ConfigField> controlFields() {
           orNull("controls", "synth_ablation_epoch",
                  CCRNN_MEMBER(synthAblationEpoch), int64_t(0)),
           plain("controls", "fixed_synth", CCRNN_MEMBER(fixedSynth)),
+          // Written since --olive-lesion exists; older runs froze.
+          {"controls", "olive_lesion",
+           [](const TrainConfig &c) { return Json(c.oliveLesion); },
+           [](const Json &v, TrainConfig &c) { v.get_to(c.oliveLesion); },
+           /*optional=*/true},
           orNull("controls", "nfibres", CCRNN_MEMBER(nfibres), int64_t(0)),
           plain("controls", "keep_hidden", CCRNN_MEMBER(keepHidden)),
           plain("controls", "record_grads", CCRNN_MEMBER(recordGrads)),

@@ -20,6 +20,14 @@ static std::unique_ptr<PairRun> emptyPair(const TrainConfig &c,
   p->optim = std::make_unique<Optimizer>(c.optim, c.lr, parameterSizes(d));
   p->plateau = std::make_unique<PlateauScheduler>(c.lrScale, c.lrDecayPatience);
   p->fibreMask = fibreMask(d, c.seeds[s], c.nfibres);
+  // Zero until the lesion; saved for --resume from the start on.
+  if (c.oliveLesion == "reference") {
+    const std::vector<int64_t> sizes = parameterSizes(d);
+    p->frozenGradients.resize(d.num_params);
+    for (int32_t i = 0; i < d.num_params; ++i)
+      if (d.params[i].group == CCRNN_GROUP_SYNTHESIZER)
+        p->frozenGradients[i].assign(sizes[i], 0.0f);
+  }
   return p;
 }
 
@@ -47,6 +55,9 @@ npz::Archive pairSnapshot(const ccrnn_trainer_desc &d, const PairRun &pr) {
     for (size_t j = 0; j < pr.optim->slotNames().size(); ++j)
       a["optim/" + pr.optim->slotNames()[j] + "/" + name] =
           f32Array(shape, pr.optim->slot(j)[i]);
+    if (size_t(i) < pr.frozenGradients.size() &&
+        !pr.frozenGradients[i].empty())
+      a["frozen_grads/" + name] = f32Array(shape, pr.frozenGradients[i]);
   }
   return a;
 }
@@ -84,6 +95,10 @@ std::unique_ptr<PairRun> restorePair(const TrainConfig &c,
       asFloat(get(prefix + "optim/" + p->optim->slotNames()[o] + "/" + name,
                   shape),
               p->optim->slot(o)[j]);
+    if (size_t(j) < p->frozenGradients.size() &&
+        !p->frozenGradients[j].empty())
+      asFloat(get(prefix + "frozen_grads/" + name, shape),
+              p->frozenGradients[j]);
   }
   return p;
 }

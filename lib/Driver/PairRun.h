@@ -33,6 +33,9 @@ struct PairRun {
   // Its fibre mask (empty: dense), the kept state (--keep-hidden), the
   // feedback recorded so far and the epoch's cosines.
   std::vector<float> fibreMask, hiddenState;
+  /// --olive-lesion reference: the frozen parameters' gradients, kept from
+  /// batch to batch as the reference code keeps them (empty until then).
+  Tensors frozenGradients;
   FeedbackLog feedback;
   double epochCosineSynthetic = RunResults::kNaN,
          epochCosineTarget = RunResults::kNaN;

@@ -102,6 +102,13 @@ static void validateControls(const TrainConfig &c) {
   if (c.fixedSynth && c.synthAblationEpoch)
     throw InputError("--fixed-synth freezes the synthesizer from the start; "
                      "it cannot be combined with --synth-ablation-epoch");
+  if (c.oliveLesion != "freeze" && c.oliveLesion != "reference")
+    throw InputError("--olive-lesion must be 'freeze' or 'reference', got '" +
+                     c.oliveLesion + "'");
+  if (c.oliveLesion == "reference" && !c.fixedSynth && !c.synthAblationEpoch)
+    throw InputError("--olive-lesion reference changes how a cerebellum that "
+                     "no longer learns is treated: it needs "
+                     "--synth-ablation-epoch or --fixed-synth");
   atLeast("--nfibres", c.nfibres, 0, "a positive integer");
   atMost("--nfibres", c.nfibres, kMaxUnits);
   atLeast("--record-samples", c.recordSamples, 1, "a positive integer");
@@ -199,6 +206,8 @@ std::string ensembleBlockers(const TrainConfig &c) {
     b.push_back("--ablation-epoch");
   if (c.synthAblationEpoch)
     b.push_back("--synth-ablation-epoch");
+  if (c.oliveLesion == "reference")
+    b.push_back("--olive-lesion reference");
   if (c.earlyStopping)
     b.push_back("--early-stopping");
   std::string text;
@@ -244,7 +253,8 @@ bool ownsPair(const RunSettings &run, size_t k, size_t models) {
 bool usesCerebellumSettings(const TrainConfig &c) {
   return c.synthNlayers >= 0 || c.synthNhid > 0 || c.synthScale >= 0 ||
          !c.context.empty() || c.ablationEpoch || c.synthAblationEpoch ||
-         c.fixedSynth || c.nfibres || c.recordGrads;
+         c.fixedSynth || c.nfibres || c.recordGrads ||
+         c.oliveLesion != "freeze";
 }
 
 TrainerPrograms trainerPrograms(const TrainConfig &c, int64_t batch,
@@ -267,10 +277,13 @@ TrainerPrograms trainerPrograms(const TrainConfig &c, int64_t batch,
   // Every program of a model takes the same arguments: the fibre mask too.
   base.fibres = c.nfibres;
   TrainerPrograms t{base, std::nullopt, std::nullopt};
-  if (c.fixedSynth)
+  // The reference's lesion still computes the cerebellum's gradients: its
+  // programs are the intact one.
+  const bool freeze = c.oliveLesion == "freeze";
+  if (c.fixedSynth && freeze)
     t.main.cerebellum = "frozen";
   t.main.record = c.recordGrads;
-  if (c.synthAblationEpoch && !c.fixedSynth) {
+  if (c.synthAblationEpoch && !c.fixedSynth && freeze) {
     t.frozen = base;
     t.frozen->cerebellum = "frozen";
   }

@@ -29,22 +29,55 @@ const ccrnn_trainer_api *TrainingLoop::program(size_t m, int64_t epoch) const {
 
 std::vector<bool> TrainingLoop::frozenParameters(size_t m, int64_t epoch) const {
   const ccrnn_trainer_desc &d = *models[m].api->desc;
-  bool frozen = cfg.fixedSynth || program(m, epoch) != models[m].api;
+  bool frozen = cfg.fixedSynth || program(m, epoch) != models[m].api ||
+                keepsFrozenGradients(epoch);
   std::vector<bool> out(d.num_params, false);
   for (int32_t i = 0; i < d.num_params; ++i)
     out[i] = frozen && d.params[i].group == CCRNN_GROUP_SYNTHESIZER;
   return out;
 }
 
+bool TrainingLoop::keepsFrozenGradients(int64_t epoch) const {
+  return cfg.oliveLesion == "reference" &&
+         (cfg.fixedSynth ||
+          (cfg.synthAblationEpoch && epoch >= cfg.synthAblationEpoch));
+}
+
 /// Clipping, weight decay and the optimizer's step (SPEC §3). Without
 /// weight decay the clipping factor is applied as the optimizer reads
 /// the gradients: the same bits, one pass over them less.
-void TrainingLoop::update(PairRun &pr, Tensors &grads, const std::vector<bool> &frozen) const {
+///
+/// With `keepFrozenGradients` the frozen parameters' gradients behave as
+/// in the reference code, whose lesion takes the synthesizer out of the
+/// optimizer (which alone zeroes gradients): they add up from batch to
+/// batch, count in the clipping norm and are scaled by its factor.
+void TrainingLoop::update(PairRun &pr, Tensors &grads,
+                          const std::vector<bool> &frozen,
+                          bool keepFrozenGradients) const {
+  Tensors &kept = pr.frozenGradients;
+  if (keepFrozenGradients) {
+    kept.resize(grads.size());
+    for (size_t j = 0; j < grads.size(); ++j)
+      if (frozen[j] && kept[j].size() == grads[j].size())
+        for (size_t i = 0; i < grads[j].size(); ++i)
+          grads[j][i] += kept[j][i];
+  }
+  auto keep = [&](float factor) {
+    for (size_t j = 0; j < grads.size() && keepFrozenGradients; ++j)
+      if (frozen[j]) {
+        kept[j] = grads[j];
+        for (float &x : kept[j])
+          x *= factor;
+      }
+  };
   if (cfg.l2 == 0) {
-    pr.optim->step(pr.params, grads, frozen, clipFactor(grads, cfg.clip));
+    const float factor = clipFactor(grads, cfg.clip);
+    keep(factor);
+    pr.optim->step(pr.params, grads, frozen, factor);
     return;
   }
   clipGradNorm(grads, cfg.clip);
+  keep(1.0f);
   addWeightDecay(grads, pr.params, cfg.l2);
   pr.optim->step(pr.params, grads, frozen);
 }
@@ -144,13 +177,13 @@ std::vector<double> TrainingLoop::trainEpoch(Worker &w, const std::vector<PairRu
             std::to_string(b + 1) + " of " + std::to_string(batches));
       sums[i] += losses[i];
       if (single) {
-        update(r, grads, frozen);
+        update(r, grads, frozen, keepsFrozenGradients(epoch));
         continue;
       }
       for (size_t j = 0; j < P; ++j)
         std::copy_n(grads[j].begin() + i * own[i][j].size(),
                     own[i][j].size(), own[i][j].begin());
-      update(r, own[i], frozen);
+      update(r, own[i], frozen, false); // ensembles train no lesions
     }
     if (onBatch)
       onBatch(b + 1, batches);

@@ -58,6 +58,10 @@ public:
   /// Which parameters the optimizer leaves alone in `epoch`: the
   /// synthesizer's, whenever it is not learning.
   std::vector<bool> frozenParameters(size_t m, int64_t epoch) const;
+  /// Whether `epoch` runs the reference's inferior-olive lesion
+  /// (--olive-lesion reference): the synthesizer's gradients are kept
+  /// from batch to batch and counted in the clipping norm.
+  bool keepsFrozenGradients(int64_t epoch) const;
 
   /// Called after each batch with its number (from 1) and the count.
   using BatchDone = std::function<void(int64_t batch, int64_t batches)>;
@@ -73,8 +77,8 @@ public:
                       const Dataset &data, bool keepPredictions) const;
 
 private:
-  void update(PairRun &pr, Tensors &grads,
-              const std::vector<bool> &frozen) const;
+  void update(PairRun &pr, Tensors &grads, const std::vector<bool> &frozen,
+              bool keepFrozenGradients) const;
   void recordFeedback(Worker &w, PairRun &pr, int64_t epoch,
                       const ccrnn_batch &batch) const;
 

@@ -87,9 +87,9 @@ std::vector<ModelEntry> planTrainers(TrainerSession &session,
           cerebellums.end())
     throw InputError("the synthesizer's settings and the controls "
                      "(--synth-*, --context, --ablation-epoch, "
-                     "--synth-ablation-epoch, --fixed-synth, --nfibres, "
-                     "--record-grads) apply to models with a cerebellum, "
-                     "and no model of --model has one");
+                     "--synth-ablation-epoch, --fixed-synth, --olive-lesion, "
+                     "--nfibres, --record-grads) apply to models with a "
+                     "cerebellum, and no model of --model has one");
   const bool cuda = cfg.device == "cuda";
   std::vector<ModelEntry> models;
   for (size_t i = 0; i < refs.size(); ++i) {

@@ -69,6 +69,7 @@ TrainConfig nonDefault(const std::string &task) {
   c.ablationEpoch = 6;
   c.synthAblationEpoch = 4;
   c.fixedSynth = true;
+  c.oliveLesion = "reference";
   c.nfibres = 5;
   c.keepHidden = true;
   c.recordGrads = true;
@@ -94,6 +95,7 @@ TrainConfig ensembleBase() {
   TrainConfig c = nonDefault("linedraw");
   c.device = "cpu";
   c.earlyStopping = c.ablationEpoch = c.synthAblationEpoch = 0;
+  c.oliveLesion = "freeze";
   c.keepHidden = c.recordGrads = false;
   return c;
 }
@@ -240,13 +242,14 @@ TEST(DriverConfigJson, AMissingRequiredSettingIsAnError) {
 }
 
 TEST(DriverConfigJson, AnAbsentOptionalSettingKeepsItsDefault) {
-  // Files written before --device and --ensemble existed lack them; only
-  // a shard's meta.json has "shard".
+  // Files written before --device, --ensemble and --olive-lesion existed
+  // lack them; only a shard's meta.json has "shard".
   std::set<std::string> optional;
   for (const ConfigField &f : configFields())
     if (f.optional)
       optional.insert(nameOf(f));
-  EXPECT_EQ(optional, (std::set<std::string>{"training.device",
+  EXPECT_EQ(optional, (std::set<std::string>{"controls.olive_lesion",
+                                             "training.device",
                                              "training.ensemble",
                                              "training.shard"}));
   Json j = written(nonDefault("linedraw"));
@@ -255,7 +258,9 @@ TEST(DriverConfigJson, AnAbsentOptionalSettingKeepsItsDefault) {
   j["training"].erase("device");
   j["training"].erase("ensemble");
   j["training"].erase("shard");
+  j["controls"].erase("olive_lesion");
   const TrainConfig c = readConfig(j);
+  EXPECT_EQ(c.oliveLesion, "freeze");
   EXPECT_EQ(c.device, TrainConfig().device);
   EXPECT_EQ(c.ensemble, TrainConfig().ensemble);
   EXPECT_EQ(c.shardCount, 1);
@@ -263,6 +268,7 @@ TEST(DriverConfigJson, AnAbsentOptionalSettingKeepsItsDefault) {
   TrainConfig expected = nonDefault("linedraw");
   expected.device = TrainConfig().device;
   expected.ensemble = TrainConfig().ensemble;
+  expected.oliveLesion = TrainConfig().oliveLesion;
   expected.shardIndex = 0;
   expected.shardCount = 1;
   EXPECT_EQ(differing(written(c), written(expected), "linedraw"), "");

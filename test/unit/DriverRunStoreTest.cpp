@@ -102,7 +102,10 @@ TEST(DriverRunStore, ResultsTablesRoundTripThroughResumeFile) {
 }
 
 TEST(DriverRunStore, PairStatesRoundTripThroughResumeFile) {
-  const TrainConfig c = fake::smallConfig();
+  TrainConfig c = fake::smallConfig();
+  // With the reference's olive lesion, the synthesizer's kept gradients too.
+  c.synthAblationEpoch = 2;
+  c.oliveLesion = "reference";
   const RunStore store(fake::tempDir("store-pairs"));
   // Two pairs in training (of 2 seeds x 3 models: pairs 1 and 4, both of
   // model 1), each moved off its start: parameters, slots, schedule.
@@ -119,6 +122,8 @@ TEST(DriverRunStore, PairStatesRoundTripThroughResumeFile) {
     p->best = g;
     p->optim->setLr(0.007 * double(k));
     p->plateau->setState(0.3 * double(k), int64_t(k));
+    ASSERT_EQ(p->frozenGradients[fake::kSynth].size(), g[fake::kSynth].size());
+    p->frozenGradients[fake::kSynth] = g[fake::kSynth];
     snaps[k] = pairSnapshot(fake::kDesc, *p);
     pairs[k] = std::move(p);
   }
@@ -146,7 +151,14 @@ TEST(DriverRunStore, PairStatesRoundTripThroughResumeFile) {
     EXPECT_EQ(back->plateau->badEpochs(), int64_t(k));
     for (size_t s = 0; s < p.optim->slotNames().size(); ++s)
       EXPECT_EQ(back->optim->slot(s), p.optim->slot(s)) << s;
+    EXPECT_EQ(back->frozenGradients, p.frozenGradients);
   }
+  // A frozen lesion keeps no gradients, and saves none.
+  const auto frozen = startPair(fake::smallConfig(), fake::kDesc, 0, 1, {});
+  EXPECT_TRUE(frozen->frozenGradients.empty());
+  for (const auto &entry : pairSnapshot(fake::kDesc, *frozen))
+    EXPECT_EQ(entry.first.rfind("frozen_grads/", 0), std::string::npos)
+        << entry.first;
 }
 
 TEST(DriverRunStore, ScoresFileIsTheScoresTable) {

@@ -174,6 +174,68 @@ TEST(DriverTrainingLoop, LesionEpochsUseTheirProgramAndFreezeTheSynthesizer) {
   }
 }
 
+// --olive-lesion reference: from the lesion epoch the main program still
+// computes the synthesizer's gradients; the optimizer leaves the
+// synthesizer alone, but its gradients add up from batch to batch, count
+// in the clipping norm and are scaled by its factor (the reference code's
+// deleted optimizer group). Replayed batch by batch, for both update paths.
+TEST(DriverTrainingLoop, ReferenceOliveLesionKeepsAndClipsTheSynthesizersGradients) {
+  for (double l2 : {0.0, 0.01}) {
+    TrainConfig c = fake::smallConfig();
+    c.epochs = 3;
+    c.synthAblationEpoch = 2;
+    c.oliveLesion = "reference";
+    c.clip = 0.05;
+    c.l2 = l2;
+    Loop l(c); // no frozen program: the driver builds none in this mode
+    EXPECT_FALSE(l.loop->keepsFrozenGradients(1));
+    EXPECT_TRUE(l.loop->keepsFrozenGradients(2));
+    EXPECT_EQ(l.loop->frozenParameters(0, 2),
+              (std::vector<bool>{false, false, true}));
+    auto p = l.pair(0);
+    const Tensors start = p->params;
+    for (int64_t e = 1; e <= 3; ++e)
+      l.train({p.get()}, e);
+    const std::vector<fake::TrainCall> log = fake::trainLog();
+    ASSERT_EQ(log.size(), 9u);
+    Tensors want = start;
+    Optimizer ref(c.optim, c.lr, parameterSizes(fake::kDesc));
+    std::vector<float> kept(start[fake::kSynth].size(), 0.0f);
+    int keptInNorm = 0;
+    for (size_t k = 0; k < log.size(); ++k) {
+      const bool lesioned = k >= 3;
+      EXPECT_EQ(log[k].api, &fake::kTrainer) << "call " << k;
+      EXPECT_EQ(log[k].params, want) << "call " << k << ", l2 " << l2;
+      Tensors g = log[k].grads;
+      std::vector<bool> frozen(g.size(), false);
+      if (lesioned) {
+        frozen[fake::kSynth] = true;
+        for (size_t i = 0; i < kept.size(); ++i)
+          g[fake::kSynth][i] += kept[i];
+        keptInNorm += clipFactor(g, c.clip) != clipFactor(log[k].grads, c.clip);
+      }
+      float factor = 1.0f;
+      if (l2 == 0) {
+        factor = clipFactor(g, c.clip);
+      } else {
+        clipGradNorm(g, c.clip);
+      }
+      if (lesioned) {
+        kept = g[fake::kSynth];
+        for (float &x : kept)
+          x *= factor;
+      }
+      if (l2 != 0)
+        addWeightDecay(g, want, l2);
+      ref.step(want, g, frozen, factor);
+    }
+    EXPECT_GT(keptInNorm, 0) << "the kept gradients changed no clipping";
+    EXPECT_EQ(p->params, want) << "l2 " << l2;
+    EXPECT_EQ(p->params[fake::kSynth], log[3].params[fake::kSynth]);
+    EXPECT_EQ(p->frozenGradients[fake::kSynth], kept);
+  }
+}
+
 TEST(DriverTrainingLoop, FixedSynthesizerNeverMoves) {
   TrainConfig c = fake::smallConfig();
   c.fixedSynth = true;

@@ -209,6 +209,15 @@ void addControlOptions(CLI::App &app, CommandLine &cl) {
                "The cerebellum never learns (its initial predictions are "
                "injected throughout)")
       ->group(group);
+  app.add_option("--olive-lesion", settings.oliveLesion,
+                 "How a cerebellum that no longer learns (--synth-ablation-"
+                 "epoch, --fixed-synth) is treated: freeze (its gradients are "
+                 "not computed) or reference (as the reference code: they are "
+                 "computed, never zeroed and counted in the clipping norm; "
+                 "only its update stops)")
+      ->check(CLI::IsMember({"freeze", "reference"}))
+      ->default_str("freeze")
+      ->group(group);
   app.add_option("--nfibres", settings.nfibres,
                  "Sparse mossy fibres: each unit of the cerebellum's first "
                  "layer keeps this many random inputs (drawn from the seed); "

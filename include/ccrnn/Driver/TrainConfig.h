@@ -68,6 +68,11 @@ struct ControlSettings {
   int64_t ablationEpoch = 0;      ///< cerebellum removed from this epoch on
   int64_t synthAblationEpoch = 0; ///< synthesizer frozen from this epoch on
   bool fixedSynth = false;        ///< synthesizer never updated
+  /// How a synthesizer that no longer learns (--synth-ablation-epoch,
+  /// --fixed-synth) is treated: "freeze" (its gradients are not computed)
+  /// or "reference" (the reference code's way: they are computed, never
+  /// zeroed, and counted in the clipping norm; only its update stops).
+  std::string oliveLesion = "freeze";
   int64_t nfibres = 0;            ///< inputs per first-layer unit
   bool keepHidden = false;        ///< carry the state from batch to batch
   bool recordGrads = false;       ///< record feedback on one batch per epoch
