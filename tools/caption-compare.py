@@ -13,41 +13,21 @@ Usage: tools/caption-compare.py RUN_DIR [--pair FIRST SECOND] [--markdown]
 "better/worse" counts the seeds where the second model is better / worse
 (lower bits, higher BLEU); ties count for neither.
   --markdown  tables as Markdown (docs/Results.md)
-Needs only Python's standard library.
+Needs python3-scipy (tools/install-deps.sh): the sign test is tools/reproduce/stats.py's.
 """
 import argparse
 import json
-import math
 import os
 import sys
 
-
-def mean_sem(values):
-    n = len(values)
-    mean = sum(values) / n
-    if n < 2:
-        return mean, 0.0
-    var = sum((v - mean) ** 2 for v in values) / (n - 1)
-    return mean, math.sqrt(var / n)
-
-
-def sign_test(wins, n):
-    """Exact two-sided binomial p-value of `wins` of `n` under p = 1/2."""
-    k = max(wins, n - wins)
-    tail = sum(math.comb(n, i) for i in range(k, n + 1)) / 2.0 ** n
-    return min(1.0, 2 * tail)
-
-
-def measures(result):
-    """name -> (value, higher is better) of one (seed, model) result."""
-    out = {"val bits/word": (result["best_val_bits_per_word"], False),
-           "BLEU-4": (result["val_bleu"]["bleu4"], True)}
-    for bucket in result["val_bleu_by_length"]:
-        out["BLEU-4 " + bucket["bucket"]] = (bucket["bleu4"], True)
-    shuffled = result["val_shuffled_images"]
-    out["shuffled bits/word"] = (shuffled["bits_per_word"], False)
-    out["shuffled BLEU-4"] = (shuffled["bleu"]["bleu4"], True)
-    return out
+# The statistics and measures shared with tools/reproduce.sh.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "reproduce"))
+from captioning import caption_measures as measures  # noqa: E402
+try:
+    from stats import mean_sem, sign_test  # noqa: E402
+except ImportError as e:
+    sys.exit("caption-compare: %s: %s needs SciPy (Debian's python3-scipy, "
+             "tools/install-deps.sh)" % (e, sys.executable))
 
 
 def main():

@@ -22,6 +22,8 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev gnuplot-nox
   # the GPU check's bundle (tools/gpu/make-bundle.sh) and its test
   python3-numpy
+  # tools/reproduce.sh: the paired tests of its tables
+  python3-scipy
   # captioning: ResNet-152 image features (tools/extract-features.py) and
   # its test; PyTorch on OpenBLAS for the benchmarks against it (Debian's
   # default netlib BLAS is ~10x slower: an unfair baseline)
