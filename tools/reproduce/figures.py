@@ -95,20 +95,29 @@ COMPARE_HEADER = ["| comparison | seeds | first | second | second / first (per s
                   "| --- | --- | --- | --- | --- | --- | --- | --- |"]
 
 
-def reduce_epochs(values, at):
+def reduce_epochs(values, at, first_epoch=1):
     """Per seed: the last epoch's value ('final') or the mean over epochs
-    ('mean', the area under the learning curve)."""
-    return list(values[:, -1]) if at == "final" else list(np.nanmean(values, axis=1))
+    ('mean', the area under the learning curve) from `first_epoch` on."""
+    if at == "final":
+        return list(values[:, -1])
+    if at != "mean":
+        raise RunError("\"at\" is \"final\" or \"mean\", not %r" % at)
+    return list(np.nanmean(values[:, first_epoch - 1:], axis=1))
 
 
 def comparisons(runs_dir, items):
     md = list(COMPARE_HEADER)
     for c in items:
-        a = reduce_epochs(series(runs_dir, c["first"], c["metric"]), c.get("at", "final"))
-        b = reduce_epochs(series(runs_dir, c["second"], c["metric"]), c.get("at", "final"))
+        at, first_epoch = c.get("at", "final"), c.get("from_epoch", 1)
+        va = series(runs_dir, c["first"], c["metric"])
+        a = reduce_epochs(va, at, first_epoch)
+        b = reduce_epochs(series(runs_dir, c["second"], c["metric"]), at, first_epoch)
         if len(a) != len(b):
             raise RunError("%s: the two runs have different seeds" % c["label"])
-        md.append(compare(a, b, c["label"]))
+        label = c["label"]
+        if at == "mean" and first_epoch > 1:
+            label += " (mean over epochs %d–%d)" % (first_epoch, va.shape[1])
+        md.append(compare(a, b, label))
     return md
 
 

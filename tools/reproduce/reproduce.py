@@ -70,6 +70,19 @@ def load_experiment(path):
     return exp
 
 
+def variant(spec, quick):
+    """A figure's or comparison's settings, with its "quick" values (e.g.
+    the lesion epoch of the --quick runs) when `quick`."""
+    if isinstance(spec, list):
+        return [variant(v, quick) for v in spec]
+    if not isinstance(spec, dict):
+        return spec
+    out = {k: variant(v, quick) for k, v in spec.items() if k != "quick"}
+    if quick:
+        out.update(spec.get("quick", {}))
+    return out
+
+
 def command_args(options):
     """{"--flag": value} -> argument list (true: a flag alone)."""
     out = []
@@ -162,7 +175,7 @@ def main():
         return 0
     md = ["# %s" % exp["title"], "", "Runs (`tools/reproduce.sh %s%s`):" %
           (name, " --quick" if a.quick else ""), "", "```sh"] + commands + ["```", ""]
-    for fig in exp["figures"]:
+    for fig in variant(exp["figures"], a.quick):
         png = os.path.join(out, fig["png"])
         md += ["## %s" % fig.get("title", fig["png"]), "", "![](%s)" % fig["png"], ""]
         md += figures.figure_kind(fig)(out, fig, png) + [""]
@@ -171,7 +184,7 @@ def main():
         print("reproduce: wrote %s" % png)
     if exp.get("comparisons"):
         md += ["## Paired comparisons over seeds", ""]
-        md += figures.comparisons(out, exp["comparisons"]) + [""]
+        md += figures.comparisons(out, variant(exp["comparisons"], a.quick)) + [""]
     with open(os.path.join(out, "report.md.tmp"), "w") as f:
         f.write("\n".join(md))
     os.replace(os.path.join(out, "report.md.tmp"), os.path.join(out, "report.md"))

@@ -48,6 +48,12 @@ for task, scale in (("lines", 1.0), ("digits", 0.01)):
 write_run(os.path.join(out, "discrimination"), ["lstm", "dni_lstm"],
           pair_scores([1.0, 1.2, 1.4], [0.5, 0.5, 0.5]), 3)
 
+# A trend over 3 epochs: the cRNN at 1, 2, 4 (each seed the same), the
+# ccRNN at half that on seeds 0 and 1 and equal on seed 2.
+trend = pair_scores([1.0, 1.0, 1.0], [0.5, 0.5, 1.0], epochs=3)
+trend[:, :, :, :] *= np.array([1.0, 2.0, 4.0])
+write_run(os.path.join(out, "trend"), ["lstm", "dni_lstm"], trend, 1)
+
 # Captioning: the meta.json fixture of caption-compare.test, with scores.
 cap = os.path.join(out, "captioning")
 os.makedirs(cap, exist_ok=True)
