@@ -157,6 +157,8 @@ def main():
             name, ", ".join(unknown), ", ".join(exp["runs"])))
     if only and a.report_only:
         ap.error("--only trains, --report-only does not: give one of them")
+    if a.figures_dir and not os.path.isdir(a.figures_dir):
+        ap.error("--figures-dir %s: not a directory" % a.figures_dir)
     out = a.out or os.path.join("results", "reproduce", name + ("-quick" if a.quick else ""))
     os.makedirs(out, exist_ok=True)
     total = 0.0
@@ -201,3 +203,7 @@ if __name__ == "__main__":
         sys.exit("reproduce: error: %s" % e)
     except KeyError as e:
         sys.exit("reproduce: error: the experiment file lacks the key %s" % e)
+    except KeyboardInterrupt:
+        print("reproduce: interrupted; the runs finished so far are kept and "
+              "reused when called again", file=sys.stderr)
+        sys.exit(130)
