@@ -128,7 +128,7 @@ def horizons_figure(runs_dir, fig, png):
     h = fig["horizons"]
     panel = plot.Panel(fig.get("panel_title", ""), "feedback horizon (% of the sequence)",
                        "%s / %s error" % (h["second_label"], h["first_label"]),
-                       xtics=None)
+                       xtics=None, key="top left")  # the longest horizons sit right
     panel.hline = 1.0
     md = ["| task | T | %% of L | %s | %s | ratio (per seed) | paired t p |" %
           (h["first_label"], h["second_label"]), "| --- | --- | --- | --- | --- | --- | --- |"]

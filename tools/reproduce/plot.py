@@ -17,9 +17,10 @@ def _quote(text):
 class Panel:
     """One plot of a figure: lines of (x, mean, sem) rows."""
 
-    def __init__(self, title, xlabel, ylabel, log=False, vline=None, xtics=None):
+    def __init__(self, title, xlabel, ylabel, log=False, vline=None, xtics=None,
+                 key="top right"):
         self.title, self.xlabel, self.ylabel = title, xlabel, ylabel
-        self.log, self.vline, self.xtics = log, vline, xtics
+        self.log, self.vline, self.xtics, self.key = log, vline, xtics, key
         self.lines = []  # (label, rows, style: 'band' or 'points'), colour
         self.hline = None
 
@@ -35,7 +36,7 @@ def _panel_script(panel, tmp, index):
               "set xlabel %s" % _quote(panel.xlabel),
               "set ylabel %s" % _quote(panel.ylabel),
               "set logscale y" if panel.log else "unset logscale y",
-              "unset arrow", "set grid", "set key top right noopaque",
+              "unset arrow", "set grid", "set key %s noopaque" % panel.key,
               "set xtics (%s)" % ", ".join("%s %g" % (_quote(l), x) for l, x in panel.xtics)
               if panel.xtics else "set xtics autofreq"]
     if panel.vline is not None:
