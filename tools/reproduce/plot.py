@@ -11,7 +11,12 @@ class PlotError(Exception):
 
 
 def _quote(text):
-    return "'" + str(text).replace("'", "''") + "'"
+    """A gnuplot single-quoted string: '' is its only escape, and a line
+    break would end the command, so labels and paths may not hold one."""
+    text = str(text)
+    if "\n" in text or "\r" in text:
+        raise PlotError("a label or path for gnuplot holds a line break: %r" % text)
+    return "'" + text.replace("'", "''") + "'"
 
 
 class Panel:
