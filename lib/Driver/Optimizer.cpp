@@ -87,9 +87,16 @@ optimizerHyperparameters(OptimKind kind) {
   return {};
 }
 
+TensorPointers pointersOf(Tensors &t) {
+  TensorPointers p;
+  for (auto &x : t)
+    p.push_back(x.data());
+  return p;
+}
+
 Optimizer::Optimizer(OptimKind kind, double lr,
                      const std::vector<int64_t> &sizes)
-    : kind_(kind), lr_(lr), beta1_(kAdamBeta1), beta2_(kAdamBeta2),
+    : kind_(kind), lr_(lr), sizes_(sizes), beta1_(kAdamBeta1), beta2_(kAdamBeta2),
       eps_(kAdamEps) {
   for (const char *name : info(kind).slots) {
     slotNames_.push_back(name);
@@ -109,16 +116,25 @@ void Optimizer::setAdamHyperparameters(double beta1, double beta2,
 
 void Optimizer::step(Tensors &params, const Tensors &grads,
                      const std::vector<bool> &frozen, float gradScale) {
-  assert(params.size() == grads.size());
+  assert(params.size() == grads.size() && params.size() == sizes_.size());
+  std::vector<const float *> g;
+  for (const auto &x : grads)
+    g.push_back(x.data());
+  step(pointersOf(params), g.data(), frozen, gradScale);
+}
+
+void Optimizer::step(const TensorPointers &params, const float *const *grads,
+                     const std::vector<bool> &frozen, float gradScale) {
+  assert(params.size() == sizes_.size());
   ++steps_;
   for (size_t i = 0; i < params.size(); ++i) {
     if (i < frozen.size() && frozen[i])
       continue;
     const double t = double(perParameter_ ? ++paramSteps_[i] : steps_);
-    float *p = params[i].data();
-    const float *grad = grads[i].data();
+    float *p = params[i];
+    const float *grad = grads[i];
     const float scale = gradScale;
-    const size_t n = params[i].size();
+    const size_t n = size_t(sizes_[i]);
     switch (kind_) {
     case OptimKind::Adam: {
       float *m = slots_[0][i].data(), *v = slots_[1][i].data();
@@ -222,33 +238,63 @@ double PlateauScheduler::step(double loss, double lr) {
   return lr - reduced > kEps ? reduced : lr;
 }
 
-double globalNorm(const Tensors &grads) {
+namespace {
+std::vector<int64_t> sizesOf(const Tensors &t) {
+  std::vector<int64_t> sizes;
+  for (const auto &x : t)
+    sizes.push_back(int64_t(x.size()));
+  return sizes;
+}
+std::vector<const float *> constPointersOf(const Tensors &t) {
+  std::vector<const float *> p;
+  for (const auto &x : t)
+    p.push_back(x.data());
+  return p;
+}
+/// clip_grad_norm_'s factor for a norm (1: no clipping).
+float factorOfNorm(double norm, double maxNorm) {
+  if (maxNorm <= 0)
+    return 1.0f;
+  double coef = maxNorm / (norm + 1e-6);
+  return coef < 1 ? float(coef) : 1.0f;
+}
+} // namespace
+
+double globalNorm(const float *const *grads,
+                  const std::vector<int64_t> &sizes) {
   double sum = 0;
-  for (const auto &g : grads)
-    for (float x : g)
-      sum += double(x) * double(x);
+  for (size_t i = 0; i < sizes.size(); ++i)
+    for (int64_t j = 0; j < sizes[i]; ++j)
+      sum += double(grads[i][j]) * double(grads[i][j]);
   return std::sqrt(sum);
 }
 
+double globalNorm(const Tensors &grads) {
+  return globalNorm(constPointersOf(grads).data(), sizesOf(grads));
+}
+
+float clipFactor(const float *const *grads, const std::vector<int64_t> &sizes,
+                 double maxNorm) {
+  return maxNorm <= 0 ? 1.0f : factorOfNorm(globalNorm(grads, sizes), maxNorm);
+}
+
 float clipFactor(const Tensors &grads, double maxNorm) {
-  if (maxNorm <= 0)
-    return 1.0f;
-  double coef = maxNorm / (globalNorm(grads) + 1e-6);
-  return coef < 1 ? float(coef) : 1.0f;
+  return clipFactor(constPointersOf(grads).data(), sizesOf(grads), maxNorm);
+}
+
+double clipGradNorm(const TensorPointers &grads,
+                    const std::vector<int64_t> &sizes, double maxNorm) {
+  double norm = globalNorm(grads.data(), sizes);
+  const float c = factorOfNorm(norm, maxNorm);
+  if (c != 1.0f)
+    for (size_t i = 0; i < sizes.size(); ++i)
+      for (int64_t j = 0; j < sizes[i]; ++j)
+        grads[i][j] *= c;
+  return norm;
 }
 
 double clipGradNorm(Tensors &grads, double maxNorm) {
-  double norm = globalNorm(grads);
-  if (maxNorm <= 0)
-    return norm;
-  double coef = maxNorm / (norm + 1e-6);
-  if (coef < 1) {
-    float c = float(coef);
-    for (auto &g : grads)
-      for (float &x : g)
-        x *= c;
-  }
-  return norm;
+  return clipGradNorm(pointersOf(grads), sizesOf(grads), maxNorm);
 }
 
 std::vector<double> clipGradNormPerNetwork(Tensors &grads, double maxNorm,
@@ -276,13 +322,40 @@ std::vector<double> clipGradNormPerNetwork(Tensors &grads, double maxNorm,
   return norms;
 }
 
-void addWeightDecay(Tensors &grads, const Tensors &params, double l2) {
+void addWeightDecay(const TensorPointers &grads, const float *const *params,
+                    const std::vector<int64_t> &sizes, double l2) {
   if (l2 == 0)
     return;
   const float wd = float(l2);
-  for (size_t i = 0; i < grads.size(); ++i)
-    for (size_t j = 0; j < grads[i].size(); ++j)
+  for (size_t i = 0; i < sizes.size(); ++i)
+    for (int64_t j = 0; j < sizes[i]; ++j)
       grads[i][j] = grads[i][j] + wd * params[i][j];
+}
+
+void addWeightDecay(Tensors &grads, const Tensors &params, double l2) {
+  addWeightDecay(pointersOf(grads), constPointersOf(params).data(),
+                 sizesOf(grads), l2);
+}
+
+double clipDecayStep(Optimizer &optim, const TensorPointers &params,
+                     const TensorPointers &grads,
+                     const std::vector<bool> &frozen, double clip, double l2,
+                     const std::function<void(float)> &afterClip) {
+  const std::vector<int64_t> &sizes = optim.sizes();
+  if (l2 == 0) {
+    const double norm = globalNorm(grads.data(), sizes);
+    const float factor = factorOfNorm(norm, clip);
+    if (afterClip)
+      afterClip(factor);
+    optim.step(params, grads.data(), frozen, factor);
+    return norm;
+  }
+  const double norm = clipGradNorm(grads, sizes, clip);
+  if (afterClip)
+    afterClip(1.0f);
+  addWeightDecay(grads, params.data(), sizes, l2);
+  optim.step(params, grads.data(), frozen);
+  return norm;
 }
 
 } // namespace ccrnn::driver

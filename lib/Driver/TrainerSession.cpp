@@ -6,15 +6,17 @@
 
 namespace ccrnn::driver {
 
-TrainerSession::TrainerSession(const std::string &cacheDir, Log log)
+TrainerSession::TrainerSession(const std::string &cacheDir, Log log,
+                               TrainerHost host)
     : cacheDir(cacheDir.empty() ? defaultCacheDir() : cacheDir),
-      log(log ? std::move(log) : [](const std::string &) {}) {}
+      log(log ? std::move(log) : [](const std::string &) {}),
+      host(std::move(host)) {}
 
 const ModelFacts &TrainerSession::facts(const ModelRef &model) {
   const std::string key = model.name + "\n" + model.file;
   auto it = modelFacts.find(key);
   if (it == modelFacts.end())
-    it = modelFacts.emplace(key, describeModel(model)).first;
+    it = modelFacts.emplace(key, describeModel(model, host)).first;
   return it->second;
 }
 
@@ -24,7 +26,7 @@ const LoadedTrainer &TrainerSession::trainer(const TrainerSpec &spec) {
                                 (spec.cuda ? "\ncuda" : ""));
   auto it = trainers.find(key);
   if (it == trainers.end())
-    it = trainers.emplace(key, getTrainer(spec, cacheDir, log)).first;
+    it = trainers.emplace(key, getTrainer(spec, cacheDir, log, host)).first;
   return it->second;
 }
 

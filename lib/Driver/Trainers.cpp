@@ -154,8 +154,12 @@ std::string runCompileStep(const std::vector<std::string> &argv,
 
 } // namespace
 
-ModelFacts describeModel(const ModelRef &model) {
-  const std::vector<std::string> argv = {selfDirectory() + "/ccrnn-opt",
+TrainerHost executableHost() {
+  return {selfDirectory(), "/proc/self/exe"};
+}
+
+ModelFacts describeModel(const ModelRef &model, const TrainerHost &host) {
+  const std::vector<std::string> argv = {host.toolsDir + "/ccrnn-opt",
                                          "--ccrnn-describe-model", model.file,
                                          "-o", "/dev/null"};
   const std::string output = runCompileStep(argv, model.name);
@@ -288,7 +292,8 @@ std::string hex64(uint64_t h) {
 // compared in full on reuse, so a hash collision cannot load the wrong one.
 std::string cacheKey(const std::string &modelText,
                      const TrainerOptions &options, bool cuda,
-                     const std::string &tools, const std::string &cxx) {
+                     const TrainerHost &host, const std::string &cxx) {
+  const std::string &tools = host.toolsDir;
   std::string cxxVersion;
   runProgram({cxx, "--version"}, cxxVersion);
   std::ostringstream key;
@@ -301,7 +306,7 @@ std::string cacheKey(const std::string &modelText,
       << "device " << (cuda ? "cuda" : "cpu") << "\n"
       << "ccrnn-opt " << fileIdentity(tools + "/ccrnn-opt") << "\n"
       << "ccrnn-translate " << fileIdentity(tools + "/ccrnn-translate") << "\n"
-      << "ccrnn-train " << fileIdentity("/proc/self/exe") << "\n"
+      << "ccrnn-train " << fileIdentity(host.runtimeFile) << "\n"
       << "c++ " << firstLine(cxxVersion) << "\n";
   // Only in sanitizer builds, so that other builds keep their entries.
   if (*CCRNN_TRAINER_CXXFLAGS)
@@ -318,7 +323,10 @@ std::string entryManifest(const fs::path &dir, const std::string &commands) {
   return manifest + "built by:\n" + commands;
 }
 
-LoadedTrainer loadLibrary(const std::string &so, const std::string &modelName) {
+} // namespace
+
+LoadedTrainer loadTrainerLibrary(const std::string &so,
+                                 const std::string &modelName) {
   void *handle = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle)
     throw InputError("model " + modelName + ": cannot load trainer " + so +
@@ -338,8 +346,6 @@ LoadedTrainer loadLibrary(const std::string &so, const std::string &modelName) {
   t.id = so;
   return t;
 }
-
-} // namespace
 
 namespace {
 /// The compile command with CCRNN_TRAINER_CXXFLAGS after the compiler.
@@ -368,7 +374,8 @@ std::vector<std::string> cudaLinkFlags(bool cuda,
 } // namespace
 
 LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
-                         const std::function<void(const std::string &)> &log) {
+                         const std::function<void(const std::string &)> &log,
+                         const TrainerHost &host) {
   const ModelRef &model = spec.model;
   const TrainerOptions &options = spec.options;
   if (model.bundled)
@@ -387,8 +394,8 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
                      ": no directory for the trainer cache (HOME is not set "
                      "and the user has no home directory); pass --cache-dir "
                      "or set CCRNN_CACHE_DIR");
-  const std::string tools = selfDirectory(), cxx = CCRNN_TRAINER_CXX;
-  const std::string key = cacheKey(modelText, options, spec.cuda, tools, cxx);
+  const std::string &tools = host.toolsDir, cxx = CCRNN_TRAINER_CXX;
+  const std::string key = cacheKey(modelText, options, spec.cuda, host, cxx);
   const fs::path dir = fs::path(cacheDir) / hex64(hashName(key));
   const std::string so = (dir / "trainer.so").string();
   // The commands that build an entry in `entry`, and their text with the
@@ -465,7 +472,7 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
   };
   auto load = [&] {
     markCacheEntryUsed(dir.string());
-    return loadLibrary(so, model.name);
+    return loadTrainerLibrary(so, model.name);
   };
   if (built())
     return load();
@@ -530,12 +537,12 @@ LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
 }
 
 TrainerInstance::TrainerInstance(const ccrnn_trainer_api *api)
-    : api(api), handle(api->create()) {
-  if (!handle)
+    : api_(api), handle_(api->create()) {
+  if (!handle_)
     throw InputError(std::string("model ") + api->desc->model +
                      ": cannot create its trainer");
 }
 
-TrainerInstance::~TrainerInstance() { api->destroy(handle); }
+TrainerInstance::~TrainerInstance() { api_->destroy(handle_); }
 
 } // namespace ccrnn::driver

@@ -3,6 +3,7 @@
 #include "TrainingLoop.h"
 
 #include "System.h"
+#include "ccrnn/Driver/DatasetEvaluation.h"
 #include "ccrnn/Driver/Error.h"
 #include "ccrnn/Driver/Feedback.h"
 
@@ -43,9 +44,8 @@ bool TrainingLoop::keepsFrozenGradients(int64_t epoch) const {
           (cfg.synthAblationEpoch && epoch >= cfg.synthAblationEpoch));
 }
 
-/// Clipping, weight decay and the optimizer's step (SPEC §3). Without
-/// weight decay the clipping factor is applied as the optimizer reads
-/// the gradients: the same bits, one pass over them less.
+/// Clipping, weight decay and the optimizer's step (SPEC §3,
+/// clipDecayStep).
 ///
 /// With `keepFrozenGradients` the frozen parameters' gradients behave as
 /// in the reference code, whose lesion takes the synthesizer out of the
@@ -70,16 +70,8 @@ void TrainingLoop::update(PairRun &pr, Tensors &grads,
           x *= factor;
       }
   };
-  if (cfg.l2 == 0) {
-    const float factor = clipFactor(grads, cfg.clip);
-    keep(factor);
-    pr.optim->step(pr.params, grads, frozen, factor);
-    return;
-  }
-  clipGradNorm(grads, cfg.clip);
-  keep(1.0f);
-  addWeightDecay(grads, pr.params, cfg.l2);
-  pr.optim->step(pr.params, grads, frozen);
+  clipDecayStep(*pr.optim, pointersOf(pr.params), pointersOf(grads), frozen,
+                cfg.clip, cfg.l2, keep);
 }
 
 /// One epoch of the pairs `runs`: one pair, or seeds of one model at the
@@ -228,46 +220,15 @@ void TrainingLoop::recordFeedback(Worker &w, PairRun &pr, int64_t epoch,
   keep(activity, W, pr.feedback.arrays[4]);
 }
 
-// The trainer's batch size is fixed: the last batch is padded with zero
-// rows, whose predictions are ignored. The task's scorer computes the
-// scores from the float predictions, in double.
 Evaluation TrainingLoop::evaluate(Worker &w, size_t m, const Tensors &weights,
-                    const Dataset &data, bool keepPredictions) const {
+                                  const Dataset &data,
+                                  bool keepPredictions) const {
   TrainerInstance &trainer = w.instance(models[m].api);
-  const bool labelled = task.modelShape().classifies;
-  const int64_t B = cfg.batchSize, in = data.sampleInputs(),
-                out = data.targetSize,
-                width = labelled ? trainer.desc().output_size : out;
-  std::vector<float> inputs(B * in), targets(B * out), predictions(B * width);
-  std::vector<int64_t> labels(labelled ? B : 0);
   std::vector<const float *> p;
-  for (const auto &w : weights)
-    p.push_back(w.data());
-  std::unique_ptr<Scorer> scorer = task.scorer();
-  std::vector<float> kept(keepPredictions ? data.size * width : 0);
-  for (int64_t start = 0; start < data.size; start += B) {
-    int64_t rows = std::min(B, data.size - start);
-    std::fill(inputs.begin(), inputs.end(), 0.0f);
-    std::fill(targets.begin(), targets.end(), 0.0f);
-    std::fill(labels.begin(), labels.end(), 0);
-    data.readInputs(start, rows, inputs.data());
-    std::copy_n(data.targets.begin() + start * out, rows * out,
-                targets.begin());
-    for (int64_t i = 0; i < rows && labelled; ++i)
-      labels[i] = data.labels[start + i];
-    trainer.eval(p.data(), inputs.data(),
-                 labelled ? static_cast<const void *>(labels.data())
-                          : targets.data(),
-                 predictions.data());
-    scorer->add(predictions.data(), width, rows, targets.data(),
-                labels.data());
-    if (keepPredictions)
-      std::copy_n(predictions.begin(), rows * width,
-                  kept.begin() + start * width);
-  }
-  Evaluation result = scorer->finish(data.size);
-  result.predictions = std::move(kept);
-  return result;
+  for (const auto &x : weights)
+    p.push_back(x.data());
+  return evaluateDataset(task, trainer.api(), trainer.handle(), p.data(), data,
+                         keepPredictions);
 }
 
 } // namespace ccrnn::driver

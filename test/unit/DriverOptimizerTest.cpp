@@ -131,6 +131,38 @@ TEST(DriverClip, FactorInTheStepEqualsClippingFirst) {
     }
 }
 
+TEST(DriverClip, ClipDecayStepIsTheUpdateInItsParts) {
+  // Over the limit and below it, with and without weight decay, one frozen
+  // parameter: clipDecayStep on arrays held elsewhere gives the bits of
+  // clipping, decay and the step done one after the other on Tensors, and
+  // tells its hook the factor still to apply.
+  for (float size : {5.0f, 0.01f})
+    for (double l2 : {0.0, 0.01}) {
+      Tensors byParts = {{1.0f, -0.5f}, {0.25f}}, together = byParts;
+      Optimizer a(OptimKind::Adam, 0.1, {2, 1}),
+          b(OptimKind::Adam, 0.1, {2, 1});
+      const std::vector<bool> frozen = {false, true};
+      for (int t = 0; t < 3; ++t) {
+        Tensors grads = {{size * 0.3f * (t + 1), -size}, {size * 0.7f}};
+        Tensors mine = grads;
+        float seen = -1;
+        const double norm = clipDecayStep(
+            b, pointersOf(together), pointersOf(mine), frozen, 1.0, l2,
+            [&](float factor) { seen = factor; });
+        EXPECT_EQ(norm, globalNorm(grads));
+        const float factor = clipFactor(grads, 1.0);
+        clipGradNorm(grads, 1.0);
+        EXPECT_EQ(seen, l2 == 0 ? factor : 1.0f);
+        addWeightDecay(grads, byParts, l2);
+        a.step(byParts, grads, frozen);
+        if (l2 != 0)
+          EXPECT_EQ(mine, grads); // clipped and decayed in place
+      }
+      EXPECT_EQ(byParts, together) << "size " << size << " l2 " << l2;
+      EXPECT_EQ(together[1][0], 0.25f); // frozen
+    }
+}
+
 TEST(DriverClip, PerNetworkEqualsEachNetworkAlone) {
   // Three networks, two tensors of 2 and 3 elements each, network after
   // network: network 0 over the limit, 1 below it, 2 all zeros.

@@ -20,6 +20,7 @@
 #define CCRNN_DRIVER_OPTIMIZER_H
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -32,6 +33,13 @@ namespace ccrnn::driver {
 /// Parameters, gradients or optimizer state: one float tensor per
 /// parameter, in state_dict order.
 using Tensors = std::vector<std::vector<float>>;
+
+/// Tensors held elsewhere (a caller's arrays, the Python binding's numpy
+/// arrays): one pointer per parameter, each of the size the optimizer or
+/// function is given.
+using TensorPointers = std::vector<float *>;
+/// The pointers of `t`'s tensors.
+TensorPointers pointersOf(Tensors &t);
 
 enum class OptimKind { Adam, RMSprop, SGD, Adamax, Adagrad, Adadelta };
 
@@ -55,6 +63,12 @@ public:
   /// fused into the update: clipFactor); a factor of 1 changes no bit.
   void step(Tensors &params, const Tensors &grads,
             const std::vector<bool> &frozen = {}, float gradScale = 1.0f);
+  /// The same step on tensors held elsewhere, of the sizes given at
+  /// construction.
+  void step(const TensorPointers &params, const float *const *grads,
+            const std::vector<bool> &frozen = {}, float gradScale = 1.0f);
+  /// The number of elements of each parameter.
+  const std::vector<int64_t> &sizes() const { return sizes_; }
 
   OptimKind kind() const { return kind_; }
   /// The learning rate of the next step (a schedule changes it).
@@ -88,6 +102,7 @@ private:
   OptimKind kind_;
   double lr_;
   int64_t steps_ = 0;
+  std::vector<int64_t> sizes_;
   double beta1_, beta2_, eps_;
   bool perParameter_ = false;
   std::vector<int64_t> paramSteps_;
@@ -145,6 +160,28 @@ std::vector<double> clipGradNormPerNetwork(Tensors &grads, double maxNorm,
 
 /// grad += l2 * param (torch.optim's weight_decay).
 void addWeightDecay(Tensors &grads, const Tensors &params, double l2);
+
+/// The same on tensors held elsewhere, of `sizes` elements each.
+double globalNorm(const float *const *grads, const std::vector<int64_t> &sizes);
+float clipFactor(const float *const *grads, const std::vector<int64_t> &sizes,
+                 double maxNorm);
+double clipGradNorm(const TensorPointers &grads,
+                    const std::vector<int64_t> &sizes, double maxNorm);
+void addWeightDecay(const TensorPointers &grads, const float *const *params,
+                    const std::vector<int64_t> &sizes, double l2);
+
+/// SPEC §3's update of one network from its gradients: clipping to
+/// `clip`, weight decay `l2`, then `optim`'s step, as ccrnn-train does it.
+/// Without weight decay the clipping factor is applied as the optimizer
+/// reads the gradients (the same bits, one pass less) and `grads` is left
+/// alone; with it, `grads` is clipped and decayed in place. `afterClip`,
+/// when given, is called between clipping and decay with the factor still
+/// to be applied to `grads` (1 once they are clipped in place). Returns
+/// the gradients' norm before clipping.
+double clipDecayStep(Optimizer &optim, const TensorPointers &params,
+                     const TensorPointers &grads,
+                     const std::vector<bool> &frozen, double clip, double l2,
+                     const std::function<void(float)> &afterClip = {});
 
 } // namespace ccrnn::driver
 

@@ -3,8 +3,8 @@
 // A session holds what every run of a process shares and loads only once:
 // the compiler's facts of each model file, the trainers (each found,
 // compiled into the cache or loaded once per model and program, see
-// getTrainer) and the --init archives. ccrnn-train's runs and sweeps and
-// ccrnn-bench go through one.
+// getTrainer) and the --init archives. ccrnn-train's runs and sweeps,
+// ccrnn-bench and the C API (the Python package) go through one.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,8 +26,10 @@ public:
   using Log = std::function<void(const std::string &)>;
 
   /// Compiled trainers are cached in `cacheDir` (empty: defaultCacheDir());
-  /// `log` hears of each compilation before it starts.
-  explicit TrainerSession(const std::string &cacheDir = "", Log log = {});
+  /// `log` hears of each compilation before it starts; `host` says where
+  /// the compiler's tools are (Trainers.h).
+  explicit TrainerSession(const std::string &cacheDir = "", Log log = {},
+                          TrainerHost host = executableHost());
 
   /// describeModel(model), asked of the compiler once per file.
   const ModelFacts &facts(const ModelRef &model);
@@ -45,6 +47,7 @@ public:
 private:
   std::string cacheDir;
   Log log;
+  TrainerHost host;
   /// By model (name, file): messages name the model.
   std::map<std::string, ModelFacts> modelFacts;
   /// By model (name, file) and program (options, device).

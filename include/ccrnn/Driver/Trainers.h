@@ -48,9 +48,21 @@ struct ModelFacts {
   double dropout = 0;
 };
 
+/// Where the compiler's tools (ccrnn-opt, ccrnn-translate) are, and the
+/// file holding the runtime that compiled trainers link against when
+/// loaded (part of the trainer cache key): the running executable's
+/// directory and the executable itself for ccrnn-train and ccrnn-bench;
+/// the C API (a shared library loaded by Python) names its own.
+struct TrainerHost {
+  std::string toolsDir;
+  std::string runtimeFile;
+};
+TrainerHost executableHost();
+
 /// The facts of `model`'s file. Throws InputError with the compiler's
 /// diagnostics when the file does not verify.
-ModelFacts describeModel(const ModelRef &model);
+ModelFacts describeModel(const ModelRef &model,
+                         const TrainerHost &host = executableHost());
 
 /// The bundled models: the stems of models/*.mlir, sorted.
 std::vector<std::string> bundledModelNames();
@@ -102,7 +114,14 @@ struct TrainerSpec {
 /// InputError when a command fails (the message has its output) or the
 /// library cannot be loaded.
 LoadedTrainer getTrainer(const TrainerSpec &spec, const std::string &cacheDir,
-                         const std::function<void(const std::string &)> &log);
+                         const std::function<void(const std::string &)> &log,
+                         const TrainerHost &host = executableHost());
+
+/// The trainer in the shared library `path` (its ccrnn_trainer_entry), as
+/// getTrainer loads a compiled one; messages name `modelName`. InputError
+/// when it cannot be loaded or was built for another ABI version.
+LoadedTrainer loadTrainerLibrary(const std::string &path,
+                                 const std::string &modelName);
 
 /// One created trainer (create() .. destroy()).
 class TrainerInstance {
@@ -112,10 +131,12 @@ public:
   TrainerInstance(const TrainerInstance &) = delete;
   TrainerInstance &operator=(const TrainerInstance &) = delete;
 
-  const ccrnn_trainer_desc &desc() const { return *api->desc; }
+  const ccrnn_trainer_desc &desc() const { return *api_->desc; }
+  const ccrnn_trainer_api &api() const { return *api_; }
+  void *handle() const { return handle_; }
   float train(const ccrnn_batch &batch, float *const *grads,
               float *finalState = nullptr) {
-    return api->train(handle, &batch, grads, finalState);
+    return api_->train(handle_, &batch, grads, finalState);
   }
   /// A batch from the zero state with a dense synthesizer.
   float train(const float *const *params, const float *inputs,
@@ -127,24 +148,24 @@ public:
     return train(batch, grads);
   }
   void record(const ccrnn_batch &batch, ccrnn_record &out) {
-    api->record(handle, &batch, &out);
+    api_->record(handle_, &batch, &out);
   }
   float eval(const float *const *params, const float *inputs,
              const void *targets, float *predictions) {
-    return api->eval(handle, params, inputs, targets, predictions);
+    return api_->eval(handle_, params, inputs, targets, predictions);
   }
   /// A token model's window evaluation and greedy decoding (TrainerABI.h).
   float evalWindow(const ccrnn_batch &batch, float *predictions,
                    float *finalState = nullptr) {
-    return api->eval_window(handle, &batch, predictions, finalState);
+    return api_->eval_window(handle_, &batch, predictions, finalState);
   }
   void decode(const ccrnn_batch &batch, int64_t *tokens) {
-    api->decode(handle, &batch, tokens);
+    api_->decode(handle_, &batch, tokens);
   }
 
 private:
-  const ccrnn_trainer_api *api;
-  void *handle;
+  const ccrnn_trainer_api *api_;
+  void *handle_;
 };
 
 /// A model of the models axis with its trainer.
