@@ -79,6 +79,26 @@ else:
                     " cannot import torchvision (tools/install-deps.sh "
                     "installs python3-torchvision)")
 
+# The Python package from the build tree (python/CMakeLists.txt), run by
+# the Python that runs lit; torch for ccrnn.torch's tests.
+config.substitutions.append(
+    ("%pyccrnn", "env PYTHONPATH=" + os.path.join(config.ccrnn_obj_root, "python")
+     + " " + sys.executable))
+if subprocess.run([sys.executable, "-c", "import torch"],
+                  capture_output=True).returncode == 0:
+    config.available_features.add("torch")
+else:
+    lit_config.note("ccrnn.torch tests skipped: " + sys.executable +
+                    " cannot import torch (tools/install-deps.sh installs "
+                    "python3-torchvision, which brings python3-torch)")
+if subprocess.run([sys.executable, "-c", "import matplotlib"],
+                  capture_output=True).returncode == 0:
+    config.available_features.add("matplotlib")
+else:
+    lit_config.note("tests of the Python package's plots skipped: " +
+                    sys.executable + " cannot import matplotlib "
+                    "(tools/install-deps.sh installs python3-matplotlib)")
+
 # The real MNIST files, when installed (tools/install-data.sh) in the default
 # directory, computed as ccrnn::idx::defaultDataDir does: tests that read them
 # say REQUIRES: mnist (and are reported as unsupported, not passed, without).

@@ -28,6 +28,9 @@ PACKAGES=(
   # its test; PyTorch on OpenBLAS for the benchmarks against it (Debian's
   # default netlib BLAS is ~10x slower: an unfair baseline)
   python3-torchvision libopenblas0-pthread
+  # the Python package's plots (Run.plot, the user guide's example, which
+  # the tests run); optional for the package itself
+  python3-matplotlib
   # --slurm: sbatch; the tests start a one-node cluster (slurmctld, slurmd,
   # munged) of this machine
   slurm-wlm munge

@@ -1,0 +1,41 @@
+"""Checks of the arrays handed to the C side: each must be exactly what the
+C side reads (dtype, shape, C order), or a ValueError/TypeError names what
+was expected. Nothing is converted silently: a copy would hide a slow path
+and an update written to the copy would be lost."""
+import numpy as np
+
+
+def check_array(what, a, dtype, shape, writable=False):
+    if not isinstance(a, np.ndarray):
+        raise TypeError("%s: expected a numpy array of %s %s, got %s" %
+                        (what, np.dtype(dtype).name, list(shape),
+                         type(a).__name__))
+    if a.dtype != dtype:
+        raise TypeError("%s: expected dtype %s, got %s" %
+                        (what, np.dtype(dtype).name, a.dtype.name))
+    if a.shape != tuple(shape):
+        raise ValueError("%s: expected shape %s, got %s" %
+                         (what, list(shape), list(a.shape)))
+    if not a.flags.c_contiguous:
+        raise ValueError("%s: expected a C-contiguous array "
+                         "(np.ascontiguousarray makes one)" % what)
+    if writable and not a.flags.writeable:
+        raise ValueError("%s: expected a writable array" % what)
+    return a
+
+
+def check_params(what, params, names, shapes, writable=False):
+    """The arrays of `params` (a dict by name) in the trainer's order."""
+    if not isinstance(params, dict):
+        raise TypeError("%s: expected a dict of numpy arrays by parameter "
+                        "name, got %s" % (what, type(params).__name__))
+    missing = [n for n in names if n not in params]
+    if missing:
+        raise ValueError("%s: missing %s (the model's parameters: %s)" %
+                         (what, ", ".join(missing), ", ".join(names)))
+    extra = [n for n in params if n not in shapes]
+    if extra:
+        raise ValueError("%s: unknown %s (the model's parameters: %s)" %
+                         (what, ", ".join(map(str, extra)), ", ".join(names)))
+    return [check_array("%s[%r]" % (what, n), params[n], np.float32,
+                        shapes[n], writable) for n in names]

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# A training step driven from Python (ccrnn.Trainer.step, then
+# ccrnn.Optimizer.step: clipping and Adam) against the same step inside
+# ccrnn-train, as `ccrnn-bench train` times it (the trainer's train(),
+# clipping, Adam, from C++), in one run on this machine: the two alternate
+# for --rounds rounds and each reports its median ms per batch; the table
+# gives both and the overhead. Also the Python step with preallocated
+# gradients (grads=trainer.new_grads()), which saves the arrays' allocation.
+#
+# Usage: tools/bench/bench-python.sh [--model dni_lstm] [--batches 500]
+#          [--rounds 5]
+# Needs build/bin/ccrnn-bench and build/python (tools/build.sh).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TRAIN=$ROOT/build/bin/ccrnn-train
+BENCH=$ROOT/build/bin/ccrnn-bench
+PY=/usr/bin/python3
+have_ccrnn=1
+have_torch=0 # not needed here
+# shellcheck source=machine.sh
+. "$ROOT/tools/bench/machine.sh"
+
+model=dni_lstm batches=500 rounds=5
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --model) model=$2; shift 2 ;;
+    --batches) batches=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "bench-python: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+[[ -x $BENCH && -d $ROOT/build/python/ccrnn ]] ||
+  { echo "bench-python: build first (tools/build.sh)" >&2; exit 2; }
+
+describe_machine
+echo
+cxx=() py=() pre=()
+for ((r = 0; r < rounds; r++)); do
+  cxx+=("$("$BENCH" train --model "$model" --batches "$batches" |
+           sed -n 's/.*ms_per_batch \([0-9.]*\).*/\1/p')")
+  read -r a b < <(PYTHONPATH=$ROOT/build/python "$PY" \
+                    "$ROOT/tools/bench/bench_python.py" "$model" "$batches")
+  py+=("$a") pre+=("$b")
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+c=$(median "${cxx[@]}") p=$(median "${py[@]}") q=$(median "${pre[@]}")
+echo "line-drawing paper setting (bptt 1, interval 2, batch 50, 10 steps);" \
+     "median of $rounds rounds of $batches batches"
+echo
+echo "| model | ccrnn-train step (ms) | Python step (ms) | overhead | Python, preallocated grads (ms) | overhead |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+awk -v m="$model" -v c="$c" -v p="$p" -v q="$q" 'BEGIN {
+  printf "| %s | %.4f | %.4f | %+.1f %% | %.4f | %+.1f %% |\n",
+         m, c, p, 100 * (p / c - 1), q, 100 * (q / c - 1) }'
