@@ -52,7 +52,7 @@ const ccrnn_trainer_api *ccrnn_session_trainer(ccrnn_session *session,
                                                const char *device,
                                                const char **id);
 /* The trainer in the shared library `path` (one built by CMake's
-   ccrnn_add_trainer into a library, or a cache entry's trainer.so). */
+   ccrnn_add_trainer_library, or a cache entry's trainer.so). */
 const ccrnn_trainer_api *ccrnn_session_load(ccrnn_session *session,
                                             const char *path);
 

@@ -2,6 +2,8 @@
 C side reads (dtype, shape, C order), or a ValueError/TypeError names what
 was expected. Nothing is converted silently: a copy would hide a slow path
 and an update written to the copy would be lost."""
+import ctypes
+
 import numpy as np
 
 
@@ -39,3 +41,29 @@ def check_params(what, params, names, shapes, writable=False):
                          (what, ", ".join(map(str, extra)), ", ".join(names)))
     return [check_array("%s[%r]" % (what, n), params[n], np.float32,
                         shapes[n], writable) for n in names]
+
+
+_F32 = np.dtype(np.float32)
+
+
+def param_pointers(what, params, names, shapes, writable=False):
+    """check_params, returning the arrays' addresses as a C array of
+    pointers. One pass with the common case first (the arrays are right):
+    a step checks a dozen arrays twice, so this runs on every batch."""
+    if type(params) is dict or isinstance(params, dict):
+        try:
+            arrays = [params[n] for n in names]
+        except KeyError:
+            arrays = None
+        if arrays is not None and len(params) == len(names):
+            addresses = []
+            for n, a in zip(names, arrays):
+                if type(a) is not np.ndarray or a.dtype is not _F32 or \
+                        a.shape != shapes[n] or not a.flags.c_contiguous or \
+                        (writable and not a.flags.writeable):
+                    check_array("%s[%r]" % (what, n), a, np.float32,
+                                shapes[n], writable)
+                addresses.append(a.ctypes.data)
+            return (ctypes.c_void_p * len(addresses))(*addresses)
+    arrays = check_params(what, params, names, shapes, writable)
+    return (ctypes.c_void_p * len(arrays))(*[a.ctypes.data for a in arrays])

@@ -4,7 +4,7 @@ code, so a Python loop gets ccrnn-train's bits)."""
 import numpy as np
 
 from . import _capi
-from ._arrays import check_params
+from ._arrays import param_pointers
 
 KINDS = ("adam", "rmsprop", "sgd", "adamax", "adagrad", "adadelta")
 
@@ -68,10 +68,10 @@ class Optimizer:
         as ccrnn-train's lesions do). With l2 == 0 `grads` is not changed;
         otherwise it is clipped and decayed in place. Returns the gradients'
         norm before clipping."""
-        p = check_params("params", params, self._names, self._shapes,
-                         writable=True)
-        g = check_params("grads", grads, self._names, self._shapes,
-                         writable=self.l2 != 0)
+        p = param_pointers("params", params, self._names, self._shapes,
+                           writable=True)
+        g = param_pointers("grads", grads, self._names, self._shapes,
+                           writable=self.l2 != 0)
         mask = None
         if frozen:
             if frozen == "synthesizer":
@@ -86,6 +86,6 @@ class Optimizer:
                 *[n in frozen for n in self._names])
         norm = _capi.c_double()
         _capi.check(_capi.lib().ccrnn_optimizer_step(
-            self._ptr, _capi.float_pointers(p), _capi.float_pointers(g), mask,
+            self._ptr, p, g, mask,
             self.clip, self.l2, _capi.ctypes.byref(norm)))
         return norm.value

@@ -6,7 +6,7 @@ import json
 import numpy as np
 
 from . import _capi
-from ._arrays import check_params
+from ._arrays import param_pointers
 
 Dataset = collections.namedtuple("Dataset", "inputs targets labels")
 Dataset.__doc__ = """A data set: inputs [size, steps, input_size] float32,
@@ -133,8 +133,8 @@ class Task:
         if not isinstance(data, SeedData) or data.task is not self:
             raise TypeError("data: expected this task's SeedData "
                             "(task.data(seed))")
-        p = check_params("params", params, trainer.param_names,
-                         trainer.param_shapes)
+        p = param_pointers("params", params, trainer.param_names,
+                           trainer.param_shapes)
         fields = (_capi.c_double * 4)()
         metrics = (_capi.c_double * max(1, len(self.validation_metrics)))()
         size = data.shape(which)[0]
@@ -143,9 +143,8 @@ class Task:
             if predictions else None
         _capi.check(_capi.lib().ccrnn_evaluate(
             self._ptr, trainer._api_ptr, trainer._handle(),
-            _capi.float_pointers(p), data._ptr, _SETS[which], fields, metrics,
-            None if out is None else
-            out.ctypes.data_as(_capi.POINTER(_capi.c_float))))
+            p, data._ptr, _SETS[which], fields, metrics,
+            None if out is None else out.ctypes.data))
         result = dict(zip(("loss", "accuracy", "uncertainty", "dysmetria"),
                           fields))
         for i, name in enumerate(self.validation_metrics):

@@ -3,12 +3,12 @@ and training program (TrainerABI.h), called on numpy arrays in place."""
 import collections
 import ctypes
 import threading
-from ctypes import POINTER, c_char_p, c_float
+from ctypes import c_char_p
 
 import numpy as np
 
 from . import _capi
-from ._arrays import check_array, check_params
+from ._arrays import check_array, param_pointers
 
 StepResult = collections.namedtuple("StepResult", "loss grads state")
 StepResult.__doc__ = """What Trainer.step returns: the reported loss (a
@@ -149,7 +149,7 @@ class Trainer:
     @classmethod
     def load(cls, path):
         """The trainer in the shared library `path`: one built by CMake's
-        ccrnn_add_trainer into a library, or a cache entry's trainer.so."""
+        ccrnn_add_trainer_library, or a cache entry's trainer.so."""
         if not isinstance(path, str):
             raise TypeError("path: expected a str, got %r" % (path,))
         lib = _capi.lib()
@@ -198,7 +198,7 @@ class Trainer:
         scratch = [np.empty(s, np.float32) for s in self.param_shapes.values()]
         _capi.check(_capi.lib().ccrnn_init_params(
             self._api_ptr, int(seed), _capi.float_pointers(scratch),
-            mask.ctypes.data_as(POINTER(c_float))))
+            mask.ctypes.data))
         return mask
 
     def _check_batch(self, inputs, targets):
@@ -210,9 +210,10 @@ class Trainer:
                              self.output_size)
 
     def new_grads(self):
-        """Gradient arrays to pass to step(grads=...) (zero-filled)."""
+        """Gradient arrays to pass to step(grads=...): step writes every
+        element, so they start uninitialised."""
         return collections.OrderedDict(
-            (n, np.zeros(s, np.float32)) for n, s in self.param_shapes.items())
+            (n, np.empty(s, np.float32)) for n, s in self.param_shapes.items())
 
     def step(self, params, inputs, targets, state=None, fibre_mask=None,
              grads=None):
@@ -226,20 +227,20 @@ class Trainer:
         to start from (None: zeros); `fibre_mask` the seed's mask when the
         trainer has sparse fibres (None: all ones); `grads` arrays to write
         the gradients to (new_grads(); None: new ones)."""
-        p = check_params("params", params, self.param_names,
-                         self.param_shapes)
+        p = param_pointers("params", params, self.param_names,
+                           self.param_shapes)
         self._check_batch(inputs, targets)
         if grads is None:
             grads = self.new_grads()
-        g = check_params("grads", grads, self.param_names, self.param_shapes,
-                         writable=True)
+        g = param_pointers("grads", grads, self.param_names, self.param_shapes,
+                           writable=True)
         batch = _capi.Batch()
-        batch.params = _capi.float_pointers(p)
+        batch.params = p
         batch.inputs = inputs.ctypes.data
         batch.targets = targets.ctypes.data
         if state is not None:
             check_array("state", state, np.float32, (self.state_size,))
-            batch.initial_state = state.ctypes.data_as(POINTER(c_float))
+            batch.initial_state = state.ctypes.data
         if fibre_mask is None and self.fibre_mask_shape[0]:
             raise ValueError(
                 "fibre_mask: this trainer has sparse fibres (%s); pass the "
@@ -248,11 +249,10 @@ class Trainer:
         if fibre_mask is not None:
             check_array("fibre_mask", fibre_mask, np.float32,
                         self.fibre_mask_shape)
-            batch.fibre_mask = fibre_mask.ctypes.data_as(POINTER(c_float))
+            batch.fibre_mask = fibre_mask.ctypes.data
         final = np.empty(self.state_size, np.float32)
-        loss = self._api.train(self._handle(), ctypes.byref(batch),
-                               _capi.float_pointers(g),
-                               final.ctypes.data_as(POINTER(c_float)))
+        loss = self._api.train(self._handle(), ctypes.byref(batch), g,
+                               final.ctypes.data)
         return StepResult(float(loss), grads, final)
 
     def evaluate(self, params, inputs, targets):
@@ -260,13 +260,13 @@ class Trainer:
         (loss, predictions) with predictions [batch, steps, output_size]
         ([batch, output_size] with predict_last or when classifying). A
         whole data set scored as ccrnn-train scores it: Task.evaluate."""
-        p = check_params("params", params, self.param_names,
-                         self.param_shapes)
+        p = param_pointers("params", params, self.param_names,
+                           self.param_shapes)
         self._check_batch(inputs, targets)
         predictions = np.empty(self.prediction_shape, np.float32)
-        loss = self._api.eval(self._handle(), _capi.float_pointers(p),
+        loss = self._api.eval(self._handle(), p,
                               inputs.ctypes.data, targets.ctypes.data,
-                              predictions.ctypes.data_as(POINTER(c_float)))
+                              predictions.ctypes.data)
         return float(loss), predictions
 
 

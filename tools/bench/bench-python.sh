@@ -5,7 +5,10 @@
 # clipping, Adam, from C++), in one run on this machine: the two alternate
 # for --rounds rounds and each reports its median ms per batch; the table
 # gives both and the overhead. Also the Python step with preallocated
-# gradients (grads=trainer.new_grads()), which saves the arrays' allocation.
+# gradients (grads=trainer.new_grads()), which saves the arrays' allocation,
+# and the package's own cost per step: its step minus the same two C calls
+# made from Python with every argument prepared once (one process, so
+# machine noise cancels).
 #
 # Usage: tools/bench/bench-python.sh [--model dni_lstm] [--batches 500]
 #          [--rounds 5]
@@ -35,21 +38,22 @@ done
 
 describe_machine
 echo
-cxx=() py=() pre=()
+cxx=() py=() pre=() raw=()
 for ((r = 0; r < rounds; r++)); do
   cxx+=("$("$BENCH" train --model "$model" --batches "$batches" |
            sed -n 's/.*ms_per_batch \([0-9.]*\).*/\1/p')")
-  read -r a b < <(PYTHONPATH=$ROOT/build/python "$PY" \
-                    "$ROOT/tools/bench/bench_python.py" "$model" "$batches")
-  py+=("$a") pre+=("$b")
+  read -r a b c < <(PYTHONPATH=$ROOT/build/python "$PY" \
+                      "$ROOT/tools/bench/bench_python.py" "$model" "$batches")
+  py+=("$a") pre+=("$b") raw+=("$c")
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 c=$(median "${cxx[@]}") p=$(median "${py[@]}") q=$(median "${pre[@]}")
+w=$(median "${raw[@]}")
 echo "line-drawing paper setting (bptt 1, interval 2, batch 50, 10 steps);" \
      "median of $rounds rounds of $batches batches"
 echo
-echo "| model | ccrnn-train step (ms) | Python step (ms) | overhead | Python, preallocated grads (ms) | overhead |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-awk -v m="$model" -v c="$c" -v p="$p" -v q="$q" 'BEGIN {
-  printf "| %s | %.4f | %.4f | %+.1f %% | %.4f | %+.1f %% |\n",
-         m, c, p, 100 * (p / c - 1), q, 100 * (q / c - 1) }'
+echo "| model | ccrnn-train step (ms) | Python step (ms) | overhead | Python, preallocated grads (ms) | overhead | raw C calls from Python (ms) | the package's cost (µs/step) |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+awk -v m="$model" -v c="$c" -v p="$p" -v q="$q" -v w="$w" 'BEGIN {
+  printf "| %s | %.4f | %.4f | %+.1f %% | %.4f | %+.1f %% | %.4f | %.0f |\n",
+         m, c, p, 100 * (p / c - 1), q, 100 * (q / c - 1), w, 1000 * (p - w) }'

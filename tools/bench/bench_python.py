@@ -1,14 +1,19 @@
 """ms per training batch driven from Python (tools/bench/bench-python.sh):
 ccrnn.Trainer.step and ccrnn.Optimizer.step on random data of the model's
 line-drawing shapes, as ccrnn-bench train times the same step from C++.
-Prints the median of 3 timings of N batches: with new gradient arrays each
-step, and with preallocated ones.  Usage: bench_python.py MODEL N"""
+Prints three medians of 3 timings of N batches: the package's step with
+new gradient arrays each time; with preallocated ones; and the same two C
+calls made from Python with every argument prepared once (no checks, no
+pointer arrays): the difference to the first is what the package's
+wrappers cost.  Usage: bench_python.py MODEL N"""
+import ctypes
 import sys
 import time
 
 import numpy as np
 
 import ccrnn
+from ccrnn import _capi
 
 model, batches = sys.argv[1], int(sys.argv[2])
 trainer = ccrnn.compile(model)
@@ -20,17 +25,44 @@ params = trainer.init_params(0)
 opt = ccrnn.Optimizer(trainer, lr=1e-6)
 
 
-def ms_per_batch(grads):
+def median_ms(step):
     times = []
     for _ in range(3):
         t0 = time.perf_counter()
         for _ in range(batches):
-            _, g, _ = trainer.step(params, inputs, targets, grads=grads)
-            opt.step(params, g)
+            step()
         times.append((time.perf_counter() - t0) / batches * 1e3)
     return sorted(times)[1]
 
 
+def package(grads):
+    def step():
+        _, g, _ = trainer.step(params, inputs, targets, grads=grads)
+        opt.step(params, g)
+    return step
+
+
+# The raw calls: the trainer's train() and ccrnn_optimizer_step with
+# every argument built once.
+grads = trainer.new_grads()
+p = _capi.float_pointers(list(params.values()))
+g = _capi.float_pointers(list(grads.values()))
+batch = _capi.Batch()
+batch.params, batch.inputs, batch.targets = p, inputs.ctypes.data, \
+    targets.ctypes.data
+state = np.empty(trainer.state_size, np.float32)
+handle, train = trainer._handle(), trainer._api.train
+step_c = _capi.lib().ccrnn_optimizer_step
+norm = ctypes.c_double()
+
+
+def raw():
+    train(handle, ctypes.byref(batch), g, state.ctypes.data)
+    step_c(opt._ptr, p, g, None, 1.0, 0.0, ctypes.byref(norm))
+
+
 for _ in range(20):  # warm-up, as ccrnn-bench
-    opt.step(params, trainer.step(params, inputs, targets).grads)
-print("%.4f %.4f" % (ms_per_batch(None), ms_per_batch(trainer.new_grads())))
+    package(None)()
+print("%.4f %.4f %.4f" % (median_ms(package(None)),
+                          median_ms(package(trainer.new_grads())),
+                          median_ms(raw)))
