@@ -85,6 +85,14 @@ double ccrnn_optimizer_lr(const ccrnn_optimizer *optimizer);
 void ccrnn_optimizer_set_lr(ccrnn_optimizer *optimizer, double lr);
 int64_t ccrnn_optimizer_steps(const ccrnn_optimizer *optimizer);
 
+/* torch.optim.lr_scheduler.ReduceLROnPlateau as ccrnn-train's --decay-lr
+   (Optimizer.h, PlateauScheduler): after each epoch, the learning rate
+   for the next from the one the epoch ran with and its validation loss. */
+typedef struct ccrnn_plateau ccrnn_plateau;
+ccrnn_plateau *ccrnn_plateau_new(double factor, int64_t patience);
+void ccrnn_plateau_free(ccrnn_plateau *plateau);
+double ccrnn_plateau_step(ccrnn_plateau *plateau, double loss, double lr);
+
 /*--- Tasks (SPEC §5) --------------------------------------------------------*/
 
 typedef struct ccrnn_task ccrnn_task;

@@ -36,6 +36,10 @@ struct ccrnn_optimizer {
   Optimizer optimizer;
 };
 
+struct ccrnn_plateau {
+  PlateauScheduler scheduler;
+};
+
 struct ccrnn_task {
   TrainConfig config;
   std::unique_ptr<Task> task;
@@ -127,7 +131,11 @@ std::unique_ptr<ccrnn_task> makeTaskOf(const char *settingsJson,
                        taskList() + ")");
     c.task = user["name"].get<std::string>();
   }
-  findTask(c.task); // InputError naming the tasks
+  if (findTask(c.task).trainsTokens) // InputError naming the tasks
+    throw InputError("task " + c.task +
+                     ": a task of token models trains window by window "
+                     "through a loop of its own; the C API does not drive "
+                     "it (train it with ccrnn-train)");
   Json full;
   writeConfig(c, full);
   Json &settings = full["task"];
@@ -291,6 +299,24 @@ void ccrnn_optimizer_set_lr(ccrnn_optimizer *optimizer, double lr) {
 
 int64_t ccrnn_optimizer_steps(const ccrnn_optimizer *optimizer) {
   return optimizer->optimizer.steps();
+}
+
+ccrnn_plateau *ccrnn_plateau_new(double factor, int64_t patience) {
+  return guarded<ccrnn_plateau *>(nullptr, [&] {
+    if (!(factor > 0 && factor < 1))
+      throw InputError("factor must be in (0, 1), got " +
+                       formatOptionNumber(factor));
+    if (patience < 0)
+      throw InputError("patience must be >= 0, got " +
+                       std::to_string(patience));
+    return new ccrnn_plateau{PlateauScheduler(factor, patience)};
+  });
+}
+
+void ccrnn_plateau_free(ccrnn_plateau *plateau) { delete plateau; }
+
+double ccrnn_plateau_step(ccrnn_plateau *plateau, double loss, double lr) {
+  return plateau->scheduler.step(loss, lr);
 }
 
 const char *ccrnn_task_settings(const char *name) {

@@ -18,11 +18,11 @@ Run `ccrnn.load_run(dir)` on a directory ccrnn-train wrote, and
 numpy is the only dependency; matplotlib and torch are optional.
 """
 from ._capi import CcrnnError
-from .optim import Optimizer
+from .optim import Optimizer, PlateauScheduler
 from .runs import Labelled, Run, RunError, Sweep, load_run
 from .task import Dataset, SeedData, Task
 from .trainer import StepResult, Trainer, compile
 
-__all__ = ["CcrnnError", "Dataset", "Labelled", "Optimizer", "Run",
+__all__ = ["CcrnnError", "Dataset", "Labelled", "Optimizer", "PlateauScheduler", "Run",
            "RunError", "SeedData", "StepResult", "Sweep", "Task", "Trainer",
            "compile", "load_run"]

@@ -89,3 +89,40 @@ class Optimizer:
             self._ptr, p, g, mask,
             self.clip, self.l2, _capi.ctypes.byref(norm)))
         return norm.value
+
+
+class PlateauScheduler:
+    """ccrnn-train's --decay-lr (torch.optim.lr_scheduler.ReduceLROnPlateau,
+    mode min, relative threshold 1e-4): after each epoch, step(val_loss,
+    optimizer) sets the optimizer's learning rate for the next epoch,
+    multiplied by `factor` once the loss has not improved for more than
+    `patience` epochs."""
+
+    def __init__(self, factor=0.1, patience=10):
+        for name, value in (("factor", factor), ("patience", patience)):
+            if isinstance(value, bool) or not isinstance(
+                    value, (int, float, np.floating, np.integer)):
+                raise TypeError("%s: expected a number, got %r" %
+                                (name, value))
+        if int(patience) != patience:
+            raise TypeError("patience: expected an integer, got %r" %
+                            (patience,))
+        lib = _capi.lib()
+        self._ptr = _capi.check(lib.ccrnn_plateau_new(float(factor),
+                                                      int(patience)))
+        self._free = lib.ccrnn_plateau_free
+
+    def __del__(self):
+        if getattr(self, "_ptr", None):
+            self._free(self._ptr)
+
+    def step(self, loss, optimizer):
+        """Updates optimizer.lr after an epoch that ended with validation
+        loss `loss`; returns the new learning rate."""
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError("optimizer: expected a ccrnn.Optimizer, got %s" %
+                            type(optimizer).__name__)
+        lr = _capi.lib().ccrnn_plateau_step(self._ptr, float(loss),
+                                            optimizer.lr)
+        optimizer.lr = lr
+        return lr

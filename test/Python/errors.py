@@ -23,6 +23,7 @@
 # CHECK-NEXT: step(state): ValueError: state: expected shape [{{[0-9]+}}], got [3]
 # CHECK-NEXT: step(readonly grads): ValueError: grads['rnn.rnn.weight_ih_l0']: expected a writable array
 # CHECK-NEXT: Task('nosuch'): CcrnnError: {{.*}}nosuch{{.*}}linedraw{{.*}}
+# CHECK-NEXT: Task('captioning'): CcrnnError: task captioning: a task of token models trains window by window through a loop of its own; the C API does not drive it (train it with ccrnn-train)
 # CHECK-NEXT: Task(seq_length=3): CcrnnError: task setting 'seq_length': task linedraw has no such setting (its settings: name, seq_len, input_noise, train_size, val_size, test_size)
 # CHECK-NEXT: Task(seq_len='x'): CcrnnError: task settings: {{.*}}
 # CHECK-NEXT: Task(seq_len=0): CcrnnError: --seq-len {{.*}}
@@ -102,6 +103,7 @@ readonly["rnn.rnn.weight_ih_l0"].flags.writeable = False
 attempt("step(readonly grads)", lambda: t.step(p, x, y, grads=readonly))
 
 attempt("Task('nosuch')", lambda: ccrnn.Task("nosuch"))
+attempt("Task('captioning')", lambda: ccrnn.Task("captioning"))
 attempt("Task(seq_length=3)", lambda: ccrnn.Task("linedraw", seq_length=3))
 attempt("Task(seq_len='x')", lambda: ccrnn.Task("linedraw", seq_len="x"))
 attempt("Task(seq_len=0)", lambda: ccrnn.Task("linedraw", seq_len=0))

@@ -13,10 +13,12 @@
 # RUN: env CCRNN_CACHE_DIR=%t/cache %pyccrnn %s %t/compiled | FileCheck %s --check-prefix=COMPILED
 # COMPILED: dni_tanh (compiled): 5 epochs, scores identical, final parameters identical
 #
-# With sparse mossy fibres (the seed's mask passed to every step):
-# RUN: ccrnn-train --quiet --cache-dir %t/cache --model dni_lstm --seed-list 6 --epochs 4 --nfibres 7 --out %t/fibres
+# With sparse mossy fibres (the seed's mask passed to every step), and the
+# learning rate decayed on plateaus:
+# RUN: ccrnn-train --quiet --cache-dir %t/cache --model dni_lstm --seed-list 6 --epochs 6 --nfibres 7 --optim sgd --lr 0.2 --decay-lr --lr-decay-patience 0 --lr-scale 0.5 --out %t/fibres
 # RUN: env CCRNN_CACHE_DIR=%t/cache %pyccrnn %s %t/fibres | FileCheck %s --check-prefix=FIBRES
-# FIBRES: dni_lstm (compiled): 4 epochs, scores identical, final parameters identical
+# FIBRES: dni_lstm (compiled): 6 epochs, scores identical, final parameters identical
+# FIBRES-NEXT: learning rates: {{[0-9.]+, [0-9.]+}}{{.*}} (as meta.json's: True)
 import sys
 
 import numpy as np
@@ -42,6 +44,10 @@ for model in run.models:
     mask = trainer.fibre_mask(seed)
     opt = ccrnn.Optimizer(trainer, training["optim"], lr=training["lr"],
                           clip=training["clip"], l2=training["l2"])
+    scheduler = ccrnn.PlateauScheduler(training["lr_scale"],
+                                       training["lr_decay_patience"]) \
+        if training["decay_lr"] else None
+    rates = []
     scores = np.full((len(run.metrics), epochs), np.nan)
     for epoch in range(1, epochs + 1):
         total, batches = 0.0, 0
@@ -52,6 +58,9 @@ for model in run.models:
             total += loss
             batches += 1
         val = task.evaluate(trainer, params, data)
+        rates.append(opt.lr)
+        if scheduler:
+            scheduler.step(val["loss"], opt)
         scores[:, epoch - 1] = [total / batches, val["loss"]] + \
             [val[m] for m in task.validation_metrics]
     same_scores = scores.tobytes() == \
@@ -63,5 +72,10 @@ for model in run.models:
     print("%s (%s): %d epochs, scores %s, final parameters %s" %
           (model, kind, epochs, "identical" if same_scores else "DIFFER",
            "identical" if same_params else "DIFFER"))
+    if scheduler:
+        print("learning rates: %s (as meta.json's: %s)" % (
+            ", ".join(sorted({"%g" % r for r in rates}, key=float,
+                             reverse=True)),
+            rates == run.result(seed, model)["lr"]))
     if not same_scores:
         print(scores[:, :3], run.scores.sel(seed=seed, model=model).values[:, :3])
