@@ -31,6 +31,11 @@ int32_t ccrnn_c_api_version(void);
 /* The message of the calling thread's last failure ("" when none). */
 const char *ccrnn_last_error(void);
 
+/* The threads of the kernels that the calling thread runs (OpenMP's count
+   is per thread; ccrnn-train's --threads, 1 by default): set it in every
+   thread that trains, before its first call. */
+int32_t ccrnn_set_threads(int32_t threads);
+
 /*--- Trainers ---------------------------------------------------------------*/
 
 typedef struct ccrnn_session ccrnn_session;

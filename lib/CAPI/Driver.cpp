@@ -14,6 +14,7 @@
 #include "ccrnn/Driver/Parameters.h"
 #include "ccrnn/Driver/Task.h"
 #include "ccrnn/Driver/TrainerSession.h"
+#include "ccrnn/Runtime/Kernels.h"
 
 #include <dlfcn.h>
 
@@ -184,6 +185,16 @@ extern "C" {
 int32_t ccrnn_c_api_version(void) { return CCRNN_C_API_VERSION; }
 
 const char *ccrnn_last_error(void) { return lastError.c_str(); }
+
+int32_t ccrnn_set_threads(int32_t threads) {
+  return guarded<int32_t>(0, [&] {
+    if (threads < 1 || threads > 1024)
+      throw InputError("threads must be in [1, 1024], got " +
+                       std::to_string(threads));
+    rt::setNumThreads(threads);
+    return 1;
+  });
+}
 
 ccrnn_session *ccrnn_session_new(const char *cacheDir, const char *toolsDir) {
   return guarded<ccrnn_session *>(nullptr, [&] {

@@ -21,8 +21,8 @@ from ._capi import CcrnnError
 from .optim import Optimizer, PlateauScheduler
 from .runs import Labelled, Run, RunError, Sweep, load_run
 from .task import Dataset, SeedData, Task
-from .trainer import StepResult, Trainer, compile
+from .trainer import StepResult, Trainer, compile, set_threads
 
 __all__ = ["CcrnnError", "Dataset", "Labelled", "Optimizer", "PlateauScheduler", "Run",
            "RunError", "SeedData", "StepResult", "Sweep", "Task", "Trainer",
-           "compile", "load_run"]
+           "compile", "load_run", "set_threads"]

@@ -78,6 +78,7 @@ def _declare(lib):
     api = POINTER(TrainerApi)
     fn("ccrnn_c_api_version", c_int32)
     fn("ccrnn_last_error", c_char_p)
+    fn("ccrnn_set_threads", c_int32, c_int32)
     fn("ccrnn_session_new", c_void_p, c_char_p, c_char_p)
     fn("ccrnn_session_free", None, c_void_p)
     fn("ccrnn_session_trainer", api, c_void_p, c_char_p, c_char_p, c_char_p,

@@ -17,6 +17,18 @@ by name) and the final recurrent state ([state_size] float32)."""
 
 _session = None
 _session_lock = threading.Lock()
+_threads = 1
+
+
+def set_threads(threads):
+    """The threads of the kernels (ccrnn-train's --threads; 1 by default):
+    for the calling thread now and for every thread's first step after.
+    Results are bit-identical for the same count."""
+    global _threads
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)):
+        raise TypeError("threads: expected an integer, got %r" % (threads,))
+    _capi.check(_capi.lib().ccrnn_set_threads(int(threads)))
+    _threads = int(threads)
 
 
 def _default_session():
@@ -162,10 +174,11 @@ class Trainer:
                                                self.id)
 
     # One instance a thread: its oneDNN primitives run on the stream of
-    # the thread that made them.
+    # the thread that made them, and OpenMP's thread count is the thread's.
     def _handle(self):
         h = getattr(self._local, "handle", None)
         if h is None:
+            _capi.check(_capi.lib().ccrnn_set_threads(_threads))
             h = self._api.create()
             if not h:
                 raise _capi.CcrnnError("model %s: cannot create its trainer" %

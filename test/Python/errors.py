@@ -34,6 +34,9 @@
 # CHECK-NEXT: Optimizer(lr=0): ValueError: lr: expected a positive number, got 0
 # CHECK-NEXT: step(frozen): ValueError: frozen: unknown nosuch (the model's parameters: {{.*}})
 # CHECK-NEXT: step(read-only params): ValueError: params['rnn.rnn.weight_ih_l0']: expected a writable array
+# CHECK-NEXT: set_threads(0): CcrnnError: threads must be in [1, 1024], got 0
+# CHECK-NEXT: set_threads(2.5): TypeError: threads: expected an integer, got 2.5
+# CHECK-NEXT: PlateauScheduler(factor=2): CcrnnError: factor must be in (0, 1), got 2
 # CHECK-NEXT: load_run(3): TypeError: path: expected a directory path, got 3
 # CHECK-NEXT: load_run(missing): RunError: {{.*}}/nowhere: not a directory
 import os
@@ -121,6 +124,10 @@ frozen_p = {k: v.copy() for k, v in p.items()}
 frozen_p["rnn.rnn.weight_ih_l0"].flags.writeable = False
 attempt("step(read-only params)", lambda: opt.step(frozen_p, g))
 
+attempt("set_threads(0)", lambda: ccrnn.set_threads(0))
+attempt("set_threads(2.5)", lambda: ccrnn.set_threads(2.5))
+attempt("PlateauScheduler(factor=2)",
+        lambda: ccrnn.PlateauScheduler(factor=2))
 attempt("load_run(3)", lambda: ccrnn.load_run(3))
 attempt("load_run(missing)",
         lambda: ccrnn.load_run(os.path.join(tmp, "nowhere")))

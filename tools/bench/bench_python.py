@@ -5,7 +5,12 @@ Prints three medians of 3 timings of N batches: the package's step with
 new gradient arrays each time; with preallocated ones; and the same two C
 calls made from Python with every argument prepared once (no checks, no
 pointer arrays): the difference to the first is what the package's
-wrappers cost.  Usage: bench_python.py MODEL N"""
+wrappers cost.  Usage: bench_python.py MODEL N
+
+bench_python.py epochs MODEL E RUN: the median seconds per epoch (its
+batches from the task, steps, updates and the validation) of a Python
+loop of E epochs on line drawing, and of ccrnn-train's run RUN of the
+same (meta.json's epoch_seconds), epochs 2..E."""
 import ctypes
 import sys
 import time
@@ -14,6 +19,22 @@ import numpy as np
 
 import ccrnn
 from ccrnn import _capi
+
+if sys.argv[1] == "epochs":
+    model, epochs, run_dir = sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    trainer, task = ccrnn.compile(model), ccrnn.Task("linedraw")
+    params, opt, data = trainer.init_params(0), ccrnn.Optimizer(trainer), \
+        task.data(0)
+    seconds = []
+    for epoch in range(1, epochs + 1):
+        t0 = time.perf_counter()
+        for inputs, targets in task.batches(data, 0, epoch):
+            opt.step(params, trainer.step(params, inputs, targets).grads)
+        task.evaluate(trainer, params, data)
+        seconds.append(time.perf_counter() - t0)
+    theirs = ccrnn.load_run(run_dir).result(0, model)["epoch_seconds"]
+    print("%.5f %.5f" % (np.median(theirs[1:]), np.median(seconds[1:])))
+    sys.exit(0)
 
 model, batches = sys.argv[1], int(sys.argv[2])
 trainer = ccrnn.compile(model)
