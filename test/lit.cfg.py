@@ -68,36 +68,29 @@ if shutil.which("mpirun"):
 else:
     lit_config.note("MPI tests skipped: no mpirun (tools/install-deps.sh installs openmpi-bin)")
 
-# PyTorch and torchvision (Debian's python3-torchvision) in the Python
-# that runs lit, for tools/extract-features.py (%python).
-config.substitutions.append(("%python", sys.executable))
-if subprocess.run([sys.executable, "-c", "import torchvision"],
-                  capture_output=True).returncode == 0:
-    config.available_features.add("torchvision")
-else:
-    lit_config.note("extract-features test skipped: " + sys.executable +
-                    " cannot import torchvision (tools/install-deps.sh "
-                    "installs python3-torchvision)")
+# Python modules in the Python that runs lit (%python): a feature each,
+# and a note naming the tests skipped without it.
+def python_module_feature(module, feature, skipped, package):
+    if subprocess.run([sys.executable, "-c", "import " + module],
+                      capture_output=True).returncode == 0:
+        config.available_features.add(feature)
+    else:
+        lit_config.note("%s skipped: %s cannot import %s (tools/install-deps.sh "
+                        "installs %s)" % (skipped, sys.executable, module, package))
 
-# The Python package from the build tree (python/CMakeLists.txt), run by
-# the Python that runs lit; torch for ccrnn.torch's tests.
+config.substitutions.append(("%python", sys.executable))
+# PyTorch and torchvision for tools/extract-features.py.
+python_module_feature("torchvision", "torchvision", "extract-features test",
+                      "python3-torchvision")
+# The Python package from the build tree (python/CMakeLists.txt); torch for
+# ccrnn.torch's tests, matplotlib for the plots (the user guide's example).
 config.substitutions.append(
     ("%pyccrnn", "env PYTHONPATH=" + os.path.join(config.ccrnn_obj_root, "python")
      + " " + sys.executable))
-if subprocess.run([sys.executable, "-c", "import torch"],
-                  capture_output=True).returncode == 0:
-    config.available_features.add("torch")
-else:
-    lit_config.note("ccrnn.torch tests skipped: " + sys.executable +
-                    " cannot import torch (tools/install-deps.sh installs "
-                    "python3-torchvision, which brings python3-torch)")
-if subprocess.run([sys.executable, "-c", "import matplotlib"],
-                  capture_output=True).returncode == 0:
-    config.available_features.add("matplotlib")
-else:
-    lit_config.note("tests of the Python package's plots skipped: " +
-                    sys.executable + " cannot import matplotlib "
-                    "(tools/install-deps.sh installs python3-matplotlib)")
+python_module_feature("torch", "torch", "ccrnn.torch tests",
+                      "python3-torchvision, which brings python3-torch")
+python_module_feature("matplotlib", "matplotlib",
+                      "tests of the Python package's plots", "python3-matplotlib")
 
 # The real MNIST files, when installed (tools/install-data.sh) in the default
 # directory, computed as ccrnn::idx::defaultDataDir does: tests that read them
