@@ -10,7 +10,7 @@ import numpy as np
 import plot
 import stats
 from captioning import caption_measures
-from runs import Run, RunError, sweep_points
+from ccrnn import Run, RunError
 
 # The reference's plotting colours (plotting/seqmnist_curves_all.py): cRNN
 # grey, ccRNN orange, full BPTT red; then others.
@@ -35,11 +35,37 @@ def fmt_p(p):
     return "%.3f" % p if p >= 0.001 else ("%.1e" % p if p > 0 else "0")
 
 
+def open_run(path):
+    """The finished run in `path` (ccrnn.load_run's reader)."""
+    for name in ("meta.json", "scores.npy"):
+        if not os.path.exists(os.path.join(path, name)):
+            raise RunError("no finished run in %s (%s is missing; train it "
+                           "without --report-only)" % (path, name))
+    return Run(path)
+
+
+def finished_results(run, model):
+    """The per-seed result objects of meta.json for `model`, by seed."""
+    return {r["seed"]: r for r in run.results
+            if r["model"] == model and r.get("finished")}
+
+
+def sweep_points(path):
+    """bptt value -> Run of a --bptt sweep's directory."""
+    out = {}
+    for name in os.listdir(path):
+        if name.startswith("bptt="):
+            out[int(name[5:])] = open_run(os.path.join(path, name))
+    if not out:
+        raise RunError("%s holds no bptt=<T> run (not a --bptt sweep)" % path)
+    return out
+
+
 def run_of(runs_dir, ref):
     path = os.path.join(runs_dir, ref["run"])
     if "bptt" in ref:
         path = os.path.join(path, "bptt=%d" % ref["bptt"])
-    return Run(path)
+    return open_run(path)
 
 
 def series(runs_dir, ref, metric):
@@ -147,7 +173,7 @@ def horizons_figure(runs_dir, fig, png):
                 task["label"], T, pct, fmt(*stats.mean_sem(a)), fmt(*stats.mean_sem(b)),
                 fmt(*stats.mean_sem(ratio)), fmt_p(p)))
         if "full" in task:
-            full = Run(os.path.join(runs_dir, task["full"]))
+            full = open_run(os.path.join(runs_dir, task["full"]))
             v = reduce_epochs(full.series(h["first"], h["metric"]) * task.get("scale", 1), "mean")
             md.append("| %s | %d (full BPTT) | 100 | %s | | | |" % (
                 task["label"], full.meta["training"]["bptt"], fmt(*stats.mean_sem(v))))
@@ -160,8 +186,9 @@ def captioning_figure(runs_dir, fig, png):
     """BLEU-4 by caption length per model, and the second model's
     difference by length, over the seeds both models finished."""
     c = fig["captioning"]
-    run = Run(os.path.join(runs_dir, c["run"]))
-    first, second = run.results(c["first"]), run.results(c["second"])
+    run = open_run(os.path.join(runs_dir, c["run"]))
+    first = finished_results(run, c["first"])
+    second = finished_results(run, c["second"])
     seeds = sorted(set(first) & set(second))
     if not seeds:
         raise RunError("%s: no seed finished both models" % run.path)

@@ -28,10 +28,14 @@ import subprocess
 import sys
 import time
 
+# Runs are read by the ccrnn package's reader (python/ccrnn/runs.py, numpy
+# only), from the source tree.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "python"))
 try:
     import figures
+    from ccrnn import RunError
     from plot import PlotError
-    from runs import RunError
 except ImportError as e:
     sys.exit("reproduce: %s: %s needs numpy and SciPy (Debian's python3-numpy "
              "and python3-scipy, tools/install-deps.sh)" % (e, sys.executable))
