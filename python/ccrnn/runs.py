@@ -243,11 +243,16 @@ class Run:
         if ax is None:
             ax = plt.figure().gca()
         for model in self.models:
-            v = values.sel(model=model)  # [seeds, epochs]
-            mean = np.nanmean(v, axis=0)
-            n = np.sum(~np.isnan(v), axis=0)
-            sem = np.where(n > 1, np.nanstd(v, axis=0, ddof=min(1, len(v) - 1))
-                           / np.sqrt(np.maximum(n, 1)), 0)
+            v = values.sel(model=model).values  # [seeds, epochs]
+            finite = ~np.isnan(v)
+            n = finite.sum(axis=0)
+            mean = np.where(n > 0, np.nansum(v, axis=0) / np.maximum(n, 1),
+                            np.nan)
+            # SEM: the sample deviation over sqrt(n), 0 for one seed.
+            dev = np.where(finite, v - mean, 0.0)
+            sem = np.where(n > 1, np.sqrt((dev ** 2).sum(axis=0) /
+                                          np.maximum(n - 1, 1) /
+                                          np.maximum(n, 1)), 0.0)
             ax.plot(self.epochs, mean, label=model)
             ax.fill_between(self.epochs, mean - sem, mean + sem, alpha=0.3)
         ax.set_xlabel("epoch")
