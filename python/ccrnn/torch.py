@@ -54,8 +54,8 @@ class DNI(nn.Module):
         self.rnn = rnn
         self.backward_interface = BackwardInterface(synthesizer)
 
-    def forward(self, x):
-        return self.rnn(x)
+    def forward(self, x, state=None):
+        return self.rnn(x, state)
 
 
 class CcRNN(nn.Module):
@@ -108,24 +108,16 @@ def _need(state, name, rank):
     return a
 
 
-def to_module(checkpoint, predict_last=False):
-    """The PyTorch module of a checkpoint (an .npz path, e.g. a run's
-    seed0_dni_lstm_final.npz, or a dict of arrays): the architecture is read
-    off its names and shapes, its state_dict is the checkpoint (float32).
-    `predict_last`: the readout reads only the last step (the seqMNIST
-    classification models; a run's meta.json says "predict_last"). A
-    captioning checkpoint (encoder./decoder.) is not supported yet."""
-    state = _load(checkpoint)
-    if any(k.startswith(("encoder.", "decoder.")) for k in state):
-        raise ValueError("a captioning checkpoint (encoder./decoder.): "
-                         "ccrnn.torch does not build the captioning model")
-    dni = any(k.startswith("rnn.rnn.") for k in state)
-    prefix = "rnn.rnn." if dni else "rnn."
-    w_ih = _need(state, prefix + "weight_ih_l0", 2)
-    w_hh = _need(state, prefix + "weight_hh_l0", 2)
+def _recurrent(state, prefix):
+    """The recurrent network under `prefix` ("" or "decoder."): an LSTM or
+    tanh RNN, wrapped with its cerebellum (DNI) for a ccRNN."""
+    dni = any(k.startswith(prefix + "rnn.rnn.") for k in state)
+    rnn_prefix = prefix + ("rnn.rnn." if dni else "rnn.")
+    w_ih = _need(state, rnn_prefix + "weight_ih_l0", 2)
+    w_hh = _need(state, rnn_prefix + "weight_hh_l0", 2)
     hidden, inputs = w_hh.shape[1], w_ih.shape[1]
     layers = 0
-    while prefix + "weight_ih_l%d" % layers in state:
+    while rnn_prefix + "weight_ih_l%d" % layers in state:
         layers += 1
     gates = w_ih.shape[0] // hidden
     if gates == 4:
@@ -136,23 +128,106 @@ def to_module(checkpoint, predict_last=False):
     else:
         raise ValueError("checkpoint's %sweight_ih_l0 has %d rows for %d "
                          "hidden units: neither an LSTM (4H) nor a tanh RNN "
-                         "(H)" % (prefix, w_ih.shape[0], hidden))
-    weight = _need(state, "linear.weight", 2)
-    readout = nn.Linear(weight.shape[1], weight.shape[0])
-    if dni:
-        trigger = _need(state, _SYNTH + "input_trigger.weight", 2)
-        context = state.get(_SYNTH + "input_context.weight")
-        widths = []
-        while _SYNTH + "layers.%d.weight" % len(widths) in state:
-            w = _need(state, _SYNTH + "layers.%d.weight" % len(widths), 2)
-            widths.append((w.shape[1], w.shape[0]))
-        synth = Synthesizer((trigger.shape[1], trigger.shape[0]),
-                            None if context is None else
-                            (context.shape[1], context.shape[0]), widths)
-        rnn = DNI(rnn, synth)
-    module = CcRNN(rnn, readout, predict_last)
-    tensors = {k: torch.from_numpy(np.ascontiguousarray(v, np.float32))
-               for k, v in state.items()}
+                         "(H)" % (rnn_prefix, w_ih.shape[0], hidden))
+    if not dni:
+        return rnn
+    synth = prefix + _SYNTH
+    trigger = _need(state, synth + "input_trigger.weight", 2)
+    context = state.get(synth + "input_context.weight")
+    widths = []
+    while synth + "layers.%d.weight" % len(widths) in state:
+        w = _need(state, synth + "layers.%d.weight" % len(widths), 2)
+        widths.append((w.shape[1], w.shape[0]))
+    return DNI(rnn, Synthesizer((trigger.shape[1], trigger.shape[0]),
+                                None if context is None else
+                                (context.shape[1], context.shape[0]), widths))
+
+
+def _linear(state, name):
+    weight = _need(state, name + ".weight", 2)
+    return nn.Linear(weight.shape[1], weight.shape[0])
+
+
+class Encoder(nn.Module):
+    """The captioning encoder beyond the frozen image network:
+    bn(linear(features)) (the reference's EncoderCNN without resnet.*)."""
+
+    def __init__(self, linear, bn):
+        super().__init__()
+        self.linear, self.bn = linear, bn
+
+    def forward(self, features):
+        return self.bn(self.linear(features))
+
+
+class Decoder(nn.Module):
+    """The captioning decoder (the reference's DecoderRNN): the image's
+    vector is the first step's input, then the embedded words."""
+
+    def __init__(self, embed, rnn, linear):
+        super().__init__()
+        self.embed, self.rnn, self.linear = embed, rnn, linear
+
+    def forward(self, vector, captions):
+        inputs = torch.cat((vector.unsqueeze(1), self.embed(captions)), 1)
+        hidden, _ = self.rnn(inputs)
+        return self.linear(hidden)
+
+    def decode(self, vector, steps):
+        """Greedy decoding: each step's argmax fed back; [batch, steps]."""
+        inputs, state, words = vector.unsqueeze(1), None, []
+        for _ in range(steps):
+            hidden, state = self.rnn(inputs, state)
+            word = self.linear(hidden.squeeze(1)).argmax(1)
+            words.append(word)
+            inputs = self.embed(word).unsqueeze(1)
+        return torch.stack(words, 1)
+
+
+class CaptionModel(nn.Module):
+    """A captioning checkpoint's model (encoder. and decoder.): forward
+    (features, captions) gives the scores of every step (teacher-forced),
+    decode(features, steps) the greedy captions' word indices."""
+
+    def __init__(self, encoder, decoder):
+        super().__init__()
+        self.encoder, self.decoder = encoder, decoder
+
+    def forward(self, features, captions):
+        return self.decoder(self.encoder(features), captions)
+
+    def decode(self, features, steps=20):
+        return self.decoder.decode(self.encoder(features), steps)
+
+
+def _module_of(state, predict_last):
+    if any(k.startswith(("encoder.", "decoder.")) for k in state):
+        embed = _need(state, "decoder.embed.weight", 2)
+        bn = _need(state, "encoder.bn.weight", 1)
+        return CaptionModel(
+            Encoder(_linear(state, "encoder.linear"),
+                    nn.BatchNorm1d(bn.shape[0])),
+            Decoder(nn.Embedding(embed.shape[0], embed.shape[1]),
+                    _recurrent(state, "decoder."),
+                    _linear(state, "decoder.linear")))
+    return CcRNN(_recurrent(state, ""), _linear(state, "linear"),
+                 predict_last)
+
+
+def to_module(checkpoint, predict_last=False):
+    """The PyTorch module of a checkpoint (an .npz path, e.g. a run's
+    seed0_dni_lstm_final.npz, or a dict of arrays): the architecture is read
+    off its names and shapes, its state_dict is the checkpoint. A drawing
+    or classification model is a CcRNN (`predict_last`: the readout reads
+    only the last step, as the seqMNIST classifiers; a run's meta.json says
+    "predict_last"); a captioning checkpoint (encoder., decoder.) a
+    CaptionModel."""
+    state = _load(checkpoint)
+    module = _module_of(state, predict_last)
+    # Float arrays as float32; the batch norm's count stays int64.
+    tensors = {k: torch.from_numpy(np.ascontiguousarray(
+        v, np.float32 if np.asarray(v).dtype.kind == "f" else None))
+        for k, v in state.items()}
     missing, unexpected = module.load_state_dict(tensors, strict=False)
     if missing or unexpected:
         raise ValueError("checkpoint does not fit the model read off it: "
