@@ -43,7 +43,8 @@ typedef struct ccrnn_session ccrnn_session;
 /* A session caching compiled trainers in `cache_dir` (NULL or "": the
    default, as ccrnn-train's) with the compiler's tools in `tools_dir`
    (where ccrnn-opt and ccrnn-translate are). Trainers stay loaded as long
-   as their session. */
+   as their session. A session is used by one thread at a time; the
+   trainers it returns by any number. */
 ccrnn_session *ccrnn_session_new(const char *cache_dir, const char *tools_dir);
 void ccrnn_session_free(ccrnn_session *session);
 /* The trainer of `model` (a bundled name, or a path to a .mlir file) built

@@ -16,7 +16,8 @@ float), the pre-clip gradient of every parameter (a dict of float32 arrays
 by name) and the final recurrent state ([state_size] float32)."""
 
 _session = None
-_session_lock = threading.Lock()
+_session_lock = threading.Lock()  # making the session
+_session_use = threading.Lock()   # calling it
 _threads = 1
 
 
@@ -94,10 +95,12 @@ def compile_pipeline(model, options, device="cpu"):
     (TrainerOptions.h; a run's meta.json records each model's)."""
     lib = _capi.lib()
     ident = c_char_p()
-    api = _capi.check(lib.ccrnn_session_trainer(
-        _default_session(), model.encode(), options.encode(),
-        device.encode(),
-        ctypes.byref(ident)))
+    session = _default_session()
+    # A session is not thread-safe: one compilation or load at a time.
+    with _session_use:
+        api = _capi.check(lib.ccrnn_session_trainer(
+            session, model.encode(), options.encode(), device.encode(),
+            ctypes.byref(ident)))
     return Trainer(api, ident.value.decode())
 
 
@@ -165,8 +168,9 @@ class Trainer:
         if not isinstance(path, str):
             raise TypeError("path: expected a str, got %r" % (path,))
         lib = _capi.lib()
-        api = _capi.check(lib.ccrnn_session_load(_default_session(),
-                                                  path.encode()))
+        session = _default_session()
+        with _session_use:
+            api = _capi.check(lib.ccrnn_session_load(session, path.encode()))
         return cls(api, path)
 
     def __repr__(self):
