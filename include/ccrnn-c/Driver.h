@@ -66,7 +66,8 @@ const ccrnn_trainer_api *ccrnn_session_load(ccrnn_session *session,
    written to out[i] (desc->params[i]'s shape, float32). A trainer built
    with sparse fibres (option fibres=N, SPEC §4) has the seed's mask drawn,
    the masked weights zeroed and, unless `mask` is NULL, the mask written
-   to it ([fibre_mask_rows, fibre_mask_cols]). 1 on success. */
+   to it ([fibre_mask_rows, fibre_mask_cols]). `out` NULL: the mask only.
+   1 on success. */
 int32_t ccrnn_init_params(const ccrnn_trainer_api *trainer, uint64_t seed,
                           float *const *out, float *mask);
 

@@ -18,6 +18,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -97,20 +98,14 @@ const Dataset &dataset(const ccrnn_seed_data *data, int32_t which) {
 }
 
 /// Whether the user's task settings name a setting whose default is the
-/// task's (applyTaskDefaults); the batch size is always given.
+/// task's (applyTaskDefaults): its flag's key ("--train-size":
+/// "train_size"); the batch size is always given.
 bool givenSetting(const Json &user, TaskSetting s) {
-  switch (s) {
-  case TaskSetting::TrainSize:
-    return user.contains("train_size");
-  case TaskSetting::ValSize:
-    return user.contains("val_size");
-  case TaskSetting::TestSize:
-    return user.contains("test_size");
-  case TaskSetting::BatchSize:
+  if (s == TaskSetting::BatchSize)
     return true;
-  default:
-    return false; // training settings: not the task's data
-  }
+  std::string key = taskSettingFlag(s) + 2; // without "--"
+  std::replace(key.begin(), key.end(), '-', '_');
+  return user.contains(key);
 }
 
 /// The task of meta.json-style settings (ccrnn_task_new).
@@ -248,7 +243,8 @@ int32_t ccrnn_init_params(const ccrnn_trainer_api *trainer, uint64_t seed,
                           float *const *out, float *mask) {
   return guarded<int32_t>(0, [&] {
     const ccrnn_trainer_desc &d = *trainer->desc;
-    Tensors params = initialParameters(d, seed, nullptr);
+    // Only the mask asked for: nothing else to draw.
+    Tensors params = out ? initialParameters(d, seed, nullptr) : Tensors();
     if (d.fibre_mask_rows) {
       TrainerOptions options;
       std::string error;
@@ -256,7 +252,8 @@ int32_t ccrnn_init_params(const ccrnn_trainer_api *trainer, uint64_t seed,
         throw InputError(std::string("trainer options '") + d.options +
                          "': " + error);
       std::vector<float> m = fibreMask(d, seed, options.fibres);
-      applyFibreMask(d, m, params);
+      if (out)
+        applyFibreMask(d, m, params);
       if (mask)
         std::copy(m.begin(), m.end(), mask);
     }
@@ -291,11 +288,9 @@ int32_t ccrnn_optimizer_step(ccrnn_optimizer *optimizer, float *const *params,
     std::vector<bool> frozenParams(frozen ? n : 0);
     for (size_t i = 0; i < frozenParams.size(); ++i)
       frozenParams[i] = frozen[i] != 0;
-    const double before = clipDecayStep(
-        optimizer->optimizer, TensorPointers(params, params + n),
-        TensorPointers(grads, grads + n), frozenParams, clip, l2);
-    if (norm)
-      *norm = before;
+    clipDecayStep(optimizer->optimizer, TensorPointers(params, params + n),
+                  TensorPointers(grads, grads + n), frozenParams, clip, l2,
+                  {}, norm);
     return 1;
   });
 }

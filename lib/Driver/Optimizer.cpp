@@ -87,6 +87,63 @@ optimizerHyperparameters(OptimKind kind) {
   return {};
 }
 
+namespace {
+
+std::vector<int64_t> sizesOf(const Tensors &t) {
+  std::vector<int64_t> sizes;
+  for (const auto &x : t)
+    sizes.push_back(int64_t(x.size()));
+  return sizes;
+}
+
+std::vector<const float *> constPointersOf(const Tensors &t) {
+  std::vector<const float *> p;
+  for (const auto &x : t)
+    p.push_back(x.data());
+  return p;
+}
+
+/// clip_grad_norm_'s factor for a norm (1: no clipping).
+float factorOfNorm(double norm, double maxNorm) {
+  if (maxNorm <= 0)
+    return 1.0f;
+  double coef = maxNorm / (norm + 1e-6);
+  return coef < 1 ? float(coef) : 1.0f;
+}
+
+// The functions below on tensors held elsewhere, of `sizes` elements each.
+double globalNormOf(const float *const *grads,
+                    const std::vector<int64_t> &sizes) {
+  double sum = 0;
+  for (size_t i = 0; i < sizes.size(); ++i)
+    for (int64_t j = 0; j < sizes[i]; ++j)
+      sum += double(grads[i][j]) * double(grads[i][j]);
+  return std::sqrt(sum);
+}
+
+double clipGradNormOf(const TensorPointers &grads,
+                      const std::vector<int64_t> &sizes, double maxNorm) {
+  double norm = globalNormOf(grads.data(), sizes);
+  const float c = factorOfNorm(norm, maxNorm);
+  if (c != 1.0f)
+    for (size_t i = 0; i < sizes.size(); ++i)
+      for (int64_t j = 0; j < sizes[i]; ++j)
+        grads[i][j] *= c;
+  return norm;
+}
+
+void addWeightDecayOf(const TensorPointers &grads, const float *const *params,
+                      const std::vector<int64_t> &sizes, double l2) {
+  if (l2 == 0)
+    return;
+  const float wd = float(l2);
+  for (size_t i = 0; i < sizes.size(); ++i)
+    for (int64_t j = 0; j < sizes[i]; ++j)
+      grads[i][j] = grads[i][j] + wd * params[i][j];
+}
+
+} // namespace
+
 TensorPointers pointersOf(Tensors &t) {
   TensorPointers p;
   for (auto &x : t)
@@ -117,10 +174,7 @@ void Optimizer::setAdamHyperparameters(double beta1, double beta2,
 void Optimizer::step(Tensors &params, const Tensors &grads,
                      const std::vector<bool> &frozen, float gradScale) {
   assert(params.size() == grads.size() && params.size() == sizes_.size());
-  std::vector<const float *> g;
-  for (const auto &x : grads)
-    g.push_back(x.data());
-  step(pointersOf(params), g.data(), frozen, gradScale);
+  step(pointersOf(params), constPointersOf(grads).data(), frozen, gradScale);
 }
 
 void Optimizer::step(const TensorPointers &params, const float *const *grads,
@@ -238,63 +292,17 @@ double PlateauScheduler::step(double loss, double lr) {
   return lr - reduced > kEps ? reduced : lr;
 }
 
-namespace {
-std::vector<int64_t> sizesOf(const Tensors &t) {
-  std::vector<int64_t> sizes;
-  for (const auto &x : t)
-    sizes.push_back(int64_t(x.size()));
-  return sizes;
-}
-std::vector<const float *> constPointersOf(const Tensors &t) {
-  std::vector<const float *> p;
-  for (const auto &x : t)
-    p.push_back(x.data());
-  return p;
-}
-/// clip_grad_norm_'s factor for a norm (1: no clipping).
-float factorOfNorm(double norm, double maxNorm) {
-  if (maxNorm <= 0)
-    return 1.0f;
-  double coef = maxNorm / (norm + 1e-6);
-  return coef < 1 ? float(coef) : 1.0f;
-}
-} // namespace
-
-double globalNorm(const float *const *grads,
-                  const std::vector<int64_t> &sizes) {
-  double sum = 0;
-  for (size_t i = 0; i < sizes.size(); ++i)
-    for (int64_t j = 0; j < sizes[i]; ++j)
-      sum += double(grads[i][j]) * double(grads[i][j]);
-  return std::sqrt(sum);
-}
 
 double globalNorm(const Tensors &grads) {
-  return globalNorm(constPointersOf(grads).data(), sizesOf(grads));
-}
-
-float clipFactor(const float *const *grads, const std::vector<int64_t> &sizes,
-                 double maxNorm) {
-  return maxNorm <= 0 ? 1.0f : factorOfNorm(globalNorm(grads, sizes), maxNorm);
+  return globalNormOf(constPointersOf(grads).data(), sizesOf(grads));
 }
 
 float clipFactor(const Tensors &grads, double maxNorm) {
-  return clipFactor(constPointersOf(grads).data(), sizesOf(grads), maxNorm);
-}
-
-double clipGradNorm(const TensorPointers &grads,
-                    const std::vector<int64_t> &sizes, double maxNorm) {
-  double norm = globalNorm(grads.data(), sizes);
-  const float c = factorOfNorm(norm, maxNorm);
-  if (c != 1.0f)
-    for (size_t i = 0; i < sizes.size(); ++i)
-      for (int64_t j = 0; j < sizes[i]; ++j)
-        grads[i][j] *= c;
-  return norm;
+  return maxNorm <= 0 ? 1.0f : factorOfNorm(globalNorm(grads), maxNorm);
 }
 
 double clipGradNorm(Tensors &grads, double maxNorm) {
-  return clipGradNorm(pointersOf(grads), sizesOf(grads), maxNorm);
+  return clipGradNormOf(pointersOf(grads), sizesOf(grads), maxNorm);
 }
 
 std::vector<double> clipGradNormPerNetwork(Tensors &grads, double maxNorm,
@@ -321,41 +329,34 @@ std::vector<double> clipGradNormPerNetwork(Tensors &grads, double maxNorm,
   }
   return norms;
 }
-
-void addWeightDecay(const TensorPointers &grads, const float *const *params,
-                    const std::vector<int64_t> &sizes, double l2) {
-  if (l2 == 0)
-    return;
-  const float wd = float(l2);
-  for (size_t i = 0; i < sizes.size(); ++i)
-    for (int64_t j = 0; j < sizes[i]; ++j)
-      grads[i][j] = grads[i][j] + wd * params[i][j];
-}
-
 void addWeightDecay(Tensors &grads, const Tensors &params, double l2) {
-  addWeightDecay(pointersOf(grads), constPointersOf(params).data(),
-                 sizesOf(grads), l2);
+  addWeightDecayOf(pointersOf(grads), constPointersOf(params).data(),
+                   sizesOf(grads), l2);
 }
 
-double clipDecayStep(Optimizer &optim, const TensorPointers &params,
-                     const TensorPointers &grads,
-                     const std::vector<bool> &frozen, double clip, double l2,
-                     const std::function<void(float)> &afterClip) {
+void clipDecayStep(Optimizer &optim, const TensorPointers &params,
+                   const TensorPointers &grads, const std::vector<bool> &frozen,
+                   double clip, double l2,
+                   const std::function<void(float)> &afterClip,
+                   double *norm) {
   const std::vector<int64_t> &sizes = optim.sizes();
   if (l2 == 0) {
-    const double norm = globalNorm(grads.data(), sizes);
-    const float factor = factorOfNorm(norm, clip);
+    const double n = clip > 0 || norm ? globalNormOf(grads.data(), sizes) : 0;
+    const float factor = factorOfNorm(n, clip);
+    if (norm)
+      *norm = n;
     if (afterClip)
       afterClip(factor);
     optim.step(params, grads.data(), frozen, factor);
-    return norm;
+    return;
   }
-  const double norm = clipGradNorm(grads, sizes, clip);
+  const double n = clipGradNormOf(grads, sizes, clip);
+  if (norm)
+    *norm = n;
   if (afterClip)
     afterClip(1.0f);
-  addWeightDecay(grads, params.data(), sizes, l2);
+  addWeightDecayOf(grads, params.data(), sizes, l2);
   optim.step(params, grads.data(), frozen);
-  return norm;
 }
 
 } // namespace ccrnn::driver

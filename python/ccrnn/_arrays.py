@@ -26,6 +26,25 @@ def check_array(what, a, dtype, shape, writable=False):
     return a
 
 
+def check_seed(seed):
+    """A seed as an int: an integer in [0, 2**64)."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) \
+            or not 0 <= seed < 2 ** 64:
+        raise TypeError("seed: expected an integer in [0, 2**64), got %r" %
+                        (seed,))
+    return int(seed)
+
+
+def check_positive(name, value):
+    """A positive integer setting as an int."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError("%s: expected an integer, got %r" % (name, value))
+    if value < 1:
+        raise ValueError("%s: expected a positive integer, got %d" %
+                         (name, value))
+    return int(value)
+
+
 def check_params(what, params, names, shapes, writable=False):
     """The arrays of `params` (a dict by name) in the trainer's order."""
     if not isinstance(params, dict):

@@ -6,7 +6,7 @@ import json
 import numpy as np
 
 from . import _capi
-from ._arrays import param_pointers
+from ._arrays import check_positive, check_seed, param_pointers
 
 Dataset = collections.namedtuple("Dataset", "inputs targets labels")
 Dataset.__doc__ = """A data set: inputs [size, steps, input_size] float32,
@@ -15,14 +15,6 @@ class of each sample: the digit, or k + 3 for line drawing's class k; None
 when the task has none)."""
 
 _SETS = {"train": 0, "val": 1, "test": 2}
-
-
-def _seed(seed):
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) \
-            or not 0 <= seed < 2 ** 64:
-        raise TypeError("seed: expected an integer in [0, 2**64), got %r" %
-                        (seed,))
-    return int(seed)
 
 
 class Task:
@@ -40,10 +32,7 @@ class Task:
     def __init__(self, name="linedraw", batch_size=50, **settings):
         if not isinstance(name, str):
             raise TypeError("name: expected a task name, got %r" % (name,))
-        if isinstance(batch_size, bool) or \
-                not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError("batch_size: expected a positive integer, got %r"
-                             % (batch_size,))
+        batch_size = check_positive("batch_size", batch_size)
         settings = dict(settings, name=name)
         try:
             text = json.dumps(settings)
@@ -92,7 +81,7 @@ class Task:
 
     def data(self, seed):
         """The fixed data sets of `seed` (SeedData)."""
-        return SeedData(self, _seed(seed))
+        return SeedData(self, check_seed(seed))
 
     def batches(self, data, seed, epoch):
         """The training batches of `epoch` (from 1) for `seed`, as ccrnn-train
@@ -105,7 +94,7 @@ class Task:
             raise TypeError("epoch: expected an integer, got %r" % (epoch,))
         lib = _capi.lib()
         ptr = _capi.check(lib.ccrnn_task_epoch(self._ptr, data._ptr,
-                                               _seed(seed), int(epoch)))
+                                               check_seed(seed), int(epoch)))
         try:
             shape = data.shape("val")
             B = self.batch_size

@@ -8,7 +8,8 @@ from ctypes import c_char_p
 import numpy as np
 
 from . import _capi
-from ._arrays import check_array, param_pointers
+from ._arrays import (check_array, check_positive, check_seed,
+                      param_pointers)
 
 StepResult = collections.namedtuple("StepResult", "loss grads state")
 StepResult.__doc__ = """What Trainer.step returns: the reported loss (a
@@ -58,15 +59,6 @@ def _options(bptt, interval, batch, steps, extra):
     return " ".join(words)
 
 
-def _positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError("%s: expected an integer, got %r" % (name, value))
-    if value < 1:
-        raise ValueError("%s: expected a positive integer, got %d" %
-                         (name, value))
-    return int(value)
-
-
 def compile(model, bptt=1, interval=2, batch=50, steps=10, device="cpu",
             **options):
     """The trainer of `model` (a bundled name such as "dni_lstm", or a path
@@ -84,9 +76,10 @@ def compile(model, bptt=1, interval=2, batch=50, steps=10, device="cpu",
                         "a .mlir file, got %r" % (model,))
     if device not in ("cpu", "cuda"):
         raise ValueError("device: expected 'cpu' or 'cuda', got %r" % (device,))
-    text = _options(_positive("bptt", bptt), _positive("interval", interval),
-                    _positive("batch", batch), _positive("steps", steps),
-                    options)
+    text = _options(check_positive("bptt", bptt),
+                    check_positive("interval", interval),
+                    check_positive("batch", batch),
+                    check_positive("steps", steps), options)
     return compile_pipeline(model, text, device)
 
 
@@ -195,14 +188,11 @@ class Trainer:
         """The initial parameters of `seed`, as ccrnn-train draws them (each
         parameter from its own stream; sparse fibres masked when the trainer
         has them): a dict of float32 arrays by name."""
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) \
-                or not 0 <= seed < 2 ** 64:
-            raise TypeError("seed: expected an integer in [0, 2**64), got %r"
-                            % (seed,))
+        seed = check_seed(seed)
         params = collections.OrderedDict(
             (n, np.empty(s, np.float32)) for n, s in self.param_shapes.items())
         _capi.check(_capi.lib().ccrnn_init_params(
-            self._api_ptr, int(seed),
+            self._api_ptr, seed,
             _capi.float_pointers(list(params.values())), None))
         return params
 
@@ -212,10 +202,8 @@ class Trainer:
         if not self.fibre_mask_shape[0]:
             return None
         mask = np.empty(self.fibre_mask_shape, np.float32)
-        scratch = [np.empty(s, np.float32) for s in self.param_shapes.values()]
         _capi.check(_capi.lib().ccrnn_init_params(
-            self._api_ptr, int(seed), _capi.float_pointers(scratch),
-            mask.ctypes.data))
+            self._api_ptr, check_seed(seed), None, mask.ctypes.data))
         return mask
 
     def _check_batch(self, inputs, targets):

@@ -146,9 +146,9 @@ TEST(DriverClip, ClipDecayStepIsTheUpdateInItsParts) {
         Tensors grads = {{size * 0.3f * (t + 1), -size}, {size * 0.7f}};
         Tensors mine = grads;
         float seen = -1;
-        const double norm = clipDecayStep(
-            b, pointersOf(together), pointersOf(mine), frozen, 1.0, l2,
-            [&](float factor) { seen = factor; });
+        double norm = -1;
+        clipDecayStep(b, pointersOf(together), pointersOf(mine), frozen, 1.0,
+                      l2, [&](float factor) { seen = factor; }, &norm);
         EXPECT_EQ(norm, globalNorm(grads));
         const float factor = clipFactor(grads, 1.0);
         clipGradNorm(grads, 1.0);

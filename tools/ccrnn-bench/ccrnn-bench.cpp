@@ -242,9 +242,10 @@ int train(const TrainConfig &cfg, const std::string &modelSpec,
       g[i] = grads[i].data();
     }
     trainer.train(p.data(), inputs.data(), target, g.data());
-    // As ccrnn-train: the clipping factor applied by the optimizer.
+    // As ccrnn-train's update (clipping at norm 1, no weight decay).
     if (K == 1) {
-      optim.step(params, grads, {}, clipFactor(grads, 1.0));
+      clipDecayStep(optim, pointersOf(params), pointersOf(grads), {}, 1.0,
+                    0.0);
     } else {
       clipGradNormPerNetwork(grads, 1.0, K);
       optim.step(params, grads);

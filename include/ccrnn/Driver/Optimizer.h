@@ -161,27 +161,20 @@ std::vector<double> clipGradNormPerNetwork(Tensors &grads, double maxNorm,
 /// grad += l2 * param (torch.optim's weight_decay).
 void addWeightDecay(Tensors &grads, const Tensors &params, double l2);
 
-/// The same on tensors held elsewhere, of `sizes` elements each.
-double globalNorm(const float *const *grads, const std::vector<int64_t> &sizes);
-float clipFactor(const float *const *grads, const std::vector<int64_t> &sizes,
-                 double maxNorm);
-double clipGradNorm(const TensorPointers &grads,
-                    const std::vector<int64_t> &sizes, double maxNorm);
-void addWeightDecay(const TensorPointers &grads, const float *const *params,
-                    const std::vector<int64_t> &sizes, double l2);
-
 /// SPEC §3's update of one network from its gradients: clipping to
 /// `clip`, weight decay `l2`, then `optim`'s step, as ccrnn-train does it.
 /// Without weight decay the clipping factor is applied as the optimizer
 /// reads the gradients (the same bits, one pass less) and `grads` is left
 /// alone; with it, `grads` is clipped and decayed in place. `afterClip`,
 /// when given, is called between clipping and decay with the factor still
-/// to be applied to `grads` (1 once they are clipped in place). Returns
-/// the gradients' norm before clipping.
-double clipDecayStep(Optimizer &optim, const TensorPointers &params,
-                     const TensorPointers &grads,
-                     const std::vector<bool> &frozen, double clip, double l2,
-                     const std::function<void(float)> &afterClip = {});
+/// to be applied to `grads` (1 once they are clipped in place). `*norm`,
+/// unless null, gets the gradients' norm before clipping (computed only
+/// when clipping or asked for).
+void clipDecayStep(Optimizer &optim, const TensorPointers &params,
+                   const TensorPointers &grads, const std::vector<bool> &frozen,
+                   double clip, double l2,
+                   const std::function<void(float)> &afterClip = {},
+                   double *norm = nullptr);
 
 } // namespace ccrnn::driver
 
